@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make serve` (build and serve the site) and `make test`
+# (the whole test suite). Each installs what it needs first.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: install chromium build serve dev test lint tables clean
+
+## install: the Python environment (pinned by requirements.lock)
+install: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	touch $@
+
+## chromium: Debian's Chromium for the browser tests (apt-get, needs root)
+chromium:
+	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+## build: the static site in site/ (strict: any warning fails)
+build: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
+## serve: build, then serve site/ at http://$(HOST):$(PORT)/ as a static web server would
+serve: build
+	$(BIN)/python -m build_tools.serve site --host $(HOST) --port $(PORT)
+
+## dev: live-reloading editor preview (mkdocs serve)
+dev: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs serve --strict -a $(HOST):$(PORT)
+
+## tables: compile the decision tables alone (no site build)
+tables: install
+	$(BIN)/python -m build_tools.tables
+
+## test: lint, type-check and run the whole test suite
+test: install chromium lint
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check build_tools calculators tests
+	$(BIN)/mypy
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

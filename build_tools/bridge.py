@@ -1,0 +1,51 @@
+"""Hand a validated guideline to the decision-table engine.
+
+The content model (:mod:`build_tools.content`) owns the pages; the engine
+(:mod:`build_tools.tables`) owns items, tables and case inputs. This is the only place where one
+is turned into the other.
+"""
+
+from __future__ import annotations
+
+from build_tools.content.schema import SectionMeta
+from build_tools.content.site import Guideline, page_url
+from build_tools.tables.source import GuidelineSource, SectionSource
+from build_tools.yamlloc import LocatedList, LocatedMap
+
+
+def _located_map(value: object) -> LocatedMap | None:
+    return value if isinstance(value, LocatedMap) else None
+
+
+def _located_list(value: object) -> LocatedList | None:
+    return value if isinstance(value, LocatedList) else None
+
+
+def guideline_source(guideline: Guideline) -> GuidelineSource:
+    index_fm = guideline.index.front_matter
+    assert index_fm is not None
+    sections = []
+    for page in guideline.sections:
+        meta = page.meta
+        front_matter = page.front_matter
+        assert isinstance(meta, SectionMeta)
+        assert front_matter is not None
+        sections.append(SectionSource(
+            id=meta.id,
+            file=page.display_path,
+            page_url=page_url(page.src_uri),
+            anchors=frozenset(page.anchors),
+            items=_located_map(front_matter.get("items")),
+            decision_tables=_located_list(front_matter.get("decision_tables")),
+            front_matter_line=front_matter.line,
+        ))
+    return GuidelineSource(
+        id=guideline.meta.id,
+        file=guideline.index.display_path,
+        version=guideline.meta.version,
+        last_updated=guideline.meta.last_updated.isoformat(),
+        case_inputs=_located_list(index_fm.get("case_inputs")),
+        case_inputs_line=index_fm.line_of("case_inputs"),
+        references=dict(guideline.reference_numbers),
+        sections=tuple(sections),
+    )

@@ -1,0 +1,101 @@
+"""The ``guideline`` MkDocs plugin: thin hooks that hand the work to small classes.
+
+* ``on_config``  registers the plugin's CSS and scripts;
+* ``on_files``   loads and validates the whole content model, compiles and verifies the decision
+                 tables, and adds the assets to the site;
+* ``on_page_markdown`` / ``on_page_content`` render each page with markdown-it-py, wrapping
+                 guideline pages in their chrome;
+* ``on_post_page`` applies the reader's saved wording before the page paints.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from build_tools.config import GuidelineConfig
+from build_tools.content.site import SiteContent, load_site
+from build_tools.errors import ContentError
+from build_tools.render.site import SiteRenderer
+
+log = get_plugin_logger(__name__)
+
+ASSETS = Path(__file__).parent / "assets"
+STYLESHEETS = ("guideline.css",)
+SCRIPTS = ("guideline.js",)
+HEAD_SCRIPT = "audience-init.js"
+
+
+class GuidelinePlugin(BasePlugin[GuidelineConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        self.site: SiteContent | None = None
+        self.renderer: SiteRenderer | None = None
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        if not self.config.enabled:
+            return None
+        if not config.use_directory_urls:
+            raise PluginError("guideline plugin: set 'use_directory_urls: true' in mkdocs.yml "
+                              "(page links and calculator links assume directory URLs)")
+        base = self.config.assets_dir.strip("/")
+        config.extra_css.extend(f"{base}/{name}" for name in STYLESHEETS)
+        config.extra_javascript.extend(f"{base}/{name}" for name in SCRIPTS)
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        if not self.config.enabled:
+            return None
+        project_root = Path(config.config_file_path).parent
+        pages = [file.src_uri for file in files.documentation_pages()]
+        try:
+            self.site = load_site(Path(config.docs_dir), pages, project_root)
+            self.renderer = SiteRenderer(self.site)
+            if self.config.tables_enabled:
+                self.renderer.compile_decisions(project_root / self.config.tables_output_dir)
+        except ContentError as error:
+            raise PluginError(error.report()) from None
+        for warning in self.site.warnings:
+            log.warning(str(warning))
+        base = self.config.assets_dir.strip("/")
+        for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):
+            files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled:
+            return None
+        # The page is rendered by markdown-it-py in on_page_content; give MkDocs' own
+        # Markdown renderer nothing to do.
+        return ""
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        if not self.config.enabled or self.renderer is None:
+            return None
+        rendered = self.renderer.render(page.file.src_uri)
+        page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
+        return rendered.html
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        if not self.config.enabled:
+            return None
+        script = f"{self.config.assets_dir.strip('/')}/{HEAD_SCRIPT}"
+        url = page.url
+        depth = url.count("/") if url else 0
+        src = "../" * depth + script
+        return output.replace("</head>", f'<script src="{src}"></script>\n</head>', 1)
+
+    def decision_models(self) -> dict[str, Any]:
+        return self.renderer.decision_models if self.renderer else {}

@@ -1,0 +1,89 @@
+"""Page chrome of guideline pages: review stepper, version, dates, editorial policy, audience
+switch and title before the body; related topics and the disclaimer after it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+
+import jinja2
+
+from build_tools.content.schema import REVIEW_STEPS, GuidelineMeta, SectionMeta
+from build_tools.content.site import Guideline
+from build_tools.render.page import PageContext
+
+STATUS_LABELS = {"submitted": "Submitted", "under_review": "Under review", "approved": "Approved"}
+TITLE_ID = "guideline-page-title"
+
+
+@dataclass(frozen=True)
+class Step:
+    status: str
+    state: str  # done | current | todo
+
+
+@dataclass(frozen=True)
+class RelatedLink:
+    title: str
+    url: str | None
+    note: str | None
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("build_tools", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
+
+
+def format_date(value: dt.date) -> str:
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+def review_steps(status: str) -> list[Step]:
+    current = REVIEW_STEPS.index(status)
+    return [
+        Step(step, "done" if index < current else "current" if index == current else "todo")
+        for index, step in enumerate(REVIEW_STEPS)
+    ]
+
+
+def _titles(guideline: Guideline, context: PageContext) -> tuple[str, str]:
+    meta = context.page.meta
+    if isinstance(meta, SectionMeta | GuidelineMeta):
+        return meta.title, meta.patient_title
+    return guideline.meta.title, guideline.meta.patient_title
+
+
+def header_html(guideline: Guideline, context: PageContext) -> str:
+    meta: GuidelineMeta = guideline.meta
+    title, patient_title = _titles(guideline, context)
+    return _environment().get_template("header.html").render(
+        guideline=meta,
+        guideline_url=context.url_of(guideline.index.src_uri),
+        steps=review_steps(meta.review.status),
+        status_labels=STATUS_LABELS,
+        format_date=format_date,
+        editorial_policy_url=context.url_of(meta.editorial_policy),
+        title=title,
+        patient_title=patient_title,
+        title_id=TITLE_ID,
+    )
+
+
+def footer_html(guideline: Guideline, context: PageContext, disclaimer_html: str) -> str:
+    meta = guideline.meta
+    related = [
+        RelatedLink(topic.title, context.url_of(topic.page) if topic.page else None, topic.note)
+        for topic in meta.related
+        if topic.page != context.page.src_uri
+    ]
+    return _environment().get_template("footer.html").render(
+        related=related,
+        disclaimer_html=disclaimer_html,
+        disclaimer_url=context.url_of(meta.disclaimer),
+    )

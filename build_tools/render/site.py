@@ -1,0 +1,65 @@
+"""Render every page of the site: bodies, chrome and directives."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+from typing import Any
+
+from build_tools.content.schema import PageMeta
+from build_tools.content.site import Guideline, SiteContent
+from build_tools.errors import ContentError, Finding
+from build_tools.render.chrome import footer_html, header_html
+from build_tools.render.page import PageContext, RenderedPage, render_body
+from build_tools.render.references import reference_list_html
+
+
+class SiteRenderer:
+    def __init__(self, site: SiteContent) -> None:
+        self.site = site
+        self.decision_models: dict[str, Any] = {}
+
+    def compile_decisions(self, output_dir: Path) -> None:
+        """Verify every guideline's decision tables and write its compiled module."""
+        from build_tools import tables
+        from build_tools.bridge import guideline_source
+
+        findings: list[Finding] = []
+        for guideline_id, guideline in sorted(self.site.guidelines.items()):
+            try:
+                model = tables.load_decision_model(guideline_source(guideline))
+            except ContentError as error:
+                findings.extend(error.findings)
+                continue
+            problems = tables.verify(model)
+            if problems:
+                findings.extend(problems)
+                continue
+            self.decision_models[guideline_id] = model
+            tables.write_module(model, output_dir)
+        if findings:
+            raise ContentError(findings)
+
+    def render(self, src_uri: str) -> RenderedPage:
+        page = self.site.pages[src_uri]
+        guideline = self.site.guideline_of(src_uri)
+        context = PageContext(self.site, page, guideline)
+        if guideline is not None:
+            context.directives = self._directives(guideline, context)
+        body = render_body(context)
+        if guideline is None:
+            return body
+        disclaimer = self.site.pages[guideline.meta.disclaimer].meta
+        summary = disclaimer.description if isinstance(disclaimer, PageMeta) else None
+        html = (
+            header_html(guideline, context)
+            + body.html
+            + footer_html(guideline, context, f"<p>{escape(summary or '')}</p>")
+        )
+        return RenderedPage(html, body.toc)
+
+    def _directives(self, guideline: Guideline, context: PageContext) -> dict[str, Any]:
+        def reference_list() -> str:
+            return reference_list_html(list(guideline.meta.references))
+
+        return {"reference-list": reference_list}

@@ -1,0 +1,62 @@
+"""Shared fixtures: real site builds in temporary folders."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures"
+DATA = Path(__file__).parent / "data"
+
+
+@dataclass
+class BuildResult:
+    returncode: int
+    output: str
+    site_dir: Path
+
+
+def run_mkdocs_build(project: Path, site_dir: Path) -> BuildResult:
+    """``mkdocs build --strict`` of ``project/mkdocs.yml`` in a subprocess (a real build)."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    completed = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
+         "-d", str(site_dir)],
+        capture_output=True, text=True, env=env, cwd=project, check=False,
+    )
+    return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)
+
+
+def copy_project(source: Path, destination: Path) -> Path:
+    """Copy what a build reads (mkdocs.yml and docs/) into ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    shutil.copy(source / "mkdocs.yml", destination / "mkdocs.yml")
+    shutil.copytree(source / "docs", destination / "docs")
+    return destination
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The project's own site, built once per test session from a copy of the repository
+    (so the build cannot touch the working tree)."""
+    project = copy_project(ROOT, tmp_path_factory.mktemp("project"))
+    result = run_mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.output
+    return project / "site"
+
+
+@pytest.fixture(scope="session")
+def widget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The non-clinical fixture guideline, built once."""
+    project = copy_project(FIXTURES / "sites" / "widget", tmp_path_factory.mktemp("widget"))
+    result = run_mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.output
+    return project / "site"

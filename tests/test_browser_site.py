@@ -1,0 +1,92 @@
+"""The built site in a real browser, served under a sub-path: offline search, the audience
+switch across pages and visits, and not a single request to another origin."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from build_tools.serve import start_server
+from tests.browser import RequestLog, chromium, console_errors, guarded_context
+
+pytestmark = pytest.mark.browser
+
+BASE_PATH = "/guidelines/"
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    server = start_server(built_site, base_path=BASE_PATH)
+    yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+def test_pages_make_no_foreign_request(browser: Browser, site_url: str) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    errors = console_errors(page)
+    for path in ("", "metastatic-breast-cancer/", "metastatic-breast-cancer/her2-positive/",
+                 "metastatic-breast-cancer/references/", "editorial-policy/"):
+        response = page.goto(site_url + path)
+        assert response is not None, path
+        assert response.ok, path
+        page.wait_for_load_state("networkidle")
+    context.close()
+    assert log.foreign == []
+    assert errors == []
+    assert all(url.startswith(site_url) for url in log.all)
+
+
+def test_search_works_offline(browser: Browser, site_url: str) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(site_url + "metastatic-breast-cancer/")
+    page.wait_for_load_state("networkidle")
+    page.keyboard.press("/")  # material's shortcut opens the search dialog
+    page.locator("input.md-search__input").press_sequentially("trastuzumab", delay=20)
+    results = page.locator(".md-search-result__item")
+    expect(results.first).to_be_visible(timeout=15_000)
+    assert results.count() > 0
+    context.close()
+    assert log.foreign == []
+
+
+def test_audience_switch_persists_across_pages_and_visits(browser: Browser, site_url: str) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(site_url + "metastatic-breast-cancer/her2-positive/")
+    clinician_title = page.locator("h1 .gl-clinician")
+    patient_title = page.locator("h1 .gl-patient")
+    expect(clinician_title).to_be_visible()
+    expect(patient_title).to_be_hidden()
+
+    page.get_by_label("Patient, family member or carer").check()
+    expect(patient_title).to_be_visible()
+    expect(clinician_title).to_be_hidden()
+    expect(page.locator(".gl-point .gl-clinician").first).to_be_hidden()
+
+    # Another page through the navigation (instant navigation swaps the content).
+    page.locator("nav.md-nav a", has_text="Triple-negative").first.click()
+    page.wait_for_url("**/triple-negative/")
+    expect(page.locator("h1 .gl-patient")).to_be_visible()
+    expect(page.get_by_label("Patient, family member or carer")).to_be_checked()
+
+    # A new visit: the choice is remembered without any server.
+    page.reload()
+    expect(page.locator("h1 .gl-patient")).to_be_visible()
+    page.get_by_label("Healthcare professional").check()
+    expect(page.locator("h1 .gl-clinician")).to_be_visible()
+    context.close()
+    assert log.foreign == []

@@ -1,0 +1,131 @@
+"""The project's real site, built once with ``mkdocs build --strict``: chrome, citations,
+references, offline-ness and the source checklist."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.conftest import DATA, ROOT
+from tests.htmltext import article_text, fetched_urls, is_foreign
+
+GUIDELINE = "metastatic-breast-cancer"
+
+
+def guideline_pages(site: Path) -> list[Path]:
+    return sorted((site / GUIDELINE).glob("**/index.html"))
+
+
+def section_ids() -> dict[str, str]:
+    """section id -> built page folder, read from the docs' front matter."""
+    ids: dict[str, str] = {}
+    for path in sorted((ROOT / "docs" / GUIDELINE).glob("*.md")):
+        front = yaml.safe_load(path.read_text().split("---", 2)[1])
+        if front.get("type") == "section":
+            ids[front["id"]] = path.stem
+    return ids
+
+
+def test_every_guideline_page_has_its_chrome(built_site: Path) -> None:
+    pages = guideline_pages(built_site)
+    assert len(pages) >= 10
+    for page in pages:
+        html = page.read_text()
+        assert 'class="gl-stepper"' in html, page
+        assert re.search(r'<li class="gl-step gl-step--current" aria-current="step">\s*'
+                         r'<span class="gl-step-label">Submitted</span>', html), page
+        assert "<dt>Version</dt><dd>1.0.0</dd>" in html, page
+        assert '<time datetime="2026-11-27">27 November 2026</time>' in html, page
+        assert re.search(r'<a href="(\.\./)+editorial-policy/">', html), page
+        assert 'class="gl-disclaimer"' in html
+        assert re.search(r'href="(\.\./)+disclaimer/"', html)
+        assert 'class="gl-related"' in html, page
+        assert 'name="gl-audience" value="patient"' in html, page
+
+
+def test_citations_link_to_the_reference_list(built_site: Path) -> None:
+    references = (built_site / GUIDELINE / "references" / "index.html").read_text()
+    anchors = set(re.findall(r'<li id="(ref-[^"]+)" value="(\d+)"', references))
+    numbers = {anchor: int(number) for anchor, number in anchors}
+    # The source's own numbering is kept: 1-5, [4] and [5] reconstructed.
+    assert numbers["ref-oracle-overview"] == 1
+    assert numbers["ref-praxis-recurrence"] == 2
+    assert numbers["ref-praxis-stage4"] == 3
+    assert numbers["ref-tamoxifen-label"] == 4
+    assert numbers["ref-herceptin-label"] == 5
+    assert references.count(">reconstructed</span>") == 2
+    cited = 0
+    for page in guideline_pages(built_site):
+        for match in re.finditer(r'<a href="([^"#]*)#(ref-[^"]+)" title="[^"]+" '
+                                 r'aria-label="Reference (\d+):', page.read_text()):
+            target = (page.parent / match.group(1) / "index.html").resolve()
+            assert target == (built_site / GUIDELINE / "references" / "index.html").resolve()
+            assert numbers[match.group(2)] == int(match.group(3))
+            cited += 1
+    assert cited > 50
+
+
+def test_currency_notice_cites_newer_guidance(built_site: Path) -> None:
+    html = (built_site / GUIDELINE / "index.html").read_text()
+    text = article_text(html)
+    assert "Currency notice" in text
+    for agent in ("CDK4/6", "pertuzumab", "trastuzumab deruxtecan", "pembrolizumab"):
+        assert agent.lower() in text.lower(), agent
+    notice = html[html.index("Currency notice"):]
+    assert re.search(r'#ref-abc-2024"', notice)
+    assert re.search(r'#ref-cleopatra-2012"', notice)
+
+
+def test_no_request_to_another_origin(built_site: Path) -> None:
+    html_files = sorted(built_site.glob("**/*.html"))
+    assert html_files
+    offenders = [
+        (str(path.relative_to(built_site)), where, url)
+        for path in html_files
+        for where, url in fetched_urls(path.read_text())
+        if is_foreign(url)
+    ]
+    assert offenders == []
+    for css in built_site.glob("**/*.css"):
+        for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text()):
+            assert not is_foreign(url), (css, url)
+        assert "@import" not in css.read_text() or "://" not in css.read_text()
+
+
+def test_links_are_relative_so_any_sub_path_works(built_site: Path) -> None:
+    # 404.html is the exception by necessity: a server returns it for any missing URL at any
+    # depth, so MkDocs writes its links from site_url's path (README: "Hosting").
+    for path in built_site.glob("**/*.html"):
+        if path.name == "404.html":
+            continue
+        for where, url in fetched_urls(path.read_text()):
+            assert not url.startswith("/"), (path, where, url)
+        for href in re.findall(r'<a [^>]*href="(/[^"]*)"', path.read_text()):
+            pytest.fail(f"{path}: root-absolute link {href}")
+
+
+def test_search_index_is_built_locally(built_site: Path) -> None:
+    index = (built_site / "search" / "search_index.json").read_text()
+    assert "trastuzumab" in index
+    assert "aromatase" in index
+
+
+def test_every_section_has_patient_wording(built_site: Path) -> None:
+    for folder in section_ids().values():
+        html = (built_site / GUIDELINE / folder / "index.html").read_text()
+        assert 'class="gl-audience gl-patient"' in html, folder
+
+
+FACTS = yaml.safe_load((DATA / "source_facts.yml").read_text())
+
+
+@pytest.mark.parametrize("fact", FACTS, ids=[f"{f['section']}: {f['fact'][:50]}" for f in FACTS])
+def test_every_fact_of_the_source_is_on_the_site(built_site: Path, fact: dict[str, object]) -> None:
+    folder = section_ids().get(str(fact["section"]), "") if fact["section"] != GUIDELINE else ""
+    page = built_site / GUIDELINE / folder / "index.html"
+    text = article_text(page.read_text()).lower()
+    for phrase in fact["must_contain"]:  # type: ignore[attr-defined]
+        assert str(phrase).lower() in text, f"{phrase!r} missing from {page}"
