@@ -17,10 +17,12 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
 from build_tools.config import GuidelineConfig
+from build_tools.content.navigation import order_navigation, pages_in_order
 from build_tools.content.site import SiteContent, load_site
 from build_tools.errors import ContentError
 from build_tools.render.site import SiteRenderer
@@ -69,6 +71,19 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))
         return files
+
+    def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
+        if not self.config.enabled or self.site is None:
+            return None
+        order_navigation(nav.items, self.site)
+        nav.pages = list(pages_in_order(nav.items))
+        for previous, page in zip([None, *nav.pages], nav.pages, strict=False):
+            page.previous_page = previous
+            if previous is not None:
+                previous.next_page = page
+        if nav.pages:
+            nav.pages[-1].next_page = None
+        return nav
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -129,3 +129,23 @@ def test_every_fact_of_the_source_is_on_the_site(built_site: Path, fact: dict[st
     text = article_text(page.read_text()).lower()
     for phrase in fact["must_contain"]:  # type: ignore[attr-defined]
         assert str(phrase).lower() in text, f"{phrase!r} missing from {page}"
+
+
+def test_navigation_follows_the_section_order(built_site: Path) -> None:
+    html = (built_site / GUIDELINE / "her2-positive" / "index.html").read_text()
+    primary = html[html.index("md-nav--primary"):]
+    titles = [t.strip() for t in re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>',
+                                            primary)]
+    expected = ["Treatment of metastatic breast cancer", "Goals of care",
+                "Initial assessment and risk stratification",
+                "Hormone-receptor-positive, HER2-negative disease", "HER2-positive disease",
+                "Triple-negative disease", "Treatment duration and response evaluation",
+                "Supportive care", "Critical pitfalls"]
+    positions = [titles.index(title) for title in expected]
+    assert positions == sorted(positions), titles
+
+
+def test_case_fields_are_documented_from_the_declaration(built_site: Path) -> None:
+    html = (built_site / GUIDELINE / "case-fields" / "index.html").read_text()
+    for field in ("sex", "er_status", "her2_ihc", "visceral_crisis", "weight_kg", "ecog"):
+        assert f'<code id="input-{field}">{field}</code>' in html

@@ -95,111 +95,104 @@ def _load_front_matter(page: ParsedPage, token: Token, findings: list[Finding]) 
     findings.extend(problems)
 
 
+@dataclass
+class _Block:
+    """A block of the body: a ``:::`` container (``kind`` is its name) or another block token."""
+
+    kind: str
+    token: Token
+    children: list[_Block] = field(default_factory=list)
+
+    @property
+    def line(self) -> int:
+        return _line(self.token)
+
+
+def _block_tree(tokens: list[Token]) -> _Block:
+    root = _Block("root", Token("root", "", 0))
+    stack = [root]
+    for token in tokens:
+        if token.type == "inline" or token.type == "front_matter":
+            continue
+        if token.nesting == -1:
+            stack.pop()
+            continue
+        block = _Block(container_name(token) or token.type, token)
+        stack[-1].children.append(block)
+        if token.nesting == 1:
+            stack.append(block)
+    return root
+
+
 def _walk_body(page: ParsedPage, findings: list[Finding]) -> None:
-    file = page.display_path
-    # Stack of open containers: (name, line, names of direct child containers so far).
-    stack: list[tuple[str, int, list[str]]] = []
-    previous_closed: str | None = None  # the container that closed just before this token
-    for index, token in enumerate(page.tokens):
-        name = container_name(token)
-        if name is not None and token.nesting == 1:
-            _open_container(page, token, name, stack, previous_closed, findings)
-            previous_closed = None
-            continue
-        if name is not None and token.nesting == -1:
-            opened, line, children = stack.pop()
-            _close_container(file, opened, line, children, page, index, findings)
-            previous_closed = opened
-            continue
-        if token.type == "front_matter":
-            continue
-        if token.nesting >= 0 and token.level == len(stack) * 1 and previous_closed == "clinician" \
-                and token.type != "inline":
-            findings.append(Finding(file, _line(token) or _last_line(page, index),
-                                    "a '::: clinician' block is not followed by its "
-                                    "'::: patient' block",
-                                    "add the patient wording right after the clinician block"))
-        if token.nesting != -1 and token.type != "inline":
-            previous_closed = None if token.block else previous_closed
+    _check_blocks(page, _block_tree(page.tokens), findings)
+    for token in page.tokens:
         if token.type == "heading_open":
             _check_heading(page, token, findings)
         elif token.type == "inline":
             _scan_inline(page, token, findings)
-    if previous_closed == "clinician":
-        findings.append(Finding(file, _last_line(page, len(page.tokens) - 1),
-                                "a '::: clinician' block is not followed by its "
-                                "'::: patient' block",
-                                "add the patient wording right after the clinician block"))
 
 
-def _last_line(page: ParsedPage, index: int) -> int:
-    for token in reversed(page.tokens[: index + 1]):
-        if token.map:
-            return token.map[1]
-    return 1
+def _check_blocks(page: ParsedPage, parent: _Block, findings: list[Finding]) -> None:
+    """Check the containers below ``parent``, then recurse."""
+    file = page.display_path
+    children = parent.children
+    for position, block in enumerate(children):
+        before = children[position - 1].kind if position > 0 else None
+        after = children[position + 1].kind if position + 1 < len(children) else None
+        if block.kind == "clinician" and parent.kind != POINT and after != "patient":
+            findings.append(Finding(file, block.line, "a '::: clinician' block is not followed "
+                                    "by its '::: patient' block",
+                                    "add the patient wording right after the clinician block"))
+        if block.kind == "patient" and parent.kind != POINT and before != "clinician":
+            findings.append(Finding(file, block.line, "a '::: patient' block has no "
+                                    "'::: clinician' block right before it",
+                                    "put the clinician wording directly above the patient "
+                                    "wording"))
+        if block.kind in AUDIENCES and parent.kind in AUDIENCES:
+            findings.append(Finding(file, block.line, f"a '{block.kind}' block cannot sit "
+                                    f"inside a '{parent.kind}' block",
+                                    "close the outer block first"))
+        if block.kind == POINT:
+            _check_point(page, block, parent, findings)
+        elif block.kind in DIRECTIVES:
+            _check_directive(page, block, findings)
+        _check_blocks(page, block, findings)
 
 
-def _open_container(
-    page: ParsedPage,
-    token: Token,
-    name: str,
-    stack: list[tuple[str, int, list[str]]],
-    previous_closed: str | None,
-    findings: list[Finding],
-) -> None:
-    file, line = page.display_path, _line(token)
-    parent = stack[-1][0] if stack else None
-    if stack:
-        stack[-1][2].append(name)
-    if name == "patient" and previous_closed != "clinician" and parent != POINT:
-        findings.append(Finding(file, line, "a '::: patient' block has no '::: clinician' block "
-                                "right before it",
-                                "put the clinician wording directly above the patient wording"))
-    if name == POINT:
-        anchor = point_anchor(token)
-        if not ANCHOR_ID.match(anchor):
-            findings.append(Finding(file, line, f"point anchor {anchor!r} is missing or invalid",
-                                    "write ':::: point my-anchor' (lowercase, digits, hyphens)"))
-        elif anchor in page.anchors:
-            findings.append(Finding(file, line, f"point anchor '{anchor}' is used twice on this "
-                                    f"page (first on line {page.anchors[anchor]})",
-                                    "give each point its own anchor"))
-        else:
-            page.anchors[anchor] = line
-        if parent is not None:
-            findings.append(Finding(file, line, "a point cannot sit inside another block",
-                                    "close the enclosing block before opening the point"))
-    elif name in DIRECTIVES:
-        if name in page.directives:
-            findings.append(Finding(file, line, f"directive '{name}' is used twice on this page",
-                                    "keep one"))
-        page.directives[name] = line
-    elif name in AUDIENCES and parent in AUDIENCES:
-        findings.append(Finding(file, line,
-                                f"a '{name}' block cannot sit inside a '{parent}' block",
-                                "close the outer block first"))
-    stack.append((name, line, []))
-
-
-def _close_container(
-    file: str,
-    name: str,
-    line: int,
-    children: list[str],
-    page: ParsedPage,
-    index: int,
-    findings: list[Finding],
-) -> None:
-    if name == POINT and sorted(children) != ["clinician", "patient"]:
+def _check_point(page: ParsedPage, block: _Block, parent: _Block, findings: list[Finding]) -> None:
+    file, line = page.display_path, block.line
+    anchor = point_anchor(block.token)
+    if not ANCHOR_ID.match(anchor):
+        findings.append(Finding(file, line, f"point anchor {anchor!r} is missing or invalid",
+                                "write ':::: point my-anchor' (lowercase, digits, hyphens)"))
+    elif anchor in page.anchors:
+        findings.append(Finding(file, line, f"point anchor '{anchor}' is used twice on this "
+                                f"page (first on line {page.anchors[anchor]})",
+                                "give each point its own anchor"))
+    else:
+        page.anchors[anchor] = line
+    if parent.kind in (POINT, *AUDIENCES, *DIRECTIVES):
+        findings.append(Finding(file, line, f"a point cannot sit inside a '{parent.kind}' block",
+                                "close the enclosing block before opening the point"))
+    audiences = sorted(child.kind for child in block.children if child.kind in AUDIENCES)
+    if audiences != ["clinician", "patient"]:
+        found = ", ".join(child.kind for child in block.children) or "none"
         findings.append(Finding(file, line, "a point must hold exactly one '::: clinician' and "
-                                f"one '::: patient' block (found: {', '.join(children) or 'none'})",
+                                f"one '::: patient' block (found: {found})",
                                 "wrap the clinician and the patient wording of the statement"))
-    if name in DIRECTIVES:
-        open_index = next(i for i in range(index, -1, -1)
-                          if container_name(page.tokens[i]) == name and page.tokens[i].nesting == 1)
-        if index - open_index > 1:
-            findings.append(Finding(file, line, f"directive '{name}' must be empty",
-                                    f"write '::: {name}' and ':::' on two lines, nothing between"))
+
+
+def _check_directive(page: ParsedPage, block: _Block, findings: list[Finding]) -> None:
+    file, line = page.display_path, block.line
+    if block.kind in page.directives:
+        findings.append(Finding(file, line, f"directive '{block.kind}' is used twice on this "
+                                "page", "keep one"))
+    page.directives.setdefault(block.kind, line)
+    if block.children:
+        findings.append(Finding(file, line, f"directive '{block.kind}' must be empty",
+                                f"write '::: {block.kind}' and ':::' on two lines, nothing "
+                                "between"))
 
 
 def _check_heading(page: ParsedPage, token: Token, findings: list[Finding]) -> None:

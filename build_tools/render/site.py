@@ -10,6 +10,7 @@ from build_tools.content.schema import PageMeta
 from build_tools.content.site import Guideline, SiteContent
 from build_tools.errors import ContentError, Finding
 from build_tools.render.chrome import footer_html, header_html
+from build_tools.render.inputs import case_inputs_table_html
 from build_tools.render.page import PageContext, RenderedPage, render_body
 from build_tools.render.references import reference_list_html
 
@@ -62,4 +63,11 @@ class SiteRenderer:
         def reference_list() -> str:
             return reference_list_html(list(guideline.meta.references))
 
-        return {"reference-list": reference_list}
+        def case_inputs() -> str:
+            model = self.decision_models.get(guideline.meta.id)
+            if model is None:
+                return ('<p class="gl-unavailable">The case inputs are documented when the '
+                        "decision tables are compiled (tables_enabled: true).</p>")
+            return case_inputs_table_html(model)
+
+        return {"reference-list": reference_list, "case-inputs": case_inputs}

@@ -1,0 +1,100 @@
+"""How fast the decision tables run: build-time verification and runtime evaluation.
+
+    python benchmarks/bench_decisions.py [--cases N]
+
+Prints figures only (no thresholds): exhaustive verification of every table of the real
+guideline (input combinations per second), then ``recommend`` over an exhaustive grid of the
+inputs that drive the treatment branches (cases per second).
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from build_tools.tables import load_decision_model, verify  # noqa: E402
+from build_tools.tables.coverage import evaluate_table  # noqa: E402
+from build_tools.tables.discover import load_guideline_source  # noqa: E402
+from calculators import load  # noqa: E402
+
+GUIDELINE = "metastatic-breast-cancer"
+
+# The branch-driving inputs and the values the grid takes for each (product = the grid).
+GRID: dict[str, list[object]] = {
+    "er_status": ["positive", "negative", "unknown"],
+    "pr_status": ["positive", "negative", "unknown"],
+    "her2_ihc": ["0", "1+", "2+", "3+", None],
+    "her2_fish": ["positive", "negative", None],
+    "menopausal_status": ["premenopausal", "perimenopausal", "postmenopausal", "unknown"],
+    "visceral_crisis": [False, True],
+    "refuses_chemotherapy": [False, True],
+    "number_of_metastatic_sites": [None, 2, 3],
+    "chemotherapy_line": [None, 4],
+    "ecog": [None, 1, 3],
+}
+
+
+def bench_verification() -> None:
+    started = time.perf_counter()
+    source = load_guideline_source(ROOT / "docs" / GUIDELINE, ROOT)
+    loaded = time.perf_counter()
+    model = load_decision_model(source)
+    modelled = time.perf_counter()
+    findings = verify(model)
+    verified = time.perf_counter()
+    combinations = sum(evaluate_table(table, model).domain_size for table in model.tables)
+    seconds = verified - modelled
+    print(f"verification of {GUIDELINE}: {len(model.tables)} tables, {len(findings)} findings")
+    print(
+        f"  read pages {1000 * (loaded - started):.0f} ms, "
+        f"load model {1000 * (modelled - loaded):.0f} ms, "
+        f"verify {1000 * seconds:.0f} ms"
+    )
+    print(
+        f"  {combinations} input combinations checked, {combinations / seconds:,.0f} combinations/s"
+    )
+
+
+def bench_runtime(limit: int) -> None:
+    calculator = load(GUIDELINE)
+    names = list(GRID)
+    grid = itertools.islice(itertools.product(*GRID.values()), limit)
+    cases = [
+        {"sex": "female", "visceral_involvement": True, **dict(zip(names, values, strict=True))}
+        for values in grid
+    ]
+    statuses: dict[str, int] = {}
+    started = time.perf_counter()
+    for case in cases:
+        status = str(calculator.recommend(case)["status"])
+        statuses[status] = statuses.get(status, 0) + 1
+    seconds = time.perf_counter() - started
+    print(
+        f"runtime: {len(cases)} cases (exhaustive grid over {len(names)} inputs) "
+        f"in {seconds:.2f} s, "
+        f"{len(cases) / seconds:,.0f} cases/s, {1e6 * seconds / len(cases):.0f} µs/case"
+    )
+    print("  statuses: " + ", ".join(f"{name} {count}" for name, count in sorted(statuses.items())))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    full = 1
+    for values in GRID.values():
+        full *= len(values)
+    parser.add_argument(
+        "--cases", type=int, default=full, help=f"grid cases to run (default: all {full})"
+    )
+    args = parser.parse_args()
+    bench_verification()
+    bench_runtime(args.cases)
+
+
+if __name__ == "__main__":
+    main()

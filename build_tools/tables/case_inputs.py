@@ -1,0 +1,274 @@
+"""Load and check ``case_inputs:``, the one declaration of a guideline's case fields.
+
+Validation at runtime, the calculator form and the documentation table are all generated from
+this declaration, so it must be coherent on its own: types, values, ranges and defaults agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from build_tools.errors import FindingCollector
+from build_tools.tables.fields import SNAKE_CASE, FieldReader
+from build_tools.tables.model import INPUT_TYPES, CaseInput, InputType, Wording
+from build_tools.tables.unary import Number, is_number
+from build_tools.yamlloc import LocatedList, LocatedMap
+
+_KEYS = (
+    "name",
+    "type",
+    "values",
+    "min",
+    "max",
+    "exclusive_min",
+    "exclusive_max",
+    "unit",
+    "required",
+    "nullable",
+    "default",
+    "group",
+    "label",
+    "help",
+)
+
+
+def load_case_inputs(
+    raw: LocatedList | None, file: str, line: int, findings: FindingCollector, *, needed: bool
+) -> tuple[CaseInput, ...]:
+    """The declared inputs; ``needed`` when the guideline has items or tables that will use them."""
+    reader = FieldReader(file, findings)
+    if raw is None:
+        if needed:
+            reader.report(
+                line,
+                "the guideline has decision tables or items but declares no case_inputs",
+                "add 'case_inputs:' to the guideline's index.md",
+            )
+        return ()
+    declared: list[CaseInput] = []
+    seen: set[str] = set()
+    for index, entry in enumerate(raw):
+        node = reader.mapping(entry, raw.line_of(index), "a case input")
+        if node is None:
+            continue
+        case_input = _load_one(node, reader)
+        if case_input is None:
+            continue
+        if case_input.name in seen:
+            reader.report(
+                node.line_of("name"),
+                f"case input {case_input.name!r} is declared twice",
+                "declare each field once",
+            )
+            continue
+        seen.add(case_input.name)
+        declared.append(case_input)
+    return tuple(declared)
+
+
+def _load_one(node: LocatedMap, reader: FieldReader) -> CaseInput | None:
+    name = reader.identifier(node, "name", "a case input", SNAKE_CASE, "a snake_case name")
+    what = f"case input {name or '?'}"
+    reader.check_keys(node, _KEYS, what)
+    kind = reader.choice(node, "type", what, INPUT_TYPES)
+    if not name or not kind:
+        return None
+    input_type: InputType = kind  # type: ignore[assignment]  # checked against INPUT_TYPES above
+    values = _enum_values(node, reader, what, input_type)
+    minimum, maximum = _bounds(node, reader, what, input_type)
+    required = reader.flag(node, "required", what, False)
+    nullable = reader.flag(node, "nullable", what, False)
+    if required and nullable:
+        reader.report(
+            node.line_of("nullable"),
+            f"{what} is required and nullable",
+            "a required field must have a value: drop one of the two",
+        )
+    declared = CaseInput(
+        name=name,
+        type=input_type,
+        values=values,
+        minimum=minimum,
+        maximum=maximum,
+        exclusive_min=reader.flag(node, "exclusive_min", what, False),
+        exclusive_max=reader.flag(node, "exclusive_max", what, False),
+        unit=reader.text(node, "unit", what, required=False) or None,
+        required=required,
+        nullable=nullable,
+        default=None,
+        group=reader.text(node, "group", what),
+        label=_wording(node, "label", reader, what, required=True) or Wording("", ""),
+        help=_wording(node, "help", reader, what, required=False),
+        line=node.line,
+    )
+    if declared.exclusive_min and minimum is None:
+        reader.report(
+            node.line_of("exclusive_min"),
+            f"{what}: exclusive_min without min",
+            "add 'min:' or drop exclusive_min",
+        )
+    if declared.exclusive_max and maximum is None:
+        reader.report(
+            node.line_of("exclusive_max"),
+            f"{what}: exclusive_max without max",
+            "add 'max:' or drop exclusive_max",
+        )
+    return _with_default(declared, node, reader, what)
+
+
+def _enum_values(
+    node: LocatedMap, reader: FieldReader, what: str, input_type: InputType
+) -> tuple[str, ...]:
+    if input_type != "enum":
+        if "values" in node:
+            reader.report(
+                node.line_of("values"),
+                f"{what}: only enum inputs have values",
+                "drop 'values:' or make the type enum",
+            )
+        return ()
+    raw = node.get("values")
+    if not isinstance(raw, LocatedList) or not raw:
+        reader.report(
+            node.line_of("values"),
+            f"{what}: an enum needs a non-empty list of values",
+            "add 'values: [a, b, ...]'",
+        )
+        return ()
+    values: list[str] = []
+    for index, value in enumerate(raw):
+        if not isinstance(value, str) or not value:
+            reader.report(
+                raw.line_of(index),
+                f"{what}: enum value {value!r} is not text",
+                f'quote it: "{value}"',
+            )
+        elif value in values:
+            reader.report(
+                raw.line_of(index),
+                f"{what}: enum value {value!r} is listed twice",
+                "list each value once",
+            )
+        elif value in ("-", "null"):
+            reader.report(
+                raw.line_of(index),
+                f"{what}: {value!r} cannot be an enum value (it is table syntax)",
+                "choose another word",
+            )
+        else:
+            values.append(value)
+    return tuple(values)
+
+
+def _bounds(
+    node: LocatedMap, reader: FieldReader, what: str, input_type: InputType
+) -> tuple[Number | None, Number | None]:
+    found: list[Number | None] = []
+    for key in ("min", "max"):
+        value = node.get(key)
+        if value is None:
+            found.append(None)
+        elif input_type not in ("integer", "number"):
+            reader.report(
+                node.line_of(key),
+                f"{what}: only integer and number inputs have {key}",
+                f"drop '{key}:'",
+            )
+            found.append(None)
+        elif not is_number(value):
+            reader.report(
+                node.line_of(key),
+                f"{what}: {key} must be a number",
+                f"write '{key}: 0' for instance",
+            )
+            found.append(None)
+        else:
+            found.append(value)
+    minimum, maximum = found
+    if minimum is not None and maximum is not None and minimum > maximum:
+        reader.report(
+            node.line_of("max"),
+            f"{what}: max {maximum} is below min {minimum}",
+            "swap or correct the bounds",
+        )
+    return minimum, maximum
+
+
+def _wording(
+    node: LocatedMap, key: str, reader: FieldReader, what: str, *, required: bool
+) -> Wording | None:
+    value = node.get(key)
+    if value is None:
+        if required:
+            reader.report(
+                node.line, f"{what} lacks {key!r}", f"add '{key}: {{clinician: ..., patient: ...}}'"
+            )
+        return None
+    if isinstance(value, str) and value.strip():
+        return Wording(value.strip(), value.strip())
+    if isinstance(value, LocatedMap):
+        reader.check_keys(value, ("clinician", "patient"), f"{what}: {key}")
+        clinician = reader.text(value, "clinician", f"{what}: {key}")
+        patient = reader.text(value, "patient", f"{what}: {key}")
+        return Wording(clinician, patient)
+    reader.report(
+        node.line_of(key),
+        f"{what}: {key} must be text or {{clinician, patient}}",
+        f"write '{key}: {{clinician: ..., patient: ...}}'",
+    )
+    return None
+
+
+def _with_default(
+    declared: CaseInput, node: LocatedMap, reader: FieldReader, what: str
+) -> CaseInput:
+    """Apply the declared default, or the contract's: booleans false, enums 'unknown', else null."""
+    line = node.line_of("default")
+    if "default" in node:
+        if declared.required:
+            reader.report(
+                line,
+                f"{what} is required and has a default",
+                "drop the default or make the field optional",
+            )
+        default = node["default"]
+        problem = default_problem(declared, default)
+        if problem:
+            reader.report(
+                line, f"{what}: default {default!r} {problem}", "give a default the field accepts"
+            )
+        return _replace_default(declared, default)
+    if declared.required:
+        return declared
+    if declared.type == "enum" and "unknown" in declared.values:
+        return _replace_default(declared, "unknown")
+    if declared.type == "boolean":
+        return _replace_default(declared, False)
+    if declared.nullable:
+        return declared
+    reader.report(
+        node.line,
+        f"{what} is optional but has no default",
+        "add 'default:', make it nullable, or make it required",
+    )
+    return declared
+
+
+def _replace_default(declared: CaseInput, default: object) -> CaseInput:
+    if default is None or isinstance(default, (str, bool, int, float)):
+        return replace(declared, default=default)
+    return declared
+
+
+def default_problem(declared: CaseInput, value: object) -> str:
+    """Why ``value`` is not an acceptable value of the field, or '' when it is."""
+    if value is None:
+        return "" if declared.nullable else "is null but the field is not nullable"
+    if declared.type == "enum":
+        return "" if value in declared.values else f"is not one of {', '.join(declared.values)}"
+    if declared.type == "boolean":
+        return "" if isinstance(value, bool) else "is not true or false"
+    if not is_number(value) or (declared.type == "integer" and not isinstance(value, int)):
+        return f"is not {'an integer' if declared.type == 'integer' else 'a number'}"
+    assert isinstance(value, (int, float))
+    return "" if declared.in_range(value) else "is out of the declared range"

@@ -1,0 +1,142 @@
+"""Typed access to front-matter mappings that turns every problem into a located finding.
+
+The loaders read editor-written YAML; instead of raising at the first wrong type they record a
+finding (file, line, message, remedy) and carry on with a neutral value, so one build reports all
+problems of a page at once.
+"""
+
+from __future__ import annotations
+
+import re
+
+from build_tools.errors import FindingCollector
+from build_tools.yamlloc import LocatedList, LocatedMap
+
+SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
+RULE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+ITEM_ID = RULE_ID
+
+
+class FieldReader:
+    """Reads keys of located mappings of one file, reporting problems to a collector."""
+
+    def __init__(self, file: str, findings: FindingCollector) -> None:
+        self.file = file
+        self.findings = findings
+
+    def report(self, line: int, message: str, remedy: str = "") -> None:
+        self.findings.add(self.file, line, message, remedy)
+
+    def mapping(self, value: object, line: int, what: str) -> LocatedMap | None:
+        if isinstance(value, LocatedMap):
+            return value
+        self.report(
+            line, f"{what} must be a mapping (key: value lines)", f"write {what} as a YAML mapping"
+        )
+        return None
+
+    def sequence(self, value: object, line: int, what: str) -> LocatedList | None:
+        if isinstance(value, LocatedList):
+            return value
+        self.report(line, f"{what} must be a list", f"write {what} as a YAML list ('- ...' lines)")
+        return None
+
+    def check_keys(self, node: LocatedMap, allowed: tuple[str, ...], what: str) -> None:
+        for key in node:
+            if key not in allowed:
+                self.report(
+                    node.line_of(key),
+                    f"unknown key {key!r} in {what}",
+                    f"use only: {', '.join(allowed)}",
+                )
+
+    def text(self, node: LocatedMap, key: str, what: str, *, required: bool = True) -> str:
+        if key not in node or node[key] is None:
+            if required:
+                self.report(node.line, f"{what} lacks {key!r}", f"add '{key}: ...'")
+            return ""
+        value = node[key]
+        if not isinstance(value, str) or not value.strip():
+            self.report(
+                node.line_of(key),
+                f"{what}: {key!r} must be a non-empty text",
+                f"write {key} as text",
+            )
+            return ""
+        return value.strip()
+
+    def flag(self, node: LocatedMap, key: str, what: str, default: bool) -> bool:
+        if key not in node:
+            return default
+        value = node[key]
+        if not isinstance(value, bool):
+            self.report(
+                node.line_of(key),
+                f"{what}: {key!r} must be true or false",
+                f"write '{key}: true' or '{key}: false'",
+            )
+            return default
+        return value
+
+    def choice(
+        self,
+        node: LocatedMap,
+        key: str,
+        what: str,
+        choices: tuple[str, ...],
+        *,
+        required: bool = True,
+    ) -> str:
+        value = node.get(key)
+        if value is None:
+            if required:
+                self.report(
+                    node.line,
+                    f"{what} lacks {key!r}",
+                    f"add '{key}:' with one of {', '.join(choices)}",
+                )
+            return ""
+        if value not in choices:
+            self.report(
+                node.line_of(key),
+                f"{what}: unknown {key} {value!r}",
+                f"use one of: {', '.join(choices)}",
+            )
+            return ""
+        assert isinstance(value, str)
+        return value
+
+    def identifier(
+        self, node: LocatedMap, key: str, what: str, pattern: re.Pattern[str], shape: str
+    ) -> str:
+        value = node.get(key)
+        if value is None:
+            self.report(node.line, f"{what} lacks {key!r}", f"add '{key}: <{shape}>'")
+            return ""
+        if not isinstance(value, str) or not pattern.match(value):
+            self.report(
+                node.line_of(key),
+                f"{what}: {key} {value!r} is not {shape}",
+                f"write the {key} as {shape}",
+            )
+            return ""
+        return value
+
+    def string_list(self, node: LocatedMap, key: str, what: str) -> tuple[tuple[str, int], ...]:
+        """A list of non-empty strings with the line of each, or () when absent."""
+        if key not in node or node[key] is None:
+            return ()
+        raw = self.sequence(node[key], node.line_of(key), f"{what}: {key}")
+        if raw is None:
+            return ()
+        found: list[tuple[str, int]] = []
+        for index, member in enumerate(raw):
+            if not isinstance(member, str) or not member.strip():
+                self.report(
+                    raw.line_of(index),
+                    f"{what}: {key} entries must be non-empty text",
+                    "quote the value",
+                )
+                continue
+            found.append((member.strip(), raw.line_of(index)))
+        return tuple(found)

@@ -1,0 +1,212 @@
+"""Load and check ``items:``, the advice that decision rules emit, from section front matter.
+
+Each item links to one anchored point of its own section page and carries the citations of the
+prose it summarises; both are resolved here so a broken link or an unknown reference fails the
+build instead of reaching a reader.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from build_tools.errors import FindingCollector
+from build_tools.tables.fields import ITEM_ID, FieldReader
+from build_tools.tables.model import ITEM_KINDS, RANKS, CaseInput, Dose, Item, ItemKind, Rank
+from build_tools.tables.source import SectionSource
+from build_tools.yamlloc import LocatedMap
+
+_KEYS = ("kind", "rank", "text", "patient_text", "cite", "anchor", "dose")
+_DOSE_KEYS = ("agent", "amount_per_kg", "unit", "weight_input", "schedule")
+_CITATION_REQUIRED: tuple[ItemKind, ...] = ("recommendation", "dosing")
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def load_items(
+    sections: tuple[SectionSource, ...],
+    references: dict[str, int],
+    inputs: tuple[CaseInput, ...],
+    findings: FindingCollector,
+) -> tuple[Item, ...]:
+    """Every item of every section, in document order; ids are unique across the guideline."""
+    loaded: list[Item] = []
+    first_seen: dict[str, str] = {}
+    for section in sections:
+        if section.items is None:
+            continue
+        reader = FieldReader(section.file, findings)
+        for item_id, raw in section.items.items():
+            line = section.items.line_of(item_id)
+            if not ITEM_ID.match(item_id):
+                reader.report(
+                    line,
+                    f"item id {item_id!r} is not kebab-case or snake_case",
+                    "use lower-case words joined by '-' or '_'",
+                )
+                continue
+            if item_id in first_seen:
+                reader.report(
+                    line,
+                    f"item {item_id!r} is already defined at {first_seen[item_id]}",
+                    "give each item a unique id",
+                )
+                continue
+            first_seen[item_id] = f"{section.file}:{line}"
+            node = reader.mapping(raw, line, f"item {item_id}")
+            if node is not None:
+                loaded.append(_load_item(item_id, node, line, section, references, inputs, reader))
+    return tuple(loaded)
+
+
+def _load_item(
+    item_id: str,
+    node: LocatedMap,
+    line: int,
+    section: SectionSource,
+    references: dict[str, int],
+    inputs: tuple[CaseInput, ...],
+    reader: FieldReader,
+) -> Item:
+    what = f"item {item_id}"
+    reader.check_keys(node, _KEYS, what)
+    kind_text = reader.choice(node, "kind", what, ITEM_KINDS)
+    kind: ItemKind = kind_text or "warning"  # type: ignore[assignment]  # checked against ITEM_KINDS
+    rank: Rank | None = None
+    if kind == "recommendation":
+        rank = reader.choice(node, "rank", what, RANKS) or "alternative"  # type: ignore[assignment]
+    elif "rank" in node:
+        reader.report(
+            node.line_of("rank"), f"{what}: only recommendations have a rank", "drop 'rank:'"
+        )
+    text = reader.text(node, "text", what)
+    patient_text = reader.text(node, "patient_text", what)
+    anchor = reader.text(node, "anchor", what)
+    if anchor and anchor not in section.anchors:
+        known = ", ".join(sorted(section.anchors)) or "none"
+        reader.report(
+            node.line_of("anchor"),
+            f"{what}: unknown anchor {anchor!r} (not a ':::: point' of {section.file})",
+            f"link to a point of this page ({known}) or add ':::: point {anchor}' to its body",
+        )
+    citations = _citations(node, what, kind, references, reader)
+    dose = _dose(node, what, kind, inputs, reader)
+    _check_placeholders(node, what, dose, reader)
+    return Item(
+        id=item_id,
+        kind=kind,
+        rank=rank,
+        text=text,
+        patient_text=patient_text,
+        citations=citations,
+        section=section.id,
+        anchor=anchor,
+        href=f"{section.page_url}#{anchor}",
+        dose=dose,
+        file=section.file,
+        line=line,
+    )
+
+
+def _citations(
+    node: LocatedMap, what: str, kind: ItemKind, references: dict[str, int], reader: FieldReader
+) -> tuple[int, ...]:
+    numbers: list[int] = []
+    for key, line in reader.string_list(node, "cite", what):
+        if not key.startswith("@"):
+            reader.report(line, f"{what}: citation {key!r} must start with '@'", f'write "@{key}"')
+            continue
+        number = references.get(key[1:])
+        if number is None:
+            known = ", ".join(f"@{name}" for name in references) or "none"
+            reader.report(
+                line,
+                f"{what}: unknown citation key {key!r}",
+                f"cite one of the guideline's references: {known}",
+            )
+            continue
+        if number not in numbers:
+            numbers.append(number)
+    if kind in _CITATION_REQUIRED and not numbers and "cite" not in node:
+        reader.report(
+            node.line,
+            f"{what}: a {kind} item must cite its source",
+            "add 'cite: [\"@key\"]' with the references of the prose it links to",
+        )
+    return tuple(numbers)
+
+
+def _dose(
+    node: LocatedMap, what: str, kind: ItemKind, inputs: tuple[CaseInput, ...], reader: FieldReader
+) -> Dose | None:
+    if "dose" not in node:
+        return None
+    line = node.line_of("dose")
+    if kind != "dosing":
+        reader.report(
+            line, f"{what}: only dosing items have a dose", "make the kind 'dosing' or drop 'dose:'"
+        )
+        return None
+    raw = reader.mapping(node["dose"], line, f"{what}: dose")
+    if raw is None:
+        return None
+    reader.check_keys(raw, _DOSE_KEYS, f"{what}: dose")
+    amount = raw.get("amount_per_kg")
+    amount_text = (
+        str(amount) if isinstance(amount, (str, int)) and not isinstance(amount, bool) else ""
+    )
+    try:
+        valid_amount = Decimal(amount_text).is_finite() and Decimal(amount_text) > 0
+    except InvalidOperation:
+        valid_amount = False
+    if not valid_amount:
+        reader.report(
+            raw.line_of("amount_per_kg"),
+            f"{what}: amount_per_kg must be a positive decimal written as text",
+            'quote it, e.g. amount_per_kg: "4"',
+        )
+    weight_input = reader.text(raw, "weight_input", f"{what}: dose")
+    declared = next((case_input for case_input in inputs if case_input.name == weight_input), None)
+    if weight_input and (declared is None or declared.type not in ("integer", "number")):
+        reader.report(
+            raw.line_of("weight_input"),
+            f"{what}: weight_input {weight_input!r} is not a numeric case input",
+            "name a declared number input such as weight_kg",
+        )
+    return Dose(
+        agent=reader.text(raw, "agent", f"{what}: dose"),
+        amount_per_kg=amount_text if valid_amount else "0",
+        unit=reader.text(raw, "unit", f"{what}: dose"),
+        weight_input=weight_input,
+        schedule=reader.text(raw, "schedule", f"{what}: dose"),
+    )
+
+
+def _check_placeholders(
+    node: LocatedMap, what: str, dose: Dose | None, reader: FieldReader
+) -> None:
+    mentions_dose = False
+    for key in ("text", "patient_text"):
+        value = node.get(key)
+        if not isinstance(value, str):
+            continue
+        for placeholder in _PLACEHOLDER.findall(value):
+            if placeholder != "dose":
+                reader.report(
+                    node.line_of(key),
+                    f"{what}: unknown placeholder {{{placeholder}}}",
+                    "the only placeholder is {dose}",
+                )
+            elif dose is None:
+                reader.report(
+                    node.line_of(key),
+                    f"{what}: {{dose}} in a text without a dose",
+                    "add 'dose:' or drop {dose}",
+                )
+            else:
+                mentions_dose = True
+    if dose is not None and not mentions_dose:
+        reader.report(
+            node.line_of("dose"),
+            f"{what}: the computed dose is never shown",
+            "put {dose} in text and patient_text",
+        )

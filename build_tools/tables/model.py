@@ -1,0 +1,211 @@
+"""The typed decision model: case inputs, items and decision tables, after loading and checking.
+
+Everything here is immutable and already resolved (citation keys to numbers, anchors to links,
+tables in evaluation order), so verification and code generation never look at raw YAML again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal as TypingLiteral
+
+from build_tools.tables.unary import Number, UnaryTest
+
+InputType = TypingLiteral["enum", "boolean", "integer", "number"]
+HitPolicyName = TypingLiteral["unique", "first", "collect"]
+ItemKind = TypingLiteral[
+    "recommendation",
+    "warning",
+    "monitoring",
+    "supportive_care",
+    "workup",
+    "dosing",
+    "prognosis_reason",
+]
+Rank = TypingLiteral["preferred", "alternative"]
+RuleStatus = TypingLiteral["needs_more_information", "out_of_scope"]
+
+INPUT_TYPES: tuple[InputType, ...] = ("enum", "boolean", "integer", "number")
+HIT_POLICIES: tuple[HitPolicyName, ...] = ("unique", "first", "collect")
+ITEM_KINDS: tuple[ItemKind, ...] = (
+    "recommendation",
+    "warning",
+    "monitoring",
+    "supportive_care",
+    "workup",
+    "dosing",
+    "prognosis_reason",
+)
+RANKS: tuple[Rank, ...] = ("preferred", "alternative")
+RULE_STATUSES: tuple[RuleStatus, ...] = ("needs_more_information", "out_of_scope")
+
+
+@dataclass(frozen=True)
+class Wording:
+    """The same text for the two audiences of the site."""
+
+    clinician: str
+    patient: str
+
+
+@dataclass(frozen=True)
+class CaseInput:
+    """One declared case field (``case_inputs:`` in the guideline's index.md)."""
+
+    name: str
+    type: InputType
+    values: tuple[str, ...]  # enum only
+    minimum: Number | None
+    maximum: Number | None
+    exclusive_min: bool
+    exclusive_max: bool
+    unit: str | None
+    required: bool
+    nullable: bool
+    default: str | bool | Number | None
+    group: str
+    label: Wording
+    help: Wording | None
+    line: int
+
+    def in_range(self, value: Number) -> bool:
+        low, high = self.minimum, self.maximum
+        below = low is not None and (value < low or (self.exclusive_min and value == low))
+        above = high is not None and (value > high or (self.exclusive_max and value == high))
+        return not (below or above)
+
+
+@dataclass(frozen=True)
+class Dose:
+    """A weight-based dose; the runtime computes ``amount_per_kg`` x weight with exact decimals."""
+
+    agent: str
+    amount_per_kg: str  # a decimal literal kept as text so no float ever touches it
+    unit: str
+    weight_input: str
+    schedule: str
+
+
+@dataclass(frozen=True)
+class Item:
+    """One piece of advice a rule can emit, linked to the paragraph it comes from."""
+
+    id: str
+    kind: ItemKind
+    rank: Rank | None
+    text: str
+    patient_text: str
+    citations: tuple[int, ...]
+    section: str
+    anchor: str
+    href: str
+    dose: Dose | None
+    file: str
+    line: int
+
+
+@dataclass(frozen=True)
+class CaseError:
+    """``then: error:`` of a rule: a contradiction in the case, reported against one field."""
+
+    field: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a rule (or a table's default) produces when it is selected."""
+
+    has_value: bool
+    value: str | None
+    items: tuple[str, ...]
+    item_lines: tuple[int, ...]
+    status: RuleStatus | None
+    error: CaseError | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One cell: a unary test on one named input, with the source text for messages and code."""
+
+    input: str
+    test: UnaryTest
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    line: int
+    conditions: tuple[Condition, ...]  # '-' cells are left out
+    outcome: Outcome
+
+
+@dataclass(frozen=True)
+class Output:
+    """A value table's result, consumable by other tables under ``name``."""
+
+    name: str
+    values: tuple[str, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class DecisionTable:
+    id: str
+    title: str
+    description: str
+    hit_policy: HitPolicyName
+    inputs: tuple[str, ...]
+    input_lines: tuple[int, ...]
+    output: Output | None
+    applies_when: tuple[Condition, ...]
+    default: Outcome | None
+    rules: tuple[Rule, ...]
+    section: str
+    file: str
+    line: int
+
+    @property
+    def domain_inputs(self) -> tuple[str, ...]:
+        """The table's own inputs, then the applies_when inputs it does not already have."""
+        extra = [
+            condition.input for condition in self.applies_when if condition.input not in self.inputs
+        ]
+        return (*self.inputs, *dict.fromkeys(extra))
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class DerivedValue:
+    """The value domain of a table output as its consumers see it."""
+
+    name: str
+    values: tuple[str, ...]
+    nullable: bool
+    table: str
+
+
+@dataclass(frozen=True)
+class DecisionModel:
+    """A guideline's whole decision model, ready for verification and code generation."""
+
+    guideline_id: str
+    version: str
+    last_updated: str
+    source_files: tuple[str, ...]
+    inputs: tuple[CaseInput, ...]
+    items: tuple[Item, ...]  # in document order
+    tables: tuple[DecisionTable, ...]  # in evaluation (topological) order
+    derived: tuple[DerivedValue, ...]
+
+    def input_named(self, name: str) -> CaseInput | None:
+        return next((declared for declared in self.inputs if declared.name == name), None)
+
+    def derived_named(self, name: str) -> DerivedValue | None:
+        return next((derived for derived in self.derived if derived.name == name), None)

@@ -1,0 +1,162 @@
+"""Case validation and URL-fragment coercion, driven by the guideline's declared inputs.
+
+JSON (API, CLI) and URL fragments (calculator) must mean the same thing, so a fragment is only
+*coerced* here, string by string according to the declared type; whatever cannot be coerced is
+left as the string it was and the one validation below reports it exactly as for JSON.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Mapping
+from urllib.parse import parse_qsl
+
+from calculators.runtime.model import InputSpec, Number
+
+CaseError = dict[str, str | None]
+
+_DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
+
+
+def validate_case(
+    inputs: tuple[InputSpec, ...], case: object
+) -> tuple[dict[str, object], list[CaseError]]:
+    """(values of every declared field, errors). Missing fields and nulls take the declared default;
+    fields the guideline does not declare are ignored."""
+    if not isinstance(case, Mapping):
+        return {}, [
+            {
+                "field": None,
+                "message": "The case must be a JSON object of field names and values, "
+                'e.g. {"sex": "female"}.',
+            }
+        ]
+    values: dict[str, object] = {}
+    errors: list[CaseError] = []
+    for spec in inputs:
+        raw = case.get(spec.name)
+        if raw is None:
+            if spec.required:
+                errors.append(
+                    _error(spec, f"{spec.name} ({spec.label}) is required: give {_expected(spec)}.")
+                )
+            # An explicit null means "unknown" where the field allows it, else "not given".
+            explicit_null = spec.name in case and spec.nullable
+            values[spec.name] = None if explicit_null else spec.default
+            continue
+        value, problem = _check(spec, raw)
+        if problem:
+            errors.append(_error(spec, problem))
+        values[spec.name] = value
+    return values, errors
+
+
+def _error(spec: InputSpec, message: str) -> CaseError:
+    return {"field": spec.name, "message": message}
+
+
+def _check(spec: InputSpec, raw: object) -> tuple[object, str]:
+    """(normalised value, problem or '')."""
+    unknown = " or null if unknown" if spec.nullable else ""
+    got = f"got {_show(raw)}"
+    if spec.type == "enum":
+        if isinstance(raw, str) and raw in spec.values:
+            return raw, ""
+        return raw, f"{spec.name} must be {_expected(spec)}{unknown}; {got}."
+    if spec.type == "boolean":
+        if isinstance(raw, bool):
+            return raw, ""
+        return raw, f"{spec.name} must be true or false{unknown}; {got}."
+    number = _as_number(raw, integer=spec.type == "integer")
+    if number is None or not _in_range(spec, number):
+        return raw, f"{spec.name} ({spec.label}) must be {_expected(spec)}{unknown}; {got}."
+    return number, ""
+
+
+def _as_number(raw: object, *, integer: bool) -> Number | None:
+    if isinstance(raw, bool) or not isinstance(raw, (int, float)):
+        return None
+    if isinstance(raw, float) and not math.isfinite(raw):
+        return None
+    if integer:
+        if isinstance(raw, float):
+            # JSON writers may send 2.0 for 2; a fractional ECOG is not an integer.
+            return int(raw) if raw.is_integer() else None
+        return raw
+    return raw
+
+
+def _in_range(spec: InputSpec, number: Number) -> bool:
+    low, high = spec.minimum, spec.maximum
+    below = low is not None and (number < low or (spec.exclusive_min and number == low))
+    above = high is not None and (number > high or (spec.exclusive_max and number == high))
+    return not (below or above)
+
+
+def _expected(spec: InputSpec) -> str:
+    """What the field accepts, in words, for error messages."""
+    if spec.type == "enum":
+        return "one of " + ", ".join(f'"{value}"' for value in spec.values)
+    if spec.type == "boolean":
+        return "true or false"
+    kind = "an integer" if spec.type == "integer" else "a number"
+    unit = f" {spec.unit}" if spec.unit else ""
+    low, high = spec.minimum, spec.maximum
+    if low is not None and high is not None:
+        low_word = "above" if spec.exclusive_min else "from"
+        high_word = "below" if spec.exclusive_max else "to"
+        return f"{kind} {low_word} {_number_text(low)} {high_word} {_number_text(high)}{unit}"
+    if low is not None:
+        relation = "greater than" if spec.exclusive_min else "of at least"
+        return f"{kind} {relation} {_number_text(low)}{unit}"
+    if high is not None:
+        relation = "less than" if spec.exclusive_max else "of at most"
+        return f"{kind} {relation} {_number_text(high)}{unit}"
+    return f"{kind}{unit}"
+
+
+def _number_text(value: Number) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _show(raw: object) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if isinstance(raw, str):
+        return f'"{raw}"'
+    if isinstance(raw, (int, float)):
+        return repr(raw)
+    return f"a {type(raw).__name__}"
+
+
+def case_from_fragment(
+    inputs: tuple[InputSpec, ...], params: Mapping[str, str] | str
+) -> dict[str, object]:
+    """A case from URL parameters (``URLSearchParams`` text, with or without '#'/'?', or a dict).
+
+    Enum values are taken as written, ``true``/``false`` become booleans, decimals become numbers
+    and ``null`` or an empty value becomes null. The result is validated like a JSON case.
+    """
+    if isinstance(params, str):
+        pairs: dict[str, str] = {}
+        for key, value in parse_qsl(params.lstrip("#?"), keep_blank_values=True):
+            pairs.setdefault(key, value)  # URLSearchParams.get() returns the first occurrence
+        params = pairs
+    case: dict[str, object] = {}
+    for spec in inputs:
+        if spec.name in params:
+            case[spec.name] = _coerce(spec, params[spec.name])
+    return case
+
+
+def _coerce(spec: InputSpec, text: object) -> object:
+    if not isinstance(text, str):
+        return text
+    if text in ("", "null"):
+        return None
+    if spec.type == "boolean":
+        return {"true": True, "false": False}.get(text, text)
+    if spec.type in ("integer", "number") and _DECIMAL.match(text):
+        return float(text) if "." in text else int(text)
+    return text

@@ -1,0 +1,198 @@
+"""Properties over the whole case space of the metastatic breast cancer guideline.
+
+Hypothesis draws cases from every declared input (missing, null, valid and out-of-range values)
+and checks that evaluation never fails, that every valid case gets a status and items, and that
+the source's critical pitfalls hold as invariants. ``derandomize`` keeps CI runs identical.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+import calculators
+from calculators.guidelines import metastatic_breast_cancer as compiled
+
+GUIDELINE = "metastatic-breast-cancer"
+CALCULATOR = calculators.load(GUIDELINE)
+MISSING = object()
+STATUSES = ("ok", "needs_more_information", "out_of_scope", "invalid")
+ITEM_LISTS = (
+    "prognosis_reasons",
+    "recommendations",
+    "warnings",
+    "monitoring",
+    "supportive_care",
+    "workup",
+    "dosing",
+)
+
+TRASTUZUMAB_FIRST_LINE = {"trastuzumab-chemotherapy", "trastuzumab-single-agent"}
+# Recommendations that contain (or may be) an anthracycline: doxorubicin, epirubicin, AC, EC, FAC.
+ANTHRACYCLINE_OPTIONS = {
+    "chemotherapy-single-agents",
+    "chemotherapy-combination-anthracycline",
+    "chemotherapy-combination-taxane",
+}
+ENDOCRINE_THERAPY = {
+    "endocrine-first-line",
+    "endocrine-switch-after-resistance",
+    "endocrine-deferred-visceral-crisis",
+    "endocrine-pending-her2",
+    "endocrine-not-withheld-her2-positive",
+}
+AROMATASE_INHIBITOR_ALONE = {"endocrine-aromatase-inhibitor"}
+
+
+def _field_strategy(
+    spec: dict[str, Any], *, valid_only: bool, wrong_types: bool
+) -> st.SearchStrategy[object]:
+    """Values of one field: valid ones, null and missing; unless ``valid_only`` also unknown and
+    out-of-range values, and with ``wrong_types`` a number given as text."""
+    kind = spec["type"]
+    absent: list[object] = [MISSING, None]
+    if kind == "enum":
+        return st.sampled_from([*spec["values"], *absent] + ([] if valid_only else ["bogus"]))
+    if kind == "boolean":
+        # Biased to false so that fewer cases are contradictory (and invalid).
+        return st.sampled_from([False, False, True, *absent])
+    low = spec["min"] if spec["min"] is not None else 0
+    high = spec["max"] if spec["max"] is not None else low + 60
+    if kind == "integer":
+        values = st.integers(low, high) if valid_only else st.integers(low - 2, high + 2)
+        return st.one_of(values, st.sampled_from(absent))
+    decimals = st.integers(int(low * 10), int(high * 10)).map(lambda tenths: tenths / 10)
+    wrong = [] if valid_only else [low - 1, high + 1, *(["12"] if wrong_types else [])]
+    return st.one_of(decimals, st.sampled_from([*absent, *wrong]))
+
+
+def _drawn_case(valid_only: bool, wrong_types: bool = True) -> st.SearchStrategy[dict[str, object]]:
+    fields = {
+        spec["name"]: _field_strategy(spec, valid_only=valid_only, wrong_types=wrong_types)
+        for spec in compiled.INPUTS
+    }
+    fields["sex"] = st.sampled_from(["female"] * 8 + ["male"] + ([] if valid_only else [MISSING]))
+    if valid_only:
+        fields["isolated_locoregional_recurrence"] = st.sampled_from([False] * 7 + [True])
+    return st.fixed_dictionaries(fields).map(
+        lambda drawn: {name: value for name, value in drawn.items() if value is not MISSING}
+    )
+
+
+def _coherent(case: dict[str, object]) -> dict[str, object]:
+    """Repair the contradictions the guideline rejects, so that most drawn cases are valid."""
+    if case.get("isolated_locoregional_recurrence") is True:
+        distant = ("visceral_involvement", "visceral_crisis", "bone_metastases", "cns_metastases")
+        for name in distant:
+            case[name] = False
+        case["number_of_metastatic_sites"] = 0
+    if case.get("visceral_crisis") is True:
+        case["visceral_involvement"] = True
+    if case.get("bone_metastases") is not True:
+        case["bone_metastases_lytic"] = case["bone_metastases_symptomatic"] = False
+    if case.get("endocrine_resistance") is True:
+        case["prior_endocrine_therapy"] = True
+    if case.get("chemotherapy_line") == 1:
+        case.pop("responded_to_previous_chemotherapy", None)
+    if case.get("her2_ihc") is not None or case.get("her2_fish") is not None:
+        case.pop("her2_status", None)  # the stated status could contradict the tests
+    return case
+
+
+Cases = st.SearchStrategy[dict[str, object]]
+
+
+def _mixture(unconstrained: Cases) -> Cases:
+    """Three coherent cases for one unconstrained case: coherent cases exercise the tables, the
+    others the validation and the contradiction rules."""
+    coherent = _drawn_case(valid_only=True).map(_coherent)
+    return st.sampled_from([True, True, True, False]).flatmap(
+        lambda pick_coherent: coherent if pick_coherent else unconstrained
+    )
+
+
+CASES = _mixture(_drawn_case(valid_only=False))
+# A fragment cannot tell the number 12 from the text "12", so the JSON side never sends the text.
+TYPED_CASES = _mixture(_drawn_case(valid_only=False, wrong_types=False))
+
+
+def _items(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [item for key in ITEM_LISTS for item in result[key]]
+
+
+def _output(result: dict[str, Any], name: str) -> object:
+    for entry in result["trace"]:
+        output = entry.get("output")
+        if output is not None and output["name"] == name:
+            return output["value"]
+    raise AssertionError(f"no table outputs {name}")
+
+
+@settings(
+    max_examples=10_000,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(case=CASES)
+def test_every_case_gets_a_coherent_result_and_the_pitfalls_hold(case: dict[str, object]) -> None:
+    result: dict[str, Any] = calculators.recommend(GUIDELINE, case)
+    assert result["status"] in STATUSES
+    event(f"status {result['status']}")
+    items = _items(result)
+    if result["status"] == "invalid":
+        assert result["errors"]
+        for error in result["errors"]:
+            assert error["field"] is None or error["message"].startswith(error["field"])
+        assert items == []
+        assert result["prognosis"] is None
+        return
+    assert result["errors"] == []
+    assert items, "a valid case always gets at least one item"
+    recommendations = result["recommendations"]
+    ids = {item["id"] for item in recommendations}
+    ranks = [item["rank"] for item in recommendations]
+    assert ranks == sorted(ranks, key=["preferred", "alternative"].index)
+    for item in items:
+        assert item["href"] == f"{GUIDELINE}/{item['section']}/#{item['anchor']}"
+    for item in recommendations + result["dosing"]:
+        assert item["citations"], f"{item['id']} must cite"
+    for item in recommendations:
+        assert "high-dose" not in item["text"]
+        assert "stem-cell" not in item["text"]
+    if _output(result, "scope") != "metastatic":
+        assert recommendations == [] or _output(result, "scope") == "locoregional_recurrence"
+        return
+    her2, hr = _output(result, "her2"), _output(result, "hr")
+    event(f"metastatic, HER2 {her2}, HR {hr}")
+    if her2 == "positive":
+        assert ids & TRASTUZUMAB_FIRST_LINE, "HER2-positive: trastuzumab first line"
+        assert not ids & ANTHRACYCLINE_OPTIONS, "HER2-positive: never an anthracycline"
+    if hr == "positive":
+        assert ids & ENDOCRINE_THERAPY, "endocrine therapy is never withheld from HR+ disease"
+    if case.get("menopausal_status") in ("premenopausal", "perimenopausal"):
+        assert not ids & AROMATASE_INHIBITOR_ALONE
+        mentions_ai = any("aromatase inhibitor" in item["text"] for item in recommendations)
+        warnings = {item["id"] for item in result["warnings"]}
+        assert not mentions_ai or "no-ai-without-ovarian-suppression" in warnings
+    if result["prognosis"] is not None:
+        assert result["prognosis_reasons"]
+
+
+def _fragment_text(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@settings(max_examples=2_000, derandomize=True, deadline=None)
+@given(case=TYPED_CASES)
+def test_json_and_url_fragment_mean_the_same_case(case: dict[str, object]) -> None:
+    fragment = "#" + urlencode({name: _fragment_text(value) for name, value in case.items()})
+    from_fragment = CALCULATOR.case_from_fragment(fragment)
+    assert CALCULATOR.recommend(from_fragment) == CALCULATOR.recommend(case)

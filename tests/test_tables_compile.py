@@ -1,0 +1,111 @@
+"""The compiler: deterministic, stdlib-only, up to date, and the standalone command."""
+
+from __future__ import annotations
+
+import ast
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from build_tools.tables import build, compile_module, module_name, write_module
+from build_tools.tables.discover import load_guideline_source
+from tests.tables_support import REAL_GUIDELINE, ROOT, demo_source, module_from_source
+
+GENERATED = ROOT / "calculators" / "guidelines" / "metastatic_breast_cancer.py"
+
+
+def _run_tables(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the package also when run from elsewhere
+    return subprocess.run(
+        [sys.executable, "-m", "build_tools.tables", *arguments],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        check=False,
+    )
+
+
+def test_compiling_twice_gives_identical_bytes() -> None:
+    first = compile_module(build(load_guideline_source(REAL_GUIDELINE, ROOT)))
+    second = compile_module(build(load_guideline_source(REAL_GUIDELINE, ROOT)))
+    assert first.encode() == second.encode()
+
+
+def test_the_committed_module_is_up_to_date() -> None:
+    completed = _run_tables("--check")
+    assert completed.returncode == 0, completed.stderr
+    assert "metastatic-breast-cancer" in completed.stdout
+    assert "up to date" in completed.stdout
+
+
+def test_check_reports_a_stale_module_and_writes_nothing(tmp_path: Path) -> None:
+    stale = tmp_path / "metastatic_breast_cancer.py"
+    stale.write_text("# stale\n", encoding="utf-8")
+    completed = _run_tables("--check", "--out", str(tmp_path))
+    assert completed.returncode == 1
+    assert "stale" in completed.stderr
+    assert stale.read_text(encoding="utf-8") == "# stale\n"
+
+
+def test_standalone_command_writes_the_module(tmp_path: Path) -> None:
+    completed = _run_tables("--out", str(tmp_path))
+    assert completed.returncode == 0, completed.stderr
+    assert (tmp_path / "metastatic_breast_cancer.py").read_bytes() == GENERATED.read_bytes()
+
+
+def test_standalone_command_fails_with_file_and_line(tmp_path: Path) -> None:
+    docs = tmp_path / "docs" / "broken-guideline"
+    docs.mkdir(parents=True)
+    for page in (ROOT / "tests" / "fixtures" / "docs" / "demo-guideline").glob("*.md"):
+        (docs / page.name).write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    treatment = docs / "treatment.md"
+    text = treatment.read_text(encoding="utf-8")
+    treatment.write_text(
+        text.replace("items: [demo-treat-b]", "items: [demo-treat-z]"), encoding="utf-8"
+    )
+    completed = _run_tables("--docs", "docs", "--out", "out", cwd=tmp_path)
+    assert completed.returncode == 1
+    assert "docs/broken-guideline/treatment.md:53: rule demo-negative-treatment" in completed.stderr
+    assert "unknown item id 'demo-treat-z'" in completed.stderr
+
+
+def test_write_module_rewrites_only_on_change(tmp_path: Path) -> None:
+    model = build(demo_source())
+    path = write_module(model, tmp_path)
+    stamp = path.stat().st_mtime_ns
+    time.sleep(0.01)
+    assert write_module(model, tmp_path) == path
+    assert path.stat().st_mtime_ns == stamp
+    assert path.name == f"{module_name('demo-guideline')}.py" == "demo_guideline.py"
+
+
+def test_generated_module_imports_only_the_standard_library() -> None:
+    tree = ast.parse(GENERATED.read_text(encoding="utf-8"))
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Import, ast.ImportFrom))
+        for alias in node.names
+    }
+    assert imported == {"__future__", "collections.abc"}
+
+
+def test_every_table_function_names_its_source_file_and_line() -> None:
+    module = module_from_source(GENERATED.read_text(encoding="utf-8"), "mbc")
+    for table in module.TABLES:
+        function = module.TABLE_FUNCTIONS[table["id"]]
+        assert f"{table['file']}:{table['line']}" in (function.__doc__ or "")
+        source = GENERATED.read_text(encoding="utf-8")
+        for rule in table["rules"]:
+            assert f"# rule {rule['id']} — {table['file']}:{rule['line']}" in source
+
+
+@pytest.mark.parametrize("bad", ["Metastatic", "a_b", "../x", ""])
+def test_module_name_rejects_ids_that_are_not_slugs(bad: str) -> None:
+    with pytest.raises(ValueError, match="lower-case"):
+        module_name(bad)
