@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
+from calculators.runtime.engine import Calculator
+from calculators.runtime.model import read_compiled_module
 from tests.conftest import ROOT
 
 
@@ -24,3 +27,20 @@ def test_build_tools_name_no_guideline() -> None:
             text = path.read_text().lower()
             for word in ("breast", "trastuzumab", "metastatic", "tamoxifen"):
                 assert word not in text, f"{path} mentions {word!r}"
+
+
+def test_fixture_guideline_compiles_its_own_decision_module(widget_site: Path) -> None:
+    module_path = widget_site.parent / "compiled" / "widget_sorting.py"
+    spec = importlib.util.spec_from_file_location("widget_sorting", module_path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    calculator = Calculator(read_compiled_module(module))
+    result = calculator.recommend({"colour": "red", "weight_g": 800})
+    assert [item["id"] for item in result["recommendations"]] == ["bin-a"]
+    assert [item["id"] for item in result["warnings"]] == ["heavy-note"]
+    assert result["recommendations"][0]["href"] == "widget-sorting/bins/#bin-a"
+    invalid = calculator.recommend({"colour": "purple"})
+    assert invalid["status"] == "invalid"
+    assert invalid["errors"][0]["field"] == "colour"
