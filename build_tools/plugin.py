@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -111,6 +110,3 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         depth = url.count("/") if url else 0
         src = "../" * depth + script
         return output.replace("</head>", f'<script src="{src}"></script>\n</head>', 1)
-
-    def decision_models(self) -> dict[str, Any]:
-        return self.renderer.decision_models if self.renderer else {}

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import DATA, ROOT, run_mkdocs_build
 from tests.htmltext import article_text, fetched_urls, is_foreign
+from tests.linkcheck import check_site
 
 GUIDELINE = "metastatic-breast-cancer"
 
@@ -149,3 +150,27 @@ def test_case_fields_are_documented_from_the_declaration(built_site: Path) -> No
     html = (built_site / GUIDELINE / "case-fields" / "index.html").read_text()
     for field in ("sex", "er_status", "her2_ihc", "visceral_crisis", "weight_kg", "ecog"):
         assert f'<code id="input-{field}">{field}</code>' in html
+
+
+def test_no_broken_internal_link_or_anchor(built_site: Path) -> None:
+    assert check_site(built_site) == []
+
+
+def test_link_checker_finds_broken_links(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "index.html").write_text('<h2 id="x">X</h2><a href="#x">ok</a>'
+                                               '<a href="#y">bad anchor</a>'
+                                               '<a href="../b/">missing page</a>')
+    found = {(link.link, link.reason) for link in check_site(tmp_path)}
+    assert found == {("#y", "no such anchor"), ("../b/", "no such file")}
+
+
+def test_two_builds_are_byte_identical(built_site: Path, tmp_path: Path) -> None:
+    again = run_mkdocs_build(built_site.parent, tmp_path / "site")
+    assert again.returncode == 0, again.output
+    first, second = (
+        {path.relative_to(site): path.read_bytes() for path in site.rglob("*") if path.is_file()}
+        for site in (built_site, again.site_dir)
+    )
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []

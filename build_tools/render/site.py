@@ -6,6 +6,8 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from build_tools import tables
+from build_tools.bridge import guideline_source
 from build_tools.content.schema import PageMeta
 from build_tools.content.site import Guideline, SiteContent
 from build_tools.errors import ContentError, Finding
@@ -18,13 +20,10 @@ from build_tools.render.references import reference_list_html
 class SiteRenderer:
     def __init__(self, site: SiteContent) -> None:
         self.site = site
-        self.decision_models: dict[str, Any] = {}
+        self.decision_models: dict[str, tables.DecisionModel] = {}
 
     def compile_decisions(self, output_dir: Path) -> None:
         """Verify every guideline's decision tables and write its compiled module."""
-        from build_tools import tables
-        from build_tools.bridge import guideline_source
-
         findings: list[Finding] = []
         for guideline_id, guideline in sorted(self.site.guidelines.items()):
             try:
