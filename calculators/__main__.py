@@ -50,7 +50,9 @@ def main(argv: list[str] | None = None) -> int:
             f"error: cannot read the case file {source}: {error.strerror or error}", file=sys.stderr
         )
         return 1
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (ValueError, RecursionError) as error:
+        # ValueError covers malformed JSON, bad UTF-8 and numbers of more than 4300 digits;
+        # RecursionError, absurdly deep nesting.
         print(f"error: {source} is not valid JSON: {error}", file=sys.stderr)
         return 1
     try:

@@ -120,13 +120,23 @@ def _number_text(value: Number) -> str:
     return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
+# Longest value echoed back in an error message: a pasted document must not become the message.
+SHOWN_VALUE_LENGTH = 40
+
+
 def _show(raw: object) -> str:
     if isinstance(raw, bool):
         return "true" if raw else "false"
     if isinstance(raw, str):
+        if len(raw) > SHOWN_VALUE_LENGTH:
+            return f'"{raw[:SHOWN_VALUE_LENGTH]}…" ({len(raw)} characters)'
         return f'"{raw}"'
+    if isinstance(raw, int) and raw.bit_length() > 128:
+        # repr() of a huge int is slow, and refused past 4300 digits.
+        return "a very large number"
     if isinstance(raw, (int, float)):
-        return repr(raw)
+        text = repr(raw)
+        return text if len(text) <= SHOWN_VALUE_LENGTH else f"a {len(text)}-digit number"
     return f"a {type(raw).__name__}"
 
 
