@@ -8,17 +8,24 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+NPM    ?= npm
+NODE_STAMP := node_modules/.package-lock.json
 
 .PHONY: install chromium build serve dev test lint tables clean
 
-## install: the Python environment (pinned by requirements.lock)
-install: $(STAMP)
+## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
+install: $(STAMP) $(NODE_STAMP)
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet -r requirements.lock
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
+
+# The Pyodide runtime, pinned by package-lock.json (the build copies its core files into site/).
+$(NODE_STAMP): package.json package-lock.json
+	@command -v $(NPM) >/dev/null || { apt-get update -qq && apt-get install -y -qq nodejs npm; }
+	$(NPM) ci --no-audit --no-fund
 
 ## chromium: Debian's Chromium for the browser tests (apt-get, needs root)
 chromium:

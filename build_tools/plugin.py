@@ -20,11 +20,13 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
+from build_tools.calculator import integration as calculator
 from build_tools.config import GuidelineConfig
 from build_tools.content.navigation import order_navigation, pages_in_order
 from build_tools.content.site import SiteContent, load_site
 from build_tools.errors import ContentError
 from build_tools.render.site import SiteRenderer
+from build_tools.render.theme import finish_page
 
 log = get_plugin_logger(__name__)
 
@@ -50,6 +52,7 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         base = self.config.assets_dir.strip("/")
         config.extra_css.extend(f"{base}/{name}" for name in STYLESHEETS)
         config.extra_javascript.extend(f"{base}/{name}" for name in SCRIPTS)
+        calculator.register_assets(config)
         return config
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
@@ -69,6 +72,9 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         base = self.config.assets_dir.strip("/")
         for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))
+        # After compile_decisions: the bundle holds the guidelines compiled by this build.
+        assert self.renderer is not None
+        calculator.add_runtime_files(files, config, project_root, self.renderer.decision_models)
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -105,8 +111,6 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
-        script = f"{self.config.assets_dir.strip('/')}/{HEAD_SCRIPT}"
-        url = page.url
-        depth = url.count("/") if url else 0
-        src = "../" * depth + script
-        return output.replace("</head>", f'<script src="{src}"></script>\n</head>', 1)
+        depth = page.url.count("/") if page.url else 0
+        script = "../" * depth + f"{self.config.assets_dir.strip('/')}/{HEAD_SCRIPT}"
+        return finish_page(output, script)

@@ -28,8 +28,10 @@ def run_mkdocs_build(project: Path, site_dir: Path) -> BuildResult:
     """``mkdocs build --strict`` of ``project/mkdocs.yml`` in a subprocess (a real build)."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     completed = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(project / "mkdocs.yml"),
-         "-d", str(site_dir)],
+        # -P: the project copy holds a compiled calculators/ folder that must not shadow the
+        # real package on sys.path.
+        [sys.executable, "-P", "-m", "mkdocs", "build", "--strict",
+         "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
         capture_output=True, text=True, env=env, cwd=project, check=False,
     )
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)

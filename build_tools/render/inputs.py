@@ -11,7 +11,8 @@ from html import escape
 from build_tools.tables.model import CaseInput, DecisionModel
 
 
-def _audience(clinician: str, patient: str) -> str:
+def audience_html(clinician: str, patient: str) -> str:
+    """Both wordings of a short text; the audience switch shows one (plain text if equal)."""
     if clinician == patient:
         return escape(clinician)
     return (f'<span class="gl-clinician">{escape(clinician)}</span>'
@@ -61,13 +62,13 @@ def case_inputs_table_html(model: DecisionModel) -> str:
             group = case_input.group
             rows.append(f'<tr class="gl-inputs-group"><th colspan="5" scope="colgroup">'
                         f"{escape(group)}</th></tr>")
-        help_text = (_audience(case_input.help.clinician, case_input.help.patient)
+        help_text = (audience_html(case_input.help.clinician, case_input.help.patient)
                      if case_input.help else "")
         unit = f" ({escape(case_input.unit)})" if case_input.unit else ""
         rows.append(
             "<tr>"
             f'<td><code id="input-{escape(case_input.name)}">{escape(case_input.name)}</code></td>'
-            f"<td>{_audience(case_input.label.clinician, case_input.label.patient)}{unit}</td>"
+            f"<td>{audience_html(case_input.label.clinician, case_input.label.patient)}{unit}</td>"
             f"<td>{_allowed(case_input)}</td>"
             f"<td>{_default(case_input)}</td>"
             f"<td>{help_text}</td>"

@@ -8,6 +8,7 @@ from typing import Any
 
 from build_tools import tables
 from build_tools.bridge import guideline_source
+from build_tools.calculator.integration import calculator_directive
 from build_tools.content.schema import PageMeta
 from build_tools.content.site import Guideline, SiteContent
 from build_tools.errors import ContentError, Finding
@@ -69,4 +70,12 @@ class SiteRenderer:
                         "decision tables are compiled (tables_enabled: true).</p>")
             return case_inputs_table_html(model)
 
-        return {"reference-list": reference_list, "case-inputs": case_inputs}
+        def case_calculator() -> str:
+            model = self.decision_models.get(guideline.meta.id)
+            return calculator_directive(guideline, context, model)
+
+        return {
+            "reference-list": reference_list,
+            "case-inputs": case_inputs,
+            "case-calculator": case_calculator,
+        }

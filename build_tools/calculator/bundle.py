@@ -1,0 +1,99 @@
+"""Pack the ``calculators`` package into ``calculators.zip`` for the browser, plus its manifest.
+
+The worker unpacks the zip into Pyodide's file system and imports ``calculators``. The archive is
+deterministic (sorted names, fixed timestamps and permissions, fixed compression level), so the
+same sources give the same bytes and the same SHA-256, which the manifest carries for cache
+busting: the browser fetches ``calculators.zip?v=<hash>`` and keeps it until the content changes.
+
+The runtime comes from the installed ``calculators`` package; the compiled guideline modules
+come from the decision models of *this* build (``compile_module`` is a pure function of the
+model), never from whatever happens to lie in ``calculators/guidelines/`` on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import calculators
+from build_tools.calculator.runtime_files import PyodideRuntime, minimal_lockfile
+from build_tools.tables import DecisionModel, compile_module, module_name
+
+PACKAGE = "calculators"
+GUIDELINES = "guidelines"
+# 1980-01-01 is the earliest time a zip entry can hold.
+FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+FILE_MODE = 0o644 << 16
+
+
+@dataclass(frozen=True)
+class Bundle:
+    data: bytes
+    sha256: str
+    guidelines: tuple[str, ...]
+
+
+def package_sources(package_dir: Path | None = None) -> dict[str, bytes]:
+    """Archive name -> bytes of every ``.py`` file of the runtime package, without compiled
+    guideline modules (only ``guidelines/__init__.py``)."""
+    root = package_dir or Path(calculators.__file__).parent
+    sources: dict[str, bytes] = {}
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if "__pycache__" in relative.parts:
+            continue
+        if relative.parts[0] == GUIDELINES and relative.name != "__init__.py":
+            continue
+        sources[f"{PACKAGE}/{relative.as_posix()}"] = path.read_bytes()
+    return sources
+
+
+def guideline_sources(models: Mapping[str, DecisionModel]) -> dict[str, bytes]:
+    """Archive name -> bytes of each guideline's compiled module."""
+    return {
+        f"{PACKAGE}/{GUIDELINES}/{module_name(model.guideline_id)}.py": compile_module(
+            model
+        ).encode("utf-8")
+        for model in models.values()
+    }
+
+
+def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
+    """A zip of ``files`` whose bytes depend only on the names and contents."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name in sorted(files):
+            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = FILE_MODE
+            info.create_system = 3  # Unix, whatever system builds it
+            archive.writestr(info, files[name], compresslevel=9)
+    return buffer.getvalue()
+
+
+def build_bundle(models: Mapping[str, DecisionModel], package_dir: Path | None = None) -> Bundle:
+    files = {**package_sources(package_dir), **guideline_sources(models)}
+    data = deterministic_zip(files)
+    return Bundle(data, hashlib.sha256(data).hexdigest(), tuple(sorted(models)))
+
+
+def manifest(
+    bundle: Bundle, runtime: PyodideRuntime, pyodide_dir: str, bundle_path: str
+) -> dict[str, object]:
+    """``calculator-manifest.json``: what the worker loads, with versions for cache busting.
+
+    ``pyodide_dir`` and ``bundle_path`` are relative to the site root; the worker resolves them
+    against it, so the site works under any sub-path.
+    """
+    return {
+        "pyodide_version": runtime.version,
+        "pyodide_dir": pyodide_dir,
+        "pyodide_lock": minimal_lockfile(runtime),
+        "calculators_sha256": bundle.sha256,
+        "calculators_zip": f"{bundle_path}?v={bundle.sha256[:16]}",
+        "guidelines": list(bundle.guidelines),
+    }

@@ -1,0 +1,143 @@
+"""What the ``guideline`` plugin calls to put the case calculator into the site.
+
+* ``on_config``: :func:`register_assets` adds the page script and styles to every page (the
+  script starts the Python worker on any guideline page, so a calculator is ready when opened);
+* ``on_files`` (after the decision tables are compiled): :func:`add_runtime_files` adds the
+  Pyodide core files, ``calculators.zip``, its manifest and the calculator assets;
+* the ``case-calculator`` directive: :func:`calculator_directive`.
+
+Site layout (all relative to the site root, so the site works under any sub-path)::
+
+    assets/pyodide/<version>/   pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip
+    assets/calculator/          worker.mjs, calculator.js, calculator.css,
+                                calculators.zip, calculator-manifest.json
+
+The Pyodide folder carries its version so that an upgrade can never mix cached files of two
+versions; ``calculators.zip`` is fetched with its hash as query string (see bundle.py).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files
+
+from build_tools.calculator.bundle import build_bundle, manifest
+from build_tools.calculator.html import calculator_html
+from build_tools.calculator.runtime_files import RuntimeFilesError, locate_pyodide
+from build_tools.content.site import Guideline, page_url
+from build_tools.render.page import PageContext
+from build_tools.render.references import reference_anchor
+from build_tools.render.urls import relative_url
+from build_tools.tables.model import DecisionModel
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "calculator"
+CALCULATOR_DIR = "assets/calculator"
+PYODIDE_DIR = "assets/pyodide"
+STATIC_ASSETS = ("worker.mjs", "calculator.js", "calculator.css")
+SCRIPT = f"{CALCULATOR_DIR}/calculator.js"
+STYLESHEET = f"{CALCULATOR_DIR}/calculator.css"
+BUNDLE = f"{CALCULATOR_DIR}/calculators.zip"
+MANIFEST = f"{CALCULATOR_DIR}/calculator-manifest.json"
+UNAVAILABLE = (
+    '<p class="gl-unavailable">The case calculator is available when the decision tables are '
+    "compiled (tables_enabled: true).</p>"
+)
+
+
+def register_assets(config: MkDocsConfig) -> None:
+    """Add the calculator's script and styles to every page (idempotent)."""
+    if STYLESHEET not in config.extra_css:
+        config.extra_css.append(STYLESHEET)
+    if SCRIPT not in [str(script) for script in config.extra_javascript]:
+        config.extra_javascript.append(SCRIPT)
+
+
+def add_runtime_files(
+    files: Files,
+    config: MkDocsConfig,
+    project_root: Path,
+    models: Mapping[str, DecisionModel],
+) -> None:
+    """Publish the Pyodide core files, the bundled ``calculators`` package of ``models`` (the
+    guidelines compiled in this build), its manifest and the calculator assets."""
+    try:
+        runtime = locate_pyodide(project_root)
+    except RuntimeFilesError as error:
+        raise PluginError(f"guideline plugin: {error}") from None
+    pyodide_dir = f"{PYODIDE_DIR}/{runtime.version}/"
+    for path in runtime.files:
+        files.append(File.generated(config, pyodide_dir + path.name, abs_src_path=str(path)))
+    bundle = build_bundle(models)
+    files.append(File.generated(config, BUNDLE, content=bundle.data))
+    text = json.dumps(manifest(bundle, runtime, pyodide_dir, BUNDLE), indent=2, sort_keys=True)
+    files.append(File.generated(config, MANIFEST, content=text + "\n"))
+    for name in STATIC_ASSETS:
+        files.append(
+            File.generated(config, f"{CALCULATOR_DIR}/{name}", abs_src_path=str(ASSETS / name))
+        )
+
+
+def calculator_data(
+    guideline: Guideline, context: PageContext, model: DecisionModel
+) -> dict[str, object]:
+    """The JSON the page script reads: reference numbers -> anchors and titles, the reference
+    list's URL, the way back to the site root, the input declarations and the table rules (for
+    the "Why" of each result). URLs are site-root relative; the script prefixes them with
+    ``site_root_relative``, exactly as item hrefs are."""
+    references = {
+        str(number): {"anchor": reference_anchor(reference.key), "title": reference.title}
+        for number, reference in enumerate(guideline.meta.references, start=1)
+    }
+    references_page = guideline.references_page
+    return {
+        "guideline": model.guideline_id,
+        "version": model.version,
+        "last_updated": model.last_updated,
+        "references": references,
+        "references_url": page_url(references_page.src_uri) if references_page else None,
+        "site_root_relative": relative_url("", context.url),
+        "inputs": [
+            {
+                "name": case_input.name,
+                "type": case_input.type,
+                "values": list(case_input.values),
+                "required": case_input.required,
+                "nullable": case_input.nullable,
+                "default": case_input.default,
+                "unit": case_input.unit,
+                "label": {
+                    "clinician": case_input.label.clinician,
+                    "patient": case_input.label.patient,
+                },
+            }
+            for case_input in model.inputs
+        ],
+        "tables": {
+            table.id: {"title": table.title, "file": table.file, "line": table.line}
+            for table in model.tables
+        },
+        # Values the tables derive (a table's output read by later tables), by the table of origin.
+        "derived": {derived.name: derived.table for derived in model.derived},
+        "rules": {
+            f"{table.id}/{rule.id}": {
+                condition.input: condition.text for condition in rule.conditions
+            }
+            for table in model.tables
+            for rule in table.rules
+        },
+    }
+
+
+def calculator_directive(
+    guideline: Guideline, context: PageContext, model: DecisionModel | None
+) -> str:
+    """The HTML of ``::: case-calculator`` on a page of ``guideline``."""
+    if model is None:
+        return UNAVAILABLE
+    data = calculator_data(guideline, context, model)
+    return calculator_html(model.guideline_id, model.inputs, data)

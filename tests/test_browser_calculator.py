@@ -1,0 +1,439 @@
+"""The case calculator in Chromium, on the real built site served under a sub-path: Python in a
+self-hosted Pyodide worker, case links, keyboard entry, no request to anyone while computing,
+one worker across instant navigation, and plain-words failures.
+
+Every result shown is compared with what CPython computes from the very ``calculators.zip`` the
+site serves: the browser and the command line run the same code on the same case.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import sys
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from build_tools.serve import SiteRequestHandler, start_server
+from tests.browser import RequestLog, chromium, console_errors, guarded_context
+from tests.conftest import ROOT, copy_project, run_mkdocs_build
+
+pytestmark = pytest.mark.browser
+
+BASE_PATH = "/guidelines/"
+GUIDELINE = "metastatic-breast-cancer"
+CALCULATOR = f"{GUIDELINE}/calculator/"
+READY_MS = 60_000
+SharedPage = tuple[Page, RequestLog, list[str]]  # a page, its request log, its console errors
+LISTS = ("recommendations", "warnings", "monitoring", "supportive_care", "workup", "dosing")
+
+HR_POSITIVE = "sex=female&er_status=positive&pr_status=positive&her2_status=negative"
+BRANCHES = {
+    "hr-positive-premenopausal": f"{HR_POSITIVE}&menopausal_status=premenopausal",
+    "hr-positive-postmenopausal": f"{HR_POSITIVE}&menopausal_status=postmenopausal",
+    "her2-positive": "sex=female&er_status=negative&pr_status=negative&her2_status=positive"
+                     "&weight_kg=70",
+    "triple-negative": "sex=female&er_status=negative&pr_status=negative&her2_status=negative",
+    "male-out-of-scope": "sex=male&er_status=positive&her2_status=negative",
+    "invalid-weight": f"{HR_POSITIVE}&menopausal_status=postmenopausal&weight_kg=1000",
+}
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site: Path) -> Iterator[str]:
+    server = start_server(built_site, base_path=BASE_PATH)
+    yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def instant_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built for the address it is served at: mkdocs-material only navigates
+    instantly to URLs of its sitemap, which are made from site_url."""
+    project = copy_project(ROOT, tmp_path_factory.mktemp("instant"))
+    (project / "site").mkdir()
+    server = start_server(project / "site", base_path=BASE_PATH)
+    url = f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITE_URL", url)
+        result = run_mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.output
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with chromium() as browser:
+        yield browser
+
+
+@pytest.fixture(scope="module")
+def cpython(built_site: Path, tmp_path_factory: pytest.TempPathFactory
+            ) -> Callable[[str], dict[str, Any]]:
+    """The result CPython computes for a fragment, from the site's own calculators.zip."""
+    bundle = tmp_path_factory.mktemp("bundle")
+    zipfile.ZipFile(built_site / "assets" / "calculator" / "calculators.zip").extractall(bundle)
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import calculators; "
+        "case = calculators.case_from_fragment(sys.argv[2], sys.argv[3]); "
+        "print(json.dumps(calculators.recommend(sys.argv[2], case)))"
+    )
+
+    @functools.cache
+    def result(fragment: str) -> dict[str, Any]:
+        completed = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", script, str(bundle), GUIDELINE, fragment],
+            capture_output=True, text=True, check=True,
+        )
+        return dict(json.loads(completed.stdout))
+
+    return result
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def control(page: Page, name: str) -> Any:
+    return page.locator(f"#gl-calc-{GUIDELINE}-{name}")
+
+
+def wait_for_result(page: Page) -> None:
+    """Until the result shown is the one of the case in the address bar."""
+    page.wait_for_function(
+        "() => { const s = document.querySelector('.gl-calculator');"
+        " return s && s.dataset.renderedCase !== undefined && s.dataset.renderedCase === "
+        "new URLSearchParams(location.hash.slice(1)).toString(); }",
+        timeout=READY_MS,
+    )
+
+
+def shown_items(page: Page) -> dict[str, list[str]]:
+    return {
+        key: page.locator(f".gl-result-{key.replace('_', '-')} li.gl-result-item")
+        .evaluate_all("items => items.map(item => item.dataset.item)")
+        for key in LISTS
+    }
+
+
+def anchor_exists(built_site: Path, site_url: str, url: str) -> bool:
+    parts = urlsplit(url)
+    assert parts.path.startswith(BASE_PATH), url
+    page = built_site / parts.path[len(BASE_PATH):] / "index.html"
+    return page.exists() and f'id="{parts.fragment}"' in page.read_text()
+
+
+# --- case links -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def calculator_page(browser: Browser, site_url: str) -> Iterator[SharedPage]:
+    """One calculator page for the case links: Python starts once (each new page would start it
+    again: with routing on, Playwright disables the HTTP cache)."""
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    errors = console_errors(page)
+    page.goto(site_url + CALCULATOR)
+    yield page, log, errors
+    context.close()
+
+
+@pytest.mark.parametrize("branch", list(BRANCHES))
+def test_case_link_shows_what_cpython_computes(
+    calculator_page: SharedPage, site_url: str, built_site: Path,
+    cpython: Callable[[str], dict[str, Any]], branch: str,
+) -> None:
+    page, log, errors = calculator_page
+    fragment = BRANCHES[branch]
+    expected = cpython(fragment)
+    page.evaluate("f => { location.hash = f; }", fragment)  # as following a case link
+    wait_for_result(page)
+    section = page.locator(".gl-calculator")
+    assert section.get_attribute("data-status") == expected["status"]
+    assert shown_items(page) == {key: [item["id"] for item in expected[key]] for key in LISTS}
+
+    items = {item["id"]: item for key in LISTS for item in expected[key]}
+    for item_id, item in items.items():
+        node = page.locator(f'li.gl-result-item[data-item="{item_id}"]').first
+        expect(node.locator(".gl-result-text")).to_have_text(item["text"])
+        numbers = node.locator(".gl-cite a").all_inner_texts()
+        assert numbers == [str(number) for number in item["citations"]], item_id
+        for link in node.locator(".gl-cite a").evaluate_all("links => links.map(a => a.href)"):
+            assert link.startswith(f"{site_url}{GUIDELINE}/references/#ref-"), link
+            assert anchor_exists(built_site, site_url, link), link
+        source = node.locator("a.gl-result-source").evaluate("a => a.href")
+        assert source == urljoin(site_url, item["href"])
+        assert anchor_exists(built_site, site_url, source), source
+
+    recommendations = expected["recommendations"]
+    if branch == "hr-positive-premenopausal":
+        assert any(item["href"].endswith("#hr-premenopausal") for item in recommendations)
+    if branch == "hr-positive-postmenopausal":
+        assert all("#hr-premenopausal" not in item["href"] for item in recommendations)
+    if branch == "her2-positive":
+        expect(page.locator(".gl-result-dosing")).to_contain_text("4 mg/kg × 70 kg = 280 mg")
+    if branch == "triple-negative":
+        assert all("/triple-negative/" in item["href"] for item in recommendations)
+    if branch == "male-out-of-scope":
+        assert expected["status"] == "out_of_scope"
+        expect(page.locator(".gl-calculator-summary")).to_contain_text("outside the scope")
+        assert page.locator(".gl-result-recommendations").count() == 0
+    if branch == "invalid-weight":
+        assert expected["status"] == "invalid"
+        weight = page.locator('.gl-field[data-field="weight_kg"]')
+        expect(weight.locator(".gl-field-error")).to_contain_text("from 20 to 400")
+        expect(control(page, "weight_kg")).to_have_attribute("aria-invalid", "true")
+        assert page.locator("li.gl-result-item").count() == 0
+    if expected["status"] != "invalid":
+        assert page.locator(".gl-field-error:not(:empty)").count() == 0
+    assert log.foreign == []
+    assert errors == []
+
+
+def test_a_contradiction_is_reported_beside_its_field(browser: Browser, site_url: str) -> None:
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"{site_url}{CALCULATOR}#sex=female&her2_status=negative&her2_ihc=3%2B")
+    wait_for_result(page)
+    expect(control(page, "her2_ihc")).to_have_value("3+")
+    field = page.locator('.gl-field[data-field="her2_status"] .gl-field-error')
+    expect(field).to_contain_text("her2_ihc is 3+")
+    assert page.locator("li.gl-result-item").count() == 0
+    context.close()
+
+
+# --- entering a case ------------------------------------------------------------------------
+
+
+def tab_to(page: Page, name: str) -> None:
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.name") == name:
+            return
+    raise AssertionError(f"Tab never reached {name}")
+
+
+def test_filling_the_form_by_keyboard_gives_a_result_and_a_link(
+    browser: Browser, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(site_url + CALCULATOR)
+    history_length = page.evaluate("() => history.length")
+    expect(page.locator(".gl-calculator-status")).to_contain_text("ready", timeout=READY_MS)
+    expect(page.locator(".gl-calculator-summary")).to_contain_text("Fill in the case")
+    control(page, "sex").focus()
+    page.keyboard.type("f")  # "female"
+    tab_to(page, "menopausal_status")
+    page.keyboard.type("post")
+    for name, value in (("er_status", "p"), ("pr_status", "p"), ("her2_status", "n")):
+        tab_to(page, name)
+        page.keyboard.type(value)
+    tab_to(page, "weight_kg")
+    page.keyboard.type("72.5")
+    wait_for_result(page)
+    fragment = page.evaluate("() => location.hash.slice(1)")
+    # Only what differs from the declared defaults goes into the link.
+    assert fragment == ("sex=female&menopausal_status=postmenopausal&er_status=positive"
+                        "&pr_status=positive&her2_status=negative&weight_kg=72.5")
+    expected = cpython(fragment)
+    assert expected["status"] == "ok"
+    assert shown_items(page)["recommendations"] == [
+        item["id"] for item in expected["recommendations"]
+    ]
+    assert page.evaluate("() => history.length") == history_length  # replaceState only
+    context.close()
+    assert log.foreign == []
+
+
+def test_no_request_at_all_while_recomputing(browser: Browser, site_url: str) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(f"{site_url}{CALCULATOR}#{BRANCHES['hr-positive-postmenopausal']}")
+    wait_for_result(page)
+    page.wait_for_load_state("networkidle")
+    before = len(log.all)
+    edits: list[tuple[str, str]] = [
+        ("menopausal_status", "premenopausal"), ("her2_status", "positive"),
+        ("weight_kg", "64"), ("weight_kg", "81.5"), ("er_status", "negative"),
+        ("pr_status", "negative"), ("her2_status", "negative"),
+        ("visceral_involvement", "true"), ("visceral_crisis", "true"),
+        ("sex", "male"), ("sex", "female"),
+    ]
+    for name, value in edits:
+        target = control(page, name)
+        if value == "true":
+            target.check()
+        elif name == "weight_kg":
+            target.fill(value)
+        else:
+            target.select_option(value)
+        wait_for_result(page)
+    # Chromium asks for the favicon again after each replaceState; with routing on, Playwright
+    # disables the HTTP cache, so the test sees it (a normal visit answers it from the cache).
+    assert [url for url in log.all[before:] if not url.endswith("/favicon.png")] == []
+    assert page.locator("li.gl-result-item").count() > 0
+    context.close()
+    assert log.foreign == []
+
+
+def test_the_fragment_drives_the_form_and_the_audience_the_wording(
+    browser: Browser, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"{site_url}{CALCULATOR}#{BRANCHES['triple-negative']}")
+    wait_for_result(page)
+    fragment = BRANCHES["her2-positive"]
+    page.evaluate("f => { location.hash = f; }", fragment)
+    wait_for_result(page)
+    expect(control(page, "her2_status")).to_have_value("positive")
+    expect(control(page, "weight_kg")).to_have_value("70")
+    first = cpython(fragment)["recommendations"][0]
+    text = page.locator(".gl-result-recommendations .gl-result-text").first
+    expect(text).to_have_text(first["text"])
+    page.get_by_label("Patient, family member or carer").check()
+    expect(text).to_have_text(first["patient_text"])
+    context.close()
+
+
+def test_print_shows_a_case_summary_without_the_form(browser: Browser, site_url: str) -> None:
+    """Also the cold path of a case link: a new page opened at a calculator URL with a case."""
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"{site_url}{CALCULATOR}#{BRANCHES['her2-positive']}")
+    wait_for_result(page)
+    page.emulate_media(media="print")
+    expect(page.locator(".gl-calculator-form")).to_be_hidden()
+    expect(page.locator(".md-header")).to_be_hidden()
+    summary = page.locator(".gl-calculator-print")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Body weight")
+    expect(summary).to_contain_text("70 kg")
+    expect(summary).to_contain_text("Guideline version 1.0.0")
+    expect(page.locator(".gl-meta")).to_be_visible()  # version and dates of the chrome
+    expect(page.locator(".gl-disclaimer")).to_be_visible()
+    expect(page.locator(".gl-result-dosing")).to_be_visible()
+    context.close()
+
+
+# --- one worker across instant navigation ---------------------------------------------------
+
+
+def test_one_worker_started_by_any_guideline_page_survives_navigation(
+    browser: Browser, instant_site_url: str
+) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(f"{instant_site_url}{GUIDELINE}/her2-positive/")  # no calculator on this page
+    page.wait_for_function("() => window.__glCalculator.runtime.state === 'ready'",
+                           timeout=READY_MS)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator("nav.md-nav a", has_text="Case calculator").first.click()
+    page.wait_for_url(f"**/{CALCULATOR}")
+    expect(page.locator(".gl-calculator-status")).to_contain_text("ready")
+    control(page, "sex").select_option("male")
+    wait_for_result(page)
+    assert page.evaluate("() => window.__sameDocument") is True  # instant navigation, no reload
+    page.go_back()
+    page.wait_for_url(f"**/{GUIDELINE}/her2-positive/")
+    page.go_forward()
+    page.wait_for_url(f"**/{CALCULATOR}*")
+    control(page, "sex").select_option("female")
+    wait_for_result(page)
+    for name in ("worker.mjs", "pyodide.asm.wasm", "calculators.zip"):
+        assert sum(name in url for url in log.all) == 1, name
+    context.close()
+    assert log.foreign == []
+
+
+# --- failures in plain words ------------------------------------------------------------------
+
+
+class WasmAsOctetStream(SiteRequestHandler):
+    extensions_map = {  # noqa: RUF012 - as in the parent class
+        **SiteRequestHandler.extensions_map, ".wasm": "application/octet-stream"
+    }
+
+
+class MjsAsOctetStream(SiteRequestHandler):
+    extensions_map = {  # noqa: RUF012 - as in the parent class
+        **SiteRequestHandler.extensions_map, ".mjs": "application/octet-stream"
+    }
+
+
+class WithoutWasm(SiteRequestHandler):
+    def send_head(self) -> Any:
+        if self.path.split("?")[0].endswith(".wasm"):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+
+def serve(root: Path, handler_class: type[SiteRequestHandler]) -> ThreadingHTTPServer:
+    handler = functools.partial(handler_class, directory=str(root), base_path=BASE_PATH)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.quiet = True  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_wrong_wasm_type_is_survived_and_named(browser: Browser, built_site: Path) -> None:
+    server = serve(built_site, WasmAsOctetStream)
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}"
+              f"#{BRANCHES['male-out-of-scope']}")
+    wait_for_result(page)
+    status = page.locator(".gl-calculator-status")
+    expect(status).to_contain_text('as "application/octet-stream"; configure application/wasm')
+    context.close()
+    server.shutdown()
+
+
+def test_a_missing_runtime_fails_in_plain_words_and_the_page_stays(
+    browser: Browser, built_site: Path
+) -> None:
+    server = serve(built_site, WithoutWasm)
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}"
+              f"#{BRANCHES['male-out-of-scope']}")
+    status = page.locator(".gl-calculator-status")
+    expect(status).to_contain_text("The calculator could not start: the server answers 404 for "
+                                   f"{BASE_PATH}assets/pyodide/", timeout=READY_MS)
+    expect(status).to_contain_text("pyodide.asm.wasm")
+    expect(status).to_contain_text("The guideline itself is complete without it")
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator(".gl-calculator-form")).to_be_visible()
+    context.close()
+    server.shutdown()
+
+
+def test_a_wrong_module_script_type_is_named(browser: Browser, built_site: Path) -> None:
+    server = serve(built_site, MjsAsOctetStream)
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}")
+    expect(page.locator(".gl-calculator-status")).to_contain_text(
+        f'the server sends {BASE_PATH}assets/calculator/worker.mjs as "application/octet-stream"; '
+        "configure text/javascript for .mjs files", timeout=READY_MS,
+    )
+    context.close()
+    server.shutdown()
