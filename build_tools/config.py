@@ -15,3 +15,6 @@ class GuidelineConfig(Config):
 
     # Page chrome: the site-wide assets the plugin adds to every page.
     assets_dir = opt.Type(str, default="assets/guideline")
+
+    # Content-Security-Policy: a <meta> policy on every page allowing nothing from elsewhere.
+    csp_enabled = opt.Type(bool, default=True)

@@ -25,6 +25,7 @@ from build_tools.config import GuidelineConfig
 from build_tools.content.navigation import order_navigation, pages_in_order
 from build_tools.content.site import SiteContent, load_site
 from build_tools.errors import ContentError
+from build_tools.render.csp import content_security_policy, inline_script_hashes, with_policy
 from build_tools.render.site import SiteRenderer
 from build_tools.render.theme import finish_page
 
@@ -114,3 +115,13 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         depth = page.url.count("/") if page.url else 0
         script = "../" * depth + f"{self.config.assets_dir.strip('/')}/{HEAD_SCRIPT}"
         return finish_page(output, script)
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if not self.config.enabled or not self.config.csp_enabled:
+            return
+        pages = sorted(Path(config.site_dir).rglob("*.html"))
+        texts = {path: path.read_text(encoding="utf-8") for path in pages}
+        hashes = set().union(*(inline_script_hashes(text) for text in texts.values()))
+        policy = content_security_policy(hashes)
+        for path, text in texts.items():
+            path.write_text(with_policy(text, policy), encoding="utf-8")

@@ -3,6 +3,7 @@ switch across pages and visits, and not a single request to another origin."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,5 +89,37 @@ def test_audience_switch_persists_across_pages_and_visits(browser: Browser, site
     expect(page.locator("h1 .gl-patient")).to_be_visible()
     page.get_by_label("Healthcare professional").check()
     expect(page.locator("h1 .gl-clinician")).to_be_visible()
+    context.close()
+    assert log.foreign == []
+
+
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} ${event.blockedURI} ${event.sample}`);
+});
+"""
+
+
+def test_content_security_policy_blocks_nothing_the_site_needs(
+    browser: Browser, site_url: str
+) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    context.add_init_script(CSP_LISTENER)
+    page = context.new_page()
+    page.goto(site_url + "metastatic-breast-cancer/calculator/"
+              "#sex=female&er_status=negative&pr_status=negative&her2_ihc=3%2B&weight_kg=70")
+    policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
+    assert policy is not None
+    assert "script-src 'self' 'sha256-" in policy
+    assert not re.search(r"https?:|unsafe", policy)
+    expect(page.locator(".gl-result-item").first).to_be_visible(timeout=90_000)
+    page.locator("nav.md-nav a", has_text="Triple-negative").first.click()  # instant navigation
+    page.wait_for_url("**/triple-negative/")
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").press_sequentially("capecitabine", delay=20)
+    expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+    assert page.evaluate("window.__cspViolations") == []
     context.close()
     assert log.foreign == []

@@ -174,3 +174,16 @@ def test_two_builds_are_byte_identical(built_site: Path, tmp_path: Path) -> None
     )
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
+
+
+def test_every_page_carries_the_same_content_security_policy(built_site: Path) -> None:
+    policies = {
+        re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">',
+                  path.read_text()).group(1)  # type: ignore[union-attr]
+        for path in built_site.rglob("*.html")
+    }
+    assert len(policies) == 1
+    (policy,) = policies
+    assert policy.startswith("default-src 'self'; script-src 'self' 'sha256-")
+    assert "object-src 'none'" in policy
+    assert not re.search(r"https?:|\*|unsafe", policy)
