@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
+
+from build_tools.serve import start_server
+from tests.browser import chromium
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,6 +57,23 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     result = run_mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.output
     return project / "site"
+
+
+BASE_PATH = "/guidelines/"  # browser tests serve the site under a sub-path, as an intranet would
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site: Path) -> Iterator[str]:
+    """The built site served on 127.0.0.1 under BASE_PATH."""
+    server = start_server(built_site, base_path=BASE_PATH)
+    yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture(scope="session")

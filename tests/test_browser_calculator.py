@@ -24,12 +24,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from build_tools.serve import SiteRequestHandler, start_server
-from tests.browser import RequestLog, chromium, console_errors, guarded_context
-from tests.conftest import ROOT, copy_project, run_mkdocs_build
+from tests.browser import RequestLog, console_errors, guarded_context
+from tests.conftest import BASE_PATH, ROOT, copy_project, run_mkdocs_build
 
 pytestmark = pytest.mark.browser
 
-BASE_PATH = "/guidelines/"
 GUIDELINE = "metastatic-breast-cancer"
 CALCULATOR = f"{GUIDELINE}/calculator/"
 READY_MS = 60_000
@@ -52,13 +51,6 @@ BRANCHES = {
 
 
 @pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    server = start_server(built_site, base_path=BASE_PATH)
-    yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
 def instant_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The site built for the address it is served at: mkdocs-material only navigates
     instantly to URLs of its sitemap, which are made from site_url."""
@@ -72,12 +64,6 @@ def instant_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     assert result.returncode == 0, result.output
     yield url
     server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 @pytest.fixture(scope="module")

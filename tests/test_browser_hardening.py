@@ -5,20 +5,17 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 
 import calculators
-from build_tools.serve import start_server
-from tests.browser import RequestLog, chromium, console_errors, guarded_context
+from tests.browser import RequestLog, console_errors, guarded_context
 from tests.test_browser_calculator import CALCULATOR, GUIDELINE, wait_for_result
 
 pytestmark = pytest.mark.browser
 
-BASE_PATH = "/guidelines/"
 XSS = [
     '<img src=x onerror="window.__xss=1">',
     "<script>window.__xss=2</script>",
@@ -30,18 +27,15 @@ INPUTS = calculators.load(GUIDELINE).spec.inputs
 
 
 @pytest.fixture(scope="module")
-def page(built_site: Path) -> Iterator[tuple[Page, RequestLog, list[str]]]:
-    server = start_server(built_site, base_path=BASE_PATH)
-    url = f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
-    with chromium() as browser:
-        log = RequestLog()
-        context = guarded_context(browser, log)
-        shown = context.new_page()
-        errors = console_errors(shown)
-        shown.goto(url + CALCULATOR)
-        yield shown, log, errors
-        context.close()
-    server.shutdown()
+def page(browser: Browser, site_url: str) -> Iterator[tuple[Page, RequestLog, list[str]]]:
+    """One calculator page for every case (Python starts once)."""
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    shown = context.new_page()
+    errors = console_errors(shown)
+    shown.goto(site_url + CALCULATOR)
+    yield shown, log, errors
+    context.close()
 
 
 def show(page: Page, fragment: str) -> None:
@@ -107,11 +101,10 @@ def test_malformed_cases_match_cpython_in_the_browser(
 
 
 def test_hostile_link_to_a_guideline_page_is_harmless(
-    page: tuple[Page, RequestLog, list[str]], built_site: Path
+    page: tuple[Page, RequestLog, list[str]], site_url: str
 ) -> None:
     shown, log, errors = page
-    base = shown.url.split(BASE_PATH)[0] + BASE_PATH
-    shown.goto(base + f"{GUIDELINE}/her2-positive/#" + '"><img src=x onerror="window.__xss=5">')
+    shown.goto(site_url + f"{GUIDELINE}/her2-positive/#" + '"><img src=x onerror="window.__xss=5">')
     shown.wait_for_load_state("networkidle")
     assert shown.evaluate("() => window.__xss") is None
     assert log.foreign == []

@@ -4,31 +4,14 @@ switch across pages and visits, and not a single request to another origin."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
 
-from build_tools.serve import start_server
-from tests.browser import RequestLog, chromium, console_errors, guarded_context
+from tests.browser import RequestLog, console_errors, guarded_context
 
 pytestmark = pytest.mark.browser
 
-BASE_PATH = "/guidelines/"
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site: Path) -> Iterator[str]:
-    server = start_server(built_site, base_path=BASE_PATH)
-    yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as browser:
-        yield browser
 
 
 def test_pages_make_no_foreign_request(browser: Browser, site_url: str) -> None:
