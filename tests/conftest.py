@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from build_tools.serve import start_server
-from tests.browser import chromium
+from tests.browser import RequestLog, chromium, console_errors, guarded_context
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -74,6 +74,23 @@ def site_url(built_site: Path) -> Iterator[str]:
 def browser() -> Iterator[Browser]:
     with chromium() as launched:
         yield launched
+
+
+CALCULATOR_PATH = "metastatic-breast-cancer/calculator/"
+SharedPage = tuple[Page, RequestLog, list[str]]  # a page, its request log, its console errors
+
+
+@pytest.fixture(scope="module")
+def calculator_page(browser: Browser, site_url: str) -> Iterator[SharedPage]:
+    """One calculator page per test module: Python starts once (each new page would start it
+    again: with routing on, Playwright disables the HTTP cache)."""
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    errors = console_errors(page)
+    page.goto(site_url + CALCULATOR_PATH)
+    yield page, log, errors
+    context.close()
 
 
 @pytest.fixture(scope="session")

@@ -24,15 +24,21 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from build_tools.serve import SiteRequestHandler, start_server
-from tests.browser import RequestLog, console_errors, guarded_context
-from tests.conftest import BASE_PATH, ROOT, copy_project, run_mkdocs_build
+from tests.browser import RequestLog, guarded_context
+from tests.conftest import (
+    BASE_PATH,
+    CALCULATOR_PATH,
+    ROOT,
+    SharedPage,
+    copy_project,
+    run_mkdocs_build,
+)
 
 pytestmark = pytest.mark.browser
 
 GUIDELINE = "metastatic-breast-cancer"
-CALCULATOR = f"{GUIDELINE}/calculator/"
+CALCULATOR = CALCULATOR_PATH
 READY_MS = 60_000
-SharedPage = tuple[Page, RequestLog, list[str]]  # a page, its request log, its console errors
 LISTS = ("recommendations", "warnings", "monitoring", "supportive_care", "workup", "dosing")
 
 HR_POSITIVE = "sex=female&er_status=positive&pr_status=positive&her2_status=negative"
@@ -122,19 +128,6 @@ def anchor_exists(built_site: Path, site_url: str, url: str) -> bool:
 
 
 # --- case links -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def calculator_page(browser: Browser, site_url: str) -> Iterator[SharedPage]:
-    """One calculator page for the case links: Python starts once (each new page would start it
-    again: with routing on, Playwright disables the HTTP cache)."""
-    log = RequestLog()
-    context = guarded_context(browser, log)
-    page = context.new_page()
-    errors = console_errors(page)
-    page.goto(site_url + CALCULATOR)
-    yield page, log, errors
-    context.close()
 
 
 @pytest.mark.parametrize("branch", list(BRANCHES))

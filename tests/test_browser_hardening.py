@@ -4,15 +4,14 @@ sample of malformed cases gives the same field-named errors as CPython."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Page
 
 import calculators
-from tests.browser import RequestLog, console_errors, guarded_context
-from tests.test_browser_calculator import CALCULATOR, GUIDELINE, wait_for_result
+from tests.conftest import SharedPage
+from tests.test_browser_calculator import GUIDELINE, wait_for_result
 
 pytestmark = pytest.mark.browser
 
@@ -24,18 +23,6 @@ XSS = [
     "&lt;b&gt;entity&lt;/b&gt;",
 ]
 INPUTS = calculators.load(GUIDELINE).spec.inputs
-
-
-@pytest.fixture(scope="module")
-def page(browser: Browser, site_url: str) -> Iterator[tuple[Page, RequestLog, list[str]]]:
-    """One calculator page for every case (Python starts once)."""
-    log = RequestLog()
-    context = guarded_context(browser, log)
-    shown = context.new_page()
-    errors = console_errors(shown)
-    shown.goto(site_url + CALCULATOR)
-    yield shown, log, errors
-    context.close()
 
 
 def show(page: Page, fragment: str) -> None:
@@ -53,9 +40,9 @@ def injected(page: Page) -> list[str]:
 
 @pytest.mark.parametrize("payload", XSS)
 def test_payloads_in_every_field_render_as_text(
-    page: tuple[Page, RequestLog, list[str]], payload: str
+    calculator_page: SharedPage, payload: str
 ) -> None:
-    shown, log, errors = page
+    shown, log, errors = calculator_page
     case = {spec.name: payload for spec in INPUTS}
     case[payload] = payload  # a hostile field name too (ignored: not a declared field)
     show(shown, urlencode(case))
@@ -87,9 +74,9 @@ def malformed_fragments(count: int) -> list[str]:
 
 @pytest.mark.parametrize("fragment", malformed_fragments(40))
 def test_malformed_cases_match_cpython_in_the_browser(
-    page: tuple[Page, RequestLog, list[str]], fragment: str
+    calculator_page: SharedPage, fragment: str
 ) -> None:
-    shown, log, _ = page
+    shown, log, _ = calculator_page
     expected = calculators.recommend(GUIDELINE, calculators.case_from_fragment(GUIDELINE, fragment))
     show(shown, fragment)
     assert shown.locator(".gl-calculator").get_attribute("data-status") == "invalid"
@@ -101,9 +88,9 @@ def test_malformed_cases_match_cpython_in_the_browser(
 
 
 def test_hostile_link_to_a_guideline_page_is_harmless(
-    page: tuple[Page, RequestLog, list[str]], site_url: str
+    calculator_page: SharedPage, site_url: str
 ) -> None:
-    shown, log, errors = page
+    shown, log, errors = calculator_page
     shown.goto(site_url + f"{GUIDELINE}/her2-positive/#" + '"><img src=x onerror="window.__xss=5">')
     shown.wait_for_load_state("networkidle")
     assert shown.evaluate("() => window.__xss") is None
