@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NPM    ?= npm
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install chromium build serve dev test lint tables clean
+.PHONY: install chromium build serve dev test lint tables bench clean
 
 ## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
 install: $(STAMP) $(NODE_STAMP)
@@ -51,8 +51,12 @@ tables: install
 test: install chromium lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
+## bench: the site's start-up, bytes, recompute and build times in Chromium vs a bare Pyodide
+bench: install
+	$(BIN)/python benchmarks/bench_site.py
+
 lint: install
-	$(BIN)/ruff check build_tools calculators tests
+	$(BIN)/ruff check build_tools calculators tests benchmarks
 	$(BIN)/mypy
 
 clean:

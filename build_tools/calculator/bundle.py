@@ -5,6 +5,10 @@ deterministic (sorted names, fixed timestamps and permissions, fixed compression
 same sources give the same bytes and the same SHA-256, which the manifest carries for cache
 busting: the browser fetches ``calculators.zip?v=<hash>`` and keeps it until the content changes.
 
+The site's bundle also carries bytecode for each source (``__pycache__/<module>.cpython-3XY.pyc``,
+compiled by Pyodide's own Python, see precompile.py): the browser then imports without compiling,
+while CPython on the command line ignores those files and reads the same sources.
+
 The runtime comes from the installed ``calculators`` package; the compiled guideline modules
 come from the decision models of *this* build (``compile_module`` is a pure function of the
 model), never from whatever happens to lie in ``calculators/guidelines/`` on disk.
@@ -15,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -75,22 +79,41 @@ def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def build_bundle(models: Mapping[str, DecisionModel], package_dir: Path | None = None) -> Bundle:
+def build_bundle(
+    models: Mapping[str, DecisionModel],
+    package_dir: Path | None = None,
+    bytecode: Callable[[Mapping[str, bytes]], Mapping[str, bytes]] | None = None,
+) -> Bundle:
+    """The bundle of the runtime package and ``models``; ``bytecode`` maps the sources to extra
+    archive entries (the site build passes precompile.bundle_bytecode)."""
     files = {**package_sources(package_dir), **guideline_sources(models)}
+    if bytecode is not None:
+        files.update(bytecode(dict(files)))
     data = deterministic_zip(files)
     return Bundle(data, hashlib.sha256(data).hexdigest(), tuple(sorted(models)))
 
 
 def manifest(
-    bundle: Bundle, runtime: PyodideRuntime, pyodide_dir: str, bundle_path: str
+    bundle: Bundle,
+    runtime: PyodideRuntime,
+    pyodide_dir: str,
+    bundle_path: str,
+    stdlib_sha256: str | None = None,
+    python_snapshot: bool = True,
 ) -> dict[str, object]:
     """``calculator-manifest.json``: what the worker loads, with versions for cache busting.
 
     ``pyodide_dir`` and ``bundle_path`` are relative to the site root; the worker resolves them
-    against it, so the site works under any sub-path.
+    against it, so the site works under any sub-path. ``stdlib_sha256`` is the hash of the
+    ``python_stdlib.zip`` published: the worker asks for it with the hash as query string, since
+    the precompiled zip keeps the file name (and so the URL) of the package's own.
+    ``python_snapshot`` lets the worker save and resume a snapshot of Python (see worker.mjs).
     """
+    stdlib = f"{pyodide_dir}python_stdlib.zip"
     return {
+        "stdlib_zip": f"{stdlib}?v={stdlib_sha256[:16]}" if stdlib_sha256 else stdlib,
         "pyodide_version": runtime.version,
+        "python_snapshot": python_snapshot,
         "pyodide_dir": pyodide_dir,
         "pyodide_lock": minimal_lockfile(runtime),
         "calculators_sha256": bundle.sha256,

@@ -13,12 +13,18 @@ Site layout (all relative to the site root, so the site works under any sub-path
                                 calculators.zip, calculator-manifest.json
 
 The Pyodide folder carries its version so that an upgrade can never mix cached files of two
-versions; ``calculators.zip`` is fetched with its hash as query string (see bundle.py).
+versions; ``calculators.zip`` is fetched with its hash as query string (see bundle.py), and so is
+``python_stdlib.zip``, which is the package's standard library precompiled to bytecode by
+Pyodide's own Python (see precompile.py; ``GUIDELINE_PRECOMPILE=0`` publishes the original).
+A repeat visit resumes Python from a snapshot the first visit saved in the browser (worker.mjs);
+``GUIDELINE_SNAPSHOT=0`` at build time turns that off (e.g. if a Pyodide upgrade breaks its
+private snapshot options): the manifest says so, and the worker then neither reads nor saves one.
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -28,6 +34,7 @@ from mkdocs.structure.files import File, Files
 
 from build_tools.calculator.bundle import build_bundle, manifest
 from build_tools.calculator.html import calculator_html
+from build_tools.calculator.precompile import PrecompileError, bundle_bytecode, stdlib_zip
 from build_tools.calculator.runtime_files import RuntimeFilesError, locate_pyodide
 from build_tools.content.site import Guideline, page_url
 from build_tools.render.page import PageContext
@@ -43,6 +50,7 @@ SCRIPT = f"{CALCULATOR_DIR}/calculator.js"
 STYLESHEET = f"{CALCULATOR_DIR}/calculator.css"
 BUNDLE = f"{CALCULATOR_DIR}/calculators.zip"
 MANIFEST = f"{CALCULATOR_DIR}/calculator-manifest.json"
+SNAPSHOT_ENV = "GUIDELINE_SNAPSHOT"
 UNAVAILABLE = (
     '<p class="gl-unavailable">The case calculator is available when the decision tables are '
     "compiled (tables_enabled: true).</p>"
@@ -67,14 +75,22 @@ def add_runtime_files(
     guidelines compiled in this build), its manifest and the calculator assets."""
     try:
         runtime = locate_pyodide(project_root)
-    except RuntimeFilesError as error:
+        stdlib = stdlib_zip(runtime)
+        compiled_stdlib = stdlib.path if stdlib.precompiled else None
+        bundle = build_bundle(
+            models, bytecode=lambda sources: bundle_bytecode(runtime, sources, compiled_stdlib)
+        )
+    except (RuntimeFilesError, PrecompileError) as error:
         raise PluginError(f"guideline plugin: {error}") from None
     pyodide_dir = f"{PYODIDE_DIR}/{runtime.version}/"
     for path in runtime.files:
-        files.append(File.generated(config, pyodide_dir + path.name, abs_src_path=str(path)))
-    bundle = build_bundle(models)
+        source = stdlib.path if path.name == "python_stdlib.zip" else path
+        files.append(File.generated(config, pyodide_dir + path.name, abs_src_path=str(source)))
     files.append(File.generated(config, BUNDLE, content=bundle.data))
-    text = json.dumps(manifest(bundle, runtime, pyodide_dir, BUNDLE), indent=2, sort_keys=True)
+    snapshot = os.environ.get(SNAPSHOT_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
+    data = manifest(bundle, runtime, pyodide_dir, BUNDLE, stdlib_sha256=stdlib.sha256,
+                    python_snapshot=snapshot)
+    text = json.dumps(data, indent=2, sort_keys=True)
     files.append(File.generated(config, MANIFEST, content=text + "\n"))
     for name in STATIC_ASSETS:
         files.append(
