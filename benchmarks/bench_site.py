@@ -12,11 +12,16 @@ it on 127.0.0.1 under /guidelines/ with the project's own static server, drives 
   case link rendered; ``*_cold`` with an empty profile, ``*_warm`` a repeat visit (the same
   persistent profile, after a browser restart); ``bare_pyodide_*`` a page that only starts
   Pyodide from the npm package's default files (copied as-is); ``bytes_*`` response bodies sent
-  by the server for one visit; ``recompute`` input change -> result in the DOM, in the page;
+  by the server for one visit; ``recompute`` input change -> result in the DOM, in the page,
+  and ``worker_round_trip`` the same loop with a message the worker answers without Python
+  (the floor under it on this machine), each with its ``*_p95``;
   ``longest_task_*`` the longest main-thread task (PerformanceObserver "longtask") while the
-  runtime loads (tasks that start between the worker's creation and "ready"; the task that
-  creates the worker is the theme's DOMContentLoaded handler); ``page_longest_task_*`` any
-  task from the navigation to "ready", the theme's own page load included;
+  runtime loads (tasks that start between the worker's creation and "ready"; on the calculator
+  page boot.js creates it from <head>, so the theme's own page load falls in that window);
+  ``longest_task_after_load_*`` the same from the page's load event on (the runtime alone);
+  ``page_longest_task_*`` any task from the navigation to "ready", and
+  ``plain_page_longest_task_*`` the same page built without our plugin (the theme alone, the
+  floor under the first and the third);
   ``snapshot_saved`` when a first visit has saved the Python snapshot that a repeat visit
   resumes (the cold visit waits for it) and ``snapshot_pause`` how long saving it kept the
   worker from answering (once); ``build`` / ``plain_build`` ``mkdocs build`` with /
@@ -65,6 +70,7 @@ CALCULATOR = "metastatic-breast-cancer/calculator/"
 # below recompute a dose on each change).
 CASE = "sex=female&er_status=negative&pr_status=negative&her2_status=positive&weight_kg=70"
 BARE_DIR = "_bench_bare"
+PLAIN_DIR = "_bench_plain"
 WAIT_MS = 120_000
 QUIET_S = 0.75  # the server has sent nothing for this long: the visit's downloads are over
 # Any name but 127.0.0.1 fails to resolve: the benchmark cannot reach another machine, even by
@@ -133,7 +139,8 @@ RECOMPUTE = """async (count) => {
     input.value = String(40 + i * 0.5);
     const started = performance.now();
     input.dispatchEvent(new Event("input", { bubbles: true }));
-    const expected = location.hash.slice(1);
+    // The case the form now asks for (the address bar follows it a moment later).
+    const expected = Array.from(window.__glCalculator.calculators)[0].fragment;
     await new Promise((resolve, reject) => {
       const check = () => {
         if (section.dataset.renderedCase !== expected) return false;
@@ -154,6 +161,34 @@ RECOMPUTE = """async (count) => {
   }
   return times;
 }"""
+
+# The same loop with a message the worker answers at once, without Python: what a round trip
+# between the page and the worker costs alone on this machine, the floor under "recompute".
+PING = """async (count) => {
+  const worker = window.__glCalculator.runtime.worker;
+  const drawn = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+  const times = [];
+  for (let i = 0; i < count; i++) {
+    await drawn();
+    const id = "bench-ping-" + i;
+    const started = performance.now();
+    await new Promise((resolve) => {
+      const listener = (event) => {
+        if (!event.data || event.data.id !== id) return;
+        worker.removeEventListener("message", listener);
+        resolve();
+      };
+      worker.addEventListener("message", listener);
+      worker.postMessage({ id, type: "ping" });
+    });
+    times.push(performance.now() - started);
+  }
+  return times;
+}"""
+
+# The same page built without our plugin: its long tasks are the theme's own page load, the
+# floor under "page_longest_task" (read once the page has been idle for a while).
+PLAIN_DONE = "() => document.readyState === 'complete' && performance.now() > 3000"
 
 BARE_HTML = """<!doctype html>
 <meta charset="utf-8">
@@ -329,6 +364,7 @@ class Visit:
     ready: float
     first_result: float | None
     longest_task: float  # from the worker's start (or the navigation) to ready
+    longest_task_after_load: float  # from the page's load event (or the worker's start) on
     page_longest_task: float  # from the navigation to ready
     bytes: int
     files: dict[str, int]
@@ -384,6 +420,7 @@ class Browser:
             snapshot = page.evaluate("() => window.__bench.snapshot || null")
         ready = float(figures["ready"])
         since = float(figures.get("started") or 0.0)
+        loaded = max(since, float(figures.get("loaded") or 0.0))
         tasks = [(start, duration) for start, duration in figures["longtasks"] if start < ready]
         first = figures.get("first")
         saved = pause = None
@@ -393,6 +430,7 @@ class Browser:
         return Visit(
             ready, None if first is None else float(first),
             max((d for start, d in tasks if start >= since), default=0.0),
+            max((d for start, d in tasks if start >= loaded), default=0.0),
             max((d for _, d in tasks), default=0.0),
             sum(files.values()), files, dict(figures.get("worker") or {}), saved, pause,
         )
@@ -403,6 +441,7 @@ class Browser:
             started: window.__glCalculator.runtime.timings.workerStarted,
             worker: window.__glCalculator.runtime.timings.worker,
             first: window.__bench.rendered,
+            loaded: performance.getEntriesByType("navigation")[0].loadEventEnd,
             longtasks: window.__bench.longtasks })""", cold)
 
     def bare(self, profile: Path, url: str, cold: bool) -> Visit:
@@ -410,7 +449,12 @@ class Browser:
             ready: window.__bareReady, first: null, longtasks: window.__bench.longtasks })""",
             cold)
 
-    def recompute(self, profile: Path, url: str, count: int) -> list[float]:
+    def plain(self, profile: Path, url: str, cold: bool) -> Visit:
+        return self.visit(profile, url, PLAIN_DONE, """() => ({
+            ready: performance.now(), first: null, longtasks: window.__bench.longtasks })""",
+            cold)
+
+    def recompute(self, profile: Path, url: str, count: int) -> tuple[list[float], list[float]]:
         with self.context(profile) as context:
             page = context.pages[0] if context.pages else context.new_page()
             page.goto(url)
@@ -422,7 +466,9 @@ class Browser:
             worker = page.evaluate("() => window.__glCalculator.runtime.timings.worker") or {}
             if worker.get("snapshot") in ("none", "failed"):
                 page.wait_for_function(SNAPSHOT_DONE, timeout=SNAPSHOT_WAIT_MS, polling=100)
-            return [float(value) for value in page.evaluate(RECOMPUTE, count)]
+            recompute = [float(value) for value in page.evaluate(RECOMPUTE, count)]
+            ping = [float(value) for value in page.evaluate(PING, count)]
+            return recompute, ping
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -465,22 +511,28 @@ def measure_visits(site_url: str, work: Path, runs: int, recompute: int, series:
                    traffic: Traffic, check: Callable[[str], None], verbose: bool) -> list[str]:
     case_url = f"{site_url}{CALCULATOR}#{CASE}"
     bare_url = f"{site_url}{BARE_DIR}/index.html"
+    plain_url = f"{site_url}{PLAIN_DIR}/{CALCULATOR}"
     with sync_playwright() as playwright:
         browser = Browser(playwright, traffic)
         for run in range(runs):
             check(f"visit run {run + 1}")
-            for kind, url in (("site", case_url), ("bare", bare_url)):
+            for kind, url in (("site", case_url), ("bare", bare_url), ("plain", plain_url)):
                 profile = work / f"profile-{kind}-{run}"
                 visits = {}
                 for when in ("cold", "warm"):
                     cold = when == "cold"
-                    visit = (browser.site if kind == "site" else browser.bare)(profile, url, cold)
+                    visit = getattr(browser, kind)(profile, url, cold)
                     visits[when] = visit
+                    if kind == "plain":
+                        series.add(f"plain_page_longest_task_{when}", visit.page_longest_task)
+                        continue
                     prefix = "" if kind == "site" else "bare_"
                     if kind == "site":
                         series.add(f"ready_{when}", visit.ready)
                         series.add(f"first_result_{when}", visit.first_result or math.nan)
                         series.add(f"page_longest_task_{when}", visit.page_longest_task)
+                        series.add(f"longest_task_after_load_{when}",
+                                   visit.longest_task_after_load)
                         if visit.snapshot_saved is not None:
                             series.add("snapshot_saved", visit.snapshot_saved)
                         if visit.snapshot_pause is not None:
@@ -495,6 +547,8 @@ def measure_visits(site_url: str, work: Path, runs: int, recompute: int, series:
                         for path, size in sorted(visit.files.items()):
                             log(f"  {kind} {when}: {size:>10,} {path}")
                 shutil.rmtree(profile, ignore_errors=True)
+                if kind == "plain":
+                    continue
                 log(f"visit run {run + 1}/{runs} {kind}: " + ", ".join(
                     f"{when} {visit.ready:.0f} ms"
                     + (f" (result {visit.first_result:.0f} ms)" if visit.first_result else "")
@@ -502,8 +556,13 @@ def measure_visits(site_url: str, work: Path, runs: int, recompute: int, series:
                     for when, visit in visits.items()))
         check("the recompute loop")
         profile = work / "profile-recompute"
-        for value in browser.recompute(profile, case_url, recompute):
+        recomputed, pinged = browser.recompute(profile, case_url, recompute)
+        for value in recomputed:
             series.add("recompute", value)
+        for value in pinged:
+            series.add("worker_round_trip", value)
+        for name, values in (("recompute", recomputed), ("worker_round_trip", pinged)):
+            series.add(f"{name}_p95", percentile(values, 0.95))
         return browser.foreign
 
 
@@ -533,11 +592,12 @@ def main() -> None:
         site = work / "site"
         build(project / "mkdocs.yml", site)
         add_bare_page(site)
+        build(plain_config(project), site / PLAIN_DIR)
         with serve(site, traffic) as site_url:
             foreign = measure_visits(site_url, work, args.runs, args.recompute, series,
                                      traffic, check, args.verbose)
 
-    units = {"bytes": "bytes", "build": "s", "plain": "s"}
+    units = {"bytes": "bytes", "build": "s"}
     for name, values in series.values.items():
         unit = next((unit for key, unit in units.items() if key in name), "ms")
         emit(figure(name, values, unit))

@@ -75,7 +75,10 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))
         # After compile_decisions: the bundle holds the guidelines compiled by this build.
         assert self.renderer is not None
-        calculator.add_runtime_files(files, config, project_root, self.renderer.decision_models)
+        calculator.add_runtime_files(
+            files, config, project_root, self.renderer.decision_models,
+            self.renderer.compiled_modules,
+        )
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -112,9 +115,11 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None
-        depth = page.url.count("/") if page.url else 0
-        script = "../" * depth + f"{self.config.assets_dir.strip('/')}/{HEAD_SCRIPT}"
-        return finish_page(output, script)
+        root = "../" * (page.url.count("/") if page.url else 0)
+        script = root + f"{self.config.assets_dir.strip('/')}/{HEAD_SCRIPT}"
+        calculator_page = self.renderer is not None \
+            and page.file.src_uri in self.renderer.calculator_pages
+        return finish_page(output, script, calculator.boot_script(root) if calculator_page else "")
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         if not self.config.enabled or not self.config.csp_enabled:

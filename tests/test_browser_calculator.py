@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from build_tools.serve import SiteRequestHandler, start_server
 from tests.browser import RequestLog, guarded_context
@@ -39,6 +39,7 @@ pytestmark = pytest.mark.browser
 GUIDELINE = "metastatic-breast-cancer"
 CALCULATOR = CALCULATOR_PATH
 READY_MS = 60_000
+OpenPage = Callable[[str], tuple[Page, RequestLog]]
 LISTS = ("recommendations", "warnings", "monitoring", "supportive_care", "workup", "dosing")
 
 HR_POSITIVE = "sex=female&er_status=positive&pr_status=positive&her2_status=negative"
@@ -72,6 +73,26 @@ def instant_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     server.shutdown()
 
 
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[OpenPage]:
+    """Opens a URL in a new context that records every request and refuses any leaving the
+    machine; at the end, closes the contexts and checks that none tried."""
+    opened: list[tuple[BrowserContext, RequestLog]] = []
+
+    def open_url(url: str) -> tuple[Page, RequestLog]:
+        log = RequestLog()
+        context = guarded_context(browser, log)
+        opened.append((context, log))
+        page = context.new_page()
+        page.goto(url)
+        return page, log
+
+    yield open_url
+    for context, log in opened:
+        context.close()
+        assert log.foreign == []
+
+
 @pytest.fixture(scope="module")
 def cpython(built_site: Path, tmp_path_factory: pytest.TempPathFactory
             ) -> Callable[[str], dict[str, Any]]:
@@ -103,11 +124,16 @@ def control(page: Page, name: str) -> Any:
 
 
 def wait_for_result(page: Page) -> None:
-    """Until the result shown is the one of the case in the address bar."""
+    """Until the result shown is the one of the case in the address bar, and the form has
+    nothing newer under way (the address bar follows edits a moment later)."""
     page.wait_for_function(
-        "() => { const s = document.querySelector('.gl-calculator');"
-        " return s && s.dataset.renderedCase !== undefined && s.dataset.renderedCase === "
-        "new URLSearchParams(location.hash.slice(1)).toString(); }",
+        """() => {
+          const s = document.querySelector('.gl-calculator');
+          const pending = Array.from(window.__glCalculator.calculators).some(
+            (c) => c.urlTimer !== null || c.fragment !== s.dataset.renderedCase);
+          return s && !pending && s.dataset.renderedCase !== undefined &&
+            s.dataset.renderedCase === new URLSearchParams(location.hash.slice(1)).toString();
+        }""",
         timeout=READY_MS,
     )
 
@@ -206,12 +232,9 @@ def tab_to(page: Page, name: str) -> None:
 
 
 def test_filling_the_form_by_keyboard_gives_a_result_and_a_link(
-    browser: Browser, site_url: str, cpython: Callable[[str], dict[str, Any]]
+    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]],
 ) -> None:
-    log = RequestLog()
-    context = guarded_context(browser, log)
-    page = context.new_page()
-    page.goto(site_url + CALCULATOR)
+    page, _ = open_page(site_url + CALCULATOR)
     history_length = page.evaluate("() => history.length")
     expect(page.locator(".gl-calculator-status")).to_contain_text("ready", timeout=READY_MS)
     expect(page.locator(".gl-calculator-summary")).to_contain_text("Fill in the case")
@@ -235,15 +258,30 @@ def test_filling_the_form_by_keyboard_gives_a_result_and_a_link(
         item["id"] for item in expected["recommendations"]
     ]
     assert page.evaluate("() => history.length") == history_length  # replaceState only
-    context.close()
-    assert log.foreign == []
 
 
-def test_no_request_at_all_while_recomputing(browser: Browser, site_url: str) -> None:
-    log = RequestLog()
-    context = guarded_context(browser, log)
-    page = context.new_page()
-    page.goto(f"{site_url}{CALCULATOR}#{BRANCHES['hr-positive-postmenopausal']}")
+def test_the_address_bar_follows_edits_and_back_returns_to_the_last_one(
+    open_page: OpenPage, site_url: str
+) -> None:
+    page, _ = open_page(f"{site_url}{CALCULATOR}#{BRANCHES['her2-positive']}")
+    wait_for_result(page)
+    for weight in ("71", "72", "73"):  # typed in quick succession
+        control(page, "weight_kg").fill(weight)
+    wait_for_result(page)
+    assert page.url.endswith("weight_kg=73")
+    control(page, "weight_kg").fill("81")
+    # Leaving at once (before the address bar caught up): the link click writes it first.
+    page.locator("nav.md-nav a", has_text="Critical pitfalls").first.click()
+    page.wait_for_url(f"**/{GUIDELINE}/critical-pitfalls/")
+    page.go_back()
+    page.wait_for_url(f"**/{CALCULATOR}#*")
+    assert page.url.endswith("weight_kg=81")
+    wait_for_result(page)
+    expect(control(page, "weight_kg")).to_have_value("81")
+
+
+def test_no_request_at_all_while_recomputing(open_page: OpenPage, site_url: str) -> None:
+    page, log = open_page(f"{site_url}{CALCULATOR}#{BRANCHES['hr-positive-postmenopausal']}")
     wait_for_result(page)
     page.wait_for_load_state("networkidle")
     before = len(log.all)
@@ -267,8 +305,6 @@ def test_no_request_at_all_while_recomputing(browser: Browser, site_url: str) ->
     # disables the HTTP cache, so the test sees it (a normal visit answers it from the cache).
     assert [url for url in log.all[before:] if not url.endswith("/favicon.png")] == []
     assert page.locator("li.gl-result-item").count() > 0
-    context.close()
-    assert log.foreign == []
 
 
 def test_the_fragment_drives_the_form_and_the_audience_the_wording(
@@ -340,6 +376,85 @@ def test_one_worker_started_by_any_guideline_page_survives_navigation(
         assert sum(name in url for url in log.all) == 1, name
     context.close()
     assert log.foreign == []
+
+
+def test_the_worker_starts_from_the_head_of_calculator_pages(
+    browser: Browser, built_site: Path, instant_site_url: str
+) -> None:
+    # boot.js sits before the stylesheets of the calculator page, and on no other page.
+    head = (built_site / CALCULATOR / "index.html").read_text().split("</head>")[0]
+    assert '<script src="../../assets/calculator/boot.js"></script>' in head
+    assert head.index("boot.js") < head.index('rel="stylesheet"')
+    with_boot = [path.relative_to(built_site).as_posix() for path in built_site.rglob("*.html")
+                 if "boot.js" in path.read_text()]
+    assert with_boot == [f"{CALCULATOR}index.html"]
+
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(f"{instant_site_url}{CALCULATOR}#{BRANCHES['her2-positive']}")
+    wait_for_result(page)
+    started, parsed = page.evaluate(
+        "() => [window.__glCalculator.runtime.timings.workerStarted,"
+        " performance.getEntriesByType('navigation')[0].domInteractive]"
+    )
+    assert started < parsed  # while the page was still being parsed
+    assert sum("worker.mjs" in url for url in log.all) == 1
+
+    # A page without boot.js, then instant navigation to a calculator: calculator.js starts it.
+    page = context.new_page()
+    page.goto(instant_site_url)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator("a", has_text="Metastatic breast cancer").first.click()
+    page.wait_for_url(f"**/{GUIDELINE}/")
+    page.locator("nav.md-nav a", has_text="Case calculator").first.click()
+    page.wait_for_url(f"**/{CALCULATOR}")
+    control(page, "sex").select_option("male")
+    wait_for_result(page)
+    assert page.evaluate("() => window.__sameDocument") is True
+    context.close()
+    assert log.foreign == []
+
+
+WHY = """item => {
+  const node = document.querySelector(`li.gl-result-item[data-item="${item}"]`);
+  const why = node.querySelector("details.gl-why");
+  return { kept: node.__mark === true, open: why.open, text: why.innerText };
+}"""
+
+
+def test_an_edit_redraws_only_the_items_it_changes_and_an_open_why_follows_it(
+    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]],
+) -> None:
+    fragment = BRANCHES["her2-positive"]
+    page, _ = open_page(f"{site_url}{CALCULATOR}#{fragment}")
+    wait_for_result(page)
+    result = cpython(fragment)
+    dose = result["dosing"][0]["id"]
+    warning = next(item for item in result["warnings"]
+                   if "weight_kg" in next(step["inputs"] for step in result["trace"]
+                                          if step["table"] == item["table"]))
+    others = [item["id"] for key in LISTS if key != "dosing" for item in result[key]]
+
+    why = page.locator(f'li.gl-result-item[data-item="{warning["id"]}"] details.gl-why')
+    why.locator("summary").click()
+    opened = page.evaluate(WHY, warning["id"])
+    assert opened["open"] is True
+    assert f"Rule\n{warning['rule']}" in opened["text"]
+    assert "Body weight = 70 kg" in opened["text"]
+    page.evaluate("""() => { for (const node of document.querySelectorAll("li.gl-result-item"))
+                               node.__mark = true; }""")
+
+    control(page, "weight_kg").fill("80")
+    wait_for_result(page)
+    expect(page.locator(".gl-result-dosing")).to_contain_text("4 mg/kg × 80 kg = 320 mg")
+    assert page.evaluate(WHY, dose)["kept"] is False  # its text changed: drawn anew
+    after = page.evaluate(WHY, warning["id"])
+    assert after["kept"] is True  # the same node,
+    assert after["open"] is True  # still open
+    assert "Body weight = 80 kg" in after["text"]
+    assert "Body weight = 70 kg" not in after["text"]
+    assert all(page.evaluate(WHY, item)["kept"] for item in others)
 
 
 # --- failures in plain words ------------------------------------------------------------------

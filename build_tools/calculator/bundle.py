@@ -56,14 +56,19 @@ def package_sources(package_dir: Path | None = None) -> dict[str, bytes]:
     return sources
 
 
-def guideline_sources(models: Mapping[str, DecisionModel]) -> dict[str, bytes]:
-    """Archive name -> bytes of each guideline's compiled module."""
-    return {
-        f"{PACKAGE}/{GUIDELINES}/{module_name(model.guideline_id)}.py": compile_module(
-            model
-        ).encode("utf-8")
-        for model in models.values()
-    }
+def guideline_sources(
+    models: Mapping[str, DecisionModel], compiled: Mapping[str, str] | None = None
+) -> dict[str, bytes]:
+    """Archive name -> bytes of each guideline's compiled module (``compiled``: the texts
+    ``compile_module`` already made, by guideline id)."""
+    compiled = compiled or {}
+    sources = {}
+    for guideline_id, model in models.items():
+        text = compiled.get(guideline_id)
+        if text is None:
+            text = compile_module(model)
+        sources[f"{PACKAGE}/{GUIDELINES}/{module_name(model.guideline_id)}.py"] = text.encode()
+    return sources
 
 
 def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
@@ -83,10 +88,12 @@ def build_bundle(
     models: Mapping[str, DecisionModel],
     package_dir: Path | None = None,
     bytecode: Callable[[Mapping[str, bytes]], Mapping[str, bytes]] | None = None,
+    compiled: Mapping[str, str] | None = None,
 ) -> Bundle:
     """The bundle of the runtime package and ``models``; ``bytecode`` maps the sources to extra
-    archive entries (the site build passes precompile.bundle_bytecode)."""
-    files = {**package_sources(package_dir), **guideline_sources(models)}
+    archive entries (the site build passes precompile.bundle_bytecode); ``compiled`` as in
+    :func:`guideline_sources`."""
+    files = {**package_sources(package_dir), **guideline_sources(models, compiled)}
     if bytecode is not None:
         files.update(bytecode(dict(files)))
     data = deterministic_zip(files)

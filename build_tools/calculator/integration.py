@@ -45,8 +45,9 @@ from build_tools.tables.model import DecisionModel
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "calculator"
 CALCULATOR_DIR = "assets/calculator"
 PYODIDE_DIR = "assets/pyodide"
-STATIC_ASSETS = ("worker.mjs", "calculator.js", "calculator.css")
+STATIC_ASSETS = ("worker.mjs", "boot.js", "calculator.js", "calculator.css")
 SCRIPT = f"{CALCULATOR_DIR}/calculator.js"
+BOOT_SCRIPT = f"{CALCULATOR_DIR}/boot.js"
 STYLESHEET = f"{CALCULATOR_DIR}/calculator.css"
 BUNDLE = f"{CALCULATOR_DIR}/calculators.zip"
 MANIFEST = f"{CALCULATOR_DIR}/calculator-manifest.json"
@@ -65,20 +66,31 @@ def register_assets(config: MkDocsConfig) -> None:
         config.extra_javascript.append(SCRIPT)
 
 
+def boot_script(root_prefix: str) -> str:
+    """The ``<script>`` of boot.js for the ``<head>`` of a calculator page: it starts the worker
+    while the page is parsed. Blocking on purpose (it is tiny and cached): calculator.js, at the
+    end of the body, must find the worker it started rather than start a second one."""
+    return f'<script src="{root_prefix}{BOOT_SCRIPT}"></script>'
+
+
 def add_runtime_files(
     files: Files,
     config: MkDocsConfig,
     project_root: Path,
     models: Mapping[str, DecisionModel],
+    compiled: Mapping[str, str] | None = None,
 ) -> None:
     """Publish the Pyodide core files, the bundled ``calculators`` package of ``models`` (the
-    guidelines compiled in this build), its manifest and the calculator assets."""
+    guidelines compiled in this build; ``compiled``: their module texts, by guideline id), its
+    manifest and the calculator assets."""
     try:
         runtime = locate_pyodide(project_root)
         stdlib = stdlib_zip(runtime)
         compiled_stdlib = stdlib.path if stdlib.precompiled else None
         bundle = build_bundle(
-            models, bytecode=lambda sources: bundle_bytecode(runtime, sources, compiled_stdlib)
+            models,
+            bytecode=lambda sources: bundle_bytecode(runtime, sources, compiled_stdlib),
+            compiled=compiled,
         )
     except (RuntimeFilesError, PrecompileError) as error:
         raise PluginError(f"guideline plugin: {error}") from None

@@ -22,6 +22,8 @@ class SiteRenderer:
     def __init__(self, site: SiteContent) -> None:
         self.site = site
         self.decision_models: dict[str, tables.DecisionModel] = {}
+        self.compiled_modules: dict[str, str] = {}  # guideline id -> compile_module's text
+        self.calculator_pages: set[str] = set()  # src_uri of the pages rendered with one
 
     def compile_decisions(self, output_dir: Path) -> None:
         """Verify every guideline's decision tables and write its compiled module."""
@@ -37,7 +39,9 @@ class SiteRenderer:
                 findings.extend(problems)
                 continue
             self.decision_models[guideline_id] = model
-            tables.write_module(model, output_dir)
+            # Compiled once: the same text goes to disk and into the browser's bundle.
+            self.compiled_modules[guideline_id] = tables.compile_module(model)
+            tables.write_module(model, output_dir, self.compiled_modules[guideline_id])
         if findings:
             raise ContentError(findings)
 
@@ -72,6 +76,8 @@ class SiteRenderer:
 
         def case_calculator() -> str:
             model = self.decision_models.get(guideline.meta.id)
+            if model is not None:
+                self.calculator_pages.add(context.page.src_uri)
             return calculator_directive(guideline, context, model)
 
         return {

@@ -12,7 +12,15 @@ NAMED_SEARCH_DIALOG = ('<div class="md-search" data-md-component="search" role="
                        'aria-label="Search this site">')
 
 
-def finish_page(html: str, head_script_src: str) -> str:
-    """Name the search dialog and load the audience script in ``<head>`` (before first paint)."""
+CHARSET = '<meta charset="utf-8">'
+
+
+def finish_page(html: str, head_script_src: str, early_head: str = "") -> str:
+    """Name the search dialog and load the audience script in ``<head>`` (before first paint).
+    ``early_head`` goes right after the charset, before the stylesheets: a script there runs
+    as soon as it arrives, where one after them waits for every stylesheet."""
     html = html.replace(SEARCH_DIALOG, NAMED_SEARCH_DIALOG, 1)
+    if early_head:
+        anchor = CHARSET if CHARSET in html else "<head>"
+        html = html.replace(anchor, f"{anchor}\n{early_head}", 1)
     return html.replace("</head>", f'<script src="{head_script_src}"></script>\n</head>', 1)

@@ -124,10 +124,11 @@ def compile_module(model: DecisionModel) -> str:
     return "\n\n\n".join(part.rstrip("\n") for part in parts) + "\n"
 
 
-def write_module(model: DecisionModel, out_dir: Path) -> Path:
-    """Write the module into ``out_dir``; the file is rewritten only when its text changes."""
+def write_module(model: DecisionModel, out_dir: Path, text: str | None = None) -> Path:
+    """Write the module into ``out_dir``; the file is rewritten only when its text changes.
+    ``text``: ``compile_module(model)`` when the caller has it already (it is not cheap)."""
     path = out_dir / f"{module_name(model.guideline_id)}.py"
-    text = compile_module(model)
+    text = compile_module(model) if text is None else text
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         out_dir.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8", newline="\n")

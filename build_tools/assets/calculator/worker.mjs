@@ -6,9 +6,14 @@
 //                    manifest: "<path of calculator-manifest.json relative to the site root>"}
 //                   {id, type: "recommend", guideline, fragment: "a=b&c=d"}   (URL-fragment case)
 //                   {id, type: "recommend", guideline, case: {...}}          (JSON case)
+//                   {id, type: "ping"}   (answered at once with {id, pong: true}, Python or
+//                    not: the cost of a round trip alone, which benchmarks compare with)
 //   worker -> page  {type: "progress", stage, detail}  {type: "notice", message}
 //                   {type: "ready", timings}  or  {type: "failed", message, log}
-//                   {id, result, case}  or  {id, error}
+//                   {id, json: '{"case": {...}, "result": {...}}'}  or  {id, error}
+//                    (the answer stays the JSON text Python wrote: a string crosses threads in
+//                    one copy, where a ~20 KB object graph costs milliseconds to clone on each
+//                    side, on every keystroke)
 //                   {type: "snapshot", state: "saved" | "failed", ms, blocked, at, detail}
 //                    (after "ready", first visits only: the page may ignore it; benchmarks
 //                    and tests wait for it)
@@ -53,6 +58,8 @@ self.onmessage = (event) => {
     started ??= start(message);
   } else if (message.type === "recommend") {
     answer(message);
+  } else if (message.type === "ping") {
+    self.postMessage({ id: message.id, pong: true });
   }
 };
 
@@ -197,6 +204,12 @@ def _gl_warm_up():
         except Exception:
             pass
 
+# Everything imported so far lives as long as the worker: out of the collector's sight, a full
+# collection (which a keystroke's allocations can trigger) walks only the objects of requests.
+import gc
+gc.collect()
+gc.freeze()
+
 _gl_recommend
 `;
 
@@ -226,8 +239,7 @@ async function answer({ id, guideline, fragment, case: json }) {
   try {
     const mode = fragment !== undefined ? "fragment" : "json";
     const text = mode === "fragment" ? String(fragment) : JSON.stringify(json ?? {});
-    const { case: caseValues, result } = JSON.parse(recommend(String(guideline), mode, text));
-    self.postMessage({ id, result, case: caseValues });
+    self.postMessage({ id, json: recommend(String(guideline), mode, text) });
   } catch (error) {
     // A Python exception (e.g. an unknown guideline): its last line is the useful part.
     const lines = String(error.message || error)
