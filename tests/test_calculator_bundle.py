@@ -164,6 +164,7 @@ def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: Decisio
     files = Files([])
     add_runtime_files(files, config, ROOT, {"demo-guideline": demo_model})
     assert sorted(file.src_uri for file in files) == [
+        "assets/calculator/boot.js",
         "assets/calculator/calculator-manifest.json",
         "assets/calculator/calculator.css",
         "assets/calculator/calculator.js",
