@@ -10,7 +10,8 @@ it on 127.0.0.1 under /guidelines/ with the project's own static server, drives 
 * figures ``{"name", "median", "min", "max", "unit", "runs"}``:
   ``ready_*`` navigation -> calculator ready; ``first_result_*`` navigation -> first result of a
   case link rendered; ``*_cold`` with an empty profile, ``*_warm`` a repeat visit (the same
-  persistent profile, after a browser restart); ``bare_pyodide_*`` a page that only starts
+  persistent profile, after a browser restart), ``*_again`` the visit after that;
+  ``bare_pyodide_*`` a page that only starts
   Pyodide from the npm package's default files (copied as-is); ``bytes_*`` response bodies sent
   by the server for one visit; ``recompute`` input change -> result in the DOM, in the page,
   and ``worker_round_trip`` the same loop with a message the worker answers without Python
@@ -519,7 +520,9 @@ def measure_visits(site_url: str, work: Path, runs: int, recompute: int, series:
             for kind, url in (("site", case_url), ("bare", bare_url), ("plain", plain_url)):
                 profile = work / f"profile-{kind}-{run}"
                 visits = {}
-                for when in ("cold", "warm"):
+                # "again": a third visit, the steady state of a returning reader (Chromium
+                # keeps V8's compiled code of a script from its second load on).
+                for when in ("cold", "warm", "again") if kind == "site" else ("cold", "warm"):
                     cold = when == "cold"
                     visit = getattr(browser, kind)(profile, url, cold)
                     visits[when] = visit

@@ -18,7 +18,8 @@ versions; ``calculators.zip`` is fetched with its hash as query string (see bund
 Pyodide's own Python (see precompile.py; ``GUIDELINE_PRECOMPILE=0`` publishes the original).
 A repeat visit resumes Python from a snapshot the first visit saved in the browser (worker.mjs);
 ``GUIDELINE_SNAPSHOT=0`` at build time turns that off (e.g. if a Pyodide upgrade breaks its
-private snapshot options): the manifest says so, and the worker then neither reads nor saves one.
+private snapshot options): the manifest says so, and the worker then neither resumes from nor
+saves one.
 """
 
 from __future__ import annotations
