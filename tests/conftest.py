@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
@@ -17,6 +21,7 @@ from build_tools.serve import start_server
 from tests.browser import RequestLog, chromium, console_errors, guarded_context
 
 ROOT = Path(__file__).resolve().parents[1]
+GUIDELINE = "metastatic-breast-cancer"  # the project's guideline, which the site tests use
 FIXTURES = Path(__file__).parent / "fixtures"
 DATA = Path(__file__).parent / "data"
 
@@ -59,6 +64,31 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     return project / "site"
 
 
+@pytest.fixture(scope="session")
+def cpython(built_site: Path, tmp_path_factory: pytest.TempPathFactory
+            ) -> Callable[[str], dict[str, Any]]:
+    """The result CPython computes for a case fragment of the project's guideline, from the
+    site's own calculators.zip (CPython ignores the bundle's cpython-314 bytecode and reads the
+    sources): what the browser must show."""
+    bundle = tmp_path_factory.mktemp("bundle")
+    zipfile.ZipFile(built_site / "assets" / "calculator" / "calculators.zip").extractall(bundle)
+    script = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import calculators; "
+        "case = calculators.case_from_fragment(sys.argv[2], sys.argv[3]); "
+        "print(json.dumps(calculators.recommend(sys.argv[2], case)))"
+    )
+
+    @functools.cache
+    def result(fragment: str) -> dict[str, Any]:
+        completed = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", script, str(bundle), GUIDELINE, fragment],
+            capture_output=True, text=True, check=True,
+        )
+        return dict(json.loads(completed.stdout))
+
+    return result
+
+
 BASE_PATH = "/guidelines/"  # browser tests serve the site under a sub-path, as an intranet would
 
 
@@ -76,7 +106,7 @@ def browser() -> Iterator[Browser]:
         yield launched
 
 
-CALCULATOR_PATH = "metastatic-breast-cancer/calculator/"
+CALCULATOR_PATH = f"{GUIDELINE}/calculator/"
 SharedPage = tuple[Page, RequestLog, list[str]]  # a page, its request log, its console errors
 
 

@@ -9,11 +9,7 @@ site serves: the browser and the command line run the same code on the same case
 from __future__ import annotations
 
 import functools
-import json
-import subprocess
-import sys
 import threading
-import zipfile
 from collections.abc import Callable, Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
@@ -28,6 +24,7 @@ from tests.browser import RequestLog, guarded_context
 from tests.conftest import (
     BASE_PATH,
     CALCULATOR_PATH,
+    GUIDELINE,
     ROOT,
     SharedPage,
     copy_project,
@@ -36,7 +33,6 @@ from tests.conftest import (
 
 pytestmark = pytest.mark.browser
 
-GUIDELINE = "metastatic-breast-cancer"
 CALCULATOR = CALCULATOR_PATH
 READY_MS = 60_000
 OpenPage = Callable[[str], tuple[Page, RequestLog]]
@@ -91,29 +87,6 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
     for context, log in opened:
         context.close()
         assert log.foreign == []
-
-
-@pytest.fixture(scope="module")
-def cpython(built_site: Path, tmp_path_factory: pytest.TempPathFactory
-            ) -> Callable[[str], dict[str, Any]]:
-    """The result CPython computes for a fragment, from the site's own calculators.zip."""
-    bundle = tmp_path_factory.mktemp("bundle")
-    zipfile.ZipFile(built_site / "assets" / "calculator" / "calculators.zip").extractall(bundle)
-    script = (
-        "import json, sys; sys.path.insert(0, sys.argv[1]); import calculators; "
-        "case = calculators.case_from_fragment(sys.argv[2], sys.argv[3]); "
-        "print(json.dumps(calculators.recommend(sys.argv[2], case)))"
-    )
-
-    @functools.cache
-    def result(fragment: str) -> dict[str, Any]:
-        completed = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", script, str(bundle), GUIDELINE, fragment],
-            capture_output=True, text=True, check=True,
-        )
-        return dict(json.loads(completed.stdout))
-
-    return result
 
 
 # --- helpers ------------------------------------------------------------------------------------

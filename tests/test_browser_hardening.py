@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import Page
 
 import calculators
-from tests.conftest import SharedPage
-from tests.test_browser_calculator import GUIDELINE, wait_for_result
+from tests.conftest import GUIDELINE, SharedPage
+from tests.test_browser_calculator import wait_for_result
 
 pytestmark = pytest.mark.browser
 

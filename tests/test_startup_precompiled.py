@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import subprocess
-import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlparse
@@ -23,12 +21,11 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from build_tools.calculator.precompile import FIXED_TIME
+from build_tools.calculator.bundle import FIXED_TIME
 from build_tools.calculator.runtime_files import locate_pyodide
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, RequestLog, guarded_context
-from tests.conftest import ROOT
+from tests.conftest import GUIDELINE, ROOT
 
-GUIDELINE = "metastatic-breast-cancer"
 CALCULATOR = f"{GUIDELINE}/calculator/"
 READY_MS = 60_000
 # The magic number of CPython 3.14's bytecode (3627, little-endian, then "\r\n"): what
@@ -119,27 +116,9 @@ def test_the_bundle_carries_python_314_bytecode_beside_each_source(built_site: P
 # --- in the browser ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def cpython_items(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
-    """Status and recommendation ids CPython computes from the site's own calculators.zip
-    (CPython 3.11+ ignores the bundle's cpython-314 bytecode and reads the sources)."""
-    bundle = tmp_path_factory.mktemp("bundle")
-    zipfile.ZipFile(built_site / "assets" / "calculator" / "calculators.zip").extractall(bundle)
-    script = (
-        "import json, sys; sys.path.insert(0, sys.argv[1]); import calculators; "
-        "case = calculators.case_from_fragment(sys.argv[2], sys.argv[3]); "
-        "r = calculators.recommend(sys.argv[2], case); "
-        "print(json.dumps([r['status'], [i['id'] for i in r['recommendations']]]))"
-    )
-
-    def items(fragment: str) -> list[object]:
-        completed = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", script, str(bundle), GUIDELINE, fragment],
-            capture_output=True, text=True, check=True,
-        )
-        return list(json.loads(completed.stdout))
-
-    return items
+def items(result: dict[str, Any]) -> list[object]:
+    """Status and recommendation ids of a result: what ``shown`` reads off the page."""
+    return [result["status"], [item["id"] for item in result["recommendations"]]]
 
 
 def shown(page: Page, fragment: str) -> list[object]:
@@ -164,13 +143,13 @@ def worker_timings(page: Page) -> dict[str, Any]:
 
 
 def test_the_calculator_answers_with_the_precompiled_runtime(
-    browser: Browser, site_url: str, cpython_items: Any
+    browser: Browser, site_url: str, cpython: Callable[[str], dict[str, Any]]
 ) -> None:
     log = RequestLog()
     context = guarded_context(browser, log)
     page = context.new_page()
     page.goto(f"{site_url}{CALCULATOR}#{HER2}")
-    assert shown(page, HER2) == cpython_items(HER2)
+    assert shown(page, HER2) == items(cpython(HER2))
     assert worker_timings(page)["snapshot"] == "none"  # a fresh profile: a fresh start
     stdlib = [url for url in log.all if "python_stdlib.zip" in url]
     assert len(stdlib) == 1
@@ -255,33 +234,33 @@ def rewrite_snapshot(page: Page, change: str) -> None:
 
 
 def test_a_repeat_visit_resumes_python_from_the_first_visits_snapshot(
-    profile: Any, site_url: str, cpython_items: Any
+    profile: Any, site_url: str, cpython: Callable[[str], dict[str, Any]]
 ) -> None:
     page = profile(f"{site_url}{CALCULATOR}#{HER2}")
-    assert shown(page, HER2) == cpython_items(HER2)
+    assert shown(page, HER2) == items(cpython(HER2))
     assert worker_timings(page)["snapshot"] == "none"
     saved_snapshot(page)
 
     page = profile(f"{site_url}{CALCULATOR}#{TRIPLE_NEGATIVE}")
-    assert shown(page, TRIPLE_NEGATIVE) == cpython_items(TRIPLE_NEGATIVE)
+    assert shown(page, TRIPLE_NEGATIVE) == items(cpython(TRIPLE_NEGATIVE))
     assert worker_timings(page)["snapshot"] == "restored"
     page.evaluate("f => { location.hash = f; }", HER2)  # and it keeps computing
-    assert shown(page, HER2) == cpython_items(HER2)
+    assert shown(page, HER2) == items(cpython(HER2))
 
 
 def test_a_damaged_or_outdated_snapshot_only_costs_a_fresh_start(
-    profile: Any, site_url: str, cpython_items: Any
+    profile: Any, site_url: str, cpython: Callable[[str], dict[str, Any]]
 ) -> None:
     page = profile(f"{site_url}{CALCULATOR}#{HER2}")
     saved_snapshot(page)
     rewrite_snapshot(page, "data")
 
     page = profile(f"{site_url}{CALCULATOR}#{HER2}")
-    assert shown(page, HER2) == cpython_items(HER2)
+    assert shown(page, HER2) == items(cpython(HER2))
     assert worker_timings(page)["snapshot"] == "failed"
     saved_snapshot(page)  # replaced by a good one
     rewrite_snapshot(page, "key")
 
     page = profile(f"{site_url}{CALCULATOR}#{TRIPLE_NEGATIVE}")
-    assert shown(page, TRIPLE_NEGATIVE) == cpython_items(TRIPLE_NEGATIVE)
+    assert shown(page, TRIPLE_NEGATIVE) == items(cpython(TRIPLE_NEGATIVE))
     assert worker_timings(page)["snapshot"] == "none"

@@ -31,7 +31,8 @@ PACKAGE = "calculators"
 GUIDELINES = "guidelines"
 # 1980-01-01 is the earliest time a zip entry can hold.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-FILE_MODE = 0o644 << 16
+FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
+DIR_MODE = (0o40755 << 16) | 0x10  # Unix mode and the MS-DOS directory flag
 
 
 @dataclass(frozen=True)
@@ -71,16 +72,22 @@ def guideline_sources(
     return sources
 
 
-def deterministic_zip(files: Mapping[str, bytes]) -> bytes:
-    """A zip of ``files`` whose bytes depend only on the names and contents."""
+def deterministic_zip(entries: Mapping[str, bytes | None]) -> bytes:
+    """A zip whose bytes depend only on the names and contents (``None``: a folder entry).
+    Also what precompile.py packs the standard library with."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(files):
+        for name in sorted(entries):
+            data = entries[name]
             info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = FILE_MODE
             info.create_system = 3  # Unix, whatever system builds it
-            archive.writestr(info, files[name], compresslevel=9)
+            if data is None:
+                info.external_attr = DIR_MODE
+                archive.writestr(info, b"")
+            else:
+                info.external_attr = FILE_MODE
+                info.compress_type = zipfile.ZIP_DEFLATED
+                archive.writestr(info, data, compresslevel=9)
     return buffer.getvalue()
 
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
+import inspect
 import json
 import logging
 import os
@@ -40,6 +40,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
+from build_tools.calculator.bundle import deterministic_zip
 from build_tools.calculator.runtime_files import PyodideRuntime
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
@@ -54,10 +55,6 @@ NODE_TIMEOUT_S = 900
 BUNDLE_DIR = "/lib/calculators-bundle"
 # Cached files kept per kind (the newest ones): a few Pyodide versions, a few content edits.
 KEEP = {"stdlib": 3, "calculators": 12}
-# 1980-01-01 is the earliest time a zip entry can hold (as in bundle.py).
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-FILE_MODE = 0o100644 << 16
-DIR_MODE = (0o40755 << 16) | 0x10  # Unix mode and the MS-DOS directory flag
 
 
 class PrecompileError(RuntimeError):
@@ -106,8 +103,10 @@ def sha256_file(path: Path) -> str:
 def _recipe_key(runtime: PyodideRuntime, kind: str, *parts: str) -> str:
     """A hash of everything that decides the output, besides the sources themselves."""
     digest = hashlib.sha256()
+    # The packing lives in bundle.py: its own code, not the whole module, is part of the recipe.
+    packing = inspect.getsource(deterministic_zip)
     for part in (FORMAT, kind, runtime.version, sha256_file(SCRIPT),
-                 sha256_file(Path(__file__)), *parts):
+                 sha256_file(Path(__file__)), packing, *parts):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
@@ -261,7 +260,7 @@ def _precompile_stdlib(runtime: PyodideRuntime, original: Path) -> bytes:
                 entries[name + "c"] = _checked_pyc(output / (name + "c"), compiled.magic)
             else:  # data files, and a source Python cannot compile (it fails as before)
                 entries[name] = (source / name).read_bytes()
-        return deterministic_tree_zip(entries)
+        return deterministic_zip(entries)
 
 
 def _safe_names(names: Iterable[str]) -> None:
@@ -269,24 +268,6 @@ def _safe_names(names: Iterable[str]) -> None:
         parts = PurePosixPath(name).parts
         if name.startswith("/") or ".." in parts:
             raise PrecompileError(f"unexpected path {name!r} in python_stdlib.zip")
-
-
-def deterministic_tree_zip(entries: Mapping[str, bytes | None]) -> bytes:
-    """A zip whose bytes depend only on the names and contents (``None``: a folder entry)."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(entries):
-            data = entries[name]
-            info = zipfile.ZipInfo(name, date_time=FIXED_TIME)
-            info.create_system = 3  # Unix, whatever system builds it
-            if data is None:
-                info.external_attr = DIR_MODE
-                archive.writestr(info, b"")
-            else:
-                info.external_attr = FILE_MODE
-                info.compress_type = zipfile.ZIP_DEFLATED
-                archive.writestr(info, data, compresslevel=9)
-    return buffer.getvalue()
 
 
 # --- the calculators bundle -----------------------------------------------------------------
@@ -332,4 +313,4 @@ def _precompile_bundle(runtime: PyodideRuntime, modules: Mapping[str, bytes],
             path = PurePosixPath(name)
             cached = path.parent / "__pycache__" / f"{path.stem}.{compiled.cache_tag}.pyc"
             entries[cached.as_posix()] = _checked_pyc(output / (name + "c"), compiled.magic)
-        return deterministic_tree_zip(entries)
+        return deterministic_zip(entries)
