@@ -51,8 +51,10 @@ tables: install
 test: install chromium lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
-## bench: the site's start-up, bytes, recompute and build times in Chromium vs a bare Pyodide
+## bench: the decision tables (verification, safety proof, evaluation), then the site's start-up,
+## bytes, recompute and build times in Chromium vs a bare Pyodide
 bench: install
+	$(BIN)/python benchmarks/bench_decisions.py --cases 3000
 	$(BIN)/python benchmarks/bench_site.py
 
 lint: install

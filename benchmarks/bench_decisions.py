@@ -1,10 +1,12 @@
-"""How fast the decision tables run: build-time verification and runtime evaluation.
+"""How fast the decision tables run: build-time verification and proof, runtime evaluation.
 
     python benchmarks/bench_decisions.py [--cases N]
 
 Prints figures only (no thresholds): exhaustive verification of every table of the real
-guideline (input combinations per second), then ``recommend`` over an exhaustive grid of the
-inputs that drive the treatment branches (cases per second).
+guideline (input combinations per second), the proof of its safety constraints over the whole
+case space (which every build runs), then ``recommend`` over an exhaustive grid of the inputs
+that drive the treatment branches (cases per second), once with every other finding stated and
+once with them left unknown (each evaluated under every answer), side by side.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from build_tools.tables import load_decision_model, verify  # noqa: E402
 from build_tools.tables.coverage import evaluate_table  # noqa: E402
 from build_tools.tables.discover import load_guideline_source  # noqa: E402
+from build_tools.tables.prove import violations  # noqa: E402
 from calculators import load  # noqa: E402
 
 GUIDELINE = "metastatic-breast-cancer"
@@ -61,26 +64,54 @@ def bench_verification() -> None:
     )
 
 
+def bench_proof() -> None:
+    model = load_decision_model(load_guideline_source(ROOT / "docs" / GUIDELINE, ROOT))
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        found = violations(model)
+        runs.append(time.perf_counter() - started)
+    assertions = sum(1 for item in model.items if item.asserts)
+    print(
+        f"safety proof of {GUIDELINE}: {len(model.safety)} constraints and {assertions} item "
+        f"assertions over the whole case space, {len(found)} violations; "
+        f"median {1000 * sorted(runs)[2]:.0f} ms of 5 runs (budget: 10 s per build)"
+    )
+
+
 def bench_runtime(limit: int) -> None:
     calculator = load(GUIDELINE)
     names = list(GRID)
-    grid = itertools.islice(itertools.product(*GRID.values()), limit)
-    cases = [
-        {"sex": "female", "visceral_involvement": True, **dict(zip(names, values, strict=True))}
-        for values in grid
-    ]
-    statuses: dict[str, int] = {}
-    started = time.perf_counter()
-    for case in cases:
-        status = str(calculator.recommend(case)["status"])
-        statuses[status] = statuses.get(status, 0) + 1
-    seconds = time.perf_counter() - started
-    print(
-        f"runtime: {len(cases)} cases (exhaustive grid over {len(names)} inputs) "
-        f"in {seconds:.2f} s, "
-        f"{len(cases) / seconds:,.0f} cases/s, {1e6 * seconds / len(cases):.0f} µs/case"
-    )
-    print("  statuses: " + ", ".join(f"{name} {count}" for name, count in sorted(statuses.items())))
+    findings = [spec.name for spec in calculator.spec.inputs if spec.finding]
+    stated = dict.fromkeys(findings, False)
+    grid = list(itertools.islice(itertools.product(*GRID.values()), limit))
+    timings = {}
+    for label, others in (("every other finding stated", stated), ("the others unknown", {})):
+        cases = [
+            {
+                "sex": "female",
+                **others,
+                "visceral_involvement": True,
+                **dict(zip(names, values, strict=True)),
+            }
+            for values in grid
+        ]
+        statuses: dict[str, int] = {}
+        started = time.perf_counter()
+        for case in cases:
+            status = str(calculator.recommend(case)["status"])
+            statuses[status] = statuses.get(status, 0) + 1
+        seconds = time.perf_counter() - started
+        timings[label] = seconds / len(cases)
+        print(
+            f"runtime, {label}: {len(cases)} cases (exhaustive grid over {len(names)} inputs) "
+            f"in {seconds:.2f} s, "
+            f"{len(cases) / seconds:,.0f} cases/s, {1e6 * seconds / len(cases):.0f} µs/case"
+        )
+        counted = ", ".join(f"{name} {count}" for name, count in sorted(statuses.items()))
+        print(f"  statuses: {counted}")
+    ratio = timings["the others unknown"] / timings["every other finding stated"]
+    print(f"  unknown findings cost {ratio:.1f}x the time of stated ones (same run)")
 
 
 def main() -> None:
@@ -93,6 +124,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     bench_verification()
+    bench_proof()
     bench_runtime(args.cases)
 
 

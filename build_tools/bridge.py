@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from build_tools.content.schema import SectionMeta
 from build_tools.content.site import Guideline, page_url
-from build_tools.tables.source import GuidelineSource, SectionSource
+from build_tools.tables.source import GuidelineSource, NoticeSource, SectionSource
 from build_tools.yamlloc import LocatedList, LocatedMap
 
 
@@ -39,6 +39,17 @@ def guideline_source(guideline: Guideline) -> GuidelineSource:
             decision_tables=_located_list(front_matter.get("decision_tables")),
             front_matter_line=front_matter.line,
         ))
+    notices_node = index_fm.get("notices")
+    notices = tuple(
+        NoticeSource(
+            id=notice.id,
+            text=notice.text,
+            patient_text=notice.patient_text,
+            cite=tuple(key.removeprefix("@") for key in notice.cite),
+            line=notices_node.line_of(position) if isinstance(notices_node, LocatedList) else 0,
+        )
+        for position, notice in enumerate(guideline.meta.notices)
+    )
     return GuidelineSource(
         id=guideline.meta.id,
         file=guideline.index.display_path,
@@ -48,4 +59,11 @@ def guideline_source(guideline: Guideline) -> GuidelineSource:
         case_inputs_line=index_fm.line_of("case_inputs"),
         references=dict(guideline.reference_numbers),
         sections=tuple(sections),
+        review_status=guideline.meta.review.status,
+        reference_groups={ref.key: ref.group for ref in guideline.meta.references},
+        notices=notices,
+        agents=_located_list(index_fm.get("agents")),
+        agents_line=index_fm.line_of("agents"),
+        safety=_located_list(index_fm.get("safety")),
+        safety_line=index_fm.line_of("safety"),
     )

@@ -38,15 +38,28 @@ READY_MS = 60_000
 OpenPage = Callable[[str], tuple[Page, RequestLog]]
 LISTS = ("recommendations", "warnings", "monitoring", "supportive_care", "workup", "dosing")
 
+# Every finding stated absent ("no" in the form): the results then hold no "depends on".
+NONE = "&".join(f"{name}=false" for name in (
+    "isolated_locoregional_recurrence", "visceral_involvement", "visceral_crisis", "bulky_disease",
+    "indolent_disease", "refuses_chemotherapy", "prior_endocrine_therapy", "endocrine_resistance",
+    "prior_anthracycline", "prior_trastuzumab", "responded_to_previous_chemotherapy",
+    "cardiac_dysfunction",
+))
 HR_POSITIVE = "sex=female&er_status=positive&pr_status=positive&her2_status=negative"
 BRANCHES = {
-    "hr-positive-premenopausal": f"{HR_POSITIVE}&menopausal_status=premenopausal",
-    "hr-positive-postmenopausal": f"{HR_POSITIVE}&menopausal_status=postmenopausal",
+    "hr-positive-premenopausal": f"{HR_POSITIVE}&menopausal_status=premenopausal&{NONE}",
+    "hr-positive-postmenopausal": f"{HR_POSITIVE}&menopausal_status=postmenopausal&{NONE}",
     "her2-positive": "sex=female&er_status=negative&pr_status=negative&her2_status=positive"
-                     "&weight_kg=70",
-    "triple-negative": "sex=female&er_status=negative&pr_status=negative&her2_status=negative",
+                     f"&weight_kg=70&{NONE}",
+    "triple-negative": "sex=female&er_status=negative&pr_status=negative&her2_status=negative"
+                       f"&{NONE}",
     "male-out-of-scope": "sex=male&er_status=positive&her2_status=negative",
     "invalid-weight": f"{HR_POSITIVE}&menopausal_status=postmenopausal&weight_kg=1000",
+    # Findings left out of the link: unknown, asked for, what depends on them held apart.
+    "findings-not-stated": f"{HR_POSITIVE}&menopausal_status=postmenopausal",
+    "her2-positive-cardiac-dysfunction": "sex=female&er_status=negative&pr_status=negative"
+    "&her2_ihc=3%2B&weight_kg=70&"
+    + NONE.replace("cardiac_dysfunction=false", "cardiac_dysfunction=true"),
 }
 
 
@@ -141,17 +154,41 @@ def test_case_link_shows_what_cpython_computes(
     wait_for_result(page)
     section = page.locator(".gl-calculator")
     assert section.get_attribute("data-status") == expected["status"]
-    assert shown_items(page) == {key: [item["id"] for item in expected[key]] for key in LISTS}
+    assert shown_items(page) == {
+        key: [item["id"] for item in expected[key] if not item.get("field")] for key in LISTS
+    }
+    # The findings to establish come first, apart from the other work-up.
+    asks = page.locator(".gl-result-asks li.gl-result-item").evaluate_all(
+        "items => items.map(item => item.dataset.item)")
+    assert asks == [item["id"] for item in expected["workup"] if item.get("field")]
+
+    held = [item for group in expected["conditional"] for item in group["items"]]
+    shown_held = page.locator(".gl-result-conditional li.gl-result-item").evaluate_all(
+        "items => items.map(item => item.dataset.item)")
+    assert shown_held == [item["id"] for item in held]
+    conditions = page.locator(".gl-result-conditional .gl-result-condition").all_inner_texts()
+    assert len(conditions) == len(expected["conditional"])
+    assert all(text.startswith("If ") for text in conditions)
+    # The source's age and the review status, first, on every result.
+    notices = page.locator(".gl-result-notices .gl-result-notice")
+    expect(notices).to_have_count(2)
+    expect(notices.first).to_contain_text("predates the changes of 2012-2023")
+    expect(notices.nth(1)).to_contain_text("not approved")
 
     items = {item["id"]: item for key in LISTS for item in expected[key]}
-    for item_id, item in items.items():
+    for item_id, item in [*items.items(), *((item["id"], item) for item in held)]:
         node = page.locator(f'li.gl-result-item[data-item="{item_id}"]').first
-        expect(node.locator(".gl-result-text")).to_have_text(item["text"])
-        numbers = node.locator(".gl-cite a").all_inner_texts()
+        expect(node.locator(".gl-result-text")).to_contain_text(item["text"])
+        numbers = node.locator(".gl-result-meta .gl-cite a").all_inner_texts()
         assert numbers == [str(number) for number in item["citations"]], item_id
         for link in node.locator(".gl-cite a").evaluate_all("links => links.map(a => a.href)"):
             assert link.startswith(f"{site_url}{GUIDELINE}/references/#ref-"), link
             assert anchor_exists(built_site, site_url, link), link
+        if item["newer_guidance"]:
+            expect(node.locator(".gl-result-newer")).to_contain_text(item["newer_guidance"]["text"])
+        if item.get("field"):  # an unknown finding: asked for, with a way to answer it
+            expect(node.locator("button.gl-result-answer")).to_be_visible()
+            continue
         source = node.locator("a.gl-result-source").evaluate("a => a.href")
         assert source == urljoin(site_url, item["href"])
         assert anchor_exists(built_site, site_url, source), source
@@ -169,6 +206,24 @@ def test_case_link_shows_what_cpython_computes(
         assert expected["status"] == "out_of_scope"
         expect(page.locator(".gl-calculator-summary")).to_contain_text("outside the scope")
         assert page.locator(".gl-result-recommendations").count() == 0
+    if branch == "findings-not-stated":
+        assert expected["status"] == "needs_more_information"
+        expect(page.locator(".gl-calculator-summary")).to_contain_text("More information is needed")
+        asked = [item["field"] for item in expected["workup"] if item.get("field")]
+        assert "visceral_crisis" in asked
+        expect(page.locator('li.gl-result-item[data-item="unknown-visceral-crisis"]')).to_contain_text(
+            "not stated")
+        assert "endocrine-first-line" not in items  # held apart until the crisis is ruled out
+        expect(page.locator(".gl-result-conditional")).to_contain_text(
+            "If isolated locoregional recurrence (no distant disease) is no and visceral crisis "
+            "(rapidly progressive, life-threatening visceral disease) is no and resistance to the "
+            "current endocrine therapy is no")
+    if branch == "her2-positive-cardiac-dysfunction":
+        assert expected["status"] == "needs_more_information"
+        expect(page.locator(".gl-result-recommendations .gl-result-rank")).to_have_text(
+            ["Other option in the source"])
+        expect(page.locator('li.gl-result-item[data-item="cardiac-dysfunction-caution"]')).to_contain_text(
+            "subclinical and clinical cardiac failure")
     if branch == "invalid-weight":
         assert expected["status"] == "invalid"
         weight = page.locator('.gl-field[data-field="weight_kg"]')
@@ -179,6 +234,21 @@ def test_case_link_shows_what_cpython_computes(
         assert page.locator(".gl-field-error:not(:empty)").count() == 0
     assert log.foreign == []
     assert errors == []
+
+
+def test_findings_are_yes_no_or_not_known_and_the_page_shows_the_sources_age(
+    calculator_page: SharedPage,
+) -> None:
+    page, _, _ = calculator_page
+    for name in ("visceral_crisis", "cardiac_dysfunction", "prior_anthracycline",
+                 "isolated_locoregional_recurrence"):
+        options = control(page, name).locator("option")
+        expect(options).to_have_text(["Not known", "Yes", "No"])
+        assert options.evaluate_all("os => os.map(o => o.value)") == ["", "true", "false"]
+    # The currency notice and the review status, on the calculator page itself.
+    expect(page.locator(".gl-chrome .gl-notice--currency")).to_contain_text(
+        "predates the changes of 2012-2023")
+    expect(page.locator(".gl-chrome .gl-notice--review-status")).to_contain_text("not approved")
 
 
 def test_a_contradiction_is_reported_beside_its_field(browser: Browser, site_url: str) -> None:
@@ -226,10 +296,21 @@ def test_filling_the_form_by_keyboard_gives_a_result_and_a_link(
     assert fragment == ("sex=female&menopausal_status=postmenopausal&er_status=positive"
                         "&pr_status=positive&her2_status=negative&weight_kg=72.5")
     expected = cpython(fragment)
-    assert expected["status"] == "ok"
+    # Nothing said about a visceral crisis (or the rest): not known, so asked for, never assumed.
+    assert expected["status"] == "needs_more_information"
     assert shown_items(page)["recommendations"] == [
         item["id"] for item in expected["recommendations"]
     ]
+    assert "endocrine-first-line" not in shown_items(page)["recommendations"]
+    # Answering "no" to the findings that decide settles the recommendation.
+    for name in ("isolated_locoregional_recurrence", "visceral_involvement",
+                 "endocrine_resistance", "bulky_disease"):
+        control(page, name).focus()
+        page.keyboard.type("n")  # "No"
+    wait_for_result(page)
+    fragment = page.evaluate("() => location.hash.slice(1)")
+    assert cpython(fragment)["status"] == "ok"
+    assert "endocrine-first-line" in shown_items(page)["recommendations"]
     assert page.evaluate("() => history.length") == history_length  # replaceState only
 
 
@@ -267,9 +348,7 @@ def test_no_request_at_all_while_recomputing(open_page: OpenPage, site_url: str)
     ]
     for name, value in edits:
         target = control(page, name)
-        if value == "true":
-            target.check()
-        elif name == "weight_kg":
+        if name == "weight_kg":
             target.fill(value)
         else:
             target.select_option(value)
@@ -295,8 +374,11 @@ def test_the_fragment_drives_the_form_and_the_audience_the_wording(
     first = cpython(fragment)["recommendations"][0]
     text = page.locator(".gl-result-recommendations .gl-result-text").first
     expect(text).to_have_text(first["text"])
+    rank = page.locator(".gl-result-recommendations .gl-result-rank").first
+    expect(rank).to_have_text("First choice in the source")
     page.get_by_label("Patient, family member or carer").check()
     expect(text).to_have_text(first["patient_text"])
+    expect(rank).to_have_text("The source's first choice")
     context.close()
 
 
@@ -313,8 +395,13 @@ def test_print_shows_a_case_summary_without_the_form(browser: Browser, site_url:
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("Body weight")
     expect(summary).to_contain_text("70 kg")
-    expect(summary).to_contain_text("Guideline version 1.0.0")
+    expect(summary).to_contain_text("Guideline version 1.1.0")
     expect(page.locator(".gl-meta")).to_be_visible()  # version and dates of the chrome
+    # The source's age and the review status print: in the chrome and in the result.
+    expect(page.locator(".gl-review")).to_be_visible()
+    expect(page.locator(".gl-chrome .gl-notice--currency")).to_be_visible()
+    expect(page.locator(".gl-result-notices")).to_contain_text("not approved")
+    expect(page.locator(".gl-result-newer").first).to_be_visible()
     expect(page.locator(".gl-disclaimer")).to_be_visible()
     expect(page.locator(".gl-result-dosing")).to_be_visible()
     context.close()

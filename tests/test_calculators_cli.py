@@ -25,15 +25,37 @@ def _run(*arguments: str, stdin: str | None = None) -> subprocess.CompletedProce
     )
 
 
+STATED = {  # a HER2-positive case whose every finding that matters is stated
+    "sex": "female", "her2_ihc": "3+", "weight_kg": 72.5, "isolated_locoregional_recurrence": False,
+    "cardiac_dysfunction": False, "refuses_chemotherapy": False, "visceral_crisis": False,
+    "visceral_involvement": False, "bulky_disease": False, "prior_trastuzumab": False,
+}
+
+
 def test_valid_case_prints_the_result_and_exits_0(tmp_path: Path) -> None:
     case = tmp_path / "case.json"
-    case.write_text(json.dumps({"sex": "female", "her2_ihc": "3+", "weight_kg": 72.5}))
+    case.write_text(json.dumps(STATED))
     completed = _run(GUIDELINE, str(case))
     assert completed.returncode == 0, completed.stderr
     result = json.loads(completed.stdout.decode("utf-8"))
     assert result["guideline"]["id"] == GUIDELINE
     loading = next(item for item in result["dosing"] if item["id"] == "trastuzumab-loading-dose")
     assert "4 mg/kg × 72.5 kg = 290 mg" in loading["text"]
+    assert [notice["id"] for notice in result["notices"]] == ["currency", "review-status"]
+    assert "predates" in result["notices"][0]["text"]
+
+
+def test_findings_left_out_are_asked_for_not_assumed() -> None:
+    case = {key: value for key, value in STATED.items() if key != "cardiac_dysfunction"}
+    completed = _run(GUIDELINE, "-", stdin=json.dumps(case))
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout.decode("utf-8"))
+    assert result["status"] == "needs_more_information"
+    asks = [item for item in result["workup"] if item.get("field")]
+    assert [item["field"] for item in asks] == ["cardiac_dysfunction"]
+    assert all(item["id"] != "trastuzumab-chemotherapy" for item in result["recommendations"])
+    held = {item["id"]: group["when"] for group in result["conditional"] for item in group["items"]}
+    assert held["trastuzumab-chemotherapy"] == [{"cardiac_dysfunction": False}]
 
 
 def test_case_from_stdin() -> None:

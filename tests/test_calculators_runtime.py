@@ -41,6 +41,8 @@ def test_valid_case_result_shape_and_trace() -> None:
         "supportive_care",
         "workup",
         "dosing",
+        "conditional",
+        "notices",
         "trace",
         "guideline",
     ]
@@ -65,7 +67,12 @@ def test_valid_case_result_shape_and_trace() -> None:
         "href": "demo-guideline/treatment/#demo-positive",
         "rule": "demo-positive-treatment",
         "table": "treatment",
+        "agents": ["drug_a"],
+        "origin": "source",
+        "newer_guidance": None,
     }
+    assert result["conditional"] == []
+    assert result["notices"] == []  # the demo declares no notices and no review status
     trace = result["trace"]
     assert isinstance(trace, list)
     assert [entry["table"] for entry in trace] == [
@@ -294,7 +301,7 @@ def test_a_malformed_module_is_rejected_with_a_clear_message() -> None:
     module = module_from_source(
         "GUIDELINE = {'id': 'x', 'version': '1', 'last_updated': 'd'}\n", "broken"
     )
-    with pytest.raises(CompiledModuleError, match="TABLE_FUNCTIONS is not a dict; rebuild it"):
+    with pytest.raises(CompiledModuleError, match="TABLE_RULES is not a dict; rebuild it"):
         read_compiled_module(module)
 
 

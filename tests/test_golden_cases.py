@@ -1,4 +1,5 @@
-"""Golden cases: one per branch of the source guideline (tests/data/golden_cases.yml)."""
+"""Golden cases: one per branch of the source guideline, per unknown finding and per newer-guidance
+pointer (tests/data/golden_cases.yml)."""
 
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ import pytest
 import yaml
 
 import calculators
+from tests.safety_support import assertion_breaches, project_model
 
 GOLDEN = Path(__file__).parent / "data" / "golden_cases.yml"
-CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))
+CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))["cases"]
 ITEM_LISTS = (
-    "prognosis_reasons", "recommendations", "warnings", "monitoring", "supportive_care", "workup",
+    "prognosis_reasons",
+    "recommendations",
+    "warnings",
+    "monitoring",
+    "supportive_care",
+    "workup",
     "dosing",
 )
 
@@ -22,15 +29,35 @@ def _items(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {item["id"]: item for key in ITEM_LISTS for item in result[key]}
 
 
+def _conditional(result: dict[str, Any]) -> dict[str, list[dict[str, bool]]]:
+    return {item["id"]: group["when"] for group in result["conditional"] for item in group["items"]}
+
+
 def test_golden_case_names_are_unique() -> None:
     names = [case["name"] for case in CASES]
     assert len(names) == len(set(names))
 
 
+def test_every_newer_guidance_pointer_and_unknown_finding_has_a_golden_case() -> None:
+    model = project_model()
+    pointed = {item.id for item in model.items if item.newer_guidance is not None}
+    covered = {item_id for case in CASES for item_id in case.get("newer_guidance", {})}
+    assert pointed <= covered, sorted(pointed - covered)
+    findings = {spec.name for spec in model.inputs if spec.finding}
+    unknown = {
+        name
+        for case in CASES
+        if case["name"].startswith("unknown-")
+        for name, value in case["case"].items()
+        if value is None
+    } | {name for case in CASES for name in case.get("asks", [])}
+    assert findings <= unknown, sorted(findings - unknown)
+
+
 @pytest.mark.parametrize("golden", CASES, ids=[case["name"] for case in CASES])
 def test_golden_case(golden: dict[str, Any]) -> None:
     result = calculators.recommend("metastatic-breast-cancer", golden["case"])
-    assert result["status"] == golden["status"], result["errors"]
+    assert result["status"] == golden["status"], (result["errors"], result["workup"])
     if "prognosis" in golden:
         assert result["prognosis"] == golden["prognosis"]
     items = _items(result)
@@ -42,11 +69,31 @@ def test_golden_case(golden: dict[str, Any]) -> None:
         assert items[item_id]["citations"] == numbers, item_id
     for item_id, phrase in golden.get("texts", {}).items():
         assert phrase in items[item_id]["text"], item_id
+    for item_id, rank in golden.get("ranks", {}).items():
+        assert items[item_id]["rank"] == rank, item_id
+    for item_id, numbers in golden.get("newer_guidance", {}).items():
+        pointer = items[item_id]["newer_guidance"]
+        assert pointer is not None, item_id
+        assert pointer["citations"] == numbers, item_id
+        assert pointer["text"].startswith("Newer guidance"), item_id
     if "errors" in golden:
         assert [error["field"] for error in result["errors"]] == golden["errors"]
         assert all(error["message"].startswith(error["field"]) for error in result["errors"])
     if golden.get("no_recommendations"):
         assert result["recommendations"] == []
+    if "asks" in golden:
+        asked = [item["field"] for item in result["workup"] if item.get("field")]
+        assert sorted(asked) == sorted(golden["asks"]), asked
+        for item in result["workup"]:
+            if item.get("field"):
+                assert "not stated" in item["text"], item["text"]
+    conditional = _conditional(result)
+    for item_id, when in golden.get("conditional", {}).items():
+        assert conditional.get(item_id) == when, (item_id, conditional.get(item_id))
     if result["status"] == "invalid":
         assert not items
         assert result["prognosis"] is None
+    # What holds of every result: the notices, and no item states what the case does not.
+    assert [notice["id"] for notice in result["notices"]] == ["currency", "review-status"]
+    assert "not approved" in result["notices"][1]["text"]
+    assert assertion_breaches(golden["case"], result) == []

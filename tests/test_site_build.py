@@ -38,8 +38,13 @@ def test_every_guideline_page_has_its_chrome(built_site: Path) -> None:
         assert 'class="gl-stepper"' in html, page
         assert re.search(r'<li class="gl-step gl-step--current" aria-current="step">\s*'
                          r'<span class="gl-step-label">Submitted</span>', html), page
-        assert "<dt>Version</dt><dd>1.0.0</dd>" in html, page
-        assert '<time datetime="2026-11-27">27 November 2026</time>' in html, page
+        assert "<dt>Version</dt><dd>1.1.0</dd>" in html, page
+        assert '<time datetime="2026-11-29">29 November 2026</time>' in html, page
+        # The source's age and the review status, on every page of the guideline.
+        assert 'class="gl-notice gl-notice--currency"' in html, page
+        assert "predates the changes of 2012-2023" in html, page
+        assert 'class="gl-notice gl-notice--review-status"' in html, page
+        assert "Review status of version 1.1.0: submitted, not yet reviewed, not approved" in html
         assert re.search(r'<a href="(\.\./)+editorial-policy/">', html), page
         assert 'class="gl-disclaimer"' in html
         assert re.search(r'href="(\.\./)+disclaimer/"', html)
@@ -78,6 +83,28 @@ def test_currency_notice_cites_newer_guidance(built_site: Path) -> None:
     notice = html[html.index("Currency notice"):]
     assert re.search(r'#ref-abc-2024"', notice)
     assert re.search(r'#ref-cleopatra-2012"', notice)
+
+
+@pytest.mark.parametrize(("page", "anchor", "references"), [
+    ("her2-positive", "her2-preferred-regimen", ["cleopatra-2012", "destiny-breast03-2022"]),
+    ("hr-positive-her2-negative", "hr-postmenopausal-ai", ["asco-hr-2021"]),
+    ("triple-negative", "tnbc-chemotherapy-primary", ["keynote355-2022", "ascent-2021"]),
+    ("initial-assessment", "policy-her2-low", ["destiny-breast04-2022"]),
+])
+def test_newer_guidance_is_shown_beside_the_advice_it_changes(
+    built_site: Path, page: str, anchor: str, references: list[str]
+) -> None:
+    html = (built_site / GUIDELINE / page / "index.html").read_text()
+    point = html[html.index(f'id="{anchor}"'):]
+    if '<div class="gl-point"' in point:  # up to the next point
+        point = point[: point.index('<div class="gl-point"')]
+    assert 'class="gl-newer-guidance"' in point
+    aside = point[point.index('class="gl-newer-guidance"'):]
+    aside = aside[: aside.index("</aside>")]
+    assert "Newer guidance, not this guideline&#x27;s recommendation" in aside or \
+        "Newer guidance, not this guideline's recommendation" in aside
+    for key in references:
+        assert f"#ref-{key}" in aside, key
 
 
 def test_no_request_to_another_origin(built_site: Path) -> None:

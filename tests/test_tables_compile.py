@@ -70,7 +70,7 @@ def test_standalone_command_fails_with_file_and_line(tmp_path: Path) -> None:
     )
     completed = _run_tables("--docs", "docs", "--out", "out", cwd=tmp_path)
     assert completed.returncode == 1
-    assert "docs/broken-guideline/treatment.md:53: rule demo-negative-treatment" in completed.stderr
+    assert "docs/broken-guideline/treatment.md:57: rule demo-negative-treatment" in completed.stderr
     assert "unknown item id 'demo-treat-z'" in completed.stderr
 
 
@@ -95,14 +95,16 @@ def test_generated_module_imports_only_the_standard_library() -> None:
     assert imported == {"__future__", "collections.abc"}
 
 
-def test_every_table_function_names_its_source_file_and_line() -> None:
-    module = module_from_source(GENERATED.read_text(encoding="utf-8"), "mbc")
+def test_every_rule_test_names_its_source_file_and_line() -> None:
+    source = GENERATED.read_text(encoding="utf-8")
+    module = module_from_source(source, "mbc")
     for table in module.TABLES:
-        function = module.TABLE_FUNCTIONS[table["id"]]
-        assert f"{table['file']}:{table['line']}" in (function.__doc__ or "")
-        source = GENERATED.read_text(encoding="utf-8")
-        for rule in table["rules"]:
-            assert f"# rule {rule['id']} — {table['file']}:{rule['line']}" in source
+        assert f"# Table {table['id']}: " in source
+        tests = module.TABLE_RULES[table["id"]]
+        assert [rule_id for rule_id, _ in tests] == [rule["id"] for rule in table["rules"]]
+        for (rule_id, test), rule in zip(tests, table["rules"], strict=True):
+            where = f"Rule {rule_id} of table {table['id']} — {table['file']}:{rule['line']}"
+            assert where in (test.__doc__ or "")
 
 
 @pytest.mark.parametrize("bad", ["Metastatic", "a_b", "../x", ""])

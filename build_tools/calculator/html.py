@@ -21,11 +21,12 @@ from html import escape
 from build_tools.render.inputs import audience_html
 from build_tools.tables.model import CaseInput
 
-# What an empty choice means: a required field is not given yet; a nullable one is explicitly
-# unknown (the runtime reads an empty or "null" fragment value as null). <option> holds text
-# only, so these words serve both audiences.
+# What an empty choice means: a required field is not given yet; a nullable one is not known
+# (the runtime reads an empty or "null" fragment value as null; a finding left not known is
+# worked out both ways, never read as "no"). <option> holds text only, so these words serve both
+# audiences.
 CHOOSE = "Choose…"
-UNKNOWN = "Unknown"
+UNKNOWN = "Not known"
 YES_NO = (("true", "Yes"), ("false", "No"))
 
 

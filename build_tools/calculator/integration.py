@@ -137,6 +137,7 @@ def calculator_data(
                 "values": list(case_input.values),
                 "required": case_input.required,
                 "nullable": case_input.nullable,
+                "finding": case_input.finding,
                 "default": case_input.default,
                 "unit": case_input.unit,
                 "label": {

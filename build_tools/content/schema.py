@@ -18,7 +18,7 @@ from build_tools.yamlloc import LocatedMap, line_of_path
 
 ReviewStatus = Literal["submitted", "under_review", "approved"]
 REVIEW_STEPS: tuple[ReviewStatus, ...] = ("submitted", "under_review", "approved")
-ReferenceGroup = Literal["source", "newer_guidance", "see_also"]
+ReferenceGroup = Literal["source", "newer_guidance", "see_also", "safety"]
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _IDENTIFIER = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -51,6 +51,8 @@ class ReviewEvent(_Strict):
     date: IsoDate
     status: ReviewStatus
     by: Text
+    version: str | None = None  # the guideline version the event concerns
+    note: str | None = None  # what changed, in a sentence
 
 
 class Review(_Strict):
@@ -89,6 +91,19 @@ class Reference(_Strict):
     group: ReferenceGroup = "source"
 
 
+class Notice(_Strict):
+    """A notice shown on every guideline page and carried by every result (e.g. the currency of
+    the source). Its citations and the patient wording's numbers are checked by the decision
+    engine (build_tools.tables), which compiles it into the results."""
+
+    id: Identifier
+    title: Text
+    text: Text
+    patient_text: Text
+    cite: list[Text] = []
+    anchor: Annotated[str, Field(pattern=_IDENTIFIER)] | None = None  # a point of index.md
+
+
 HideOption = Literal["navigation", "toc", "footer", "path"]
 
 
@@ -116,8 +131,11 @@ class GuidelineMeta(_Strict):
     disclaimer: Text
     related: list[RelatedTopic] = []
     references: Annotated[list[Reference], Field(min_length=1)]
+    notices: list[Notice] = []
     # Validated by build_tools.tables, which owns the decision model.
     case_inputs: list[Any] | None = None
+    agents: list[Any] | None = None
+    safety: list[Any] | None = None
     hide: list[HideOption] = []
 
 

@@ -45,12 +45,19 @@ def _render_audience(
 
 
 def _render_point(
-    renderer: Any, tokens: Sequence[Token], idx: int, _options: Any, _env: Any
+    renderer: Any, tokens: Sequence[Token], idx: int, _options: Any, env: Any
 ) -> str:
+    """A point's ``<div>``; at its end, what the page adds to it (``env["after_point"](anchor)``,
+    e.g. newer guidance that changes the advice the point states)."""
     token = tokens[idx]
+    open_points: list[str] = env.setdefault("open_points", []) if isinstance(env, dict) else []
     if token.nesting == -1:
-        return "</div>\n"
-    return f'<div class="gl-point" id="{point_anchor(token)}">\n'
+        anchor = open_points.pop() if open_points else ""
+        after = env.get("after_point") if isinstance(env, dict) else None
+        return (str(after(anchor)) if after is not None and anchor else "") + "</div>\n"
+    anchor = point_anchor(token)
+    open_points.append(anchor)
+    return f'<div class="gl-point" id="{anchor}">\n'
 
 
 def _render_directive(

@@ -11,6 +11,7 @@ import jinja2
 
 from build_tools.content.schema import REVIEW_STEPS, GuidelineMeta, SectionMeta
 from build_tools.content.site import Guideline
+from build_tools.notices import REVIEW_NOTICE_ID, review_notice
 from build_tools.render.page import PageContext
 
 STATUS_LABELS = {"submitted": "Submitted", "under_review": "Under review", "approved": "Approved"}
@@ -21,6 +22,18 @@ TITLE_ID = "guideline-page-title"
 class Step:
     status: str
     state: str  # done | current | todo
+
+
+@dataclass(frozen=True)
+class Banner:
+    """A notice as the page chrome shows it (the same words every result carries)."""
+
+    id: str
+    title: str  # "" for a notice whose text says what it is
+    text: str
+    patient_text: str
+    citations: str  # rendered citation HTML, or ""
+    url: str | None  # where the notice is told in full
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,31 @@ def _titles(guideline: Guideline, context: PageContext) -> tuple[str, str]:
     return guideline.meta.title, guideline.meta.patient_title
 
 
+def banners(guideline: Guideline, context: PageContext) -> list[Banner]:
+    """The guideline's notices and its review status, on every page of the guideline (a notice
+    told in full on this very page links nowhere)."""
+    meta = guideline.meta
+    found = []
+    for notice in meta.notices:
+        here = context.page is guideline.index and notice.anchor is not None
+        keys = [key.removeprefix("@") for key in notice.cite]
+        found.append(
+            Banner(
+                notice.id,
+                notice.title,
+                notice.text,
+                notice.patient_text,
+                context.render_citation(keys) if keys else "",
+                None
+                if notice.anchor is None or here
+                else context.url_of(guideline.index.src_uri, notice.anchor),
+            )
+        )
+    text, patient_text = review_notice(meta.review.status, meta.version)
+    found.append(Banner(REVIEW_NOTICE_ID, "", text, patient_text, "", None))
+    return found
+
+
 def header_html(guideline: Guideline, context: PageContext) -> str:
     meta: GuidelineMeta = guideline.meta
     title, patient_title = _titles(guideline, context)
@@ -72,6 +110,7 @@ def header_html(guideline: Guideline, context: PageContext) -> str:
         title=title,
         patient_title=patient_title,
         title_id=TITLE_ID,
+        notices=banners(guideline, context),
     )
 
 

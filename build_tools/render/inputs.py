@@ -46,6 +46,8 @@ def _allowed(case_input: CaseInput) -> str:
 def _default(case_input: CaseInput) -> str:
     if case_input.required:
         return "required"
+    if case_input.finding:
+        return "<code>null</code>: not known, never read as no (worked out both ways)"
     value = case_input.default
     if value is None:
         return "<code>null</code>"

@@ -38,6 +38,7 @@ class PageContext:
     page: ParsedPage
     guideline: Guideline | None
     directives: dict[str, Callable[[], str]] = field(default_factory=dict)
+    after_point: Callable[[str], str] | None = None  # extra HTML at the end of a point
 
     @property
     def url(self) -> str:
@@ -85,6 +86,7 @@ def render_body(context: PageContext) -> RenderedPage:
         "render_citation": context.render_citation,
         "resolve_href": context.resolve_href,
         "directives": context.directives,
+        "after_point": context.after_point,
     }
     html = md.renderer.render(context.page.tokens, md.options, env)
     return RenderedPage(html, _toc(context.page.tokens))

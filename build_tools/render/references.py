@@ -8,8 +8,9 @@ from build_tools.content.schema import Reference
 
 GROUP_TITLES = {
     "source": "Sources of this guideline",
-    "newer_guidance": "Newer guidance not covered by this guideline",
+    "newer_guidance": "Newer guidance: pointed to, not this guideline's recommendations",
     "see_also": "See also: primary studies behind the figures",
+    "safety": "Drug labels and guidance behind this site's safety rules",
 }
 
 

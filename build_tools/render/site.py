@@ -15,6 +15,7 @@ from build_tools.errors import ContentError, Finding
 from build_tools.render.chrome import footer_html, header_html
 from build_tools.render.inputs import case_inputs_table_html
 from build_tools.render.page import PageContext, RenderedPage, render_body
+from build_tools.render.pointers import newer_guidance_after_point
 from build_tools.render.references import reference_list_html
 
 
@@ -26,7 +27,8 @@ class SiteRenderer:
         self.calculator_pages: set[str] = set()  # src_uri of the pages rendered with one
 
     def compile_decisions(self, output_dir: Path) -> None:
-        """Verify every guideline's decision tables and write its compiled module."""
+        """Verify every guideline's decision tables, prove its safety constraints and write its
+        compiled module."""
         findings: list[Finding] = []
         for guideline_id, guideline in sorted(self.site.guidelines.items()):
             try:
@@ -34,14 +36,14 @@ class SiteRenderer:
             except ContentError as error:
                 findings.extend(error.findings)
                 continue
-            problems = tables.verify(model)
+            # Compiled once: the same text is proven, goes to disk and into the browser's bundle.
+            text, problems = tables.check(model)
             if problems:
                 findings.extend(problems)
                 continue
             self.decision_models[guideline_id] = model
-            # Compiled once: the same text goes to disk and into the browser's bundle.
-            self.compiled_modules[guideline_id] = tables.compile_module(model)
-            tables.write_module(model, output_dir, self.compiled_modules[guideline_id])
+            self.compiled_modules[guideline_id] = text
+            tables.write_module(model, output_dir, text)
         if findings:
             raise ContentError(findings)
 
@@ -51,6 +53,9 @@ class SiteRenderer:
         context = PageContext(self.site, page, guideline)
         if guideline is not None:
             context.directives = self._directives(guideline, context)
+            model = self.decision_models.get(guideline.meta.id)
+            if model is not None:
+                context.after_point = newer_guidance_after_point(model, page.src_uri, context)
         body = render_body(context)
         if guideline is None:
             return body

@@ -4,25 +4,39 @@ The plugin builds a :class:`GuidelineSource` from the pages and calls::
 
     model = load_decision_model(source)     # raises ContentError with every finding
     findings = verify(model)                # exhaustive checks; empty when all is well
-    path = write_module(model, out_dir)     # calculators/guidelines/<module_name(id)>.py
+    text = compile_module(model)            # the stdlib-only decision module
+    findings = prove(model, compiled_recommend(model, text))   # the safety constraints
+    path = write_module(model, out_dir, text)   # calculators/guidelines/<module_name(id)>.py
 
-``build(source)`` does the first two steps and raises on any finding.
+``build(source)`` does the first three steps and raises on any finding; ``check(model)`` does
+verification and proof of a loaded model and returns the compiled text.
 """
 
 from __future__ import annotations
 
-from build_tools.errors import ContentError
-from build_tools.tables.codegen import compile_module, module_name, write_module
+from build_tools.errors import ContentError, Finding
+from build_tools.tables.codegen import compile_module, compiled_recommend, module_name, write_module
 from build_tools.tables.loader import load_decision_model
 from build_tools.tables.model import DecisionModel
+from build_tools.tables.prove import prove
 from build_tools.tables.source import GuidelineSource, SectionSource
 from build_tools.tables.verify import verify
 
 
-def build(source: GuidelineSource) -> DecisionModel:
-    """Load and verify; raise ContentError with every finding of either step."""
-    model = load_decision_model(source)
+def check(model: DecisionModel) -> tuple[str, list[Finding]]:
+    """Verify the tables exhaustively, compile them and prove the safety constraints: (the
+    compiled module's text, every finding). The proof runs only on verified tables."""
     findings = verify(model)
+    text = compile_module(model)
+    if not findings:
+        findings = prove(model, compiled_recommend(model, text))
+    return text, findings
+
+
+def build(source: GuidelineSource) -> DecisionModel:
+    """Load, verify and prove; raise ContentError with every finding of any step."""
+    model = load_decision_model(source)
+    _, findings = check(model)
     if findings:
         raise ContentError(findings)
     return model
@@ -33,9 +47,12 @@ __all__ = [
     "GuidelineSource",
     "SectionSource",
     "build",
+    "check",
     "compile_module",
+    "compiled_recommend",
     "load_decision_model",
     "module_name",
+    "prove",
     "verify",
     "write_module",
 ]

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from build_tools.errors import ContentError
-from build_tools.tables import build, compile_module, module_name, write_module
+from build_tools.tables import check, load_decision_model, module_name, write_module
 from build_tools.tables.discover import find_guideline_folders, load_guideline_source
 
 
@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
                 section.decision_tables for section in source.sections
             ):
                 continue
-            model = build(source)
+            model = load_decision_model(source)
+            text, findings = check(model)
+            if findings:
+                raise ContentError(findings)
         except ContentError as error:
             print(error.report(), file=sys.stderr)
             failed = True
@@ -53,15 +56,15 @@ def main(argv: list[str] | None = None) -> int:
         target = args.out / f"{module_name(model.guideline_id)}.py"
         if args.check:
             current = target.read_text(encoding="utf-8") if target.exists() else None
-            if current != compile_module(model):
+            if current != text:
                 stale.append(str(target))
             state = "stale" if str(target) in stale else "up to date"
         else:
-            write_module(model, args.out)
+            write_module(model, args.out, text)
             state = "written"
         print(
             f"{model.guideline_id}: {len(model.tables)} tables, {len(model.items)} items "
-            f"verified in {elapsed_ms:.0f} ms; {target} {state}"
+            f"verified and proven in {elapsed_ms:.0f} ms; {target} {state}"
         )
     if stale:
         print(

@@ -29,6 +29,8 @@ _KEYS = (
     "group",
     "label",
     "help",
+    "finding",
+    "ask",
 )
 
 
@@ -77,7 +79,20 @@ def _load_one(node: LocatedMap, reader: FieldReader) -> CaseInput | None:
     values = _enum_values(node, reader, what, input_type)
     minimum, maximum = _bounds(node, reader, what, input_type)
     required = reader.flag(node, "required", what, False)
-    nullable = reader.flag(node, "nullable", what, False)
+    finding = reader.flag(node, "finding", what, False)
+    nullable = reader.flag(node, "nullable", what, finding)
+    if finding and (input_type != "boolean" or not nullable or required):
+        reader.report(
+            node.line_of("finding"),
+            f"{what} is a finding, which must be an optional, nullable boolean",
+            "make it 'type: boolean' (nullable by default) or drop 'finding: true'",
+        )
+    if "ask" in node and not finding:
+        reader.report(
+            node.line_of("ask"),
+            f"{what}: only findings have 'ask' (the work-up wording when it is unknown)",
+            "add 'finding: true' or drop 'ask:'",
+        )
     if required and nullable:
         reader.report(
             node.line_of("nullable"),
@@ -100,6 +115,8 @@ def _load_one(node: LocatedMap, reader: FieldReader) -> CaseInput | None:
         label=_wording(node, "label", reader, what, required=True) or Wording("", ""),
         help=_wording(node, "help", reader, what, required=False),
         line=node.line,
+        finding=finding,
+        ask=_wording(node, "ask", reader, what, required=finding),
     )
     if declared.exclusive_min and minimum is None:
         reader.report(
@@ -232,13 +249,19 @@ def _with_default(
                 "drop the default or make the field optional",
             )
         default = node["default"]
+        if declared.finding and default is not None:
+            reader.report(
+                line,
+                f"{what} is a finding: its default is null (unknown), never {default!r}",
+                "drop the default: an unstated finding is asked for, not assumed",
+            )
         problem = default_problem(declared, default)
         if problem:
             reader.report(
                 line, f"{what}: default {default!r} {problem}", "give a default the field accepts"
             )
         return _replace_default(declared, default)
-    if declared.required:
+    if declared.required or declared.finding:  # a finding is unknown (null) unless stated
         return declared
     if declared.type == "enum" and "unknown" in declared.values:
         return _replace_default(declared, "unknown")

@@ -9,6 +9,8 @@ it comes from. The output depends only on the model, so the same pages give the 
 from __future__ import annotations
 
 import re
+import types
+from collections.abc import Callable
 from pathlib import Path
 
 from build_tools.tables.literals import python_literal
@@ -31,6 +33,8 @@ from build_tools.tables.unary import (
     Number,
     UnaryTest,
 )
+from calculators.runtime.engine import Calculator
+from calculators.runtime.model import read_compiled_module
 
 _GUIDELINE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COMPARISON_HELPERS = {
@@ -106,22 +110,45 @@ def compile_module(model: DecisionModel) -> str:
     inputs = [_input_data(case_input) for case_input in model.inputs]
     items = {item.id: _item_data(item) for item in model.items}
     tables = [_table_data(table) for table in model.tables]
+    notices = [
+        {
+            "id": notice.id,
+            "text": notice.text,
+            "patient_text": notice.patient_text,
+            "citations": list(notice.citations),
+        }
+        for notice in model.notices
+    ]
     guideline = python_literal(_guideline_data(model))
+    names = rule_function_names(model)
     parts = [
         # isort style: one blank line between the imports and the first constant.
         _header(model) + f"\nGUIDELINE: dict[str, str] = {guideline}\n",
         f"INPUTS: list[dict[str, object]] = {python_literal(inputs)}\n",
         f"ITEMS: dict[str, dict[str, object]] = {python_literal(items)}\n",
+        "# Every result carries these notices (the source's currency, the review status, ...).\n"
+        f"NOTICES: list[dict[str, object]] = {python_literal(notices)}\n",
         f"TABLES: list[dict[str, object]] = {python_literal(tables)}\n",
         "# Evaluation order: every table comes after the tables whose outputs it consumes.\n"
         f"TABLE_ORDER: list[str] = {python_literal([table.id for table in model.tables])}\n",
         _HELPERS.strip("\n") + "\n",
         *(_applies_function(table) for table in model.tables if table.applies_when),
-        *(_table_function(table) for table in model.tables),
-        _function_maps(model),
+        *(_rule_functions(table, names) for table in model.tables if table.rules),
+        _function_maps(model, names),
     ]
     # Two blank lines between top-level statements, as PEP 8 has it.
     return "\n\n\n".join(part.rstrip("\n") for part in parts) + "\n"
+
+
+def compiled_recommend(
+    model: DecisionModel, text: str
+) -> Callable[[dict[str, object]], dict[str, object]]:
+    """``recommend`` of the module ``text`` compiles to, run by the real runtime (calculators):
+    how the build checks what it ships, without writing or importing anything."""
+    name = module_name(model.guideline_id)
+    module = types.ModuleType(name)
+    exec(compile(text, f"<compiled {name}>", "exec"), module.__dict__)  # noqa: S102 (our own output)
+    return Calculator(read_compiled_module(module)).recommend
 
 
 def write_module(model: DecisionModel, out_dir: Path, text: str | None = None) -> Path:
@@ -173,6 +200,10 @@ def _input_data(case_input: CaseInput) -> dict[str, object]:
         "help": None
         if case_input.help is None
         else {"clinician": case_input.help.clinician, "patient": case_input.help.patient},
+        "finding": case_input.finding,
+        "ask": None
+        if case_input.ask is None
+        else {"clinician": case_input.ask.clinician, "patient": case_input.ask.patient},
     }
 
 
@@ -196,6 +227,15 @@ def _item_data(item: Item) -> dict[str, object]:
         "anchor": item.anchor,
         "href": item.href,
         "dose": dose,
+        "agents": list(item.agents),
+        "origin": item.origin,
+        "newer_guidance": None
+        if item.newer_guidance is None
+        else {
+            "text": item.newer_guidance.text,
+            "patient_text": item.newer_guidance.patient_text,
+            "citations": list(item.newer_guidance.citations),
+        },
     }
 
 
@@ -250,33 +290,52 @@ def _applies_function(table: DecisionTable) -> str:
     )
 
 
-def _table_function(table: DecisionTable) -> str:
-    lines = [
-        f"def table_{table.id}(v: Mapping[str, object]) -> list[str]:",
-        f'    """{_docstring_text(table.title)} — {table.location} '
-        f"(hit policy: {table.hit_policy}).",
-        "",
-        "    Returns the ids of all rules whose tests hold, in rule order; the runtime applies",
-        "    the hit policy.",
-        '    """',
-        "    matched: list[str] = []",
+def rule_function_names(model: DecisionModel) -> dict[tuple[str, str], str]:
+    """The Python name of each rule's test: ``rule_<rule id>``, unique in the module (rule ids
+    are unique in a guideline, but ``a-b`` and ``a_b`` would meet as ``rule_a_b``)."""
+    names: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    for table in model.tables:
+        for rule in table.rules:
+            base = "rule_" + rule.id.replace("-", "_")
+            name, suffix = base, 2
+            while name in taken:
+                name, suffix = f"{base}_{suffix}", suffix + 1
+            taken.add(name)
+            names[(table.id, rule.id)] = name
+    return names
+
+
+def _rule_functions(table: DecisionTable, names: dict[tuple[str, str], str]) -> str:
+    """The test of each rule of a table: one function each, so that the runtime evaluates only
+    what a hit policy needs (the first match, or each rule on its own)."""
+    parts = [
+        f"# Table {table.id}: {_docstring_text(table.title)} — {table.location} "
+        f"(hit policy: {table.hit_policy})."
     ]
     for rule in table.rules:
-        lines.append(f"    # rule {rule.id} — {table.file}:{rule.line}")
-        append = f"matched.append({python_literal(rule.id)})"
-        if not rule.conditions:
-            lines.append(f"    {append}  # no tests: always matches")
-            continue
         condition = _conjunction(rule.conditions, indent=4)
-        lines.append(f"    if {condition}:")
-        lines.append(f"        {append}")
-    lines.append("    return matched")
-    return "\n".join(lines) + "\n"
+        tests = "".join(
+            f"    # {condition_.input}: {condition_.text}\n" for condition_ in rule.conditions
+        )
+        parts.append(
+            f"def {names[(table.id, rule.id)]}(v: Mapping[str, object]) -> bool:\n"
+            f'    """Rule {rule.id} of table {table.id} — {table.file}:{rule.line}."""\n'
+            f"{tests}"
+            f"    return {condition}\n"
+        )
+    return "\n\n".join(parts)
 
 
-def _function_maps(model: DecisionModel) -> str:
+def _function_maps(model: DecisionModel, names: dict[tuple[str, str], str]) -> str:
     rules = "".join(
-        f"    {python_literal(table.id)}: table_{table.id},\n" for table in model.tables
+        f"    {python_literal(table.id)}: [\n"
+        + "".join(
+            f"        ({python_literal(rule.id)}, {names[(table.id, rule.id)]}),\n"
+            for rule in table.rules
+        )
+        + "    ],\n"
+        for table in model.tables
     )
     applies = "".join(
         f"    {python_literal(table.id)}: applies_{table.id},\n"
@@ -284,8 +343,9 @@ def _function_maps(model: DecisionModel) -> str:
         if table.applies_when
     )
     return (
-        "# Rule-matching function of each table, by table id.\n"
-        "TABLE_FUNCTIONS: dict[str, Callable[[Mapping[str, object]], list[str]]] = "
+        "# The rules of each table in rule order, each with its test (the runtime applies the hit\n"
+        "# policy: the first match only, every match, or exactly one).\n"
+        "TABLE_RULES: dict[str, list[tuple[str, Callable[[Mapping[str, object]], bool]]]] = "
         f"{{\n{rules}}}\n\n"
         "# applies_when precondition of the tables that have one, by table id.\n"
         f"APPLIES_WHEN: dict[str, Callable[[Mapping[str, object]], bool]] = {{\n{applies}}}\n"

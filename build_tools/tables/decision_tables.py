@@ -131,7 +131,7 @@ def _load_table(
         inputs=inputs,
         input_lines=tuple(line for _, line in declared_inputs),
         output=output,
-        applies_when=_conditions(node, "applies_when", what, reader),
+        applies_when=read_conditions(node, "applies_when", what, reader),
         default=default,
         rules=rules,
         section=section.id,
@@ -192,15 +192,19 @@ def _rules(
         outcome = _outcome(then, rule_what, _THEN_KEYS, output, reader, allow_null_value=False)
         rules.append(
             Rule(
-                rule_id, rule_node.line, _conditions(rule_node, "when", rule_what, reader), outcome
+                rule_id,
+                rule_node.line,
+                read_conditions(rule_node, "when", rule_what, reader),
+                outcome,
             )
         )
     return tuple(rules)
 
 
-def _conditions(
+def read_conditions(
     node: LocatedMap, key: str, what: str, reader: FieldReader
 ) -> tuple[Condition, ...]:
+    """The cells of ``node[key]`` (a mapping of input name to unary test), '-' cells left out."""
     if key not in node or node[key] is None:
         return ()
     raw = reader.mapping(node[key], node.line_of(key), f"{what}: {key}")
@@ -364,7 +368,7 @@ def resolve_names(
                     "name a declared case input or another table's output",
                 )
         for condition in table.applies_when:
-            _check_condition(table, condition, f"{what}: applies_when", names, findings)
+            check_condition(table.file, condition, f"{what}: applies_when", names, findings)
         for rule in table.rules:
             rule_what = f"rule {rule.id} of {what}"
             for condition in rule.conditions:
@@ -377,7 +381,7 @@ def resolve_names(
                         f"add it to the table's inputs or use one of: {', '.join(table.inputs)}",
                     )
                     continue
-                _check_condition(table, condition, rule_what, names, findings)
+                check_condition(table.file, condition, rule_what, names, findings)
         outcomes = [(f"rule {rule.id} of {what}", rule.outcome) for rule in table.rules]
         if table.default is not None:
             outcomes.append((f"{what}: default", table.default))
@@ -406,11 +410,16 @@ def resolve_names(
     return typed_tables
 
 
+def typed_condition(condition: Condition, names: NameSpace) -> Condition:
+    """The cell with its words read as the type of its input (see ``typed_test``)."""
+    declared = names.inputs.get(condition.input)
+    kind = declared.type if declared is not None else "enum"
+    return replace(condition, test=typed_test(condition.test, kind))
+
+
 def _with_typed_cells(table: DecisionTable, names: NameSpace) -> DecisionTable:
     def typed(condition: Condition) -> Condition:
-        declared = names.inputs.get(condition.input)
-        kind = declared.type if declared is not None else "enum"
-        return replace(condition, test=typed_test(condition.test, kind))
+        return typed_condition(condition, names)
 
     rules = tuple(
         replace(rule, conditions=tuple(typed(condition) for condition in rule.conditions))
@@ -433,17 +442,18 @@ def _report_unused_items(
             )
 
 
-def _check_condition(
-    table: DecisionTable,
+def check_condition(
+    file: str,
     condition: Condition,
     what: str,
     names: NameSpace,
     findings: FindingCollector,
 ) -> None:
+    """A cell must name a known input and fit its type and values."""
     name = condition.input
     if not names.knows(name):
         findings.add(
-            table.file,
+            file,
             condition.line,
             f"{what}: unknown field {name!r}",
             "name a declared case input or another table's output",
@@ -455,11 +465,22 @@ def _check_condition(
     values = (
         declared.values if declared is not None else derived.values if derived is not None else ()
     )
+    if declared is not None and declared.finding and any(
+        isinstance(leaf, IsNull) for leaf in leaves(condition.test)
+    ):
+        findings.add(
+            file,
+            condition.line,
+            f"{what}: {name} is a finding, which the tables never see as null "
+            "(an unknown finding is evaluated under each answer)",
+            "test true or false; the result lists what depends on an unknown finding",
+        )
+        return
     for leaf in leaves(condition.test):
         problem = _leaf_problem(leaf, kind, values)
         if problem:
             findings.add(
-                table.file,
+                file,
                 condition.line,
                 f"{what}: {name} {problem}",
                 "see the declared values and type of the input",

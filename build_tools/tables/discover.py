@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from build_tools.errors import ContentError, Finding, FindingCollector
-from build_tools.tables.source import GuidelineSource, SectionSource
+from build_tools.tables.source import GuidelineSource, NoticeSource, SectionSource
 from build_tools.yamlloc import LocatedList, LocatedMap, YamlSyntaxError, load_located
 
 # Points may be indented (inside an admonition), hence the leading whitespace.
@@ -102,6 +102,8 @@ def load_guideline_source(folder: Path, base: Path) -> GuidelineSource:
         )
         case_inputs = None
     findings.raise_if_any()
+    review = front.get("review")
+    references = front.get("references")
     return GuidelineSource(
         id=guideline_id,
         file=index_file,
@@ -109,9 +111,46 @@ def load_guideline_source(folder: Path, base: Path) -> GuidelineSource:
         last_updated=_iso_date(front.get("last_updated")),
         case_inputs=case_inputs,
         case_inputs_line=front.line_of("case_inputs"),
-        references=_reference_numbers(front.get("references")),
+        references=_reference_numbers(references),
         sections=tuple(section for _, section in sections),
+        review_status=str(review.get("status", "")) if isinstance(review, dict) else "",
+        reference_groups={
+            entry["key"]: str(entry.get("group", "source"))
+            for entry in (references if isinstance(references, list) else [])
+            if isinstance(entry, dict) and isinstance(entry.get("key"), str)
+        },
+        notices=_notices(front.get("notices")),
+        agents=_list_or_none(front.get("agents")),
+        agents_line=front.line_of("agents"),
+        safety=_list_or_none(front.get("safety")),
+        safety_line=front.line_of("safety"),
     )
+
+
+def _list_or_none(value: object) -> LocatedList | None:
+    return value if isinstance(value, LocatedList) else None
+
+
+def _notices(value: object) -> tuple[NoticeSource, ...]:
+    """The notices of index.md as the plugin's schema would pass them (shape unchecked here)."""
+    if not isinstance(value, LocatedList):
+        return ()
+    found = []
+    for position, entry in enumerate(value):
+        if isinstance(entry, dict):
+            cite = entry.get("cite")
+            found.append(
+                NoticeSource(
+                    id=str(entry.get("id", "")),
+                    text=str(entry.get("text", "")),
+                    patient_text=str(entry.get("patient_text", "")),
+                    cite=tuple(str(key).removeprefix("@") for key in cite)
+                    if isinstance(cite, list)
+                    else (),
+                    line=value.line_of(position),
+                )
+            )
+    return tuple(found)
 
 
 def _load_section(

@@ -42,7 +42,8 @@ def input_domain(name: str, model: DecisionModel, cuts: set[Number]) -> tuple[Do
             values = (False, True)
         else:
             values = numeric_representatives(declared, cuts)
-        return (*values, None) if declared.nullable else values
+        # A finding is never null in the tables: the runtime evaluates an unknown one both ways.
+        return (*values, None) if declared.nullable and not declared.finding else values
     derived = model.derived_named(name)
     if derived is None:  # the loader has already reported unknown names
         return (None,)

@@ -8,25 +8,63 @@ build instead of reaching a reader.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from build_tools.errors import FindingCollector
+from build_tools.tables.decision_tables import read_conditions
 from build_tools.tables.fields import ITEM_ID, FieldReader
-from build_tools.tables.model import ITEM_KINDS, RANKS, CaseInput, Dose, Item, ItemKind, Rank
+from build_tools.tables.model import (
+    ITEM_KINDS,
+    ORIGINS,
+    RANKS,
+    CaseInput,
+    Dose,
+    Item,
+    ItemKind,
+    Origin,
+    Pointer,
+    Rank,
+)
 from build_tools.tables.source import SectionSource
+from build_tools.tables.wording import numbers_missing
 from build_tools.yamlloc import LocatedMap
 
-_KEYS = ("kind", "rank", "text", "patient_text", "cite", "anchor", "dose")
+_KEYS = (
+    "kind",
+    "rank",
+    "text",
+    "patient_text",
+    "cite",
+    "anchor",
+    "dose",
+    "agents",
+    "asserts",
+    "origin",
+    "newer_guidance",
+)
 _DOSE_KEYS = ("agent", "amount_per_kg", "unit", "weight_input", "schedule")
+_POINTER_KEYS = ("text", "patient_text", "cite")
 _CITATION_REQUIRED: tuple[ItemKind, ...] = ("recommendation", "dosing")
+_AGENTS_REQUIRED: tuple[ItemKind, ...] = ("recommendation", "dosing")
+# Newer guidance is pointed to, never given as this guideline's own advice.
+_NEWER_GUIDANCE_KINDS: tuple[ItemKind, ...] = ("workup", "warning")
+NEWER_GUIDANCE_GROUP = "newer_guidance"
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 
+@dataclass(frozen=True)
+class ItemContext:
+    """What items are checked against: the guideline's references, inputs and agents."""
+
+    references: dict[str, int]  # citation key -> number
+    reference_groups: dict[str, str]  # citation key -> group (source, newer_guidance, ...)
+    inputs: tuple[CaseInput, ...]
+    agents: frozenset[str]  # declared agent ids
+
+
 def load_items(
-    sections: tuple[SectionSource, ...],
-    references: dict[str, int],
-    inputs: tuple[CaseInput, ...],
-    findings: FindingCollector,
+    sections: tuple[SectionSource, ...], context: ItemContext, findings: FindingCollector
 ) -> tuple[Item, ...]:
     """Every item of every section, in document order; ids are unique across the guideline."""
     loaded: list[Item] = []
@@ -54,7 +92,7 @@ def load_items(
             first_seen[item_id] = f"{section.file}:{line}"
             node = reader.mapping(raw, line, f"item {item_id}")
             if node is not None:
-                loaded.append(_load_item(item_id, node, line, section, references, inputs, reader))
+                loaded.append(_load_item(item_id, node, line, section, context, reader))
     return tuple(loaded)
 
 
@@ -63,8 +101,7 @@ def _load_item(
     node: LocatedMap,
     line: int,
     section: SectionSource,
-    references: dict[str, int],
-    inputs: tuple[CaseInput, ...],
+    context: ItemContext,
     reader: FieldReader,
 ) -> Item:
     what = f"item {item_id}"
@@ -88,9 +125,11 @@ def _load_item(
             f"{what}: unknown anchor {anchor!r} (not a ':::: point' of {section.file})",
             f"link to a point of this page ({known}) or add ':::: point {anchor}' to its body",
         )
-    citations = _citations(node, what, kind, references, reader)
-    dose = _dose(node, what, kind, inputs, reader)
+    citations = _citations(node, "cite", what, kind, context.references, reader)
+    dose = _dose(node, what, kind, context.inputs, reader)
     _check_placeholders(node, what, dose, reader)
+    _check_patient_numbers(node, what, text, patient_text, reader)
+    origin = _origin(node, what, kind, context, reader)
     return Item(
         id=item_id,
         kind=kind,
@@ -104,14 +143,113 @@ def _load_item(
         dose=dose,
         file=section.file,
         line=line,
+        agents=_agents(node, what, kind, context.agents, reader),
+        asserts=read_conditions(node, "asserts", what, reader),
+        origin=origin,
+        newer_guidance=_pointer(node, what, context, reader),
     )
 
 
+def _check_patient_numbers(
+    node: LocatedMap, what: str, text: str, patient_text: str, reader: FieldReader
+) -> None:
+    missing = numbers_missing(text, patient_text)
+    if missing and patient_text:
+        reader.report(
+            node.line_of("patient_text"),
+            f"{what}: the patient text drops the number(s) {', '.join(missing)} of the "
+            "clinician text",
+            "patient wording keeps every number, percentage and caveat: say it plainly, "
+            "e.g. '14 out of 100 (14%)'",
+        )
+
+
+def _agents(
+    node: LocatedMap, what: str, kind: ItemKind, declared: frozenset[str], reader: FieldReader
+) -> tuple[str, ...]:
+    if "agents" not in node:
+        if kind in _AGENTS_REQUIRED:
+            reader.report(
+                node.line,
+                f"{what}: a {kind} item must list the agents it involves",
+                "add 'agents: [agent-id, ...]' (ids of the guideline's agents:), or 'agents: []'",
+            )
+        return ()
+    agents: list[str] = []
+    for agent, line in reader.string_list(node, "agents", what):
+        if agent not in declared:
+            known = ", ".join(sorted(declared)) or "none declared"
+            reader.report(
+                line,
+                f"{what}: unknown agent {agent!r}",
+                f"declare it under 'agents:' in the guideline's index.md or use one of: {known}",
+            )
+        elif agent not in agents:
+            agents.append(agent)
+    return tuple(agents)
+
+
+def _origin(
+    node: LocatedMap, what: str, kind: ItemKind, context: ItemContext, reader: FieldReader
+) -> Origin:
+    origin: Origin = reader.choice(node, "origin", what, ORIGINS, required=False) or "source"  # type: ignore[assignment]
+    if origin != "newer_guidance":
+        return origin
+    if kind not in _NEWER_GUIDANCE_KINDS:
+        reader.report(
+            node.line_of("origin"),
+            f"{what}: a {kind} item cannot come from newer guidance",
+            "newer guidance is pointed to, never recommended: make it a workup or warning item, "
+            "or give the recommendation 'newer_guidance:'",
+        )
+    _require_newer_guidance_citations(node, "cite", what, context, reader)
+    return origin
+
+
+def _require_newer_guidance_citations(
+    node: LocatedMap, key: str, what: str, context: ItemContext, reader: FieldReader
+) -> None:
+    keys = [name.removeprefix("@") for name, _ in reader.string_list(node, key, what)]
+    groups = context.reference_groups
+    others = [key for key in keys if groups.get(key, NEWER_GUIDANCE_GROUP) != NEWER_GUIDANCE_GROUP]
+    if not keys or others:
+        reader.report(
+            node.line_of(key) if key in node else node.line,
+            f"{what}: newer guidance must cite references of the newer_guidance group"
+            + (f", not {', '.join('@' + k for k in others)}" if others else ""),
+            "cite the newer-guidance references (group: newer_guidance) it points to",
+        )
+
+
+def _pointer(
+    node: LocatedMap, what: str, context: ItemContext, reader: FieldReader
+) -> Pointer | None:
+    if "newer_guidance" not in node:
+        return None
+    line = node.line_of("newer_guidance")
+    raw = reader.mapping(node["newer_guidance"], line, f"{what}: newer_guidance")
+    if raw is None:
+        return None
+    where = f"{what}: newer_guidance"
+    reader.check_keys(raw, _POINTER_KEYS, where)
+    text = reader.text(raw, "text", where)
+    patient_text = reader.text(raw, "patient_text", where)
+    _check_patient_numbers(raw, where, text, patient_text, reader)
+    _require_newer_guidance_citations(raw, "cite", where, context, reader)
+    citations = _citations(raw, "cite", where, "warning", context.references, reader)
+    return Pointer(text, patient_text, citations, raw.line)
+
+
 def _citations(
-    node: LocatedMap, what: str, kind: ItemKind, references: dict[str, int], reader: FieldReader
+    node: LocatedMap,
+    field: str,
+    what: str,
+    kind: ItemKind,
+    references: dict[str, int],
+    reader: FieldReader,
 ) -> tuple[int, ...]:
     numbers: list[int] = []
-    for key, line in reader.string_list(node, "cite", what):
+    for key, line in reader.string_list(node, field, what):
         if not key.startswith("@"):
             reader.report(line, f"{what}: citation {key!r} must start with '@'", f'write "@{key}"')
             continue
@@ -126,7 +264,9 @@ def _citations(
             continue
         if number not in numbers:
             numbers.append(number)
-    if kind in _CITATION_REQUIRED and not numbers and "cite" not in node:
+    # An explicit empty list is left to the safety constraints (kind "cited"), which prove that
+    # no uncited item can reach a result and give a case where one would.
+    if kind in _CITATION_REQUIRED and not numbers and field not in node:
         reader.report(
             node.line,
             f"{what}: a {kind} item must cite its source",

@@ -2,29 +2,49 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from build_tools.errors import FindingCollector
+from build_tools.notices import REVIEW_NOTICE_ID, review_notice
 from build_tools.tables.case_inputs import load_case_inputs
-from build_tools.tables.decision_tables import NameSpace, derived_values, load_tables, resolve_names
+from build_tools.tables.decision_tables import (
+    NameSpace,
+    check_condition,
+    derived_values,
+    load_tables,
+    resolve_names,
+    typed_condition,
+)
 from build_tools.tables.graph import evaluation_order
-from build_tools.tables.items import load_items
-from build_tools.tables.model import DecisionModel
+from build_tools.tables.items import ItemContext, load_items
+from build_tools.tables.model import DecisionModel, Item, Notice
+from build_tools.tables.safety import AgentIndex, load_agents, load_safety
 from build_tools.tables.source import GuidelineSource
+from build_tools.tables.wording import numbers_missing
 
 
 def load_decision_model(source: GuidelineSource) -> DecisionModel:
-    """Load case inputs, items and tables; raise ContentError listing all problems found."""
+    """Load case inputs, items, tables and safety constraints; raise ContentError listing all
+    problems found."""
     findings = FindingCollector()
     # A guideline without decision content (no tables, no items) compiles to an empty model.
     has_decisions = any(section.items or section.decision_tables for section in source.sections)
     inputs = load_case_inputs(
         source.case_inputs, source.file, source.case_inputs_line, findings, needed=has_decisions
     )
-    items = load_items(source.sections, source.references, inputs, findings)
+    agents = AgentIndex(load_agents(source.agents, source.file, findings))
+    context = ItemContext(source.references, source.reference_groups, inputs, agents.ids)
+    items = load_items(source.sections, context, findings)
     tables = load_tables(source.sections, findings)
     derived = derived_values(tables, inputs, findings)
     names = NameSpace({case_input.name: case_input for case_input in inputs}, derived)
     tables = resolve_names(tables, names, items, findings)
+    items = tuple(_with_typed_asserts(item, names, findings) for item in items)
     ordered = evaluation_order(tables, findings)
+    safety = load_safety(
+        source.safety, source.file, source.references, agents, items, names, findings
+    )
+    notices = _notices(source, findings)
     findings.raise_if_any()
     # The files the generated module is made from: index.md and the sections with items or tables.
     contributing = [
@@ -41,4 +61,57 @@ def load_decision_model(source: GuidelineSource) -> DecisionModel:
         items=items,
         tables=tuple(ordered),
         derived=tuple(derived.values()),
+        notices=notices,
+        agents=agents.agents,
+        safety=safety,
     )
+
+
+def _with_typed_asserts(item: Item, names: NameSpace, findings: FindingCollector) -> Item:
+    """An item's ``asserts:`` name case fields (what its text states about the case)."""
+    typed = []
+    for condition in item.asserts:
+        if condition.input not in names.inputs:
+            findings.add(
+                item.file,
+                condition.line,
+                f"item {item.id}: asserts {condition.input!r}, which is not a case input",
+                "assert only what the case states: name a declared case field",
+            )
+            continue
+        condition = typed_condition(condition, names)
+        check_condition(item.file, condition, f"item {item.id}: asserts", names, findings)
+        typed.append(condition)
+    return replace(item, asserts=tuple(typed))
+
+
+def _notices(source: GuidelineSource, findings: FindingCollector) -> tuple[Notice, ...]:
+    """The notices of index.md with their citations as reference numbers."""
+    notices: list[Notice] = []
+    for notice in source.notices:
+        numbers: list[int] = []
+        for key in notice.cite:
+            number = source.references.get(key)
+            if number is None:
+                findings.add(
+                    source.file,
+                    notice.line,
+                    f"notice {notice.id}: unknown citation key '@{key}'",
+                    "cite one of the guideline's references",
+                )
+            elif number not in numbers:
+                numbers.append(number)
+        missing = numbers_missing(notice.text, notice.patient_text)
+        if missing:
+            findings.add(
+                source.file,
+                notice.line,
+                f"notice {notice.id}: the patient text drops the number(s) {', '.join(missing)}",
+                "patient wording keeps every number of the clinician text",
+            )
+        notices.append(Notice(notice.id, notice.text, notice.patient_text, tuple(numbers)))
+    if source.review_status:
+        notices.append(
+            Notice(REVIEW_NOTICE_ID, *review_notice(source.review_status, source.version), ())
+        )
+    return tuple(notices)

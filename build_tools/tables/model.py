@@ -24,6 +24,7 @@ ItemKind = TypingLiteral[
 ]
 Rank = TypingLiteral["preferred", "alternative"]
 RuleStatus = TypingLiteral["needs_more_information", "out_of_scope"]
+Origin = TypingLiteral["source", "newer_guidance"]
 
 INPUT_TYPES: tuple[InputType, ...] = ("enum", "boolean", "integer", "number")
 HIT_POLICIES: tuple[HitPolicyName, ...] = ("unique", "first", "collect")
@@ -38,6 +39,7 @@ ITEM_KINDS: tuple[ItemKind, ...] = (
 )
 RANKS: tuple[Rank, ...] = ("preferred", "alternative")
 RULE_STATUSES: tuple[RuleStatus, ...] = ("needs_more_information", "out_of_scope")
+ORIGINS: tuple[Origin, ...] = ("source", "newer_guidance")
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,11 @@ class CaseInput:
     label: Wording
     help: Wording | None
     line: int
+    # A clinical finding: a boolean that is unknown (null) unless the case states it, never read
+    # as "no"; the runtime evaluates the tables under each answer. ``ask`` words the work-up
+    # item shown when an unknown finding decides something.
+    finding: bool = False
+    ask: Wording | None = None
 
     def in_range(self, value: Number) -> bool:
         low, high = self.minimum, self.maximum
@@ -87,6 +94,36 @@ class Dose:
 
 
 @dataclass(frozen=True)
+class Condition:
+    """One cell: a unary test on one named input, with the source text for messages and code."""
+
+    input: str
+    test: UnaryTest
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Pointer:
+    """What newer guidance changes about an item, shown beside it (never as its own advice)."""
+
+    text: str
+    patient_text: str
+    citations: tuple[int, ...]
+    line: int
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A notice every result carries: the source's currency, the review status, ..."""
+
+    id: str
+    text: str
+    patient_text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class Item:
     """One piece of advice a rule can emit, linked to the paragraph it comes from."""
 
@@ -102,6 +139,10 @@ class Item:
     dose: Dose | None
     file: str
     line: int
+    agents: tuple[str, ...] = ()  # the agents it involves (declared in the guideline's agents:)
+    asserts: tuple[Condition, ...] = ()  # what its text states about the case
+    origin: Origin = "source"
+    newer_guidance: Pointer | None = None
 
 
 @dataclass(frozen=True)
@@ -122,16 +163,6 @@ class Outcome:
     item_lines: tuple[int, ...]
     status: RuleStatus | None
     error: CaseError | None
-    line: int
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One cell: a unary test on one named input, with the source text for messages and code."""
-
-    input: str
-    test: UnaryTest
-    text: str
     line: int
 
 
@@ -203,9 +234,77 @@ class DecisionModel:
     items: tuple[Item, ...]  # in document order
     tables: tuple[DecisionTable, ...]  # in evaluation (topological) order
     derived: tuple[DerivedValue, ...]
+    notices: tuple[Notice, ...] = ()
+    agents: tuple[Agent, ...] = ()
+    safety: tuple[SafetyConstraint, ...] = ()
 
     def input_named(self, name: str) -> CaseInput | None:
         return next((declared for declared in self.inputs if declared.name == name), None)
 
     def derived_named(self, name: str) -> DerivedValue | None:
         return next((derived for derived in self.derived if derived.name == name), None)
+
+    def item_named(self, item_id: str) -> Item | None:
+        return next((item for item in self.items if item.id == item_id), None)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A treatment an item can involve, and the classes it belongs to (``agents:`` in index.md)."""
+
+    id: str
+    label: str
+    classes: tuple[str, ...]
+    line: int
+
+
+ObligationKind = TypingLiteral[
+    "not_recommended", "not_first", "present", "status", "no_recommendations", "cited"
+]
+OBLIGATION_KINDS: tuple[ObligationKind, ...] = (
+    "not_recommended",
+    "not_first",
+    "present",
+    "status",
+    "no_recommendations",
+    "cited",
+)
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """What must hold of the result of every case a safety constraint's condition matches.
+
+    * ``not_recommended``: no recommendation involving ``agents`` (agent ids or classes), unless
+      the same item also involves one of ``unless_with``;
+    * ``not_first``: no recommendation involving ``agents`` is ranked first (rank preferred),
+      unless every item of ``unless_present`` is in the result too;
+    * ``present``: every item of ``items`` is in the result;
+    * ``status``: the status is at least ``status`` (needs_more_information < out_of_scope);
+    * ``no_recommendations``: the result recommends nothing;
+    * ``cited``: every recommendation and dosing item in the result cites a reference.
+    """
+
+    kind: ObligationKind
+    line: int
+    agents: tuple[str, ...] = ()
+    unless_with: tuple[str, ...] = ()
+    items: tuple[str, ...] = ()  # present; not_first: unless_present
+    status: RuleStatus | None = None
+
+
+@dataclass(frozen=True)
+class SafetyConstraint:
+    """A declared safety property, proven by the build over the whole case space."""
+
+    id: str
+    title: str
+    citations: tuple[int, ...]
+    when: tuple[Condition, ...]
+    obligations: tuple[Obligation, ...]
+    file: str
+    line: int
+
+    @property
+    def location(self) -> str:
+        return f"{self.file}:{self.line}"

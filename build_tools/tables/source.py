@@ -7,7 +7,7 @@ hands over these records; the raw front-matter values stay :class:`~build_tools.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from build_tools.yamlloc import LocatedList, LocatedMap
 
@@ -26,6 +26,17 @@ class SectionSource:
 
 
 @dataclass(frozen=True)
+class NoticeSource:
+    """A notice of ``notices:`` in index.md (its shape checked by the content schema)."""
+
+    id: str
+    text: str
+    patient_text: str
+    cite: tuple[str, ...]  # citation keys without '@'
+    line: int
+
+
+@dataclass(frozen=True)
 class GuidelineSource:
     """A guideline's ``index.md`` metadata, its case inputs and its sections in navigation order."""
 
@@ -37,3 +48,10 @@ class GuidelineSource:
     case_inputs_line: int
     references: dict[str, int]  # citation key -> reference number
     sections: tuple[SectionSource, ...]
+    review_status: str = "submitted"
+    reference_groups: dict[str, str] = field(default_factory=dict)  # key -> group
+    notices: tuple[NoticeSource, ...] = ()
+    agents: LocatedList | None = None  # ``agents:`` of index.md, checked by the engine
+    agents_line: int = 0
+    safety: LocatedList | None = None  # ``safety:`` of index.md, checked by the engine
+    safety_line: int = 0

@@ -10,7 +10,7 @@
 #   docs/metastatic-breast-cancer/critical-pitfalls.md
 # Do not edit: change the pages and run `python -m build_tools.tables`.
 # ruff: noqa: E501
-"""Decision tables of the guideline metastatic-breast-cancer (version 1.0.0, 2026-11-27).
+"""Decision tables of the guideline metastatic-breast-cancer (version 1.1.0, 2026-11-29).
 
 Stdlib only: evaluated by calculators.runtime in CPython and in Pyodide alike.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-GUIDELINE: dict[str, str] = {"id": "metastatic-breast-cancer", "version": "1.0.0", "last_updated": "2026-11-27"}
+GUIDELINE: dict[str, str] = {"id": "metastatic-breast-cancer", "version": "1.1.0", "last_updated": "2026-11-29"}
 
 
 INPUTS: list[dict[str, object]] = [
@@ -38,9 +38,11 @@ INPUTS: list[dict[str, object]] = [
         "group": "Patient",
         "label": {"clinician": "Sex", "patient": "Sex"},
         "help": {
-            "clinician": "The source addresses female patients only; cases in men are out of scope.",
-            "patient": "This guide covers women only.",
+            "clinician": "The source's treatment algorithm is written for women; the calculator gives no recommendation for men.",
+            "patient": "This guide's treatment plan covers women only.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "menopausal_status",
@@ -60,6 +62,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "Decides the endocrine agent. Perimenopausal is treated as premenopausal.",
             "patient": "Whether you have been through the menopause. It decides which hormone medicine is used.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "refuses_chemotherapy",
@@ -71,14 +75,19 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Patient",
         "label": {
             "clinician": "Patient declines chemotherapy",
             "patient": "You do not want chemotherapy",
         },
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Ask whether the patient accepts chemotherapy",
+            "patient": "Tell your care team whether you would accept chemotherapy",
+        },
     },
     {
         "name": "er_status",
@@ -98,6 +107,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "On metastatic tissue if available.",
             "patient": "Result of the ER test on the cancer.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "pr_status",
@@ -120,6 +131,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "On metastatic tissue if available.",
             "patient": "Result of the PR test on the cancer.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "her2_status",
@@ -139,6 +152,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "Taken as stated when no IHC or FISH result is given; rejected when it contradicts them.",
             "patient": "The overall HER2 result, if you know it.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "her2_ihc",
@@ -158,6 +173,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "Leave empty if not done.",
             "patient": "A score from 0 to 3+ on the laboratory report. Leave empty if you do not know it.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "her2_fish",
@@ -177,6 +194,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "Needed when IHC is 2+.",
             "patient": "A second HER2 test, needed when the IHC score is 2+.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "isolated_locoregional_recurrence",
@@ -188,14 +207,19 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Extent of disease",
         "label": {
             "clinician": "Isolated locoregional recurrence (no distant disease)",
             "patient": "Cancer came back only in the breast area or nearby lymph nodes",
         },
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Establish whether the recurrence is isolated and locoregional (no distant disease)",
+            "patient": "Your care team checks whether the cancer has come back only in the breast area or nearby lymph nodes",
+        },
     },
     {
         "name": "number_of_metastatic_sites",
@@ -215,6 +239,8 @@ INPUTS: list[dict[str, object]] = [
             "patient": "Number of places the cancer has spread to",
         },
         "help": None,
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "visceral_involvement",
@@ -226,14 +252,19 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Extent of disease",
         "label": {
             "clinician": "Visceral involvement",
             "patient": "Spread to internal organs (such as liver or lungs)",
         },
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Assess for visceral involvement",
+            "patient": "Your care team checks whether the cancer has spread to internal organs",
+        },
     },
     {
         "name": "visceral_crisis",
@@ -245,14 +276,22 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Extent of disease",
         "label": {
             "clinician": "Visceral crisis (rapidly progressive, life-threatening visceral disease)",
             "patient": "Cancer in internal organs causing serious, fast-worsening problems",
         },
-        "help": None,
+        "help": {
+            "clinician": "Not known is not no: an unanswered finding is asked for, and the result shows what depends on it.",
+            "patient": "If you do not know, leave it as not known: the guide then shows what depends on the answer.",
+        },
+        "finding": True,
+        "ask": {
+            "clinician": "Assess for visceral crisis",
+            "patient": "Your care team checks whether cancer in internal organs is causing serious, fast-worsening problems",
+        },
     },
     {
         "name": "bulky_disease",
@@ -264,11 +303,16 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Extent of disease",
         "label": {"clinician": "Bulky disease", "patient": "Large tumour masses"},
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Assess whether the disease is bulky",
+            "patient": "Your care team checks whether there are large tumour masses",
+        },
     },
     {
         "name": "bone_metastases",
@@ -285,6 +329,8 @@ INPUTS: list[dict[str, object]] = [
         "group": "Extent of disease",
         "label": {"clinician": "Bone metastases", "patient": "Spread to the bones"},
         "help": None,
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "bone_metastases_lytic",
@@ -304,6 +350,8 @@ INPUTS: list[dict[str, object]] = [
             "patient": "Bone spread that eats into the bone (lytic)",
         },
         "help": None,
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "bone_metastases_symptomatic",
@@ -323,6 +371,8 @@ INPUTS: list[dict[str, object]] = [
             "patient": "Bone spread causing pain or other symptoms",
         },
         "help": None,
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "hypercalcemia",
@@ -339,6 +389,8 @@ INPUTS: list[dict[str, object]] = [
         "group": "Extent of disease",
         "label": {"clinician": "Hypercalcemia", "patient": "High calcium level in the blood"},
         "help": None,
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "cns_metastases",
@@ -355,6 +407,8 @@ INPUTS: list[dict[str, object]] = [
         "group": "Extent of disease",
         "label": {"clinician": "CNS metastases", "patient": "Spread to the brain or spinal cord"},
         "help": None,
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "indolent_disease",
@@ -366,14 +420,19 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Extent of disease",
         "label": {
             "clinician": "Indolent (slowly progressing) disease",
             "patient": "Slowly growing cancer",
         },
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Assess whether the disease is indolent (slowly progressing)",
+            "patient": "Your care team checks whether the cancer is growing slowly",
+        },
     },
     {
         "name": "disease_free_interval_months",
@@ -396,6 +455,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "From primary treatment to recurrence. Leave empty for de novo metastatic disease or if unknown.",
             "patient": "Leave empty if the cancer had already spread when it was first found, or if you do not know.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "prior_endocrine_therapy",
@@ -407,11 +468,16 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Prior treatment",
         "label": {"clinician": "Previous endocrine therapy", "patient": "Hormone therapy before"},
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Record any previous endocrine therapy",
+            "patient": "Tell your care team about any hormone therapy you have had",
+        },
     },
     {
         "name": "endocrine_resistance",
@@ -423,14 +489,19 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Prior treatment",
         "label": {
             "clinician": "Resistance to the current endocrine therapy",
             "patient": "The cancer stopped responding to hormone therapy",
         },
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Assess whether the disease has become resistant to the current endocrine therapy",
+            "patient": "Your care team checks whether the cancer still responds to hormone therapy",
+        },
     },
     {
         "name": "prior_anthracycline",
@@ -442,14 +513,19 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Prior treatment",
         "label": {
             "clinician": "Previous anthracycline",
             "patient": "Anthracycline chemotherapy before (doxorubicin, epirubicin)",
         },
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Record any previous anthracycline (doxorubicin, epirubicin), adjuvant treatment included",
+            "patient": "Tell your care team whether you have had anthracycline chemotherapy (doxorubicin, epirubicin) before",
+        },
     },
     {
         "name": "prior_trastuzumab",
@@ -461,11 +537,16 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Prior treatment",
         "label": {"clinician": "Previous trastuzumab", "patient": "Trastuzumab before"},
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Record any previous trastuzumab",
+            "patient": "Tell your care team whether you have had trastuzumab before",
+        },
     },
     {
         "name": "chemotherapy_line",
@@ -488,6 +569,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "1 for first-line chemotherapy for metastatic disease. Leave empty if no chemotherapy is being considered.",
             "patient": "Leave empty if chemotherapy is not being discussed.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "responded_to_previous_chemotherapy",
@@ -507,8 +590,13 @@ INPUTS: list[dict[str, object]] = [
             "patient": "The cancer responded to earlier chemotherapy",
         },
         "help": {
-            "clinician": "Leave empty if unknown or if there was no previous chemotherapy.",
-            "patient": "Leave empty if you do not know.",
+            "clinician": "Asked for when chemotherapy beyond the third line is considered.",
+            "patient": "Only needed when more chemotherapy is being discussed.",
+        },
+        "finding": True,
+        "ask": {
+            "clinician": "Record whether the disease responded to previous chemotherapy",
+            "patient": "Tell your care team whether the cancer responded to earlier chemotherapy",
         },
     },
     {
@@ -532,6 +620,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "0 (fully active) to 4 (completely disabled).",
             "patient": "From 0 (fully active) to 4 (in bed or chair all day).",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "cardiac_dysfunction",
@@ -543,11 +633,16 @@ INPUTS: list[dict[str, object]] = [
         "exclusive_max": False,
         "unit": None,
         "required": False,
-        "nullable": False,
-        "default": False,
+        "nullable": True,
+        "default": None,
         "group": "Fitness and measurements",
         "label": {"clinician": "Known cardiac dysfunction", "patient": "A known heart problem"},
         "help": None,
+        "finding": True,
+        "ask": {
+            "clinician": "Assess cardiac function (history, examination, LVEF by echocardiogram or MUGA scan)",
+            "patient": "Your care team checks your heart, for example with a heart scan",
+        },
     },
     {
         "name": "lvef_percent",
@@ -567,9 +662,11 @@ INPUTS: list[dict[str, object]] = [
             "patient": "Heart pumping strength (LVEF)",
         },
         "help": {
-            "clinician": "Recorded only; the source gives no LVEF threshold.",
+            "clinician": "Shown with the HERCEPTIN label's LVEF criteria; this site applies no LVEF threshold of its own.",
             "patient": "From a heart scan. Leave empty if you do not know.",
         },
+        "finding": False,
+        "ask": None,
     },
     {
         "name": "weight_kg",
@@ -589,6 +686,8 @@ INPUTS: list[dict[str, object]] = [
             "clinician": "Used to calculate weight-based doses (trastuzumab).",
             "patient": "Used to work out the dose of some medicines.",
         },
+        "finding": False,
+        "ask": None,
     },
 ]
 
@@ -604,17 +703,23 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "goal-palliative",
         "href": "metastatic-breast-cancer/goals-of-care/#goal-palliative",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "out-of-scope-male": {
         "kind": "warning",
         "rank": None,
-        "text": "The source does not address male patients; this calculator gives no recommendation for men.",
-        "patient_text": "This guide does not cover men. A man with breast cancer that has spread should rely on his care team's advice.",
-        "citations": [],
+        "text": "The source's treatment algorithm is written for women; this calculator gives no recommendation for men. (The tamoxifen label the source cites also covers metastatic breast cancer in men, but the source does not say how its algorithm applies to them.)",
+        "patient_text": "This guide's treatment plan is written for women, so it gives no advice for men. A man with breast cancer that has spread should follow his care team's advice.",
+        "citations": [4],
         "section": "goals-of-care",
         "anchor": "policy-male-patients",
         "href": "metastatic-breast-cancer/goals-of-care/#policy-male-patients",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "silent-prior-trastuzumab": {
         "kind": "warning",
@@ -626,72 +731,51 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-source-silent",
         "href": "metastatic-breast-cancer/goals-of-care/#policy-source-silent",
         "dose": None,
-    },
-    "silent-cardiac-dysfunction": {
-        "kind": "warning",
-        "rank": None,
-        "text": "The guideline is silent on treatment choices in existing cardiac dysfunction; it only requires cardiac monitoring with trastuzumab.",
-        "patient_text": "This guide does not say how an existing heart problem changes treatment. Ask your care team.",
-        "citations": [],
-        "section": "goals-of-care",
-        "anchor": "policy-source-silent",
-        "href": "metastatic-breast-cancer/goals-of-care/#policy-source-silent",
-        "dose": None,
-    },
-    "silent-lvef-threshold": {
-        "kind": "warning",
-        "rank": None,
-        "text": "The guideline gives no LVEF threshold; the LVEF entered is recorded but does not change any recommendation.",
-        "patient_text": "This guide gives no limit for the heart pumping strength (LVEF); the value entered does not change the advice.",
-        "citations": [],
-        "section": "goals-of-care",
-        "anchor": "policy-source-silent",
-        "href": "metastatic-breast-cancer/goals-of-care/#policy-source-silent",
-        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "silent-chemotherapy-after-endocrine": {
         "kind": "warning",
         "rank": None,
         "text": "The guideline is silent on when to move from endocrine therapy to chemotherapy in hormone-receptor-positive, HER2-negative disease without visceral crisis.",
-        "patient_text": "This guide does not say when chemotherapy should replace hormone therapy for a hormone-sensitive, HER2-negative cancer.",
+        "patient_text": "This guide does not say when chemotherapy should replace hormone therapy for a hormone-sensitive, HER2-negative cancer without serious problems in internal organs.",
         "citations": [],
         "section": "goals-of-care",
         "anchor": "policy-source-silent",
         "href": "metastatic-breast-cancer/goals-of-care/#policy-source-silent",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "silent-declined-chemotherapy": {
         "kind": "warning",
         "rank": None,
         "text": "The patient declines chemotherapy; for this situation the guideline offers no alternative (single-agent trastuzumab is given only for indolent HER2-positive disease).",
-        "patient_text": "You do not want chemotherapy. This guide does not say what to do instead in your situation; talk it through with your care team.",
+        "patient_text": "You do not want chemotherapy. This guide does not say what to do instead in your situation (trastuzumab alone is only for a slowly growing HER2-positive cancer); talk it through with your care team.",
         "citations": [],
         "section": "goals-of-care",
         "anchor": "policy-source-silent",
         "href": "metastatic-breast-cancer/goals-of-care/#policy-source-silent",
         "dose": None,
-    },
-    "silent-prior-anthracycline": {
-        "kind": "warning",
-        "rank": None,
-        "text": "The guideline is silent on regimen choice after a previous anthracycline, beyond taking previous adjuvant therapy into account.",
-        "patient_text": "This guide does not say how earlier anthracycline chemotherapy changes the choice of medicines.",
-        "citations": [],
-        "section": "goals-of-care",
-        "anchor": "policy-source-silent",
-        "href": "metastatic-breast-cancer/goals-of-care/#policy-source-silent",
-        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "silent-bone-metastases": {
         "kind": "warning",
         "rank": None,
-        "text": "Bone metastases that are neither lytic nor symptomatic are not addressed; the guideline gives bisphosphonates for lytic metastases and radiotherapy for symptomatic sites.",
-        "patient_text": "This guide does not say how to treat bone spread that is neither causing symptoms nor eating into the bone.",
+        "text": "Bone metastases recorded as neither lytic nor symptomatic: the guideline gives bisphosphonates for lytic bone metastases and radiotherapy for symptomatic ones, and nothing else for bone metastases.",
+        "patient_text": "Your bone spread is not recorded as eating into the bone or as causing symptoms. This guide only covers those two situations (bone medicines for the first, radiotherapy for the second).",
         "citations": [],
         "section": "goals-of-care",
         "anchor": "policy-source-silent",
         "href": "metastatic-breast-cancer/goals-of-care/#policy-source-silent",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "silent-locoregional-adjuvant": {
         "kind": "warning",
@@ -703,6 +787,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-source-silent",
         "href": "metastatic-breast-cancer/goals-of-care/#policy-source-silent",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-complete-staging": {
         "kind": "workup",
@@ -714,6 +801,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "staging-purpose",
         "href": "metastatic-breast-cancer/initial-assessment/#staging-purpose",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-clinical-assessment": {
         "kind": "workup",
@@ -725,6 +815,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "staging-clinical-exam",
         "href": "metastatic-breast-cancer/initial-assessment/#staging-clinical-exam",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-laboratory": {
         "kind": "workup",
@@ -736,6 +829,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "staging-labs",
         "href": "metastatic-breast-cancer/initial-assessment/#staging-labs",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-imaging": {
         "kind": "workup",
@@ -747,6 +843,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "staging-imaging",
         "href": "metastatic-breast-cancer/initial-assessment/#staging-imaging",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-receptors-on-metastasis": {
         "kind": "workup",
@@ -758,6 +857,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "staging-receptor-testing",
         "href": "metastatic-breast-cancer/initial-assessment/#staging-receptor-testing",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-prognostic-factors": {
         "kind": "workup",
@@ -769,6 +871,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "prognosis-assessment",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-assessment",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-hormone-receptors-unknown": {
         "kind": "workup",
@@ -780,6 +885,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-hormone-receptor-status",
         "href": "metastatic-breast-cancer/initial-assessment/#policy-hormone-receptor-status",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-her2-ish": {
         "kind": "workup",
@@ -791,39 +899,51 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-her2-status",
         "href": "metastatic-breast-cancer/initial-assessment/#policy-her2-status",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-her2-testing": {
         "kind": "workup",
         "rank": None,
         "text": "HER2 status is not yet known (no result, equivocal, or FISH without an IHC score): complete HER2 testing (IHC, and ISH/FISH when IHC is 2+ or equivocal) before choosing treatment.",
-        "patient_text": "It is not yet known whether the cancer is HER2-positive. HER2 testing needs to be completed before treatment can be chosen.",
+        "patient_text": "It is not yet known whether the cancer is HER2-positive. HER2 testing (IHC, and FISH when the IHC score is 2+ or unclear) needs to be completed before treatment can be chosen.",
         "citations": [],
         "section": "initial-assessment",
         "anchor": "policy-her2-status",
         "href": "metastatic-breast-cancer/initial-assessment/#policy-her2-status",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "favorable-long-dfi": {
         "kind": "prognosis_reason",
         "rank": None,
-        "text": "Favorable: long disease-free interval (more than 24 months, this site's cut-off for more than 1-2 years).",
-        "patient_text": "More than 2 years without signs of cancer before it came back.",
+        "text": "Favorable: long disease-free interval (more than 24 months: this site's cut-off for the source's \"more than 1-2 years\").",
+        "patient_text": "More than 24 months (2 years) without signs of cancer before it came back (this site's cut-off for the source's \"more than 1-2 years\").",
         "citations": [1, 3],
         "section": "initial-assessment",
         "anchor": "prognosis-favorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-favorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "favorable-limited-sites": {
         "kind": "prognosis_reason",
         "rank": None,
-        "text": "Favorable: limited metastatic sites (1-2) without bulky disease.",
-        "patient_text": "Cancer in only 1 or 2 places, with no large tumour masses.",
+        "text": "Favorable: limited metastatic sites (1-2: this site's cut-off) without bulky disease.",
+        "patient_text": "Cancer in only 1 or 2 places (this site's cut-off), with no large tumour masses.",
         "citations": [1, 3],
         "section": "initial-assessment",
         "anchor": "prognosis-favorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-favorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "favorable-no-visceral-involvement": {
         "kind": "prognosis_reason",
@@ -835,6 +955,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "prognosis-favorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-favorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "favorable-hr-positive": {
         "kind": "prognosis_reason",
@@ -846,6 +969,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "prognosis-favorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-favorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "favorable-her2-negative": {
         "kind": "prognosis_reason",
@@ -857,28 +983,37 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "prognosis-favorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-favorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "unfavorable-short-dfi": {
         "kind": "prognosis_reason",
         "rank": None,
-        "text": "Unfavorable: short disease-free interval (12 months or less, this site's cut-off).",
-        "patient_text": "12 months or less without signs of cancer before it came back.",
+        "text": "Unfavorable: short disease-free interval (12 months or less: this site's cut-off).",
+        "patient_text": "12 months or less without signs of cancer before it came back (this site's cut-off).",
         "citations": [1],
         "section": "initial-assessment",
         "anchor": "prognosis-unfavorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-unfavorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "unfavorable-multiple-sites": {
         "kind": "prognosis_reason",
         "rank": None,
-        "text": "Unfavorable: multiple metastases (3 or more sites).",
-        "patient_text": "Cancer in 3 or more places.",
+        "text": "Unfavorable: multiple metastases (3 or more sites: this site's cut-off).",
+        "patient_text": "Cancer in 3 or more places (this site's cut-off).",
         "citations": [1],
         "section": "initial-assessment",
         "anchor": "prognosis-unfavorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-unfavorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "unfavorable-bulky": {
         "kind": "prognosis_reason",
@@ -890,6 +1025,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "prognosis-unfavorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-unfavorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "unfavorable-visceral-crisis": {
         "kind": "prognosis_reason",
@@ -901,6 +1039,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "prognosis-unfavorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-unfavorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "unfavorable-hr-negative": {
         "kind": "prognosis_reason",
@@ -912,17 +1053,101 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "prognosis-unfavorable",
         "href": "metastatic-breast-cancer/initial-assessment/#prognosis-unfavorable",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "her2-low": {
+        "kind": "warning",
+        "rank": None,
+        "text": "HER2 IHC 1+, or 2+ with a negative ISH/FISH: HER2-negative in the source, and treated as such here (newer guidance calls it HER2-low).",
+        "patient_text": "Your HER2 score (1+, or 2+ with a negative FISH test) counts as HER2-negative in this guide (newer guidance calls it HER2-low).",
+        "citations": [],
+        "section": "initial-assessment",
+        "anchor": "policy-her2-low",
+        "href": "metastatic-breast-cancer/initial-assessment/#policy-her2-low",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance: trastuzumab deruxtecan for HER2-low metastatic breast cancer after 1-2 lines of chemotherapy for metastatic disease (DESTINY-Breast04: median overall survival 23.4 vs 16.8 months; interstitial lung disease or pneumonitis in 12.1%). Not a recommendation of this guideline.",
+            "patient_text": "Newer guidance: a medicine called trastuzumab deruxtecan can be an option for HER2-low cancer after 1 or 2 chemotherapy treatments for cancer that has spread (in its main study, the median survival was 23.4 months, against 16.8 months with chemotherapy; lung inflammation occurred in 12.1 out of 100 people). This guide does not recommend it: ask your care team.",
+            "citations": [19, 17],
+        },
+    },
+    "newer-workup-her2-score": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Newer guidance (not in the source): record the HER2 IHC score, 0 as well as 1+, 2+ or 3+: IHC 1+, or 2+ without ISH amplification (HER2-low), opens trastuzumab deruxtecan after 1-2 lines of chemotherapy for metastatic disease; IHC 0 was excluded from its trial.",
+        "patient_text": "Newer guidance (not in the source guide): the exact HER2 score (0, 1+, 2+ or 3+) now matters. A score of 1+, or 2+ with a negative ISH test (HER2-low), can open a newer medicine after 1 or 2 chemotherapy treatments for cancer that has spread; a score of 0 was not included in its main study.",
+        "citations": [17, 19],
+        "section": "initial-assessment",
+        "anchor": "newer-tests",
+        "href": "metastatic-breast-cancer/initial-assessment/#newer-tests",
+        "dose": None,
+        "agents": [],
+        "origin": "newer_guidance",
+        "newer_guidance": None,
+    },
+    "newer-workup-pd-l1": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Newer guidance (not in the source): test PD-L1 (combined positive score, CPS) in triple-negative disease: pembrolizumab with chemotherapy is an option when the CPS is 10 or more.",
+        "patient_text": "Newer guidance (not in the source guide): a test called PD-L1 on triple-negative cancer. When its score (CPS) is 10 or more, an immunotherapy medicine (pembrolizumab) given with chemotherapy can be an option.",
+        "citations": [11],
+        "section": "initial-assessment",
+        "anchor": "newer-tests",
+        "href": "metastatic-breast-cancer/initial-assessment/#newer-tests",
+        "dose": None,
+        "agents": [],
+        "origin": "newer_guidance",
+        "newer_guidance": None,
+    },
+    "newer-workup-germline-brca": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Newer guidance (not in the source): offer germline BRCA1/2 testing in HER2-negative metastatic disease: olaparib or talazoparib (PARP inhibitors) are options for carriers.",
+        "patient_text": "Newer guidance (not in the source guide): a blood test for inherited changes in the BRCA1 and BRCA2 genes. People who carry one can be offered a PARP inhibitor medicine (olaparib or talazoparib).",
+        "citations": [13, 8],
+        "section": "initial-assessment",
+        "anchor": "newer-tests",
+        "href": "metastatic-breast-cancer/initial-assessment/#newer-tests",
+        "dose": None,
+        "agents": [],
+        "origin": "newer_guidance",
+        "newer_guidance": None,
+    },
+    "newer-workup-tumour-mutations": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Newer guidance (not in the source): test the tumour for PIK3CA, AKT1 and PTEN alterations and ESR1 mutations when endocrine therapy is considered after progression: capivasertib with fulvestrant and elacestrant depend on them.",
+        "patient_text": "Newer guidance (not in the source guide): tests on the cancer for changes in the genes PIK3CA, AKT1, PTEN and ESR1. They can open newer medicines (capivasertib, elacestrant) when hormone therapy stops working.",
+        "citations": [8, 14, 15],
+        "section": "initial-assessment",
+        "anchor": "newer-tests",
+        "href": "metastatic-breast-cancer/initial-assessment/#newer-tests",
+        "dose": None,
+        "agents": [],
+        "origin": "newer_guidance",
+        "newer_guidance": None,
     },
     "endocrine-first-line": {
         "kind": "recommendation",
         "rank": "preferred",
-        "text": "Endocrine therapy is the first-line treatment (there is no rapidly progressive, life-threatening visceral disease needing an immediate response).",
-        "patient_text": "The first treatment is hormone (endocrine) therapy.",
+        "text": "Endocrine therapy is the first-line treatment (no rapidly progressive, life-threatening visceral disease needing an immediate response is reported).",
+        "patient_text": "The first treatment is hormone (endocrine) therapy, because the cancer is not causing serious, fast-worsening problems in internal organs.",
         "citations": [2, 3],
         "section": "hr-positive-her2-negative",
         "anchor": "hr-endocrine-first-line",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-endocrine-first-line",
         "dose": None,
+        "agents": ["endocrine_unnamed"],
+        "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance: first-line endocrine therapy is now combined with a CDK4/6 inhibitor; a nonsteroidal aromatase inhibitor with a CDK4/6 inhibitor should be offered to postmenopausal women with untreated HR-positive metastatic disease (ASCO). For premenopausal women, see current guidance.",
+            "patient_text": "Newer guidance: hormone therapy is now usually given together with a medicine called a CDK4/6 inhibitor as the first treatment (after menopause: an aromatase inhibitor with a CDK4/6 inhibitor). Ask your care team about current treatment.",
+            "citations": [8, 6, 7],
+        },
     },
     "endocrine-tamoxifen-ovarian-ablation": {
         "kind": "recommendation",
@@ -934,6 +1159,14 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "hr-premenopausal",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-premenopausal",
         "dose": None,
+        "agents": [
+            "tamoxifen",
+            "goserelin",
+            "leuprorelin",
+            "triptorelin",
+        ],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "endocrine-tamoxifen-instead-of-oophorectomy": {
         "kind": "recommendation",
@@ -945,17 +1178,27 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "hr-tamoxifen-oophorectomy-alternative",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-tamoxifen-oophorectomy-alternative",
         "dose": None,
+        "agents": ["tamoxifen"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "endocrine-aromatase-inhibitor": {
         "kind": "recommendation",
         "rank": "preferred",
         "text": "Postmenopausal: a third-generation aromatase inhibitor (anastrozole, letrozole or exemestane) first line.",
-        "patient_text": "An aromatase inhibitor (anastrozole, letrozole or exemestane) as the first hormone medicine.",
+        "patient_text": "An aromatase inhibitor (anastrozole, letrozole or exemestane) as the first hormone medicine after menopause.",
         "citations": [1, 2, 3],
         "section": "hr-positive-her2-negative",
         "anchor": "hr-postmenopausal-ai",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-postmenopausal-ai",
         "dose": None,
+        "agents": ["anastrozole", "letrozole", "exemestane"],
+        "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance: a nonsteroidal aromatase inhibitor is now given with a CDK4/6 inhibitor to postmenopausal women with untreated HR-positive metastatic disease (ASCO).",
+            "patient_text": "Newer guidance: after menopause, the aromatase inhibitor is now usually given together with a medicine called a CDK4/6 inhibitor.",
+            "citations": [8],
+        },
     },
     "endocrine-ai-over-tamoxifen": {
         "kind": "warning",
@@ -967,28 +1210,71 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "hr-ai-preferred",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-ai-preferred",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "endocrine-sequential": {
         "kind": "monitoring",
         "rank": None,
-        "text": "Keep the endocrine agent until the disease becomes resistant, then switch to a different one (fulvestrant, a progestin or another aromatase inhibitor).",
-        "patient_text": "The hormone medicine is continued while it works; when it stops working, a different hormone medicine is used.",
-        "citations": [1],
+        "text": "Keep the endocrine agent until the disease becomes resistant, then switch to a different one (fulvestrant, a progestin or another aromatase inhibitor); unless the patient is postmenopausal, an aromatase inhibitor or fulvestrant only with ovarian suppression or ablation.",
+        "patient_text": "The hormone medicine is continued while it works; when it stops working, a different hormone medicine is used. Before menopause, some of them (aromatase inhibitors, fulvestrant) are only given while the ovaries are switched off.",
+        "citations": [1, 24],
         "section": "hr-positive-her2-negative",
         "anchor": "hr-sequential-endocrine",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-sequential-endocrine",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "endocrine-switch-after-resistance": {
         "kind": "recommendation",
         "rank": "preferred",
-        "text": "Resistance to the current endocrine agent: switch to a different endocrine agent, such as fulvestrant, a progestin or another aromatase inhibitor.",
-        "patient_text": "The cancer no longer responds to the current hormone medicine, so a different hormone medicine is used, such as fulvestrant, a progestin or another aromatase inhibitor.",
+        "text": "Postmenopausal, resistance to the current endocrine agent: switch to a different endocrine agent, such as fulvestrant, a progestin or another aromatase inhibitor.",
+        "patient_text": "After menopause, the cancer no longer responds to the current hormone medicine, so a different hormone medicine is used, such as fulvestrant, a progestin or another aromatase inhibitor.",
         "citations": [1],
         "section": "hr-positive-her2-negative",
         "anchor": "hr-sequential-endocrine",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-sequential-endocrine",
         "dose": None,
+        "agents": [
+            "fulvestrant",
+            "progestin",
+            "anastrozole",
+            "letrozole",
+            "exemestane",
+        ],
+        "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance: after progression on an aromatase inhibitor, fulvestrant with a CDK4/6 inhibitor (ASCO); capivasertib with fulvestrant (CAPItello-291); elacestrant for ESR1-mutated disease (EMERALD); a PARP inhibitor for germline BRCA1/2 carriers (OlympiAD).",
+            "patient_text": "Newer guidance: when hormone therapy stops working, newer medicines can be added or used (a CDK4/6 inhibitor with fulvestrant, capivasertib, elacestrant, or a PARP inhibitor for people with an inherited BRCA change). Ask your care team.",
+            "citations": [8, 14, 15, 13],
+        },
+    },
+    "endocrine-switch-before-menopause": {
+        "kind": "recommendation",
+        "rank": "preferred",
+        "text": "Resistance to the current endocrine agent: switch to a different endocrine agent (fulvestrant, a progestin or another aromatase inhibitor). Unless the patient is postmenopausal, an aromatase inhibitor or fulvestrant is given only with ovarian suppression or ablation (goserelin, leuprorelin or triptorelin, or oophorectomy).",
+        "patient_text": "The cancer no longer responds to the current hormone medicine, so a different hormone medicine is used (fulvestrant, a progestin or another aromatase inhibitor). Before menopause, an aromatase inhibitor or fulvestrant is only given while the ovaries are switched off (with goserelin, leuprorelin or triptorelin, or by removing the ovaries).",
+        "citations": [1, 24, 25],
+        "section": "hr-positive-her2-negative",
+        "anchor": "hr-resistance-before-menopause",
+        "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-resistance-before-menopause",
+        "dose": None,
+        "agents": [
+            "fulvestrant",
+            "progestin",
+            "anastrozole",
+            "letrozole",
+            "exemestane",
+            "goserelin",
+            "leuprorelin",
+            "triptorelin",
+            "ovarian_ablation",
+        ],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "endocrine-deferred-visceral-crisis": {
         "kind": "recommendation",
@@ -1000,28 +1286,51 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "hr-endocrine-first-line",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-endocrine-first-line",
         "dose": None,
+        "agents": ["endocrine_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "endocrine-pending-her2": {
         "kind": "recommendation",
-        "rank": "preferred",
-        "text": "Endocrine therapy is part of the treatment of hormone-receptor-positive disease; whether it comes first depends on the HER2 result.",
-        "patient_text": "Hormone therapy will be part of your treatment. Whether it comes first depends on the HER2 test.",
+        "rank": "alternative",
+        "text": "Endocrine therapy is part of the treatment of hormone-receptor-positive disease; which treatment comes first depends on the HER2 result.",
+        "patient_text": "Hormone therapy will be part of your treatment. Which treatment comes first depends on the HER2 test.",
         "citations": [2, 3],
         "section": "hr-positive-her2-negative",
         "anchor": "hr-endocrine-first-line",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-endocrine-first-line",
         "dose": None,
+        "agents": ["endocrine_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "visceral-crisis-her2-pending": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Visceral crisis: endocrine therapy does not come first; the HER2 result decides the first treatment (trastuzumab with chemotherapy that contains no anthracycline if HER2-positive, chemotherapy if HER2-negative).",
+        "patient_text": "Because of the serious problems in internal organs, hormone therapy does not come first. The HER2 test decides the first treatment (trastuzumab with chemotherapy if HER2-positive, chemotherapy if HER2-negative).",
+        "citations": [2, 3, 1],
+        "section": "hr-positive-her2-negative",
+        "anchor": "hr-endocrine-first-line",
+        "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-endocrine-first-line",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "visceral-crisis-chemotherapy": {
         "kind": "recommendation",
         "rank": "preferred",
         "text": "Visceral crisis (rapidly progressive, life-threatening visceral disease needing an immediate response): start with chemotherapy rather than endocrine therapy (inferred from the guideline's exception).",
-        "patient_text": "The cancer in internal organs needs treatment that works quickly, so chemotherapy comes first rather than hormone therapy.",
+        "patient_text": "The cancer in internal organs needs treatment that works quickly, so chemotherapy comes first rather than hormone therapy (this site's reading of the guide's exception).",
         "citations": [2, 3],
         "section": "hr-positive-her2-negative",
         "anchor": "hr-endocrine-first-line",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-endocrine-first-line",
         "dose": None,
+        "agents": ["chemotherapy_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "visceral-crisis-inferred": {
         "kind": "warning",
@@ -1033,28 +1342,37 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-visceral-crisis-hr-positive",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#policy-visceral-crisis-hr-positive",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "perimenopausal-as-premenopausal": {
         "kind": "warning",
         "rank": None,
-        "text": "Perimenopausal: treated as premenopausal (policy of this site); no aromatase inhibitor without ovarian suppression.",
+        "text": "Perimenopausal: treated as premenopausal (policy of this site); no aromatase inhibitor or fulvestrant without ovarian suppression.",
         "patient_text": "Women going through the menopause are treated like women before menopause.",
         "citations": [],
         "section": "hr-positive-her2-negative",
         "anchor": "policy-perimenopausal",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#policy-perimenopausal",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "no-ai-without-ovarian-suppression": {
         "kind": "warning",
         "rank": None,
-        "text": "Before menopause (perimenopause included), this site never proposes an aromatase inhibitor without ovarian suppression.",
-        "patient_text": "Before menopause, an aromatase inhibitor is only used if the ovaries are also switched off.",
-        "citations": [],
+        "text": "Unless the patient is postmenopausal, this site never proposes an aromatase inhibitor or fulvestrant without ovarian suppression or ablation.",
+        "patient_text": "Before menopause, an aromatase inhibitor or fulvestrant is only used if the ovaries are also switched off.",
+        "citations": [24, 25],
         "section": "hr-positive-her2-negative",
         "anchor": "policy-perimenopausal",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#policy-perimenopausal",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-menopausal-status": {
         "kind": "workup",
@@ -1066,6 +1384,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-menopausal-status-unknown",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#policy-menopausal-status-unknown",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "hr-her2-coexpression-caveat": {
         "kind": "warning",
@@ -1077,6 +1398,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "hr-her2-coexpression-caveat",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-her2-coexpression-caveat",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "silent-endocrine-agent-her2-positive": {
         "kind": "warning",
@@ -1088,28 +1412,67 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "hr-her2-coexpression-caveat",
         "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-her2-coexpression-caveat",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "trastuzumab-chemotherapy": {
         "kind": "recommendation",
         "rank": "preferred",
-        "text": "Trastuzumab with chemotherapy that contains no anthracycline (standard of care, any hormone-receptor status).",
-        "patient_text": "Trastuzumab, a medicine that targets HER2, together with chemotherapy that is not an anthracycline.",
+        "text": "Trastuzumab with chemotherapy that contains no anthracycline (the source's standard of care, any hormone-receptor status).",
+        "patient_text": "Trastuzumab, a medicine that targets HER2, together with chemotherapy that is not an anthracycline (the source's standard treatment).",
         "citations": [1, 3, 5],
         "section": "her2-positive",
         "anchor": "her2-trastuzumab-standard",
         "href": "metastatic-breast-cancer/her2-positive/#her2-trastuzumab-standard",
         "dose": None,
+        "agents": ["trastuzumab", "non_anthracycline_chemotherapy"],
+        "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance: pertuzumab is added to trastuzumab and a taxane as first-line treatment (CLEOPATRA); after trastuzumab and a taxane, trastuzumab deruxtecan is an option (DESTINY-Breast03).",
+            "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
+            "citations": [9, 10, 18],
+        },
     },
     "trastuzumab-paclitaxel": {
         "kind": "recommendation",
         "rank": "preferred",
-        "text": "Preferred regimen: trastuzumab with paclitaxel.",
-        "patient_text": "The preferred combination is trastuzumab with paclitaxel.",
+        "text": "The source's preferred regimen: trastuzumab with paclitaxel.",
+        "patient_text": "The combination the source prefers is trastuzumab with paclitaxel.",
         "citations": [1, 5],
         "section": "her2-positive",
         "anchor": "her2-preferred-regimen",
         "href": "metastatic-breast-cancer/her2-positive/#her2-preferred-regimen",
         "dose": None,
+        "agents": ["trastuzumab", "paclitaxel"],
+        "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance: pertuzumab is added to trastuzumab and a taxane as first-line treatment (CLEOPATRA); after trastuzumab and a taxane, trastuzumab deruxtecan is an option (DESTINY-Breast03).",
+            "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
+            "citations": [9, 10, 18],
+        },
+    },
+    "trastuzumab-chemotherapy-cardiac": {
+        "kind": "recommendation",
+        "rank": "alternative",
+        "text": "Known cardiac dysfunction: trastuzumab with chemotherapy that contains no anthracycline (the source's standard, preferably with paclitaxel) only after a cardiac assessment; the HERCEPTIN label's boxed warning is cardiomyopathy (see the warnings).",
+        "patient_text": "Because of your heart problem, the source's standard treatment (trastuzumab with chemotherapy that is not an anthracycline, preferably paclitaxel) is only considered after your heart has been checked: trastuzumab can weaken the heart.",
+        "citations": [1, 5],
+        "section": "her2-positive",
+        "anchor": "cardiac-dysfunction-label",
+        "href": "metastatic-breast-cancer/her2-positive/#cardiac-dysfunction-label",
+        "dose": None,
+        "agents": [
+            "trastuzumab",
+            "non_anthracycline_chemotherapy",
+            "paclitaxel",
+        ],
+        "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance: pertuzumab is added to trastuzumab and a taxane as first-line treatment (CLEOPATRA); after trastuzumab and a taxane, trastuzumab deruxtecan is an option (DESTINY-Breast03).",
+            "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
+            "citations": [9, 10, 18],
+        },
     },
     "trastuzumab-survival-benefit": {
         "kind": "warning",
@@ -1121,6 +1484,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "her2-survival-benefit",
         "href": "metastatic-breast-cancer/her2-positive/#her2-survival-benefit",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "trastuzumab-loading-dose": {
         "kind": "dosing",
@@ -1138,6 +1504,9 @@ ITEMS: dict[str, dict[str, object]] = {
             "weight_input": "weight_kg",
             "schedule": "once, IV (loading dose)",
         },
+        "agents": ["trastuzumab"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "trastuzumab-maintenance-dose": {
         "kind": "dosing",
@@ -1155,6 +1524,9 @@ ITEMS: dict[str, dict[str, object]] = {
             "weight_input": "weight_kg",
             "schedule": "IV once weekly after the loading dose",
         },
+        "agents": ["trastuzumab"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-weight-for-dosing": {
         "kind": "workup",
@@ -1166,17 +1538,23 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-trastuzumab-weight-dose",
         "href": "metastatic-breast-cancer/her2-positive/#policy-trastuzumab-weight-dose",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "trastuzumab-cardiac-monitoring": {
         "kind": "monitoring",
         "rank": None,
-        "text": "Cardiac function monitoring is mandatory before trastuzumab and throughout treatment.",
-        "patient_text": "Your heart must be checked before trastuzumab starts and regularly during treatment.",
-        "citations": [1],
+        "text": "Cardiac monitoring is mandatory before trastuzumab and throughout treatment: the label asks for LVEF immediately before the first dose, then every 3 months, and every 4 weeks while trastuzumab is withheld for left ventricular dysfunction.",
+        "patient_text": "Your heart must be checked before trastuzumab starts and regularly during treatment: a heart scan just before the first dose, then every 3 months (every 4 weeks if trastuzumab is paused because of the heart).",
+        "citations": [1, 5],
         "section": "her2-positive",
         "anchor": "her2-cardiac-monitoring",
         "href": "metastatic-breast-cancer/her2-positive/#her2-cardiac-monitoring",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "trastuzumab-no-anthracycline": {
         "kind": "warning",
@@ -1188,17 +1566,37 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "her2-no-anthracycline",
         "href": "metastatic-breast-cancer/her2-positive/#her2-no-anthracycline",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "trastuzumab-single-agent": {
         "kind": "recommendation",
         "rank": "preferred",
         "text": "Indolent disease and chemotherapy declined: single-agent trastuzumab is an option (overall response rate 14% in previously treated patients).",
-        "patient_text": "For a slowly growing cancer when you do not want chemotherapy, trastuzumab on its own is an option.",
+        "patient_text": "For a slowly growing cancer when you do not want chemotherapy, trastuzumab on its own is an option. In people who had already been treated, the cancer shrank or disappeared in 14 out of 100 (14%).",
         "citations": [1, 5],
         "section": "her2-positive",
         "anchor": "her2-single-agent",
         "href": "metastatic-breast-cancer/her2-positive/#her2-single-agent",
         "dose": None,
+        "agents": ["trastuzumab"],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "trastuzumab-single-agent-cardiac": {
+        "kind": "recommendation",
+        "rank": "alternative",
+        "text": "Indolent disease and chemotherapy declined, known cardiac dysfunction: single-agent trastuzumab (overall response rate 14% in previously treated patients) only after a cardiac assessment; see the HERCEPTIN label's cardiac warnings.",
+        "patient_text": "For a slowly growing cancer when you do not want chemotherapy, trastuzumab on its own is an option (the cancer shrank or disappeared in 14 out of 100, 14%, of people already treated), but because of your heart problem only after your heart has been checked.",
+        "citations": [1, 5],
+        "section": "her2-positive",
+        "anchor": "her2-single-agent",
+        "href": "metastatic-breast-cancer/her2-positive/#her2-single-agent",
+        "dose": None,
+        "agents": ["trastuzumab"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "trastuzumab-greatest-benefit": {
         "kind": "warning",
@@ -1210,6 +1608,51 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "her2-ihc3-fish",
         "href": "metastatic-breast-cancer/her2-positive/#her2-ihc3-fish",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "cardiac-dysfunction-caution": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Known cardiac dysfunction. HERCEPTIN label, boxed warning: trastuzumab can result in subclinical and clinical cardiac failure, with the highest incidence and severity when given with anthracycline-containing chemotherapy; evaluate left ventricular function before and during treatment, and withhold trastuzumab in metastatic disease for a clinically significant decrease. Doxorubicin label, boxed warning: the risk of cardiomyopathy rises with the cumulative dose (1% to 20% at cumulative doses of 300 to 500 mg/m2 every 3 weeks) and with other cardiotoxic therapy; assess LVEF before, during and after treatment.",
+        "patient_text": "You have a known heart problem. The labels of trastuzumab and of anthracycline medicines (such as doxorubicin) warn that these medicines can weaken the heart: trastuzumab most of all when it is given with an anthracycline, and anthracyclines more as their total dose grows (heart damage in 1 to 20 out of 100 people at total doses of 300 to 500 mg/m2 given every 3 weeks). Your heart must be checked before and during treatment.",
+        "citations": [5, 23],
+        "section": "her2-positive",
+        "anchor": "cardiac-dysfunction-label",
+        "href": "metastatic-breast-cancer/her2-positive/#cardiac-dysfunction-label",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "workup-cardiac-assessment": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Known cardiac dysfunction: a cardiac assessment (history, physical examination and LVEF by echocardiogram or MUGA scan) before treatment is chosen, as the HERCEPTIN label asks before trastuzumab.",
+        "patient_text": "Because of your heart problem, your heart is checked (questions, an examination and a heart scan) before the treatment is chosen.",
+        "citations": [5],
+        "section": "her2-positive",
+        "anchor": "cardiac-dysfunction-label",
+        "href": "metastatic-breast-cancer/her2-positive/#cardiac-dysfunction-label",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "lvef-label-criteria": {
+        "kind": "warning",
+        "rank": None,
+        "text": "LVEF entered. This site applies no LVEF threshold of its own. The HERCEPTIN label withholds trastuzumab for an absolute decrease in LVEF of 16% or more from the pre-treatment value, or an LVEF below the institutional lower limit of normal with an absolute decrease of 10% or more.",
+        "patient_text": "Your heart pumping strength (LVEF) is shown, but this site uses no limit of its own. The trastuzumab label pauses treatment if the LVEF falls by 16 points or more from before treatment, or falls below the hospital's normal range and by 10 points or more.",
+        "citations": [5],
+        "section": "her2-positive",
+        "anchor": "her2-cardiac-monitoring",
+        "href": "metastatic-breast-cancer/her2-positive/#her2-cardiac-monitoring",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "chemotherapy-mainstay": {
         "kind": "recommendation",
@@ -1221,6 +1664,13 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "tnbc-chemotherapy-primary",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-chemotherapy-primary",
         "dose": None,
+        "agents": ["chemotherapy_unnamed"],
+        "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance for triple-negative disease: pembrolizumab with chemotherapy when PD-L1 CPS is 10 or more (KEYNOTE-355); sacituzumab govitecan after earlier treatment (ASCENT); a PARP inhibitor for germline BRCA1/2 carriers (OlympiAD).",
+            "patient_text": "Newer guidance: for triple-negative cancer there are now other options: an immunotherapy medicine (pembrolizumab) with chemotherapy when a test called PD-L1 scores 10 or more, sacituzumab govitecan after earlier treatment, and a PARP inhibitor for people with an inherited BRCA change. Ask your care team.",
+            "citations": [11, 12, 13],
+        },
     },
     "chemotherapy-single-agent-preferred": {
         "kind": "recommendation",
@@ -1232,28 +1682,86 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "tnbc-single-agent-preferred",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-single-agent-preferred",
         "dose": None,
+        "agents": ["chemotherapy_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "chemotherapy-single-agents": {
         "kind": "recommendation",
         "rank": "preferred",
-        "text": "Common single agents: anthracyclines (doxorubicin, epirubicin), taxanes (weekly paclitaxel, docetaxel every 3 weeks), capecitabine, vinorelbine, continuous-infusion fluorouracil, gemcitabine.",
-        "patient_text": "Chemotherapy medicines often used on their own: doxorubicin, epirubicin, paclitaxel, docetaxel, capecitabine, vinorelbine, fluorouracil or gemcitabine.",
+        "text": "Common single agents: taxanes (weekly paclitaxel, docetaxel every 3 weeks), capecitabine, vinorelbine, continuous-infusion fluorouracil, gemcitabine.",
+        "patient_text": "Chemotherapy medicines often used on their own: paclitaxel (weekly), docetaxel (every 3 weeks), capecitabine, vinorelbine, fluorouracil or gemcitabine.",
         "citations": [1],
         "section": "triple-negative",
         "anchor": "tnbc-single-agents",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-single-agents",
         "dose": None,
+        "agents": [
+            "paclitaxel",
+            "docetaxel",
+            "capecitabine",
+            "vinorelbine",
+            "fluorouracil",
+            "gemcitabine",
+        ],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "chemotherapy-single-anthracycline": {
+        "kind": "recommendation",
+        "rank": "preferred",
+        "text": "Anthracyclines (doxorubicin, epirubicin) are common single agents too.",
+        "patient_text": "Anthracycline medicines (doxorubicin, epirubicin) are also often used on their own.",
+        "citations": [1],
+        "section": "triple-negative",
+        "anchor": "tnbc-single-agents",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-single-agents",
+        "dose": None,
+        "agents": ["doxorubicin", "epirubicin"],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "chemotherapy-single-anthracycline-caution": {
+        "kind": "recommendation",
+        "rank": "alternative",
+        "text": "Anthracyclines (doxorubicin, epirubicin) are common single agents too, but after a previous anthracycline or with known cardiac dysfunction not a first choice: see the labels' cardiac warnings.",
+        "patient_text": "Anthracycline medicines (doxorubicin, epirubicin) are also often used on their own, but because of earlier anthracycline treatment or a heart problem they are not a first choice for you.",
+        "citations": [1, 23],
+        "section": "triple-negative",
+        "anchor": "tnbc-anthracycline-caution",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-anthracycline-caution",
+        "dose": None,
+        "agents": ["doxorubicin", "epirubicin"],
+        "origin": "source",
+        "newer_guidance": None,
+    },
+    "anthracycline-cumulative-dose": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Previous anthracycline. Doxorubicin label: the risk of cardiomyopathy is proportional to the cumulative dose, and prior doses of other anthracyclines or anthracenediones count towards it (about 1-2% at 300 mg/m2, 3-5% at 400 mg/m2, 5-8% at 450 mg/m2 and 6-20% at 500 mg/m2, every 3 weeks); the risk is higher with other cardiotoxic therapy. Assess LVEF before, during and after treatment.",
+        "patient_text": "You have had anthracycline chemotherapy before. The doses add up: the label counts every earlier anthracycline dose, and heart damage becomes more likely as the total grows (in about 1-2 out of 100 people at a total of 300 mg/m2, 3-5 at 400 mg/m2, 5-8 at 450 mg/m2 and 6-20 at 500 mg/m2, given every 3 weeks). Your heart is checked before, during and after treatment.",
+        "citations": [23],
+        "section": "triple-negative",
+        "anchor": "tnbc-anthracycline-caution",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-anthracycline-caution",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "chemotherapy-combination-indication": {
         "kind": "warning",
         "rank": None,
-        "text": "Combination chemotherapy is for patients who need a rapid response or have a high disease burden (this site takes that to mean visceral crisis, 3 or more metastatic sites or bulky disease).",
-        "patient_text": "Combinations of chemotherapy medicines are used only when treatment must work quickly or there is a lot of cancer.",
+        "text": "Combination chemotherapy is for patients who need a rapid response or have a high disease burden (this site takes that to mean visceral crisis, 3 or more metastatic sites or bulky disease: this site's cut-off).",
+        "patient_text": "Combinations of chemotherapy medicines are used only when treatment must work quickly or there is a lot of cancer (this site takes that to mean a visceral crisis, cancer in 3 or more places, or large tumour masses: this site's cut-off).",
         "citations": [1],
         "section": "triple-negative",
         "anchor": "tnbc-combination-indication",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-combination-indication",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "chemotherapy-combination-non-anthracycline": {
         "kind": "recommendation",
@@ -1265,6 +1773,14 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "tnbc-combination-non-anthracycline",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-combination-non-anthracycline",
         "dose": None,
+        "agents": [
+            "cyclophosphamide",
+            "methotrexate",
+            "fluorouracil",
+            "carboplatin",
+        ],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "chemotherapy-combination-anthracycline": {
         "kind": "recommendation",
@@ -1276,6 +1792,14 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "tnbc-combination-anthracycline",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-combination-anthracycline",
         "dose": None,
+        "agents": [
+            "doxorubicin",
+            "epirubicin",
+            "cyclophosphamide",
+            "fluorouracil",
+        ],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "chemotherapy-combination-taxane": {
         "kind": "recommendation",
@@ -1287,6 +1811,15 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "tnbc-combination-taxane",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-combination-taxane",
         "dose": None,
+        "agents": [
+            "doxorubicin",
+            "paclitaxel",
+            "docetaxel",
+            "capecitabine",
+            "gemcitabine",
+        ],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "chemotherapy-no-superior-regimen": {
         "kind": "warning",
@@ -1298,6 +1831,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "tnbc-no-superior-regimen",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-no-superior-regimen",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "duration-not-established": {
         "kind": "warning",
@@ -1309,6 +1845,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "duration-unknown",
         "href": "metastatic-breast-cancer/treatment-duration/#duration-unknown",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "duration-prolonged-treatment": {
         "kind": "warning",
@@ -1320,6 +1859,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "duration-prolonged-treatment",
         "href": "metastatic-breast-cancer/treatment-duration/#duration-prolonged-treatment",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "response-after-endocrine": {
         "kind": "monitoring",
@@ -1331,6 +1873,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "response-timing-endocrine",
         "href": "metastatic-breast-cancer/treatment-duration/#response-timing-endocrine",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "response-after-chemotherapy": {
         "kind": "monitoring",
@@ -1342,6 +1887,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "response-timing-chemotherapy",
         "href": "metastatic-breast-cancer/treatment-duration/#response-timing-chemotherapy",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "response-methods": {
         "kind": "monitoring",
@@ -1353,6 +1901,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "response-methods",
         "href": "metastatic-breast-cancer/treatment-duration/#response-methods",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "response-tumour-markers": {
         "kind": "monitoring",
@@ -1364,28 +1915,37 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "response-ca15-3",
         "href": "metastatic-breast-cancer/treatment-duration/#response-ca15-3",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "beyond-third-line-justified": {
         "kind": "recommendation",
         "rank": "alternative",
-        "text": "Chemotherapy beyond the third line may be justified: good performance status (ECOG 0-1, this site's cut-off) and response to previous chemotherapy.",
-        "patient_text": "More chemotherapy may make sense, because you manage daily activities well and the cancer responded to earlier chemotherapy.",
+        "text": "Chemotherapy beyond the third line may be justified: good performance status (ECOG 0-1: this site's cut-off) and response to previous chemotherapy.",
+        "patient_text": "More chemotherapy may make sense, because you manage daily activities well (ECOG score 0-1: this site's cut-off) and the cancer responded to earlier chemotherapy.",
         "citations": [1],
         "section": "treatment-duration",
         "anchor": "chemo-beyond-third-line",
         "href": "metastatic-breast-cancer/treatment-duration/#chemo-beyond-third-line",
         "dose": None,
+        "agents": ["chemotherapy_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "beyond-third-line-not-justified-performance": {
         "kind": "warning",
         "rank": None,
-        "text": "Chemotherapy beyond the third line is not justified: performance status is not good (ECOG 2-4).",
-        "patient_text": "More chemotherapy is not advised, because daily activities have become difficult.",
+        "text": "Chemotherapy beyond the third line is not justified: performance status is not good (ECOG 2-4: this site's cut-off).",
+        "patient_text": "More chemotherapy is not advised, because daily activities have become difficult (ECOG score 2-4: this site's cut-off).",
         "citations": [1],
         "section": "treatment-duration",
         "anchor": "chemo-beyond-third-line",
         "href": "metastatic-breast-cancer/treatment-duration/#chemo-beyond-third-line",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "beyond-third-line-not-justified-response": {
         "kind": "warning",
@@ -1397,6 +1957,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "chemo-beyond-third-line",
         "href": "metastatic-breast-cancer/treatment-duration/#chemo-beyond-third-line",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "workup-ecog-beyond-third-line": {
         "kind": "workup",
@@ -1408,17 +1971,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-beyond-third-line",
         "href": "metastatic-breast-cancer/treatment-duration/#policy-beyond-third-line",
         "dose": None,
-    },
-    "workup-response-beyond-third-line": {
-        "kind": "workup",
-        "rank": None,
-        "text": "Record whether the disease responded to previous chemotherapy; chemotherapy beyond the third line depends on it.",
-        "patient_text": "Your care team needs to know whether the cancer responded to earlier chemotherapy before deciding on more.",
-        "citations": [],
-        "section": "treatment-duration",
-        "anchor": "policy-beyond-third-line",
-        "href": "metastatic-breast-cancer/treatment-duration/#policy-beyond-third-line",
-        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "bisphosphonates-hypercalcemia": {
         "kind": "supportive_care",
@@ -1430,6 +1985,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "bisphosphonates-indication",
         "href": "metastatic-breast-cancer/supportive-care/#bisphosphonates-indication",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "bisphosphonates-lytic-bone": {
         "kind": "supportive_care",
@@ -1441,6 +1999,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "bisphosphonates-indication",
         "href": "metastatic-breast-cancer/supportive-care/#bisphosphonates-indication",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "bisphosphonates-timing": {
         "kind": "warning",
@@ -1452,6 +2013,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "bisphosphonates-timing-unknown",
         "href": "metastatic-breast-cancer/supportive-care/#bisphosphonates-timing-unknown",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "radiotherapy-symptomatic-bone": {
         "kind": "supportive_care",
@@ -1463,6 +2027,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "radiotherapy-palliative",
         "href": "metastatic-breast-cancer/supportive-care/#radiotherapy-palliative",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "radiotherapy-cns": {
         "kind": "supportive_care",
@@ -1474,6 +2041,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "radiotherapy-palliative",
         "href": "metastatic-breast-cancer/supportive-care/#radiotherapy-palliative",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "silent-cns-beyond-radiotherapy": {
         "kind": "warning",
@@ -1485,6 +2055,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "policy-cns-metastases",
         "href": "metastatic-breast-cancer/supportive-care/#policy-cns-metastases",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "locoregional-curative-intent": {
         "kind": "recommendation",
@@ -1496,6 +2069,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "locoregional-recurrence-curative",
         "href": "metastatic-breast-cancer/supportive-care/#locoregional-recurrence-curative",
         "dose": None,
+        "agents": ["radical_resection", "adjuvant_therapy_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "pitfall-do-not-delay-trastuzumab": {
         "kind": "warning",
@@ -1507,6 +2083,9 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "pitfall-delayed-trastuzumab",
         "href": "metastatic-breast-cancer/critical-pitfalls/#pitfall-delayed-trastuzumab",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "pitfall-no-high-dose-chemotherapy": {
         "kind": "warning",
@@ -1518,17 +2097,23 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "pitfall-high-dose",
         "href": "metastatic-breast-cancer/critical-pitfalls/#pitfall-high-dose",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "endocrine-not-withheld-her2-positive": {
         "kind": "recommendation",
-        "rank": "preferred",
-        "text": "Offer endocrine therapy in ER-positive, HER2-positive disease; despite conflicting data on its effect, its possible benefit should not be withheld.",
-        "patient_text": "Hormone therapy should still be offered, because its possible benefit should not be held back.",
+        "rank": "alternative",
+        "text": "Offer endocrine therapy as well in ER-positive, HER2-positive disease: despite conflicting data on its effectiveness, its possible benefit should not be withheld (the source gives neither the agent nor its timing).",
+        "patient_text": "Hormone therapy should also be offered for a cancer that is both hormone-sensitive and HER2-positive: studies disagree on how well it works (conflicting data), but its possible benefit should not be held back. The source does not say which hormone medicine or when.",
         "citations": [1],
         "section": "critical-pitfalls",
         "anchor": "pitfall-endocrine-er-her2",
         "href": "metastatic-breast-cancer/critical-pitfalls/#pitfall-endocrine-er-her2",
         "dose": None,
+        "agents": ["endocrine_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
     },
     "tamoxifen-er-positive-benefit": {
         "kind": "warning",
@@ -1540,8 +2125,28 @@ ITEMS: dict[str, dict[str, object]] = {
         "anchor": "pitfall-er-positive-tamoxifen",
         "href": "metastatic-breast-cancer/critical-pitfalls/#pitfall-er-positive-tamoxifen",
         "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
     },
 }
+
+
+# Every result carries these notices (the source's currency, the review status, ...).
+NOTICES: list[dict[str, object]] = [
+    {
+        "id": "currency",
+        "text": "The treatment algorithm of this guideline's source (last updated 26 January 2026) predates the changes of 2012-2023 in the treatment of metastatic breast cancer: CDK4/6 inhibitors, pertuzumab, trastuzumab deruxtecan, immunotherapy, sacituzumab govitecan and PARP inhibitors among them. Its recommendations are the source's, not current practice: newer guidance is shown only as cited pointers. Check current guidance before treating.",
+        "patient_text": "The source of this guide (last updated on 26 January 2026) describes a treatment plan that is older than the changes made between 2012 and 2023 to the treatment of breast cancer that has spread, including several newer medicines. Its advice is the source's, not today's standard: newer treatments are only pointed to. Ask your care team about current treatment.",
+        "citations": [6, 7],
+    },
+    {
+        "id": "review-status",
+        "text": "Review status of version 1.1.0: submitted, not yet reviewed, not approved. Check each recommendation against its sources before use.",
+        "patient_text": "Version 1.1.0 of this guide is submitted, not yet reviewed: its reviewers have not approved it yet. Talk to your care team before acting on it.",
+        "citations": [],
+    },
+]
 
 
 TABLES: list[dict[str, object]] = [
@@ -1549,7 +2154,7 @@ TABLES: list[dict[str, object]] = [
         "id": "scope",
         "title": "Who the guideline covers",
         "file": "docs/metastatic-breast-cancer/goals-of-care.md",
-        "line": 60,
+        "line": 50,
         "hit_policy": "first",
         "inputs": ["sex", "isolated_locoregional_recurrence"],
         "applies_when": {},
@@ -1560,7 +2165,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "scope-male",
-                "line": 67,
+                "line": 57,
                 "when": {"sex": "male"},
                 "then": {
                     "value": "out_of_scope",
@@ -1571,7 +2176,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "scope-locoregional-recurrence",
-                "line": 70,
+                "line": 60,
                 "when": {"isolated_locoregional_recurrence": "true"},
                 "then": {
                     "value": "locoregional_recurrence",
@@ -1582,7 +2187,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "scope-metastatic",
-                "line": 73,
+                "line": 63,
                 "when": {},
                 "then": {
                     "value": "metastatic",
@@ -1598,7 +2203,7 @@ TABLES: list[dict[str, object]] = [
         "id": "extent_consistency",
         "title": "Contradictions in the extent of disease",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 120,
+        "line": 161,
         "hit_policy": "collect",
         "inputs": [
             "visceral_involvement",
@@ -1609,13 +2214,28 @@ TABLES: list[dict[str, object]] = [
             "bone_metastases_symptomatic",
             "cns_metastases",
             "number_of_metastatic_sites",
+            "indolent_disease",
         ],
         "applies_when": {},
         "output": None,
         "rules": [
             {
+                "id": "indolent-with-visceral-crisis",
+                "line": 167,
+                "when": {"indolent_disease": "true", "visceral_crisis": "true"},
+                "then": {
+                    "value": None,
+                    "items": [],
+                    "status": None,
+                    "error": {
+                        "field": "indolent_disease",
+                        "message": "indolent_disease is true but visceral_crisis is true: slowly progressing disease cannot be a rapidly progressive, life-threatening visceral crisis. Correct one of the two.",
+                    },
+                },
+            },
+            {
                 "id": "crisis-without-visceral-involvement",
-                "line": 126,
+                "line": 170,
                 "when": {"visceral_crisis": "true", "visceral_involvement": "false"},
                 "then": {
                     "value": None,
@@ -1629,7 +2249,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "locoregional-with-visceral-disease",
-                "line": 129,
+                "line": 173,
                 "when": {"isolated_locoregional_recurrence": "true", "visceral_involvement": "true"},
                 "then": {
                     "value": None,
@@ -1643,7 +2263,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "locoregional-with-bone-metastases",
-                "line": 132,
+                "line": 176,
                 "when": {"isolated_locoregional_recurrence": "true", "bone_metastases": "true"},
                 "then": {
                     "value": None,
@@ -1657,7 +2277,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "locoregional-with-cns-metastases",
-                "line": 135,
+                "line": 179,
                 "when": {"isolated_locoregional_recurrence": "true", "cns_metastases": "true"},
                 "then": {
                     "value": None,
@@ -1671,7 +2291,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "locoregional-with-metastatic-sites",
-                "line": 138,
+                "line": 182,
                 "when": {
                     "isolated_locoregional_recurrence": "true",
                     "number_of_metastatic_sites": ">= 1",
@@ -1688,7 +2308,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "lytic-without-bone-metastases",
-                "line": 141,
+                "line": 185,
                 "when": {"bone_metastases_lytic": "true", "bone_metastases": "false"},
                 "then": {
                     "value": None,
@@ -1702,7 +2322,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "symptomatic-without-bone-metastases",
-                "line": 144,
+                "line": 188,
                 "when": {"bone_metastases_symptomatic": "true", "bone_metastases": "false"},
                 "then": {
                     "value": None,
@@ -1721,7 +2341,7 @@ TABLES: list[dict[str, object]] = [
         "id": "history_consistency",
         "title": "Contradictions in the treatment history",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 147,
+        "line": 191,
         "hit_policy": "collect",
         "inputs": ["endocrine_resistance", "prior_endocrine_therapy"],
         "applies_when": {},
@@ -1729,7 +2349,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "resistance-without-endocrine-therapy",
-                "line": 152,
+                "line": 196,
                 "when": {"endocrine_resistance": "true", "prior_endocrine_therapy": "false"},
                 "then": {
                     "value": None,
@@ -1748,7 +2368,7 @@ TABLES: list[dict[str, object]] = [
         "id": "her2_consistency",
         "title": "A stated HER2 status that contradicts IHC or FISH",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 155,
+        "line": 199,
         "hit_policy": "collect",
         "inputs": ["her2_status", "her2_ihc", "her2_fish"],
         "applies_when": {},
@@ -1756,7 +2376,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "her2-stated-negative-ihc-3",
-                "line": 161,
+                "line": 205,
                 "when": {"her2_status": "negative", "her2_ihc": "3+"},
                 "then": {
                     "value": None,
@@ -1770,7 +2390,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "her2-stated-negative-fish-positive",
-                "line": 164,
+                "line": 208,
                 "when": {"her2_status": "negative", "her2_fish": "positive"},
                 "then": {
                     "value": None,
@@ -1784,7 +2404,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "her2-stated-positive-ihc-negative",
-                "line": 167,
+                "line": 211,
                 "when": {
                     "her2_status": "positive",
                     "her2_ihc": "[0, 1+]",
@@ -1802,7 +2422,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "her2-stated-positive-fish-negative",
-                "line": 170,
+                "line": 214,
                 "when": {"her2_status": "positive", "her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {
                     "value": None,
@@ -1816,7 +2436,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "her2-stated-equivocal-ihc-conclusive",
-                "line": 173,
+                "line": 217,
                 "when": {"her2_status": "equivocal", "her2_ihc": "[0, 1+, 3+]"},
                 "then": {
                     "value": None,
@@ -1835,7 +2455,7 @@ TABLES: list[dict[str, object]] = [
         "id": "hormone_receptor_status",
         "title": "Hormone-receptor status from ER and PR",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 176,
+        "line": 220,
         "hit_policy": "first",
         "inputs": ["er_status", "pr_status", "scope"],
         "applies_when": {"scope": "metastatic"},
@@ -1843,25 +2463,25 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "hr-er-positive",
-                "line": 184,
+                "line": 228,
                 "when": {"er_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
             },
             {
                 "id": "hr-pr-positive",
-                "line": 187,
+                "line": 231,
                 "when": {"pr_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
             },
             {
                 "id": "hr-both-negative",
-                "line": 190,
+                "line": 234,
                 "when": {"er_status": "negative", "pr_status": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
             },
             {
                 "id": "hr-undetermined",
-                "line": 193,
+                "line": 237,
                 "when": {},
                 "then": {
                     "value": "unknown",
@@ -1877,7 +2497,7 @@ TABLES: list[dict[str, object]] = [
         "id": "her2_status",
         "title": "HER2 status from IHC and FISH",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 196,
+        "line": 240,
         "hit_policy": "first",
         "inputs": ["her2_ihc", "her2_fish", "her2_status", "scope"],
         "applies_when": {"scope": "metastatic"},
@@ -1885,31 +2505,31 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "her2-ihc-3",
-                "line": 204,
+                "line": 248,
                 "when": {"her2_ihc": "3+"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
             },
             {
                 "id": "her2-fish-positive",
-                "line": 207,
+                "line": 251,
                 "when": {"her2_fish": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
             },
             {
                 "id": "her2-ihc-0-or-1",
-                "line": 210,
+                "line": 254,
                 "when": {"her2_ihc": "[0, 1+]"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
             },
             {
                 "id": "her2-ihc-2-fish-negative",
-                "line": 213,
+                "line": 257,
                 "when": {"her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
             },
             {
                 "id": "her2-ihc-2-without-fish",
-                "line": 216,
+                "line": 260,
                 "when": {"her2_ihc": "2+"},
                 "then": {
                     "value": "unknown",
@@ -1920,7 +2540,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "her2-stated-positive",
-                "line": 219,
+                "line": 263,
                 "when": {
                     "her2_ihc": "null",
                     "her2_fish": "[null, not_done]",
@@ -1930,7 +2550,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "her2-stated-negative",
-                "line": 222,
+                "line": 266,
                 "when": {
                     "her2_ihc": "null",
                     "her2_fish": "[null, not_done, negative]",
@@ -1940,7 +2560,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "her2-undetermined",
-                "line": 225,
+                "line": 269,
                 "when": {},
                 "then": {
                     "value": "unknown",
@@ -1956,14 +2576,12 @@ TABLES: list[dict[str, object]] = [
         "id": "source_silent",
         "title": "Questions the guideline does not address",
         "file": "docs/metastatic-breast-cancer/goals-of-care.md",
-        "line": 76,
+        "line": 66,
         "hit_policy": "collect",
         "inputs": [
-            "prior_trastuzumab",
-            "cardiac_dysfunction",
-            "lvef_percent",
-            "hr",
             "her2",
+            "prior_trastuzumab",
+            "hr",
             "visceral_crisis",
             "chemotherapy_line",
             "scope",
@@ -1973,8 +2591,8 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "silent-prior-trastuzumab",
-                "line": 82,
-                "when": {"prior_trastuzumab": "true"},
+                "line": 72,
+                "when": {"her2": "positive", "prior_trastuzumab": "true"},
                 "then": {
                     "value": None,
                     "items": ["silent-prior-trastuzumab"],
@@ -1983,35 +2601,13 @@ TABLES: list[dict[str, object]] = [
                 },
             },
             {
-                "id": "silent-cardiac-dysfunction",
-                "line": 85,
-                "when": {"cardiac_dysfunction": "true"},
-                "then": {
-                    "value": None,
-                    "items": ["silent-cardiac-dysfunction"],
-                    "status": None,
-                    "error": None,
-                },
-            },
-            {
-                "id": "silent-lvef-threshold",
-                "line": 88,
-                "when": {"lvef_percent": "not(null)"},
-                "then": {
-                    "value": None,
-                    "items": ["silent-lvef-threshold"],
-                    "status": None,
-                    "error": None,
-                },
-            },
-            {
                 "id": "silent-chemotherapy-after-endocrine",
-                "line": 91,
+                "line": 75,
                 "when": {
                     "hr": "positive",
                     "her2": "negative",
-                    "visceral_crisis": "false",
                     "chemotherapy_line": "not(null)",
+                    "visceral_crisis": "false",
                 },
                 "then": {
                     "value": None,
@@ -2027,7 +2623,7 @@ TABLES: list[dict[str, object]] = [
         "id": "staging",
         "title": "Initial assessment",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 228,
+        "line": 272,
         "hit_policy": "collect",
         "inputs": ["scope"],
         "applies_when": {"scope": "metastatic"},
@@ -2035,7 +2631,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "staging-workup",
-                "line": 234,
+                "line": 278,
                 "when": {},
                 "then": {
                     "value": None,
@@ -2058,7 +2654,7 @@ TABLES: list[dict[str, object]] = [
         "id": "prognosis",
         "title": "Prognosis",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 237,
+        "line": 281,
         "hit_policy": "first",
         "inputs": [
             "disease_free_interval_months",
@@ -2075,37 +2671,37 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "prognosis-short-dfi",
-                "line": 246,
+                "line": 290,
                 "when": {"disease_free_interval_months": "<= 12"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
             },
             {
                 "id": "prognosis-multiple-sites",
-                "line": 249,
+                "line": 293,
                 "when": {"number_of_metastatic_sites": ">= 3"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
             },
             {
                 "id": "prognosis-bulky",
-                "line": 252,
+                "line": 296,
                 "when": {"bulky_disease": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
             },
             {
                 "id": "prognosis-visceral-crisis",
-                "line": 255,
+                "line": 299,
                 "when": {"visceral_crisis": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
             },
             {
                 "id": "prognosis-hr-negative",
-                "line": 258,
+                "line": 302,
                 "when": {"hr": "negative"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
             },
             {
                 "id": "prognosis-favorable",
-                "line": 261,
+                "line": 305,
                 "when": {
                     "disease_free_interval_months": "> 24",
                     "number_of_metastatic_sites": "[1..2]",
@@ -2123,7 +2719,7 @@ TABLES: list[dict[str, object]] = [
         "id": "prognosis_reasons",
         "title": "Reasons for the prognosis",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 264,
+        "line": 308,
         "hit_policy": "collect",
         "inputs": [
             "prognosis",
@@ -2139,7 +2735,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "reason-short-dfi",
-                "line": 270,
+                "line": 314,
                 "when": {"disease_free_interval_months": "<= 12"},
                 "then": {
                     "value": None,
@@ -2150,7 +2746,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "reason-multiple-sites",
-                "line": 273,
+                "line": 317,
                 "when": {"number_of_metastatic_sites": ">= 3"},
                 "then": {
                     "value": None,
@@ -2161,7 +2757,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "reason-bulky",
-                "line": 276,
+                "line": 320,
                 "when": {"bulky_disease": "true"},
                 "then": {
                     "value": None,
@@ -2172,7 +2768,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "reason-visceral-crisis",
-                "line": 279,
+                "line": 323,
                 "when": {"visceral_crisis": "true"},
                 "then": {
                     "value": None,
@@ -2183,7 +2779,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "reason-hr-negative",
-                "line": 282,
+                "line": 326,
                 "when": {"hr": "negative"},
                 "then": {
                     "value": None,
@@ -2194,7 +2790,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "reason-favorable",
-                "line": 285,
+                "line": 329,
                 "when": {"prognosis": "favorable"},
                 "then": {
                     "value": None,
@@ -2213,10 +2809,79 @@ TABLES: list[dict[str, object]] = [
         "default": None,
     },
     {
+        "id": "newer_guidance_tests",
+        "title": "Tests that newer guidance adds",
+        "file": "docs/metastatic-breast-cancer/initial-assessment.md",
+        "line": 332,
+        "hit_policy": "collect",
+        "inputs": ["hr", "her2", "her2_ihc", "her2_fish", "scope"],
+        "applies_when": {"scope": "metastatic"},
+        "output": None,
+        "rules": [
+            {
+                "id": "newer-her2-score",
+                "line": 339,
+                "when": {"her2": "negative", "her2_ihc": "null"},
+                "then": {
+                    "value": None,
+                    "items": ["newer-workup-her2-score"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
+                "id": "her2-low-ihc-1",
+                "line": 342,
+                "when": {"her2": "negative", "her2_ihc": "1+"},
+                "then": {"value": None, "items": ["her2-low"], "status": None, "error": None},
+            },
+            {
+                "id": "her2-low-ihc-2-ish-negative",
+                "line": 345,
+                "when": {"her2": "negative", "her2_ihc": "2+", "her2_fish": "negative"},
+                "then": {"value": None, "items": ["her2-low"], "status": None, "error": None},
+            },
+            {
+                "id": "newer-pd-l1",
+                "line": 348,
+                "when": {"hr": "negative", "her2": "negative"},
+                "then": {
+                    "value": None,
+                    "items": ["newer-workup-pd-l1"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
+                "id": "newer-germline-brca",
+                "line": 351,
+                "when": {"her2": "negative", "hr": "[positive, negative]"},
+                "then": {
+                    "value": None,
+                    "items": ["newer-workup-germline-brca"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
+                "id": "newer-tumour-mutations",
+                "line": 354,
+                "when": {"hr": "positive", "her2": "negative"},
+                "then": {
+                    "value": None,
+                    "items": ["newer-workup-tumour-mutations"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+        ],
+        "default": None,
+    },
+    {
         "id": "hr_positive_first_line",
         "title": "Hormone-receptor-positive, HER2-negative disease",
         "file": "docs/metastatic-breast-cancer/hr-positive-her2-negative.md",
-        "line": 108,
+        "line": 154,
         "hit_policy": "first",
         "inputs": [
             "visceral_crisis",
@@ -2231,7 +2896,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "hr-positive-visceral-crisis",
-                "line": 115,
+                "line": 161,
                 "when": {"visceral_crisis": "true"},
                 "then": {
                     "value": None,
@@ -2246,12 +2911,12 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "hr-positive-resistant-premenopausal",
-                "line": 118,
+                "line": 164,
                 "when": {"endocrine_resistance": "true", "menopausal_status": "premenopausal"},
                 "then": {
                     "value": None,
                     "items": [
-                        "endocrine-switch-after-resistance",
+                        "endocrine-switch-before-menopause",
                         "no-ai-without-ovarian-suppression",
                     ],
                     "status": None,
@@ -2260,12 +2925,12 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "hr-positive-resistant-perimenopausal",
-                "line": 121,
+                "line": 167,
                 "when": {"endocrine_resistance": "true", "menopausal_status": "perimenopausal"},
                 "then": {
                     "value": None,
                     "items": [
-                        "endocrine-switch-after-resistance",
+                        "endocrine-switch-before-menopause",
                         "no-ai-without-ovarian-suppression",
                         "perimenopausal-as-premenopausal",
                     ],
@@ -2275,7 +2940,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "hr-positive-resistant-postmenopausal",
-                "line": 124,
+                "line": 170,
                 "when": {"endocrine_resistance": "true", "menopausal_status": "postmenopausal"},
                 "then": {
                     "value": None,
@@ -2286,7 +2951,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "hr-positive-resistant-menopause-unknown",
-                "line": 127,
+                "line": 173,
                 "when": {
                     "endocrine_resistance": "true",
                     "menopausal_status": "[unknown, not_applicable]",
@@ -2294,7 +2959,8 @@ TABLES: list[dict[str, object]] = [
                 "then": {
                     "value": None,
                     "items": [
-                        "endocrine-switch-after-resistance",
+                        "endocrine-switch-before-menopause",
+                        "no-ai-without-ovarian-suppression",
                         "workup-menopausal-status",
                     ],
                     "status": "needs_more_information",
@@ -2303,7 +2969,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "hr-positive-premenopausal",
-                "line": 130,
+                "line": 176,
                 "when": {"menopausal_status": "premenopausal"},
                 "then": {
                     "value": None,
@@ -2320,7 +2986,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "hr-positive-perimenopausal",
-                "line": 133,
+                "line": 179,
                 "when": {"menopausal_status": "perimenopausal"},
                 "then": {
                     "value": None,
@@ -2338,7 +3004,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "hr-positive-postmenopausal",
-                "line": 136,
+                "line": 182,
                 "when": {"menopausal_status": "postmenopausal"},
                 "then": {
                     "value": None,
@@ -2354,7 +3020,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "hr-positive-menopause-unknown",
-                "line": 139,
+                "line": 185,
                 "when": {"menopausal_status": "[unknown, not_applicable]"},
                 "then": {
                     "value": None,
@@ -2374,19 +3040,33 @@ TABLES: list[dict[str, object]] = [
         "id": "hr_positive_her2_undetermined",
         "title": "Hormone-receptor-positive disease while HER2 is undetermined",
         "file": "docs/metastatic-breast-cancer/hr-positive-her2-negative.md",
-        "line": 142,
+        "line": 188,
         "hit_policy": "collect",
-        "inputs": ["scope", "hr", "her2"],
+        "inputs": ["visceral_crisis", "scope", "hr", "her2"],
         "applies_when": {"scope": "metastatic", "hr": "positive", "her2": "unknown"},
         "output": None,
         "rules": [
             {
                 "id": "hr-positive-her2-undetermined",
-                "line": 148,
-                "when": {},
+                "line": 195,
+                "when": {"visceral_crisis": "false"},
                 "then": {
                     "value": None,
                     "items": ["endocrine-pending-her2"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
+                "id": "hr-positive-her2-undetermined-visceral-crisis",
+                "line": 198,
+                "when": {"visceral_crisis": "true"},
+                "then": {
+                    "value": None,
+                    "items": [
+                        "visceral-crisis-her2-pending",
+                        "endocrine-deferred-visceral-crisis",
+                    ],
                     "status": None,
                     "error": None,
                 },
@@ -2398,16 +3078,22 @@ TABLES: list[dict[str, object]] = [
         "id": "her2_positive_first_line",
         "title": "HER2-positive disease (any hormone-receptor status)",
         "file": "docs/metastatic-breast-cancer/her2-positive.md",
-        "line": 73,
+        "line": 129,
         "hit_policy": "unique",
-        "inputs": ["refuses_chemotherapy", "indolent_disease", "scope", "her2"],
+        "inputs": [
+            "refuses_chemotherapy",
+            "indolent_disease",
+            "cardiac_dysfunction",
+            "scope",
+            "her2",
+        ],
         "applies_when": {"scope": "metastatic", "her2": "positive"},
         "output": None,
         "rules": [
             {
                 "id": "her2-standard",
-                "line": 80,
-                "when": {"refuses_chemotherapy": "false"},
+                "line": 136,
+                "when": {"refuses_chemotherapy": "false", "cardiac_dysfunction": "false"},
                 "then": {
                     "value": None,
                     "items": ["trastuzumab-chemotherapy", "trastuzumab-paclitaxel"],
@@ -2416,9 +3102,24 @@ TABLES: list[dict[str, object]] = [
                 },
             },
             {
+                "id": "her2-standard-cardiac-dysfunction",
+                "line": 139,
+                "when": {"refuses_chemotherapy": "false", "cardiac_dysfunction": "true"},
+                "then": {
+                    "value": None,
+                    "items": ["trastuzumab-chemotherapy-cardiac"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
                 "id": "her2-declines-chemotherapy-indolent",
-                "line": 83,
-                "when": {"refuses_chemotherapy": "true", "indolent_disease": "true"},
+                "line": 142,
+                "when": {
+                    "refuses_chemotherapy": "true",
+                    "indolent_disease": "true",
+                    "cardiac_dysfunction": "false",
+                },
                 "then": {
                     "value": None,
                     "items": ["trastuzumab-single-agent"],
@@ -2427,14 +3128,51 @@ TABLES: list[dict[str, object]] = [
                 },
             },
             {
+                "id": "her2-declines-chemotherapy-indolent-cardiac-dysfunction",
+                "line": 145,
+                "when": {
+                    "refuses_chemotherapy": "true",
+                    "indolent_disease": "true",
+                    "cardiac_dysfunction": "true",
+                },
+                "then": {
+                    "value": None,
+                    "items": ["trastuzumab-single-agent-cardiac"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
                 "id": "her2-declines-chemotherapy-not-indolent",
-                "line": 86,
-                "when": {"refuses_chemotherapy": "true", "indolent_disease": "false"},
+                "line": 148,
+                "when": {
+                    "refuses_chemotherapy": "true",
+                    "indolent_disease": "false",
+                    "cardiac_dysfunction": "false",
+                },
                 "then": {
                     "value": None,
                     "items": [
                         "trastuzumab-chemotherapy",
                         "trastuzumab-paclitaxel",
+                        "silent-declined-chemotherapy",
+                    ],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
+                "id": "her2-declines-chemotherapy-not-indolent-cardiac-dysfunction",
+                "line": 151,
+                "when": {
+                    "refuses_chemotherapy": "true",
+                    "indolent_disease": "false",
+                    "cardiac_dysfunction": "true",
+                },
+                "then": {
+                    "value": None,
+                    "items": [
+                        "trastuzumab-chemotherapy-cardiac",
                         "silent-declined-chemotherapy",
                     ],
                     "status": None,
@@ -2448,15 +3186,15 @@ TABLES: list[dict[str, object]] = [
         "id": "her2_positive_care",
         "title": "Trastuzumab dosing and safety",
         "file": "docs/metastatic-breast-cancer/her2-positive.md",
-        "line": 89,
+        "line": 154,
         "hit_policy": "collect",
-        "inputs": ["weight_kg", "scope", "her2"],
+        "inputs": ["weight_kg", "cardiac_dysfunction", "scope", "her2"],
         "applies_when": {"scope": "metastatic", "her2": "positive"},
         "output": None,
         "rules": [
             {
                 "id": "her2-trastuzumab-care",
-                "line": 95,
+                "line": 160,
                 "when": {},
                 "then": {
                     "value": None,
@@ -2467,15 +3205,25 @@ TABLES: list[dict[str, object]] = [
                         "trastuzumab-no-anthracycline",
                         "trastuzumab-greatest-benefit",
                         "trastuzumab-survival-benefit",
-                        "pitfall-do-not-delay-trastuzumab",
                     ],
                     "status": None,
                     "error": None,
                 },
             },
             {
+                "id": "her2-do-not-delay",
+                "line": 163,
+                "when": {"cardiac_dysfunction": "false"},
+                "then": {
+                    "value": None,
+                    "items": ["pitfall-do-not-delay-trastuzumab"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
                 "id": "her2-weight-missing",
-                "line": 98,
+                "line": 166,
                 "when": {"weight_kg": "null"},
                 "then": {
                     "value": None,
@@ -2491,7 +3239,7 @@ TABLES: list[dict[str, object]] = [
         "id": "chemotherapy_setting",
         "title": "When the guideline leads to chemotherapy in HER2-negative disease",
         "file": "docs/metastatic-breast-cancer/triple-negative.md",
-        "line": 63,
+        "line": 96,
         "hit_policy": "first",
         "inputs": ["hr", "visceral_crisis", "scope", "her2"],
         "applies_when": {"scope": "metastatic", "her2": "negative"},
@@ -2499,13 +3247,13 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "chemotherapy-triple-negative",
-                "line": 72,
+                "line": 105,
                 "when": {"hr": "negative"},
                 "then": {"value": "triple_negative", "items": [], "status": None, "error": None},
             },
             {
                 "id": "chemotherapy-visceral-crisis",
-                "line": 75,
+                "line": 108,
                 "when": {"hr": "[positive, unknown]", "visceral_crisis": "true"},
                 "then": {"value": "visceral_crisis", "items": [], "status": None, "error": None},
             },
@@ -2513,10 +3261,70 @@ TABLES: list[dict[str, object]] = [
         "default": {"value": None, "items": [], "status": None, "error": None},
     },
     {
+        "id": "cardiac_safety",
+        "title": "Known cardiac dysfunction and LVEF",
+        "file": "docs/metastatic-breast-cancer/her2-positive.md",
+        "line": 169,
+        "hit_policy": "collect",
+        "inputs": ["cardiac_dysfunction", "her2", "chemotherapy_setting", "lvef_percent", "scope"],
+        "applies_when": {"scope": "metastatic"},
+        "output": None,
+        "rules": [
+            {
+                "id": "cardiac-dysfunction-her2-positive",
+                "line": 176,
+                "when": {"her2": "positive", "cardiac_dysfunction": "true"},
+                "then": {
+                    "value": None,
+                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
+                    "status": "needs_more_information",
+                    "error": None,
+                },
+            },
+            {
+                "id": "cardiac-dysfunction-her2-undetermined",
+                "line": 179,
+                "when": {"her2": "unknown", "cardiac_dysfunction": "true"},
+                "then": {
+                    "value": None,
+                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
+                "id": "cardiac-dysfunction-chemotherapy",
+                "line": 182,
+                "when": {
+                    "chemotherapy_setting": "[triple_negative, visceral_crisis]",
+                    "cardiac_dysfunction": "true",
+                },
+                "then": {
+                    "value": None,
+                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
+                    "status": "needs_more_information",
+                    "error": None,
+                },
+            },
+            {
+                "id": "lvef-entered",
+                "line": 185,
+                "when": {"her2": "[positive, unknown]", "lvef_percent": "not(null)"},
+                "then": {
+                    "value": None,
+                    "items": ["lvef-label-criteria"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+        ],
+        "default": None,
+    },
+    {
         "id": "chemotherapy_regimens",
         "title": "Chemotherapy regimens (up to the third line)",
         "file": "docs/metastatic-breast-cancer/triple-negative.md",
-        "line": 78,
+        "line": 111,
         "hit_policy": "collect",
         "inputs": [
             "chemotherapy_setting",
@@ -2525,6 +3333,7 @@ TABLES: list[dict[str, object]] = [
             "bulky_disease",
             "refuses_chemotherapy",
             "prior_anthracycline",
+            "cardiac_dysfunction",
             "scope",
             "chemotherapy_line",
         ],
@@ -2537,7 +3346,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "chemotherapy-mainstay-triple-negative",
-                "line": 84,
+                "line": 118,
                 "when": {"chemotherapy_setting": "triple_negative"},
                 "then": {
                     "value": None,
@@ -2548,7 +3357,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "chemotherapy-single-agents",
-                "line": 87,
+                "line": 121,
                 "when": {},
                 "then": {
                     "value": None,
@@ -2563,8 +3372,44 @@ TABLES: list[dict[str, object]] = [
                 },
             },
             {
+                "id": "chemotherapy-single-anthracycline",
+                "line": 124,
+                "when": {"prior_anthracycline": "false", "cardiac_dysfunction": "false"},
+                "then": {
+                    "value": None,
+                    "items": ["chemotherapy-single-anthracycline"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
+                "id": "chemotherapy-after-anthracycline",
+                "line": 127,
+                "when": {"prior_anthracycline": "true"},
+                "then": {
+                    "value": None,
+                    "items": [
+                        "chemotherapy-single-anthracycline-caution",
+                        "anthracycline-cumulative-dose",
+                    ],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
+                "id": "chemotherapy-anthracycline-cardiac-dysfunction",
+                "line": 130,
+                "when": {"cardiac_dysfunction": "true"},
+                "then": {
+                    "value": None,
+                    "items": ["chemotherapy-single-anthracycline-caution"],
+                    "status": None,
+                    "error": None,
+                },
+            },
+            {
                 "id": "combination-for-visceral-crisis",
-                "line": 90,
+                "line": 133,
                 "when": {"visceral_crisis": "true"},
                 "then": {
                     "value": None,
@@ -2579,7 +3424,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "combination-for-many-sites",
-                "line": 93,
+                "line": 136,
                 "when": {"number_of_metastatic_sites": ">= 3"},
                 "then": {
                     "value": None,
@@ -2594,7 +3439,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "combination-for-bulky-disease",
-                "line": 96,
+                "line": 139,
                 "when": {"bulky_disease": "true"},
                 "then": {
                     "value": None,
@@ -2609,22 +3454,11 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "chemotherapy-declined",
-                "line": 99,
+                "line": 142,
                 "when": {"refuses_chemotherapy": "true"},
                 "then": {
                     "value": None,
                     "items": ["silent-declined-chemotherapy"],
-                    "status": None,
-                    "error": None,
-                },
-            },
-            {
-                "id": "chemotherapy-after-anthracycline",
-                "line": 102,
-                "when": {"prior_anthracycline": "true"},
-                "then": {
-                    "value": None,
-                    "items": ["silent-prior-anthracycline"],
                     "status": None,
                     "error": None,
                 },
@@ -2636,7 +3470,7 @@ TABLES: list[dict[str, object]] = [
         "id": "response_evaluation",
         "title": "Treatment duration and response evaluation",
         "file": "docs/metastatic-breast-cancer/treatment-duration.md",
-        "line": 74,
+        "line": 73,
         "hit_policy": "collect",
         "inputs": ["hr", "her2", "chemotherapy_setting", "scope"],
         "applies_when": {"scope": "metastatic"},
@@ -2644,7 +3478,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "response-evaluation-general",
-                "line": 80,
+                "line": 79,
                 "when": {},
                 "then": {
                     "value": None,
@@ -2660,7 +3494,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "response-evaluation-endocrine",
-                "line": 83,
+                "line": 82,
                 "when": {"hr": "positive"},
                 "then": {
                     "value": None,
@@ -2671,7 +3505,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "response-evaluation-trastuzumab-chemotherapy",
-                "line": 86,
+                "line": 85,
                 "when": {"her2": "positive"},
                 "then": {
                     "value": None,
@@ -2682,7 +3516,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "response-evaluation-chemotherapy",
-                "line": 89,
+                "line": 88,
                 "when": {"chemotherapy_setting": "[triple_negative, visceral_crisis]"},
                 "then": {
                     "value": None,
@@ -2698,7 +3532,7 @@ TABLES: list[dict[str, object]] = [
         "id": "chemotherapy_beyond_third_line",
         "title": "Chemotherapy beyond the third line",
         "file": "docs/metastatic-breast-cancer/treatment-duration.md",
-        "line": 92,
+        "line": 91,
         "hit_policy": "collect",
         "inputs": ["ecog", "responded_to_previous_chemotherapy", "scope", "chemotherapy_line"],
         "applies_when": {"scope": "metastatic", "chemotherapy_line": ">= 4"},
@@ -2706,7 +3540,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "beyond-third-line-justified",
-                "line": 99,
+                "line": 98,
                 "when": {"ecog": "[0..1]", "responded_to_previous_chemotherapy": "true"},
                 "then": {
                     "value": None,
@@ -2720,7 +3554,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "beyond-third-line-poor-performance",
-                "line": 102,
+                "line": 101,
                 "when": {"ecog": "[2..4]"},
                 "then": {
                     "value": None,
@@ -2731,7 +3565,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "beyond-third-line-no-response",
-                "line": 105,
+                "line": 104,
                 "when": {"responded_to_previous_chemotherapy": "false"},
                 "then": {
                     "value": None,
@@ -2742,22 +3576,11 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "beyond-third-line-ecog-unknown",
-                "line": 108,
-                "when": {"ecog": "null", "responded_to_previous_chemotherapy": "not(false)"},
+                "line": 107,
+                "when": {"ecog": "null", "responded_to_previous_chemotherapy": "true"},
                 "then": {
                     "value": None,
                     "items": ["workup-ecog-beyond-third-line"],
-                    "status": "needs_more_information",
-                    "error": None,
-                },
-            },
-            {
-                "id": "beyond-third-line-response-unknown",
-                "line": 111,
-                "when": {"responded_to_previous_chemotherapy": "null", "ecog": "not([2..4])"},
-                "then": {
-                    "value": None,
-                    "items": ["workup-response-beyond-third-line"],
                     "status": "needs_more_information",
                     "error": None,
                 },
@@ -2769,7 +3592,7 @@ TABLES: list[dict[str, object]] = [
         "id": "supportive_care",
         "title": "Bisphosphonates and palliative radiotherapy",
         "file": "docs/metastatic-breast-cancer/supportive-care.md",
-        "line": 51,
+        "line": 53,
         "hit_policy": "collect",
         "inputs": [
             "hypercalcemia",
@@ -2784,7 +3607,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "bisphosphonates-for-hypercalcemia",
-                "line": 57,
+                "line": 59,
                 "when": {"hypercalcemia": "true"},
                 "then": {
                     "value": None,
@@ -2795,7 +3618,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "bisphosphonates-for-lytic-bone",
-                "line": 60,
+                "line": 62,
                 "when": {"bone_metastases_lytic": "true"},
                 "then": {
                     "value": None,
@@ -2806,7 +3629,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "radiotherapy-for-symptomatic-bone",
-                "line": 63,
+                "line": 65,
                 "when": {"bone_metastases_symptomatic": "true"},
                 "then": {
                     "value": None,
@@ -2817,7 +3640,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "radiotherapy-for-cns",
-                "line": 66,
+                "line": 68,
                 "when": {"cns_metastases": "true"},
                 "then": {
                     "value": None,
@@ -2828,7 +3651,7 @@ TABLES: list[dict[str, object]] = [
             },
             {
                 "id": "bone-neither-lytic-nor-symptomatic",
-                "line": 69,
+                "line": 71,
                 "when": {
                     "bone_metastases": "true",
                     "bone_metastases_lytic": "false",
@@ -2848,7 +3671,7 @@ TABLES: list[dict[str, object]] = [
         "id": "locoregional_recurrence",
         "title": "Isolated locoregional recurrence",
         "file": "docs/metastatic-breast-cancer/supportive-care.md",
-        "line": 72,
+        "line": 74,
         "hit_policy": "collect",
         "inputs": ["scope"],
         "applies_when": {"scope": "locoregional_recurrence"},
@@ -2856,7 +3679,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "locoregional-curative",
-                "line": 78,
+                "line": 80,
                 "when": {},
                 "then": {
                     "value": None,
@@ -2875,7 +3698,7 @@ TABLES: list[dict[str, object]] = [
         "id": "pitfalls",
         "title": "Critical pitfalls",
         "file": "docs/metastatic-breast-cancer/critical-pitfalls.md",
-        "line": 34,
+        "line": 35,
         "hit_policy": "collect",
         "inputs": ["scope"],
         "applies_when": {"scope": "metastatic"},
@@ -2883,7 +3706,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "pitfall-high-dose-chemotherapy",
-                "line": 40,
+                "line": 41,
                 "when": {},
                 "then": {
                     "value": None,
@@ -2899,7 +3722,7 @@ TABLES: list[dict[str, object]] = [
         "id": "endocrine_in_her2_positive",
         "title": "Endocrine therapy in hormone-receptor-positive, HER2-positive disease",
         "file": "docs/metastatic-breast-cancer/critical-pitfalls.md",
-        "line": 43,
+        "line": 44,
         "hit_policy": "collect",
         "inputs": ["scope", "hr", "her2"],
         "applies_when": {"scope": "metastatic", "hr": "positive", "her2": "positive"},
@@ -2907,7 +3730,7 @@ TABLES: list[dict[str, object]] = [
         "rules": [
             {
                 "id": "hr-positive-her2-positive",
-                "line": 50,
+                "line": 51,
                 "when": {},
                 "then": {
                     "value": None,
@@ -2938,11 +3761,13 @@ TABLE_ORDER: list[str] = [
     "staging",
     "prognosis",
     "prognosis_reasons",
+    "newer_guidance_tests",
     "hr_positive_first_line",
     "hr_positive_her2_undetermined",
     "her2_positive_first_line",
     "her2_positive_care",
     "chemotherapy_setting",
+    "cardiac_safety",
     "chemotherapy_regimens",
     "response_evaluation",
     "chemotherapy_beyond_third_line",
@@ -3004,43 +3829,49 @@ def _interval(value: object, opening: str, low: float, high: float, closing: str
 
 
 def applies_hormone_receptor_status(v: Mapping[str, object]) -> bool:
-    """When table hormone_receptor_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:176."""
+    """When table hormone_receptor_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:220."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_her2_status(v: Mapping[str, object]) -> bool:
-    """When table her2_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:196."""
+    """When table her2_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:240."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_source_silent(v: Mapping[str, object]) -> bool:
-    """When table source_silent applies (otherwise it is skipped) — docs/metastatic-breast-cancer/goals-of-care.md:76."""
+    """When table source_silent applies (otherwise it is skipped) — docs/metastatic-breast-cancer/goals-of-care.md:66."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_staging(v: Mapping[str, object]) -> bool:
-    """When table staging applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:228."""
+    """When table staging applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:272."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_prognosis(v: Mapping[str, object]) -> bool:
-    """When table prognosis applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:237."""
+    """When table prognosis applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:281."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_prognosis_reasons(v: Mapping[str, object]) -> bool:
-    """When table prognosis_reasons applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:264."""
+    """When table prognosis_reasons applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:308."""
+    # scope: metastatic
+    return v["scope"] == "metastatic"
+
+
+def applies_newer_guidance_tests(v: Mapping[str, object]) -> bool:
+    """When table newer_guidance_tests applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:332."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_hr_positive_first_line(v: Mapping[str, object]) -> bool:
-    """When table hr_positive_first_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:108."""
+    """When table hr_positive_first_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:154."""
     # scope: metastatic
     # hr: positive
     # her2: negative
@@ -3048,7 +3879,7 @@ def applies_hr_positive_first_line(v: Mapping[str, object]) -> bool:
 
 
 def applies_hr_positive_her2_undetermined(v: Mapping[str, object]) -> bool:
-    """When table hr_positive_her2_undetermined applies (otherwise it is skipped) — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:142."""
+    """When table hr_positive_her2_undetermined applies (otherwise it is skipped) — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:188."""
     # scope: metastatic
     # hr: positive
     # her2: unknown
@@ -3056,28 +3887,34 @@ def applies_hr_positive_her2_undetermined(v: Mapping[str, object]) -> bool:
 
 
 def applies_her2_positive_first_line(v: Mapping[str, object]) -> bool:
-    """When table her2_positive_first_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:73."""
+    """When table her2_positive_first_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:129."""
     # scope: metastatic
     # her2: positive
     return v["scope"] == "metastatic" and v["her2"] == "positive"
 
 
 def applies_her2_positive_care(v: Mapping[str, object]) -> bool:
-    """When table her2_positive_care applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:89."""
+    """When table her2_positive_care applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:154."""
     # scope: metastatic
     # her2: positive
     return v["scope"] == "metastatic" and v["her2"] == "positive"
 
 
 def applies_chemotherapy_setting(v: Mapping[str, object]) -> bool:
-    """When table chemotherapy_setting applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:63."""
+    """When table chemotherapy_setting applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:96."""
     # scope: metastatic
     # her2: negative
     return v["scope"] == "metastatic" and v["her2"] == "negative"
 
 
+def applies_cardiac_safety(v: Mapping[str, object]) -> bool:
+    """When table cardiac_safety applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:169."""
+    # scope: metastatic
+    return v["scope"] == "metastatic"
+
+
 def applies_chemotherapy_regimens(v: Mapping[str, object]) -> bool:
-    """When table chemotherapy_regimens applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:78."""
+    """When table chemotherapy_regimens applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:111."""
     # scope: metastatic
     # chemotherapy_setting: [triple_negative, visceral_crisis]
     # chemotherapy_line: not(>= 4)
@@ -3089,576 +3926,959 @@ def applies_chemotherapy_regimens(v: Mapping[str, object]) -> bool:
 
 
 def applies_response_evaluation(v: Mapping[str, object]) -> bool:
-    """When table response_evaluation applies (otherwise it is skipped) — docs/metastatic-breast-cancer/treatment-duration.md:74."""
+    """When table response_evaluation applies (otherwise it is skipped) — docs/metastatic-breast-cancer/treatment-duration.md:73."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_chemotherapy_beyond_third_line(v: Mapping[str, object]) -> bool:
-    """When table chemotherapy_beyond_third_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/treatment-duration.md:92."""
+    """When table chemotherapy_beyond_third_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/treatment-duration.md:91."""
     # scope: metastatic
     # chemotherapy_line: >= 4
     return v["scope"] == "metastatic" and _ge(v["chemotherapy_line"], 4)
 
 
 def applies_supportive_care(v: Mapping[str, object]) -> bool:
-    """When table supportive_care applies (otherwise it is skipped) — docs/metastatic-breast-cancer/supportive-care.md:51."""
+    """When table supportive_care applies (otherwise it is skipped) — docs/metastatic-breast-cancer/supportive-care.md:53."""
     # scope: [metastatic, locoregional_recurrence]
     return v["scope"] in ("metastatic", "locoregional_recurrence")
 
 
 def applies_locoregional_recurrence(v: Mapping[str, object]) -> bool:
-    """When table locoregional_recurrence applies (otherwise it is skipped) — docs/metastatic-breast-cancer/supportive-care.md:72."""
+    """When table locoregional_recurrence applies (otherwise it is skipped) — docs/metastatic-breast-cancer/supportive-care.md:74."""
     # scope: locoregional_recurrence
     return v["scope"] == "locoregional_recurrence"
 
 
 def applies_pitfalls(v: Mapping[str, object]) -> bool:
-    """When table pitfalls applies (otherwise it is skipped) — docs/metastatic-breast-cancer/critical-pitfalls.md:34."""
+    """When table pitfalls applies (otherwise it is skipped) — docs/metastatic-breast-cancer/critical-pitfalls.md:35."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_endocrine_in_her2_positive(v: Mapping[str, object]) -> bool:
-    """When table endocrine_in_her2_positive applies (otherwise it is skipped) — docs/metastatic-breast-cancer/critical-pitfalls.md:43."""
+    """When table endocrine_in_her2_positive applies (otherwise it is skipped) — docs/metastatic-breast-cancer/critical-pitfalls.md:44."""
     # scope: metastatic
     # hr: positive
     # her2: positive
     return v["scope"] == "metastatic" and v["hr"] == "positive" and v["her2"] == "positive"
 
 
-def table_scope(v: Mapping[str, object]) -> list[str]:
-    """Who the guideline covers — docs/metastatic-breast-cancer/goals-of-care.md:60 (hit policy: first).
+# Table scope: Who the guideline covers — docs/metastatic-breast-cancer/goals-of-care.md:50 (hit policy: first).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule scope-male — docs/metastatic-breast-cancer/goals-of-care.md:67
-    if v["sex"] == "male":
-        matched.append("scope-male")
-    # rule scope-locoregional-recurrence — docs/metastatic-breast-cancer/goals-of-care.md:70
-    if v["isolated_locoregional_recurrence"] is True:
-        matched.append("scope-locoregional-recurrence")
-    # rule scope-metastatic — docs/metastatic-breast-cancer/goals-of-care.md:73
-    matched.append("scope-metastatic")  # no tests: always matches
-    return matched
+def rule_scope_male(v: Mapping[str, object]) -> bool:
+    """Rule scope-male of table scope — docs/metastatic-breast-cancer/goals-of-care.md:57."""
+    # sex: male
+    return v["sex"] == "male"
 
 
-def table_extent_consistency(v: Mapping[str, object]) -> list[str]:
-    """Contradictions in the extent of disease — docs/metastatic-breast-cancer/initial-assessment.md:120 (hit policy: collect).
+def rule_scope_locoregional_recurrence(v: Mapping[str, object]) -> bool:
+    """Rule scope-locoregional-recurrence of table scope — docs/metastatic-breast-cancer/goals-of-care.md:60."""
+    # isolated_locoregional_recurrence: true
+    return v["isolated_locoregional_recurrence"] is True
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule crisis-without-visceral-involvement — docs/metastatic-breast-cancer/initial-assessment.md:126
-    if v["visceral_crisis"] is True and v["visceral_involvement"] is False:
-        matched.append("crisis-without-visceral-involvement")
-    # rule locoregional-with-visceral-disease — docs/metastatic-breast-cancer/initial-assessment.md:129
-    if v["isolated_locoregional_recurrence"] is True and v["visceral_involvement"] is True:
-        matched.append("locoregional-with-visceral-disease")
-    # rule locoregional-with-bone-metastases — docs/metastatic-breast-cancer/initial-assessment.md:132
-    if v["isolated_locoregional_recurrence"] is True and v["bone_metastases"] is True:
-        matched.append("locoregional-with-bone-metastases")
-    # rule locoregional-with-cns-metastases — docs/metastatic-breast-cancer/initial-assessment.md:135
-    if v["isolated_locoregional_recurrence"] is True and v["cns_metastases"] is True:
-        matched.append("locoregional-with-cns-metastases")
-    # rule locoregional-with-metastatic-sites — docs/metastatic-breast-cancer/initial-assessment.md:138
-    if (
+
+def rule_scope_metastatic(v: Mapping[str, object]) -> bool:
+    """Rule scope-metastatic of table scope — docs/metastatic-breast-cancer/goals-of-care.md:63."""
+    return True
+
+
+# Table extent_consistency: Contradictions in the extent of disease — docs/metastatic-breast-cancer/initial-assessment.md:161 (hit policy: collect).
+
+def rule_indolent_with_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule indolent-with-visceral-crisis of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:167."""
+    # indolent_disease: true
+    # visceral_crisis: true
+    return v["indolent_disease"] is True and v["visceral_crisis"] is True
+
+
+def rule_crisis_without_visceral_involvement(v: Mapping[str, object]) -> bool:
+    """Rule crisis-without-visceral-involvement of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:170."""
+    # visceral_crisis: true
+    # visceral_involvement: false
+    return v["visceral_crisis"] is True and v["visceral_involvement"] is False
+
+
+def rule_locoregional_with_visceral_disease(v: Mapping[str, object]) -> bool:
+    """Rule locoregional-with-visceral-disease of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:173."""
+    # isolated_locoregional_recurrence: true
+    # visceral_involvement: true
+    return v["isolated_locoregional_recurrence"] is True and v["visceral_involvement"] is True
+
+
+def rule_locoregional_with_bone_metastases(v: Mapping[str, object]) -> bool:
+    """Rule locoregional-with-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:176."""
+    # isolated_locoregional_recurrence: true
+    # bone_metastases: true
+    return v["isolated_locoregional_recurrence"] is True and v["bone_metastases"] is True
+
+
+def rule_locoregional_with_cns_metastases(v: Mapping[str, object]) -> bool:
+    """Rule locoregional-with-cns-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:179."""
+    # isolated_locoregional_recurrence: true
+    # cns_metastases: true
+    return v["isolated_locoregional_recurrence"] is True and v["cns_metastases"] is True
+
+
+def rule_locoregional_with_metastatic_sites(v: Mapping[str, object]) -> bool:
+    """Rule locoregional-with-metastatic-sites of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:182."""
+    # isolated_locoregional_recurrence: true
+    # number_of_metastatic_sites: >= 1
+    return (
         v["isolated_locoregional_recurrence"] is True
         and _ge(v["number_of_metastatic_sites"], 1)
-    ):
-        matched.append("locoregional-with-metastatic-sites")
-    # rule lytic-without-bone-metastases — docs/metastatic-breast-cancer/initial-assessment.md:141
-    if v["bone_metastases_lytic"] is True and v["bone_metastases"] is False:
-        matched.append("lytic-without-bone-metastases")
-    # rule symptomatic-without-bone-metastases — docs/metastatic-breast-cancer/initial-assessment.md:144
-    if v["bone_metastases_symptomatic"] is True and v["bone_metastases"] is False:
-        matched.append("symptomatic-without-bone-metastases")
-    return matched
+    )
 
 
-def table_history_consistency(v: Mapping[str, object]) -> list[str]:
-    """Contradictions in the treatment history — docs/metastatic-breast-cancer/initial-assessment.md:147 (hit policy: collect).
-
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule resistance-without-endocrine-therapy — docs/metastatic-breast-cancer/initial-assessment.md:152
-    if v["endocrine_resistance"] is True and v["prior_endocrine_therapy"] is False:
-        matched.append("resistance-without-endocrine-therapy")
-    return matched
+def rule_lytic_without_bone_metastases(v: Mapping[str, object]) -> bool:
+    """Rule lytic-without-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:185."""
+    # bone_metastases_lytic: true
+    # bone_metastases: false
+    return v["bone_metastases_lytic"] is True and v["bone_metastases"] is False
 
 
-def table_her2_consistency(v: Mapping[str, object]) -> list[str]:
-    """A stated HER2 status that contradicts IHC or FISH — docs/metastatic-breast-cancer/initial-assessment.md:155 (hit policy: collect).
+def rule_symptomatic_without_bone_metastases(v: Mapping[str, object]) -> bool:
+    """Rule symptomatic-without-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:188."""
+    # bone_metastases_symptomatic: true
+    # bone_metastases: false
+    return v["bone_metastases_symptomatic"] is True and v["bone_metastases"] is False
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule her2-stated-negative-ihc-3 — docs/metastatic-breast-cancer/initial-assessment.md:161
-    if v["her2_status"] == "negative" and v["her2_ihc"] == "3+":
-        matched.append("her2-stated-negative-ihc-3")
-    # rule her2-stated-negative-fish-positive — docs/metastatic-breast-cancer/initial-assessment.md:164
-    if v["her2_status"] == "negative" and v["her2_fish"] == "positive":
-        matched.append("her2-stated-negative-fish-positive")
-    # rule her2-stated-positive-ihc-negative — docs/metastatic-breast-cancer/initial-assessment.md:167
-    if (
+
+# Table history_consistency: Contradictions in the treatment history — docs/metastatic-breast-cancer/initial-assessment.md:191 (hit policy: collect).
+
+def rule_resistance_without_endocrine_therapy(v: Mapping[str, object]) -> bool:
+    """Rule resistance-without-endocrine-therapy of table history_consistency — docs/metastatic-breast-cancer/initial-assessment.md:196."""
+    # endocrine_resistance: true
+    # prior_endocrine_therapy: false
+    return v["endocrine_resistance"] is True and v["prior_endocrine_therapy"] is False
+
+
+# Table her2_consistency: A stated HER2 status that contradicts IHC or FISH — docs/metastatic-breast-cancer/initial-assessment.md:199 (hit policy: collect).
+
+def rule_her2_stated_negative_ihc_3(v: Mapping[str, object]) -> bool:
+    """Rule her2-stated-negative-ihc-3 of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:205."""
+    # her2_status: negative
+    # her2_ihc: 3+
+    return v["her2_status"] == "negative" and v["her2_ihc"] == "3+"
+
+
+def rule_her2_stated_negative_fish_positive(v: Mapping[str, object]) -> bool:
+    """Rule her2-stated-negative-fish-positive of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:208."""
+    # her2_status: negative
+    # her2_fish: positive
+    return v["her2_status"] == "negative" and v["her2_fish"] == "positive"
+
+
+def rule_her2_stated_positive_ihc_negative(v: Mapping[str, object]) -> bool:
+    """Rule her2-stated-positive-ihc-negative of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:211."""
+    # her2_status: positive
+    # her2_ihc: [0, 1+]
+    # her2_fish: not(positive)
+    return (
         v["her2_status"] == "positive"
         and v["her2_ihc"] in ("0", "1+")
         and v["her2_fish"] != "positive"
-    ):
-        matched.append("her2-stated-positive-ihc-negative")
-    # rule her2-stated-positive-fish-negative — docs/metastatic-breast-cancer/initial-assessment.md:170
-    if (
+    )
+
+
+def rule_her2_stated_positive_fish_negative(v: Mapping[str, object]) -> bool:
+    """Rule her2-stated-positive-fish-negative of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:214."""
+    # her2_status: positive
+    # her2_ihc: 2+
+    # her2_fish: negative
+    return (
         v["her2_status"] == "positive"
         and v["her2_ihc"] == "2+"
         and v["her2_fish"] == "negative"
-    ):
-        matched.append("her2-stated-positive-fish-negative")
-    # rule her2-stated-equivocal-ihc-conclusive — docs/metastatic-breast-cancer/initial-assessment.md:173
-    if v["her2_status"] == "equivocal" and v["her2_ihc"] in ("0", "1+", "3+"):
-        matched.append("her2-stated-equivocal-ihc-conclusive")
-    return matched
+    )
 
 
-def table_hormone_receptor_status(v: Mapping[str, object]) -> list[str]:
-    """Hormone-receptor status from ER and PR — docs/metastatic-breast-cancer/initial-assessment.md:176 (hit policy: first).
-
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule hr-er-positive — docs/metastatic-breast-cancer/initial-assessment.md:184
-    if v["er_status"] == "positive":
-        matched.append("hr-er-positive")
-    # rule hr-pr-positive — docs/metastatic-breast-cancer/initial-assessment.md:187
-    if v["pr_status"] == "positive":
-        matched.append("hr-pr-positive")
-    # rule hr-both-negative — docs/metastatic-breast-cancer/initial-assessment.md:190
-    if v["er_status"] == "negative" and v["pr_status"] == "negative":
-        matched.append("hr-both-negative")
-    # rule hr-undetermined — docs/metastatic-breast-cancer/initial-assessment.md:193
-    matched.append("hr-undetermined")  # no tests: always matches
-    return matched
+def rule_her2_stated_equivocal_ihc_conclusive(v: Mapping[str, object]) -> bool:
+    """Rule her2-stated-equivocal-ihc-conclusive of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:217."""
+    # her2_status: equivocal
+    # her2_ihc: [0, 1+, 3+]
+    return v["her2_status"] == "equivocal" and v["her2_ihc"] in ("0", "1+", "3+")
 
 
-def table_her2_status(v: Mapping[str, object]) -> list[str]:
-    """HER2 status from IHC and FISH — docs/metastatic-breast-cancer/initial-assessment.md:196 (hit policy: first).
+# Table hormone_receptor_status: Hormone-receptor status from ER and PR — docs/metastatic-breast-cancer/initial-assessment.md:220 (hit policy: first).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule her2-ihc-3 — docs/metastatic-breast-cancer/initial-assessment.md:204
-    if v["her2_ihc"] == "3+":
-        matched.append("her2-ihc-3")
-    # rule her2-fish-positive — docs/metastatic-breast-cancer/initial-assessment.md:207
-    if v["her2_fish"] == "positive":
-        matched.append("her2-fish-positive")
-    # rule her2-ihc-0-or-1 — docs/metastatic-breast-cancer/initial-assessment.md:210
-    if v["her2_ihc"] in ("0", "1+"):
-        matched.append("her2-ihc-0-or-1")
-    # rule her2-ihc-2-fish-negative — docs/metastatic-breast-cancer/initial-assessment.md:213
-    if v["her2_ihc"] == "2+" and v["her2_fish"] == "negative":
-        matched.append("her2-ihc-2-fish-negative")
-    # rule her2-ihc-2-without-fish — docs/metastatic-breast-cancer/initial-assessment.md:216
-    if v["her2_ihc"] == "2+":
-        matched.append("her2-ihc-2-without-fish")
-    # rule her2-stated-positive — docs/metastatic-breast-cancer/initial-assessment.md:219
-    if (
+def rule_hr_er_positive(v: Mapping[str, object]) -> bool:
+    """Rule hr-er-positive of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:228."""
+    # er_status: positive
+    return v["er_status"] == "positive"
+
+
+def rule_hr_pr_positive(v: Mapping[str, object]) -> bool:
+    """Rule hr-pr-positive of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:231."""
+    # pr_status: positive
+    return v["pr_status"] == "positive"
+
+
+def rule_hr_both_negative(v: Mapping[str, object]) -> bool:
+    """Rule hr-both-negative of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:234."""
+    # er_status: negative
+    # pr_status: negative
+    return v["er_status"] == "negative" and v["pr_status"] == "negative"
+
+
+def rule_hr_undetermined(v: Mapping[str, object]) -> bool:
+    """Rule hr-undetermined of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:237."""
+    return True
+
+
+# Table her2_status: HER2 status from IHC and FISH — docs/metastatic-breast-cancer/initial-assessment.md:240 (hit policy: first).
+
+def rule_her2_ihc_3(v: Mapping[str, object]) -> bool:
+    """Rule her2-ihc-3 of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:248."""
+    # her2_ihc: 3+
+    return v["her2_ihc"] == "3+"
+
+
+def rule_her2_fish_positive(v: Mapping[str, object]) -> bool:
+    """Rule her2-fish-positive of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:251."""
+    # her2_fish: positive
+    return v["her2_fish"] == "positive"
+
+
+def rule_her2_ihc_0_or_1(v: Mapping[str, object]) -> bool:
+    """Rule her2-ihc-0-or-1 of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:254."""
+    # her2_ihc: [0, 1+]
+    return v["her2_ihc"] in ("0", "1+")
+
+
+def rule_her2_ihc_2_fish_negative(v: Mapping[str, object]) -> bool:
+    """Rule her2-ihc-2-fish-negative of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:257."""
+    # her2_ihc: 2+
+    # her2_fish: negative
+    return v["her2_ihc"] == "2+" and v["her2_fish"] == "negative"
+
+
+def rule_her2_ihc_2_without_fish(v: Mapping[str, object]) -> bool:
+    """Rule her2-ihc-2-without-fish of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:260."""
+    # her2_ihc: 2+
+    return v["her2_ihc"] == "2+"
+
+
+def rule_her2_stated_positive(v: Mapping[str, object]) -> bool:
+    """Rule her2-stated-positive of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:263."""
+    # her2_ihc: null
+    # her2_fish: [null, not_done]
+    # her2_status: positive
+    return (
         v["her2_ihc"] is None
         and (v["her2_fish"] is None or v["her2_fish"] == "not_done")
         and v["her2_status"] == "positive"
-    ):
-        matched.append("her2-stated-positive")
-    # rule her2-stated-negative — docs/metastatic-breast-cancer/initial-assessment.md:222
-    if (
+    )
+
+
+def rule_her2_stated_negative(v: Mapping[str, object]) -> bool:
+    """Rule her2-stated-negative of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:266."""
+    # her2_ihc: null
+    # her2_fish: [null, not_done, negative]
+    # her2_status: negative
+    return (
         v["her2_ihc"] is None
         and (v["her2_fish"] is None or v["her2_fish"] in ("not_done", "negative"))
         and v["her2_status"] == "negative"
-    ):
-        matched.append("her2-stated-negative")
-    # rule her2-undetermined — docs/metastatic-breast-cancer/initial-assessment.md:225
-    matched.append("her2-undetermined")  # no tests: always matches
-    return matched
+    )
 
 
-def table_source_silent(v: Mapping[str, object]) -> list[str]:
-    """Questions the guideline does not address — docs/metastatic-breast-cancer/goals-of-care.md:76 (hit policy: collect).
+def rule_her2_undetermined(v: Mapping[str, object]) -> bool:
+    """Rule her2-undetermined of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:269."""
+    return True
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule silent-prior-trastuzumab — docs/metastatic-breast-cancer/goals-of-care.md:82
-    if v["prior_trastuzumab"] is True:
-        matched.append("silent-prior-trastuzumab")
-    # rule silent-cardiac-dysfunction — docs/metastatic-breast-cancer/goals-of-care.md:85
-    if v["cardiac_dysfunction"] is True:
-        matched.append("silent-cardiac-dysfunction")
-    # rule silent-lvef-threshold — docs/metastatic-breast-cancer/goals-of-care.md:88
-    if v["lvef_percent"] is not None:
-        matched.append("silent-lvef-threshold")
-    # rule silent-chemotherapy-after-endocrine — docs/metastatic-breast-cancer/goals-of-care.md:91
-    if (
+
+# Table source_silent: Questions the guideline does not address — docs/metastatic-breast-cancer/goals-of-care.md:66 (hit policy: collect).
+
+def rule_silent_prior_trastuzumab(v: Mapping[str, object]) -> bool:
+    """Rule silent-prior-trastuzumab of table source_silent — docs/metastatic-breast-cancer/goals-of-care.md:72."""
+    # her2: positive
+    # prior_trastuzumab: true
+    return v["her2"] == "positive" and v["prior_trastuzumab"] is True
+
+
+def rule_silent_chemotherapy_after_endocrine(v: Mapping[str, object]) -> bool:
+    """Rule silent-chemotherapy-after-endocrine of table source_silent — docs/metastatic-breast-cancer/goals-of-care.md:75."""
+    # hr: positive
+    # her2: negative
+    # chemotherapy_line: not(null)
+    # visceral_crisis: false
+    return (
         v["hr"] == "positive"
         and v["her2"] == "negative"
-        and v["visceral_crisis"] is False
         and v["chemotherapy_line"] is not None
-    ):
-        matched.append("silent-chemotherapy-after-endocrine")
-    return matched
+        and v["visceral_crisis"] is False
+    )
 
 
-def table_staging(v: Mapping[str, object]) -> list[str]:
-    """Initial assessment — docs/metastatic-breast-cancer/initial-assessment.md:228 (hit policy: collect).
+# Table staging: Initial assessment — docs/metastatic-breast-cancer/initial-assessment.md:272 (hit policy: collect).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule staging-workup — docs/metastatic-breast-cancer/initial-assessment.md:234
-    matched.append("staging-workup")  # no tests: always matches
-    return matched
+def rule_staging_workup(v: Mapping[str, object]) -> bool:
+    """Rule staging-workup of table staging — docs/metastatic-breast-cancer/initial-assessment.md:278."""
+    return True
 
 
-def table_prognosis(v: Mapping[str, object]) -> list[str]:
-    """Prognosis — docs/metastatic-breast-cancer/initial-assessment.md:237 (hit policy: first).
+# Table prognosis: Prognosis — docs/metastatic-breast-cancer/initial-assessment.md:281 (hit policy: first).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule prognosis-short-dfi — docs/metastatic-breast-cancer/initial-assessment.md:246
-    if _le(v["disease_free_interval_months"], 12):
-        matched.append("prognosis-short-dfi")
-    # rule prognosis-multiple-sites — docs/metastatic-breast-cancer/initial-assessment.md:249
-    if _ge(v["number_of_metastatic_sites"], 3):
-        matched.append("prognosis-multiple-sites")
-    # rule prognosis-bulky — docs/metastatic-breast-cancer/initial-assessment.md:252
-    if v["bulky_disease"] is True:
-        matched.append("prognosis-bulky")
-    # rule prognosis-visceral-crisis — docs/metastatic-breast-cancer/initial-assessment.md:255
-    if v["visceral_crisis"] is True:
-        matched.append("prognosis-visceral-crisis")
-    # rule prognosis-hr-negative — docs/metastatic-breast-cancer/initial-assessment.md:258
-    if v["hr"] == "negative":
-        matched.append("prognosis-hr-negative")
-    # rule prognosis-favorable — docs/metastatic-breast-cancer/initial-assessment.md:261
-    if (
+def rule_prognosis_short_dfi(v: Mapping[str, object]) -> bool:
+    """Rule prognosis-short-dfi of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:290."""
+    # disease_free_interval_months: <= 12
+    return _le(v["disease_free_interval_months"], 12)
+
+
+def rule_prognosis_multiple_sites(v: Mapping[str, object]) -> bool:
+    """Rule prognosis-multiple-sites of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:293."""
+    # number_of_metastatic_sites: >= 3
+    return _ge(v["number_of_metastatic_sites"], 3)
+
+
+def rule_prognosis_bulky(v: Mapping[str, object]) -> bool:
+    """Rule prognosis-bulky of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:296."""
+    # bulky_disease: true
+    return v["bulky_disease"] is True
+
+
+def rule_prognosis_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule prognosis-visceral-crisis of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:299."""
+    # visceral_crisis: true
+    return v["visceral_crisis"] is True
+
+
+def rule_prognosis_hr_negative(v: Mapping[str, object]) -> bool:
+    """Rule prognosis-hr-negative of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:302."""
+    # hr: negative
+    return v["hr"] == "negative"
+
+
+def rule_prognosis_favorable(v: Mapping[str, object]) -> bool:
+    """Rule prognosis-favorable of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:305."""
+    # disease_free_interval_months: > 24
+    # number_of_metastatic_sites: [1..2]
+    # bulky_disease: false
+    # visceral_involvement: false
+    # hr: positive
+    # her2: negative
+    return (
         _gt(v["disease_free_interval_months"], 24)
         and _interval(v["number_of_metastatic_sites"], "[", 1, 2, "]")
         and v["bulky_disease"] is False
         and v["visceral_involvement"] is False
         and v["hr"] == "positive"
         and v["her2"] == "negative"
-    ):
-        matched.append("prognosis-favorable")
-    return matched
+    )
 
 
-def table_prognosis_reasons(v: Mapping[str, object]) -> list[str]:
-    """Reasons for the prognosis — docs/metastatic-breast-cancer/initial-assessment.md:264 (hit policy: collect).
+# Table prognosis_reasons: Reasons for the prognosis — docs/metastatic-breast-cancer/initial-assessment.md:308 (hit policy: collect).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule reason-short-dfi — docs/metastatic-breast-cancer/initial-assessment.md:270
-    if _le(v["disease_free_interval_months"], 12):
-        matched.append("reason-short-dfi")
-    # rule reason-multiple-sites — docs/metastatic-breast-cancer/initial-assessment.md:273
-    if _ge(v["number_of_metastatic_sites"], 3):
-        matched.append("reason-multiple-sites")
-    # rule reason-bulky — docs/metastatic-breast-cancer/initial-assessment.md:276
-    if v["bulky_disease"] is True:
-        matched.append("reason-bulky")
-    # rule reason-visceral-crisis — docs/metastatic-breast-cancer/initial-assessment.md:279
-    if v["visceral_crisis"] is True:
-        matched.append("reason-visceral-crisis")
-    # rule reason-hr-negative — docs/metastatic-breast-cancer/initial-assessment.md:282
-    if v["hr"] == "negative":
-        matched.append("reason-hr-negative")
-    # rule reason-favorable — docs/metastatic-breast-cancer/initial-assessment.md:285
-    if v["prognosis"] == "favorable":
-        matched.append("reason-favorable")
-    return matched
+def rule_reason_short_dfi(v: Mapping[str, object]) -> bool:
+    """Rule reason-short-dfi of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:314."""
+    # disease_free_interval_months: <= 12
+    return _le(v["disease_free_interval_months"], 12)
 
 
-def table_hr_positive_first_line(v: Mapping[str, object]) -> list[str]:
-    """Hormone-receptor-positive, HER2-negative disease — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:108 (hit policy: first).
+def rule_reason_multiple_sites(v: Mapping[str, object]) -> bool:
+    """Rule reason-multiple-sites of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:317."""
+    # number_of_metastatic_sites: >= 3
+    return _ge(v["number_of_metastatic_sites"], 3)
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule hr-positive-visceral-crisis — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:115
-    if v["visceral_crisis"] is True:
-        matched.append("hr-positive-visceral-crisis")
-    # rule hr-positive-resistant-premenopausal — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:118
-    if v["endocrine_resistance"] is True and v["menopausal_status"] == "premenopausal":
-        matched.append("hr-positive-resistant-premenopausal")
-    # rule hr-positive-resistant-perimenopausal — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:121
-    if v["endocrine_resistance"] is True and v["menopausal_status"] == "perimenopausal":
-        matched.append("hr-positive-resistant-perimenopausal")
-    # rule hr-positive-resistant-postmenopausal — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:124
-    if v["endocrine_resistance"] is True and v["menopausal_status"] == "postmenopausal":
-        matched.append("hr-positive-resistant-postmenopausal")
-    # rule hr-positive-resistant-menopause-unknown — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:127
-    if (
+
+def rule_reason_bulky(v: Mapping[str, object]) -> bool:
+    """Rule reason-bulky of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:320."""
+    # bulky_disease: true
+    return v["bulky_disease"] is True
+
+
+def rule_reason_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule reason-visceral-crisis of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:323."""
+    # visceral_crisis: true
+    return v["visceral_crisis"] is True
+
+
+def rule_reason_hr_negative(v: Mapping[str, object]) -> bool:
+    """Rule reason-hr-negative of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:326."""
+    # hr: negative
+    return v["hr"] == "negative"
+
+
+def rule_reason_favorable(v: Mapping[str, object]) -> bool:
+    """Rule reason-favorable of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:329."""
+    # prognosis: favorable
+    return v["prognosis"] == "favorable"
+
+
+# Table newer_guidance_tests: Tests that newer guidance adds — docs/metastatic-breast-cancer/initial-assessment.md:332 (hit policy: collect).
+
+def rule_newer_her2_score(v: Mapping[str, object]) -> bool:
+    """Rule newer-her2-score of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:339."""
+    # her2: negative
+    # her2_ihc: null
+    return v["her2"] == "negative" and v["her2_ihc"] is None
+
+
+def rule_her2_low_ihc_1(v: Mapping[str, object]) -> bool:
+    """Rule her2-low-ihc-1 of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:342."""
+    # her2: negative
+    # her2_ihc: 1+
+    return v["her2"] == "negative" and v["her2_ihc"] == "1+"
+
+
+def rule_her2_low_ihc_2_ish_negative(v: Mapping[str, object]) -> bool:
+    """Rule her2-low-ihc-2-ish-negative of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:345."""
+    # her2: negative
+    # her2_ihc: 2+
+    # her2_fish: negative
+    return v["her2"] == "negative" and v["her2_ihc"] == "2+" and v["her2_fish"] == "negative"
+
+
+def rule_newer_pd_l1(v: Mapping[str, object]) -> bool:
+    """Rule newer-pd-l1 of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:348."""
+    # hr: negative
+    # her2: negative
+    return v["hr"] == "negative" and v["her2"] == "negative"
+
+
+def rule_newer_germline_brca(v: Mapping[str, object]) -> bool:
+    """Rule newer-germline-brca of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:351."""
+    # her2: negative
+    # hr: [positive, negative]
+    return v["her2"] == "negative" and v["hr"] in ("positive", "negative")
+
+
+def rule_newer_tumour_mutations(v: Mapping[str, object]) -> bool:
+    """Rule newer-tumour-mutations of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:354."""
+    # hr: positive
+    # her2: negative
+    return v["hr"] == "positive" and v["her2"] == "negative"
+
+
+# Table hr_positive_first_line: Hormone-receptor-positive, HER2-negative disease — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:154 (hit policy: first).
+
+def rule_hr_positive_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-visceral-crisis of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:161."""
+    # visceral_crisis: true
+    return v["visceral_crisis"] is True
+
+
+def rule_hr_positive_resistant_premenopausal(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-resistant-premenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:164."""
+    # endocrine_resistance: true
+    # menopausal_status: premenopausal
+    return v["endocrine_resistance"] is True and v["menopausal_status"] == "premenopausal"
+
+
+def rule_hr_positive_resistant_perimenopausal(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-resistant-perimenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:167."""
+    # endocrine_resistance: true
+    # menopausal_status: perimenopausal
+    return v["endocrine_resistance"] is True and v["menopausal_status"] == "perimenopausal"
+
+
+def rule_hr_positive_resistant_postmenopausal(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-resistant-postmenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:170."""
+    # endocrine_resistance: true
+    # menopausal_status: postmenopausal
+    return v["endocrine_resistance"] is True and v["menopausal_status"] == "postmenopausal"
+
+
+def rule_hr_positive_resistant_menopause_unknown(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-resistant-menopause-unknown of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:173."""
+    # endocrine_resistance: true
+    # menopausal_status: [unknown, not_applicable]
+    return (
         v["endocrine_resistance"] is True
         and v["menopausal_status"] in ("unknown", "not_applicable")
-    ):
-        matched.append("hr-positive-resistant-menopause-unknown")
-    # rule hr-positive-premenopausal — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:130
-    if v["menopausal_status"] == "premenopausal":
-        matched.append("hr-positive-premenopausal")
-    # rule hr-positive-perimenopausal — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:133
-    if v["menopausal_status"] == "perimenopausal":
-        matched.append("hr-positive-perimenopausal")
-    # rule hr-positive-postmenopausal — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:136
-    if v["menopausal_status"] == "postmenopausal":
-        matched.append("hr-positive-postmenopausal")
-    # rule hr-positive-menopause-unknown — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:139
-    if v["menopausal_status"] in ("unknown", "not_applicable"):
-        matched.append("hr-positive-menopause-unknown")
-    return matched
+    )
 
 
-def table_hr_positive_her2_undetermined(v: Mapping[str, object]) -> list[str]:
-    """Hormone-receptor-positive disease while HER2 is undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:142 (hit policy: collect).
-
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule hr-positive-her2-undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:148
-    matched.append("hr-positive-her2-undetermined")  # no tests: always matches
-    return matched
+def rule_hr_positive_premenopausal(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-premenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:176."""
+    # menopausal_status: premenopausal
+    return v["menopausal_status"] == "premenopausal"
 
 
-def table_her2_positive_first_line(v: Mapping[str, object]) -> list[str]:
-    """HER2-positive disease (any hormone-receptor status) — docs/metastatic-breast-cancer/her2-positive.md:73 (hit policy: unique).
-
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule her2-standard — docs/metastatic-breast-cancer/her2-positive.md:80
-    if v["refuses_chemotherapy"] is False:
-        matched.append("her2-standard")
-    # rule her2-declines-chemotherapy-indolent — docs/metastatic-breast-cancer/her2-positive.md:83
-    if v["refuses_chemotherapy"] is True and v["indolent_disease"] is True:
-        matched.append("her2-declines-chemotherapy-indolent")
-    # rule her2-declines-chemotherapy-not-indolent — docs/metastatic-breast-cancer/her2-positive.md:86
-    if v["refuses_chemotherapy"] is True and v["indolent_disease"] is False:
-        matched.append("her2-declines-chemotherapy-not-indolent")
-    return matched
+def rule_hr_positive_perimenopausal(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-perimenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:179."""
+    # menopausal_status: perimenopausal
+    return v["menopausal_status"] == "perimenopausal"
 
 
-def table_her2_positive_care(v: Mapping[str, object]) -> list[str]:
-    """Trastuzumab dosing and safety — docs/metastatic-breast-cancer/her2-positive.md:89 (hit policy: collect).
-
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule her2-trastuzumab-care — docs/metastatic-breast-cancer/her2-positive.md:95
-    matched.append("her2-trastuzumab-care")  # no tests: always matches
-    # rule her2-weight-missing — docs/metastatic-breast-cancer/her2-positive.md:98
-    if v["weight_kg"] is None:
-        matched.append("her2-weight-missing")
-    return matched
+def rule_hr_positive_postmenopausal(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-postmenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:182."""
+    # menopausal_status: postmenopausal
+    return v["menopausal_status"] == "postmenopausal"
 
 
-def table_chemotherapy_setting(v: Mapping[str, object]) -> list[str]:
-    """When the guideline leads to chemotherapy in HER2-negative disease — docs/metastatic-breast-cancer/triple-negative.md:63 (hit policy: first).
-
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule chemotherapy-triple-negative — docs/metastatic-breast-cancer/triple-negative.md:72
-    if v["hr"] == "negative":
-        matched.append("chemotherapy-triple-negative")
-    # rule chemotherapy-visceral-crisis — docs/metastatic-breast-cancer/triple-negative.md:75
-    if v["hr"] in ("positive", "unknown") and v["visceral_crisis"] is True:
-        matched.append("chemotherapy-visceral-crisis")
-    return matched
+def rule_hr_positive_menopause_unknown(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-menopause-unknown of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:185."""
+    # menopausal_status: [unknown, not_applicable]
+    return v["menopausal_status"] in ("unknown", "not_applicable")
 
 
-def table_chemotherapy_regimens(v: Mapping[str, object]) -> list[str]:
-    """Chemotherapy regimens (up to the third line) — docs/metastatic-breast-cancer/triple-negative.md:78 (hit policy: collect).
+# Table hr_positive_her2_undetermined: Hormone-receptor-positive disease while HER2 is undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:188 (hit policy: collect).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule chemotherapy-mainstay-triple-negative — docs/metastatic-breast-cancer/triple-negative.md:84
-    if v["chemotherapy_setting"] == "triple_negative":
-        matched.append("chemotherapy-mainstay-triple-negative")
-    # rule chemotherapy-single-agents — docs/metastatic-breast-cancer/triple-negative.md:87
-    matched.append("chemotherapy-single-agents")  # no tests: always matches
-    # rule combination-for-visceral-crisis — docs/metastatic-breast-cancer/triple-negative.md:90
-    if v["visceral_crisis"] is True:
-        matched.append("combination-for-visceral-crisis")
-    # rule combination-for-many-sites — docs/metastatic-breast-cancer/triple-negative.md:93
-    if _ge(v["number_of_metastatic_sites"], 3):
-        matched.append("combination-for-many-sites")
-    # rule combination-for-bulky-disease — docs/metastatic-breast-cancer/triple-negative.md:96
-    if v["bulky_disease"] is True:
-        matched.append("combination-for-bulky-disease")
-    # rule chemotherapy-declined — docs/metastatic-breast-cancer/triple-negative.md:99
-    if v["refuses_chemotherapy"] is True:
-        matched.append("chemotherapy-declined")
-    # rule chemotherapy-after-anthracycline — docs/metastatic-breast-cancer/triple-negative.md:102
-    if v["prior_anthracycline"] is True:
-        matched.append("chemotherapy-after-anthracycline")
-    return matched
+def rule_hr_positive_her2_undetermined(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-her2-undetermined of table hr_positive_her2_undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:195."""
+    # visceral_crisis: false
+    return v["visceral_crisis"] is False
 
 
-def table_response_evaluation(v: Mapping[str, object]) -> list[str]:
-    """Treatment duration and response evaluation — docs/metastatic-breast-cancer/treatment-duration.md:74 (hit policy: collect).
-
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule response-evaluation-general — docs/metastatic-breast-cancer/treatment-duration.md:80
-    matched.append("response-evaluation-general")  # no tests: always matches
-    # rule response-evaluation-endocrine — docs/metastatic-breast-cancer/treatment-duration.md:83
-    if v["hr"] == "positive":
-        matched.append("response-evaluation-endocrine")
-    # rule response-evaluation-trastuzumab-chemotherapy — docs/metastatic-breast-cancer/treatment-duration.md:86
-    if v["her2"] == "positive":
-        matched.append("response-evaluation-trastuzumab-chemotherapy")
-    # rule response-evaluation-chemotherapy — docs/metastatic-breast-cancer/treatment-duration.md:89
-    if v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis"):
-        matched.append("response-evaluation-chemotherapy")
-    return matched
+def rule_hr_positive_her2_undetermined_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-her2-undetermined-visceral-crisis of table hr_positive_her2_undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:198."""
+    # visceral_crisis: true
+    return v["visceral_crisis"] is True
 
 
-def table_chemotherapy_beyond_third_line(v: Mapping[str, object]) -> list[str]:
-    """Chemotherapy beyond the third line — docs/metastatic-breast-cancer/treatment-duration.md:92 (hit policy: collect).
+# Table her2_positive_first_line: HER2-positive disease (any hormone-receptor status) — docs/metastatic-breast-cancer/her2-positive.md:129 (hit policy: unique).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule beyond-third-line-justified — docs/metastatic-breast-cancer/treatment-duration.md:99
-    if _interval(v["ecog"], "[", 0, 1, "]") and v["responded_to_previous_chemotherapy"] is True:
-        matched.append("beyond-third-line-justified")
-    # rule beyond-third-line-poor-performance — docs/metastatic-breast-cancer/treatment-duration.md:102
-    if _interval(v["ecog"], "[", 2, 4, "]"):
-        matched.append("beyond-third-line-poor-performance")
-    # rule beyond-third-line-no-response — docs/metastatic-breast-cancer/treatment-duration.md:105
-    if v["responded_to_previous_chemotherapy"] is False:
-        matched.append("beyond-third-line-no-response")
-    # rule beyond-third-line-ecog-unknown — docs/metastatic-breast-cancer/treatment-duration.md:108
-    if v["ecog"] is None and v["responded_to_previous_chemotherapy"] is not False:
-        matched.append("beyond-third-line-ecog-unknown")
-    # rule beyond-third-line-response-unknown — docs/metastatic-breast-cancer/treatment-duration.md:111
-    if (
-        v["responded_to_previous_chemotherapy"] is None
-        and not _interval(v["ecog"], "[", 2, 4, "]")
-    ):
-        matched.append("beyond-third-line-response-unknown")
-    return matched
+def rule_her2_standard(v: Mapping[str, object]) -> bool:
+    """Rule her2-standard of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:136."""
+    # refuses_chemotherapy: false
+    # cardiac_dysfunction: false
+    return v["refuses_chemotherapy"] is False and v["cardiac_dysfunction"] is False
 
 
-def table_supportive_care(v: Mapping[str, object]) -> list[str]:
-    """Bisphosphonates and palliative radiotherapy — docs/metastatic-breast-cancer/supportive-care.md:51 (hit policy: collect).
+def rule_her2_standard_cardiac_dysfunction(v: Mapping[str, object]) -> bool:
+    """Rule her2-standard-cardiac-dysfunction of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:139."""
+    # refuses_chemotherapy: false
+    # cardiac_dysfunction: true
+    return v["refuses_chemotherapy"] is False and v["cardiac_dysfunction"] is True
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule bisphosphonates-for-hypercalcemia — docs/metastatic-breast-cancer/supportive-care.md:57
-    if v["hypercalcemia"] is True:
-        matched.append("bisphosphonates-for-hypercalcemia")
-    # rule bisphosphonates-for-lytic-bone — docs/metastatic-breast-cancer/supportive-care.md:60
-    if v["bone_metastases_lytic"] is True:
-        matched.append("bisphosphonates-for-lytic-bone")
-    # rule radiotherapy-for-symptomatic-bone — docs/metastatic-breast-cancer/supportive-care.md:63
-    if v["bone_metastases_symptomatic"] is True:
-        matched.append("radiotherapy-for-symptomatic-bone")
-    # rule radiotherapy-for-cns — docs/metastatic-breast-cancer/supportive-care.md:66
-    if v["cns_metastases"] is True:
-        matched.append("radiotherapy-for-cns")
-    # rule bone-neither-lytic-nor-symptomatic — docs/metastatic-breast-cancer/supportive-care.md:69
-    if (
+
+def rule_her2_declines_chemotherapy_indolent(v: Mapping[str, object]) -> bool:
+    """Rule her2-declines-chemotherapy-indolent of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:142."""
+    # refuses_chemotherapy: true
+    # indolent_disease: true
+    # cardiac_dysfunction: false
+    return (
+        v["refuses_chemotherapy"] is True
+        and v["indolent_disease"] is True
+        and v["cardiac_dysfunction"] is False
+    )
+
+
+def rule_her2_declines_chemotherapy_indolent_cardiac_dysfunction(v: Mapping[str, object]) -> bool:
+    """Rule her2-declines-chemotherapy-indolent-cardiac-dysfunction of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:145."""
+    # refuses_chemotherapy: true
+    # indolent_disease: true
+    # cardiac_dysfunction: true
+    return (
+        v["refuses_chemotherapy"] is True
+        and v["indolent_disease"] is True
+        and v["cardiac_dysfunction"] is True
+    )
+
+
+def rule_her2_declines_chemotherapy_not_indolent(v: Mapping[str, object]) -> bool:
+    """Rule her2-declines-chemotherapy-not-indolent of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:148."""
+    # refuses_chemotherapy: true
+    # indolent_disease: false
+    # cardiac_dysfunction: false
+    return (
+        v["refuses_chemotherapy"] is True
+        and v["indolent_disease"] is False
+        and v["cardiac_dysfunction"] is False
+    )
+
+
+def rule_her2_declines_chemotherapy_not_indolent_cardiac_dysfunction(v: Mapping[str, object]) -> bool:
+    """Rule her2-declines-chemotherapy-not-indolent-cardiac-dysfunction of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:151."""
+    # refuses_chemotherapy: true
+    # indolent_disease: false
+    # cardiac_dysfunction: true
+    return (
+        v["refuses_chemotherapy"] is True
+        and v["indolent_disease"] is False
+        and v["cardiac_dysfunction"] is True
+    )
+
+
+# Table her2_positive_care: Trastuzumab dosing and safety — docs/metastatic-breast-cancer/her2-positive.md:154 (hit policy: collect).
+
+def rule_her2_trastuzumab_care(v: Mapping[str, object]) -> bool:
+    """Rule her2-trastuzumab-care of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:160."""
+    return True
+
+
+def rule_her2_do_not_delay(v: Mapping[str, object]) -> bool:
+    """Rule her2-do-not-delay of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:163."""
+    # cardiac_dysfunction: false
+    return v["cardiac_dysfunction"] is False
+
+
+def rule_her2_weight_missing(v: Mapping[str, object]) -> bool:
+    """Rule her2-weight-missing of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:166."""
+    # weight_kg: null
+    return v["weight_kg"] is None
+
+
+# Table chemotherapy_setting: When the guideline leads to chemotherapy in HER2-negative disease — docs/metastatic-breast-cancer/triple-negative.md:96 (hit policy: first).
+
+def rule_chemotherapy_triple_negative(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-triple-negative of table chemotherapy_setting — docs/metastatic-breast-cancer/triple-negative.md:105."""
+    # hr: negative
+    return v["hr"] == "negative"
+
+
+def rule_chemotherapy_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-visceral-crisis of table chemotherapy_setting — docs/metastatic-breast-cancer/triple-negative.md:108."""
+    # hr: [positive, unknown]
+    # visceral_crisis: true
+    return v["hr"] in ("positive", "unknown") and v["visceral_crisis"] is True
+
+
+# Table cardiac_safety: Known cardiac dysfunction and LVEF — docs/metastatic-breast-cancer/her2-positive.md:169 (hit policy: collect).
+
+def rule_cardiac_dysfunction_her2_positive(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-dysfunction-her2-positive of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:176."""
+    # her2: positive
+    # cardiac_dysfunction: true
+    return v["her2"] == "positive" and v["cardiac_dysfunction"] is True
+
+
+def rule_cardiac_dysfunction_her2_undetermined(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-dysfunction-her2-undetermined of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:179."""
+    # her2: unknown
+    # cardiac_dysfunction: true
+    return v["her2"] == "unknown" and v["cardiac_dysfunction"] is True
+
+
+def rule_cardiac_dysfunction_chemotherapy(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-dysfunction-chemotherapy of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:182."""
+    # chemotherapy_setting: [triple_negative, visceral_crisis]
+    # cardiac_dysfunction: true
+    return (
+        v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
+        and v["cardiac_dysfunction"] is True
+    )
+
+
+def rule_lvef_entered(v: Mapping[str, object]) -> bool:
+    """Rule lvef-entered of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:185."""
+    # her2: [positive, unknown]
+    # lvef_percent: not(null)
+    return v["her2"] in ("positive", "unknown") and v["lvef_percent"] is not None
+
+
+# Table chemotherapy_regimens: Chemotherapy regimens (up to the third line) — docs/metastatic-breast-cancer/triple-negative.md:111 (hit policy: collect).
+
+def rule_chemotherapy_mainstay_triple_negative(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-mainstay-triple-negative of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:118."""
+    # chemotherapy_setting: triple_negative
+    return v["chemotherapy_setting"] == "triple_negative"
+
+
+def rule_chemotherapy_single_agents(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-single-agents of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:121."""
+    return True
+
+
+def rule_chemotherapy_single_anthracycline(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-single-anthracycline of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:124."""
+    # prior_anthracycline: false
+    # cardiac_dysfunction: false
+    return v["prior_anthracycline"] is False and v["cardiac_dysfunction"] is False
+
+
+def rule_chemotherapy_after_anthracycline(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-after-anthracycline of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:127."""
+    # prior_anthracycline: true
+    return v["prior_anthracycline"] is True
+
+
+def rule_chemotherapy_anthracycline_cardiac_dysfunction(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-anthracycline-cardiac-dysfunction of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:130."""
+    # cardiac_dysfunction: true
+    return v["cardiac_dysfunction"] is True
+
+
+def rule_combination_for_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule combination-for-visceral-crisis of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:133."""
+    # visceral_crisis: true
+    return v["visceral_crisis"] is True
+
+
+def rule_combination_for_many_sites(v: Mapping[str, object]) -> bool:
+    """Rule combination-for-many-sites of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:136."""
+    # number_of_metastatic_sites: >= 3
+    return _ge(v["number_of_metastatic_sites"], 3)
+
+
+def rule_combination_for_bulky_disease(v: Mapping[str, object]) -> bool:
+    """Rule combination-for-bulky-disease of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:139."""
+    # bulky_disease: true
+    return v["bulky_disease"] is True
+
+
+def rule_chemotherapy_declined(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-declined of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:142."""
+    # refuses_chemotherapy: true
+    return v["refuses_chemotherapy"] is True
+
+
+# Table response_evaluation: Treatment duration and response evaluation — docs/metastatic-breast-cancer/treatment-duration.md:73 (hit policy: collect).
+
+def rule_response_evaluation_general(v: Mapping[str, object]) -> bool:
+    """Rule response-evaluation-general of table response_evaluation — docs/metastatic-breast-cancer/treatment-duration.md:79."""
+    return True
+
+
+def rule_response_evaluation_endocrine(v: Mapping[str, object]) -> bool:
+    """Rule response-evaluation-endocrine of table response_evaluation — docs/metastatic-breast-cancer/treatment-duration.md:82."""
+    # hr: positive
+    return v["hr"] == "positive"
+
+
+def rule_response_evaluation_trastuzumab_chemotherapy(v: Mapping[str, object]) -> bool:
+    """Rule response-evaluation-trastuzumab-chemotherapy of table response_evaluation — docs/metastatic-breast-cancer/treatment-duration.md:85."""
+    # her2: positive
+    return v["her2"] == "positive"
+
+
+def rule_response_evaluation_chemotherapy(v: Mapping[str, object]) -> bool:
+    """Rule response-evaluation-chemotherapy of table response_evaluation — docs/metastatic-breast-cancer/treatment-duration.md:88."""
+    # chemotherapy_setting: [triple_negative, visceral_crisis]
+    return v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
+
+
+# Table chemotherapy_beyond_third_line: Chemotherapy beyond the third line — docs/metastatic-breast-cancer/treatment-duration.md:91 (hit policy: collect).
+
+def rule_beyond_third_line_justified(v: Mapping[str, object]) -> bool:
+    """Rule beyond-third-line-justified of table chemotherapy_beyond_third_line — docs/metastatic-breast-cancer/treatment-duration.md:98."""
+    # ecog: [0..1]
+    # responded_to_previous_chemotherapy: true
+    return _interval(v["ecog"], "[", 0, 1, "]") and v["responded_to_previous_chemotherapy"] is True
+
+
+def rule_beyond_third_line_poor_performance(v: Mapping[str, object]) -> bool:
+    """Rule beyond-third-line-poor-performance of table chemotherapy_beyond_third_line — docs/metastatic-breast-cancer/treatment-duration.md:101."""
+    # ecog: [2..4]
+    return _interval(v["ecog"], "[", 2, 4, "]")
+
+
+def rule_beyond_third_line_no_response(v: Mapping[str, object]) -> bool:
+    """Rule beyond-third-line-no-response of table chemotherapy_beyond_third_line — docs/metastatic-breast-cancer/treatment-duration.md:104."""
+    # responded_to_previous_chemotherapy: false
+    return v["responded_to_previous_chemotherapy"] is False
+
+
+def rule_beyond_third_line_ecog_unknown(v: Mapping[str, object]) -> bool:
+    """Rule beyond-third-line-ecog-unknown of table chemotherapy_beyond_third_line — docs/metastatic-breast-cancer/treatment-duration.md:107."""
+    # ecog: null
+    # responded_to_previous_chemotherapy: true
+    return v["ecog"] is None and v["responded_to_previous_chemotherapy"] is True
+
+
+# Table supportive_care: Bisphosphonates and palliative radiotherapy — docs/metastatic-breast-cancer/supportive-care.md:53 (hit policy: collect).
+
+def rule_bisphosphonates_for_hypercalcemia(v: Mapping[str, object]) -> bool:
+    """Rule bisphosphonates-for-hypercalcemia of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:59."""
+    # hypercalcemia: true
+    return v["hypercalcemia"] is True
+
+
+def rule_bisphosphonates_for_lytic_bone(v: Mapping[str, object]) -> bool:
+    """Rule bisphosphonates-for-lytic-bone of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:62."""
+    # bone_metastases_lytic: true
+    return v["bone_metastases_lytic"] is True
+
+
+def rule_radiotherapy_for_symptomatic_bone(v: Mapping[str, object]) -> bool:
+    """Rule radiotherapy-for-symptomatic-bone of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:65."""
+    # bone_metastases_symptomatic: true
+    return v["bone_metastases_symptomatic"] is True
+
+
+def rule_radiotherapy_for_cns(v: Mapping[str, object]) -> bool:
+    """Rule radiotherapy-for-cns of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:68."""
+    # cns_metastases: true
+    return v["cns_metastases"] is True
+
+
+def rule_bone_neither_lytic_nor_symptomatic(v: Mapping[str, object]) -> bool:
+    """Rule bone-neither-lytic-nor-symptomatic of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:71."""
+    # bone_metastases: true
+    # bone_metastases_lytic: false
+    # bone_metastases_symptomatic: false
+    return (
         v["bone_metastases"] is True
         and v["bone_metastases_lytic"] is False
         and v["bone_metastases_symptomatic"] is False
-    ):
-        matched.append("bone-neither-lytic-nor-symptomatic")
-    return matched
+    )
 
 
-def table_locoregional_recurrence(v: Mapping[str, object]) -> list[str]:
-    """Isolated locoregional recurrence — docs/metastatic-breast-cancer/supportive-care.md:72 (hit policy: collect).
+# Table locoregional_recurrence: Isolated locoregional recurrence — docs/metastatic-breast-cancer/supportive-care.md:74 (hit policy: collect).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule locoregional-curative — docs/metastatic-breast-cancer/supportive-care.md:78
-    matched.append("locoregional-curative")  # no tests: always matches
-    return matched
+def rule_locoregional_curative(v: Mapping[str, object]) -> bool:
+    """Rule locoregional-curative of table locoregional_recurrence — docs/metastatic-breast-cancer/supportive-care.md:80."""
+    return True
 
 
-def table_pitfalls(v: Mapping[str, object]) -> list[str]:
-    """Critical pitfalls — docs/metastatic-breast-cancer/critical-pitfalls.md:34 (hit policy: collect).
+# Table pitfalls: Critical pitfalls — docs/metastatic-breast-cancer/critical-pitfalls.md:35 (hit policy: collect).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule pitfall-high-dose-chemotherapy — docs/metastatic-breast-cancer/critical-pitfalls.md:40
-    matched.append("pitfall-high-dose-chemotherapy")  # no tests: always matches
-    return matched
+def rule_pitfall_high_dose_chemotherapy(v: Mapping[str, object]) -> bool:
+    """Rule pitfall-high-dose-chemotherapy of table pitfalls — docs/metastatic-breast-cancer/critical-pitfalls.md:41."""
+    return True
 
 
-def table_endocrine_in_her2_positive(v: Mapping[str, object]) -> list[str]:
-    """Endocrine therapy in hormone-receptor-positive, HER2-positive disease — docs/metastatic-breast-cancer/critical-pitfalls.md:43 (hit policy: collect).
+# Table endocrine_in_her2_positive: Endocrine therapy in hormone-receptor-positive, HER2-positive disease — docs/metastatic-breast-cancer/critical-pitfalls.md:44 (hit policy: collect).
 
-    Returns the ids of all rules whose tests hold, in rule order; the runtime applies
-    the hit policy.
-    """
-    matched: list[str] = []
-    # rule hr-positive-her2-positive — docs/metastatic-breast-cancer/critical-pitfalls.md:50
-    matched.append("hr-positive-her2-positive")  # no tests: always matches
-    return matched
+def rule_hr_positive_her2_positive(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-her2-positive of table endocrine_in_her2_positive — docs/metastatic-breast-cancer/critical-pitfalls.md:51."""
+    return True
 
 
-# Rule-matching function of each table, by table id.
-TABLE_FUNCTIONS: dict[str, Callable[[Mapping[str, object]], list[str]]] = {
-    "scope": table_scope,
-    "extent_consistency": table_extent_consistency,
-    "history_consistency": table_history_consistency,
-    "her2_consistency": table_her2_consistency,
-    "hormone_receptor_status": table_hormone_receptor_status,
-    "her2_status": table_her2_status,
-    "source_silent": table_source_silent,
-    "staging": table_staging,
-    "prognosis": table_prognosis,
-    "prognosis_reasons": table_prognosis_reasons,
-    "hr_positive_first_line": table_hr_positive_first_line,
-    "hr_positive_her2_undetermined": table_hr_positive_her2_undetermined,
-    "her2_positive_first_line": table_her2_positive_first_line,
-    "her2_positive_care": table_her2_positive_care,
-    "chemotherapy_setting": table_chemotherapy_setting,
-    "chemotherapy_regimens": table_chemotherapy_regimens,
-    "response_evaluation": table_response_evaluation,
-    "chemotherapy_beyond_third_line": table_chemotherapy_beyond_third_line,
-    "supportive_care": table_supportive_care,
-    "locoregional_recurrence": table_locoregional_recurrence,
-    "pitfalls": table_pitfalls,
-    "endocrine_in_her2_positive": table_endocrine_in_her2_positive,
+# The rules of each table in rule order, each with its test (the runtime applies the hit
+# policy: the first match only, every match, or exactly one).
+TABLE_RULES: dict[str, list[tuple[str, Callable[[Mapping[str, object]], bool]]]] = {
+    "scope": [
+        ("scope-male", rule_scope_male),
+        ("scope-locoregional-recurrence", rule_scope_locoregional_recurrence),
+        ("scope-metastatic", rule_scope_metastatic),
+    ],
+    "extent_consistency": [
+        ("indolent-with-visceral-crisis", rule_indolent_with_visceral_crisis),
+        ("crisis-without-visceral-involvement", rule_crisis_without_visceral_involvement),
+        ("locoregional-with-visceral-disease", rule_locoregional_with_visceral_disease),
+        ("locoregional-with-bone-metastases", rule_locoregional_with_bone_metastases),
+        ("locoregional-with-cns-metastases", rule_locoregional_with_cns_metastases),
+        ("locoregional-with-metastatic-sites", rule_locoregional_with_metastatic_sites),
+        ("lytic-without-bone-metastases", rule_lytic_without_bone_metastases),
+        ("symptomatic-without-bone-metastases", rule_symptomatic_without_bone_metastases),
+    ],
+    "history_consistency": [
+        ("resistance-without-endocrine-therapy", rule_resistance_without_endocrine_therapy),
+    ],
+    "her2_consistency": [
+        ("her2-stated-negative-ihc-3", rule_her2_stated_negative_ihc_3),
+        ("her2-stated-negative-fish-positive", rule_her2_stated_negative_fish_positive),
+        ("her2-stated-positive-ihc-negative", rule_her2_stated_positive_ihc_negative),
+        ("her2-stated-positive-fish-negative", rule_her2_stated_positive_fish_negative),
+        ("her2-stated-equivocal-ihc-conclusive", rule_her2_stated_equivocal_ihc_conclusive),
+    ],
+    "hormone_receptor_status": [
+        ("hr-er-positive", rule_hr_er_positive),
+        ("hr-pr-positive", rule_hr_pr_positive),
+        ("hr-both-negative", rule_hr_both_negative),
+        ("hr-undetermined", rule_hr_undetermined),
+    ],
+    "her2_status": [
+        ("her2-ihc-3", rule_her2_ihc_3),
+        ("her2-fish-positive", rule_her2_fish_positive),
+        ("her2-ihc-0-or-1", rule_her2_ihc_0_or_1),
+        ("her2-ihc-2-fish-negative", rule_her2_ihc_2_fish_negative),
+        ("her2-ihc-2-without-fish", rule_her2_ihc_2_without_fish),
+        ("her2-stated-positive", rule_her2_stated_positive),
+        ("her2-stated-negative", rule_her2_stated_negative),
+        ("her2-undetermined", rule_her2_undetermined),
+    ],
+    "source_silent": [
+        ("silent-prior-trastuzumab", rule_silent_prior_trastuzumab),
+        ("silent-chemotherapy-after-endocrine", rule_silent_chemotherapy_after_endocrine),
+    ],
+    "staging": [
+        ("staging-workup", rule_staging_workup),
+    ],
+    "prognosis": [
+        ("prognosis-short-dfi", rule_prognosis_short_dfi),
+        ("prognosis-multiple-sites", rule_prognosis_multiple_sites),
+        ("prognosis-bulky", rule_prognosis_bulky),
+        ("prognosis-visceral-crisis", rule_prognosis_visceral_crisis),
+        ("prognosis-hr-negative", rule_prognosis_hr_negative),
+        ("prognosis-favorable", rule_prognosis_favorable),
+    ],
+    "prognosis_reasons": [
+        ("reason-short-dfi", rule_reason_short_dfi),
+        ("reason-multiple-sites", rule_reason_multiple_sites),
+        ("reason-bulky", rule_reason_bulky),
+        ("reason-visceral-crisis", rule_reason_visceral_crisis),
+        ("reason-hr-negative", rule_reason_hr_negative),
+        ("reason-favorable", rule_reason_favorable),
+    ],
+    "newer_guidance_tests": [
+        ("newer-her2-score", rule_newer_her2_score),
+        ("her2-low-ihc-1", rule_her2_low_ihc_1),
+        ("her2-low-ihc-2-ish-negative", rule_her2_low_ihc_2_ish_negative),
+        ("newer-pd-l1", rule_newer_pd_l1),
+        ("newer-germline-brca", rule_newer_germline_brca),
+        ("newer-tumour-mutations", rule_newer_tumour_mutations),
+    ],
+    "hr_positive_first_line": [
+        ("hr-positive-visceral-crisis", rule_hr_positive_visceral_crisis),
+        ("hr-positive-resistant-premenopausal", rule_hr_positive_resistant_premenopausal),
+        ("hr-positive-resistant-perimenopausal", rule_hr_positive_resistant_perimenopausal),
+        ("hr-positive-resistant-postmenopausal", rule_hr_positive_resistant_postmenopausal),
+        ("hr-positive-resistant-menopause-unknown", rule_hr_positive_resistant_menopause_unknown),
+        ("hr-positive-premenopausal", rule_hr_positive_premenopausal),
+        ("hr-positive-perimenopausal", rule_hr_positive_perimenopausal),
+        ("hr-positive-postmenopausal", rule_hr_positive_postmenopausal),
+        ("hr-positive-menopause-unknown", rule_hr_positive_menopause_unknown),
+    ],
+    "hr_positive_her2_undetermined": [
+        ("hr-positive-her2-undetermined", rule_hr_positive_her2_undetermined),
+        ("hr-positive-her2-undetermined-visceral-crisis", rule_hr_positive_her2_undetermined_visceral_crisis),
+    ],
+    "her2_positive_first_line": [
+        ("her2-standard", rule_her2_standard),
+        ("her2-standard-cardiac-dysfunction", rule_her2_standard_cardiac_dysfunction),
+        ("her2-declines-chemotherapy-indolent", rule_her2_declines_chemotherapy_indolent),
+        ("her2-declines-chemotherapy-indolent-cardiac-dysfunction", rule_her2_declines_chemotherapy_indolent_cardiac_dysfunction),
+        ("her2-declines-chemotherapy-not-indolent", rule_her2_declines_chemotherapy_not_indolent),
+        ("her2-declines-chemotherapy-not-indolent-cardiac-dysfunction", rule_her2_declines_chemotherapy_not_indolent_cardiac_dysfunction),
+    ],
+    "her2_positive_care": [
+        ("her2-trastuzumab-care", rule_her2_trastuzumab_care),
+        ("her2-do-not-delay", rule_her2_do_not_delay),
+        ("her2-weight-missing", rule_her2_weight_missing),
+    ],
+    "chemotherapy_setting": [
+        ("chemotherapy-triple-negative", rule_chemotherapy_triple_negative),
+        ("chemotherapy-visceral-crisis", rule_chemotherapy_visceral_crisis),
+    ],
+    "cardiac_safety": [
+        ("cardiac-dysfunction-her2-positive", rule_cardiac_dysfunction_her2_positive),
+        ("cardiac-dysfunction-her2-undetermined", rule_cardiac_dysfunction_her2_undetermined),
+        ("cardiac-dysfunction-chemotherapy", rule_cardiac_dysfunction_chemotherapy),
+        ("lvef-entered", rule_lvef_entered),
+    ],
+    "chemotherapy_regimens": [
+        ("chemotherapy-mainstay-triple-negative", rule_chemotherapy_mainstay_triple_negative),
+        ("chemotherapy-single-agents", rule_chemotherapy_single_agents),
+        ("chemotherapy-single-anthracycline", rule_chemotherapy_single_anthracycline),
+        ("chemotherapy-after-anthracycline", rule_chemotherapy_after_anthracycline),
+        ("chemotherapy-anthracycline-cardiac-dysfunction", rule_chemotherapy_anthracycline_cardiac_dysfunction),
+        ("combination-for-visceral-crisis", rule_combination_for_visceral_crisis),
+        ("combination-for-many-sites", rule_combination_for_many_sites),
+        ("combination-for-bulky-disease", rule_combination_for_bulky_disease),
+        ("chemotherapy-declined", rule_chemotherapy_declined),
+    ],
+    "response_evaluation": [
+        ("response-evaluation-general", rule_response_evaluation_general),
+        ("response-evaluation-endocrine", rule_response_evaluation_endocrine),
+        ("response-evaluation-trastuzumab-chemotherapy", rule_response_evaluation_trastuzumab_chemotherapy),
+        ("response-evaluation-chemotherapy", rule_response_evaluation_chemotherapy),
+    ],
+    "chemotherapy_beyond_third_line": [
+        ("beyond-third-line-justified", rule_beyond_third_line_justified),
+        ("beyond-third-line-poor-performance", rule_beyond_third_line_poor_performance),
+        ("beyond-third-line-no-response", rule_beyond_third_line_no_response),
+        ("beyond-third-line-ecog-unknown", rule_beyond_third_line_ecog_unknown),
+    ],
+    "supportive_care": [
+        ("bisphosphonates-for-hypercalcemia", rule_bisphosphonates_for_hypercalcemia),
+        ("bisphosphonates-for-lytic-bone", rule_bisphosphonates_for_lytic_bone),
+        ("radiotherapy-for-symptomatic-bone", rule_radiotherapy_for_symptomatic_bone),
+        ("radiotherapy-for-cns", rule_radiotherapy_for_cns),
+        ("bone-neither-lytic-nor-symptomatic", rule_bone_neither_lytic_nor_symptomatic),
+    ],
+    "locoregional_recurrence": [
+        ("locoregional-curative", rule_locoregional_curative),
+    ],
+    "pitfalls": [
+        ("pitfall-high-dose-chemotherapy", rule_pitfall_high_dose_chemotherapy),
+    ],
+    "endocrine_in_her2_positive": [
+        ("hr-positive-her2-positive", rule_hr_positive_her2_positive),
+    ],
 }
 
 # applies_when precondition of the tables that have one, by table id.
@@ -3669,11 +4889,13 @@ APPLIES_WHEN: dict[str, Callable[[Mapping[str, object]], bool]] = {
     "staging": applies_staging,
     "prognosis": applies_prognosis,
     "prognosis_reasons": applies_prognosis_reasons,
+    "newer_guidance_tests": applies_newer_guidance_tests,
     "hr_positive_first_line": applies_hr_positive_first_line,
     "hr_positive_her2_undetermined": applies_hr_positive_her2_undetermined,
     "her2_positive_first_line": applies_her2_positive_first_line,
     "her2_positive_care": applies_her2_positive_care,
     "chemotherapy_setting": applies_chemotherapy_setting,
+    "cardiac_safety": applies_cardiac_safety,
     "chemotherapy_regimens": applies_chemotherapy_regimens,
     "response_evaluation": applies_response_evaluation,
     "chemotherapy_beyond_third_line": applies_chemotherapy_beyond_third_line,

@@ -4,17 +4,25 @@ Tables run in the compiled evaluation order. A table whose applies_when is false
 output, if any, is null). The selected rules' outcomes give the output value, the items, the
 status and the case errors; the result lists every item once, with the rule and table that
 produced it, plus a trace of the evaluation.
+
+Findings the case does not state are unknown (see branching.py): the tables are evaluated under
+each answer, and the result states only what holds whatever the answers are. An item that holds
+under some answers only is listed under ``conditional`` with the answers it needs, never among
+the advice; the unknown findings that change anything get a work-up item that names them, and
+the status is then at least ``needs_more_information``. An answer under which a rule reports a
+contradiction is impossible and left out; a case whose every answer is contradictory is invalid.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from calculators.runtime.branching import Branches, Cube, covers, simplify
 from calculators.runtime.dosing import calculate_dose
 from calculators.runtime.inputs import CaseError, case_from_fragment, validate_case
-from calculators.runtime.model import GuidelineSpec, ItemSpec, OutcomeSpec, TableSpec
-from calculators.runtime.policies import policy_named
+from calculators.runtime.model import GuidelineSpec, InputSpec, ItemSpec
 
 # Most severe last: the result's status is the most severe one any fired rule sets.
 STATUS_SEVERITY = ("ok", "needs_more_information", "out_of_scope", "invalid")
@@ -29,18 +37,45 @@ ITEM_LISTS = {
     "workup": "workup",
     "dosing": "dosing",
 }
+RANK_ORDER = {"preferred": 0, "alternative": 1}
 
 # The derived value reported as the result's prognosis, when a table outputs it.
 PROGNOSIS_OUTPUT = "prognosis"
 
+# How the work-up item of an unknown finding counts what the answer changes, by item kind:
+# (clinician singular, plural), (patient singular, plural).
+_NOUNS = {
+    "prognosis_reason": (("prognosis reason", "prognosis reasons"), ("reason", "reasons")),
+    "recommendation": (("recommendation", "recommendations"), ("treatment", "treatments")),
+    "warning": (("warning", "warnings"), ("warning", "warnings")),
+    "monitoring": (("monitoring item", "monitoring items"), ("check-up", "check-ups")),
+    "supportive_care": (("supportive-care item", "supportive-care items"), ("care", "care")),
+    "workup": (("work-up item", "work-up items"), ("test", "tests")),
+    "dosing": (("dose", "doses"), ("dose", "doses")),
+}
+CONDITIONAL_HEADING = "Depends on findings not stated"
+# Item kinds whose dependence on an unknown finding makes the result wait for it.
+DECISIVE = ("recommendation", "dosing")
+
 
 @dataclass(frozen=True)
-class _Fired:
-    """A selected rule (or a default) and what it produced."""
+class _Group:
+    """Items that hold under the same answers to unknown findings (``when``: alternatives)."""
 
-    table: TableSpec
-    rule: str  # rule id, or "default"
-    outcome: OutcomeSpec
+    when: list[Cube]
+    items: list[dict[str, object]]
+
+    def data(self) -> dict[str, object]:
+        return {"when": [dict(cube) for cube in self.when], "items": self.items}
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where an item was produced: the leaf's assumptions, the table and the rule."""
+
+    cube: Cube
+    table: str
+    rule: str
 
 
 class Calculator:
@@ -48,6 +83,10 @@ class Calculator:
 
     def __init__(self, spec: GuidelineSpec) -> None:
         self.spec = spec
+        self._inputs = {spec_input.name: spec_input for spec_input in spec.inputs}
+        self._producers = {
+            table.output_name: table.id for table in spec.tables if table.output_name is not None
+        }
 
     def validate(self, case: object) -> tuple[dict[str, object], list[CaseError]]:
         return validate_case(self.spec.inputs, case)
@@ -58,62 +97,64 @@ class Calculator:
     def recommend(self, case: object) -> dict[str, object]:
         values, errors = self.validate(case)
         if errors:
-            return self._result("invalid", errors, None, [], [])
-        fired, trace = self._evaluate(values)
-        errors = _case_errors(fired)
-        if errors:
-            return self._result("invalid", errors, None, [], trace)
-        statuses = [entry.outcome.status for entry in fired if entry.outcome.status]
-        status = max(statuses, key=STATUS_SEVERITY.index, default="ok")
-        prognosis = (
-            values.get(PROGNOSIS_OUTPUT)
-            if any(table.output_name == PROGNOSIS_OUTPUT for table in self.spec.tables)
-            else None
+            return self._result("invalid", errors, None, [], [], [])
+        unknown = frozenset(
+            spec.name for spec in self.spec.inputs if spec.finding and values[spec.name] is None
         )
-        return self._result(status, [], prognosis, self._items(fired, values), trace)
+        branches = Branches(self.spec, values, unknown)
+        if branches.all_impossible():
+            trace = self._trace(branches, values)
+            return self._result("invalid", _case_errors(branches), None, [], [], trace)
+        return _Assembly(self, branches, values).result()
 
-    def _evaluate(self, values: dict[str, object]) -> tuple[list[_Fired], list[dict[str, object]]]:
-        fired: list[_Fired] = []
+    def _trace(self, branches: Branches, values: Mapping[str, object]) -> list[dict[str, object]]:
+        """Each table in evaluation order: its inputs as the case states them, the rules selected
+        whatever the answers, and (``branches``) those selected under some answers only."""
         trace: list[dict[str, object]] = []
+        stated: dict[str, object] = {}
         for table in self.spec.tables:
+            found = branches.tables[table.id]
+            for name in table.inputs:
+                if name not in stated:
+                    stated[name] = self._stated(branches, values, name)
+            always = {rule: branches.holds_always(cubes) for rule, cubes in found.selected.items()}
             entry: dict[str, object] = {
                 "table": table.id,
                 "file": table.file,
                 "line": table.line,
                 "hit_policy": table.hit_policy,
-                "inputs": {name: values.get(name) for name in table.inputs},
+                "inputs": {name: stated[name] for name in table.inputs},
+                "skipped": bool(found.skipped) and branches.holds_always(found.skipped),
+                "rules": [rule for rule in table.rules if always.get(rule)],
+                "used_default": bool(always.get("default")),
             }
-            if table.applies is not None and not table.applies(values):
-                entry.update(skipped=True, rules=[], used_default=False)
-                if table.output_name is not None:
-                    values[table.output_name] = None
-                    entry["output"] = {"name": table.output_name, "value": None}
-                trace.append(entry)
-                continue
-            selected = policy_named(table.hit_policy).select(table.id, table.match(values))
-            chosen = [_Fired(table, rule_id, table.rules[rule_id]) for rule_id in selected]
-            if not chosen and table.default is not None:
-                chosen = [_Fired(table, "default", table.default)]
-            fired.extend(chosen)
-            entry.update(skipped=False, rules=selected, used_default=bool(chosen) and not selected)
             if table.output_name is not None:
-                value = chosen[0].outcome.value if chosen else None
-                values[table.output_name] = value
-                entry["output"] = {"name": table.output_name, "value": value}
+                entry["output"] = {
+                    "name": table.output_name,
+                    "value": self._stated(branches, values, table.output_name),
+                }
+            partial: list[dict[str, object]] = [
+                {"when": simplify(cubes, disjoint=True), "rule": rule}
+                for rule, cubes in found.selected.items()
+                if not always[rule] and any(branches.possible(cube) for cube in cubes)
+            ]
+            if found.skipped and not entry["skipped"]:
+                partial.append({"when": simplify(found.skipped, disjoint=True), "skipped": True})
+            if partial:
+                entry["branches"] = partial
             trace.append(entry)
-        return fired, trace
+        return trace
 
-    def _items(self, fired: list[_Fired], values: Mapping[str, object]) -> list[dict[str, object]]:
-        """Every item once (first rule to emit it wins), recommendations preferred first."""
-        seen: set[str] = set()
-        items: list[dict[str, object]] = []
-        for entry in fired:
-            for item_id in entry.outcome.items:
-                if item_id not in seen:
-                    seen.add(item_id)
-                    items.append(_item_result(self.spec.items[item_id], entry, values))
-        rank_order = {"preferred": 0, "alternative": 1}
-        return sorted(items, key=lambda item: rank_order.get(str(item.get("rank")), 2))
+    def _stated(self, branches: Branches, values: Mapping[str, object], name: str) -> object:
+        """A table input as the case states it: an unknown finding is null, and so is a derived
+        value that depends on the answers."""
+        producer = self._producers.get(name)
+        if producer is None:
+            return values.get(name)
+        outputs = {
+            value for cube, value in branches.tables[producer].outputs if branches.possible(cube)
+        }
+        return outputs.pop() if len(outputs) == 1 else None
 
     def _result(
         self,
@@ -121,6 +162,7 @@ class Calculator:
         errors: list[CaseError],
         prognosis: object,
         items: list[dict[str, object]],
+        conditional: list[dict[str, object]],
         trace: list[dict[str, object]],
     ) -> dict[str, object]:
         lists: dict[str, list[dict[str, object]]] = {name: [] for name in ITEM_LISTS.values()}
@@ -131,6 +173,16 @@ class Calculator:
             "errors": errors,
             "prognosis": prognosis,
             **lists,
+            "conditional": conditional,
+            "notices": [
+                {
+                    "id": notice.id,
+                    "text": notice.text,
+                    "patient_text": notice.patient_text,
+                    "citations": list(notice.citations),
+                }
+                for notice in self.spec.notices
+            ],
             "trace": trace,
             "guideline": {
                 "id": self.spec.id,
@@ -140,18 +192,232 @@ class Calculator:
         }
 
 
-def _case_errors(fired: list[_Fired]) -> list[CaseError]:
+class _Assembly:
+    """The result of a case that is not contradictory, from its tables' decision trees."""
+
+    def __init__(self, calculator: Calculator, branches: Branches, values: dict[str, object]):
+        self.calculator = calculator
+        self.spec = calculator.spec
+        self.branches = branches
+        self.values = values
+
+    def result(self) -> dict[str, object]:
+        certain, conditional = self._items()
+        status, status_fields = self._status()
+        prognosis, prognosis_fields = self._prognosis()
+        # What a finding's answer changes decides whether the result must wait for it: a
+        # recommendation, a dose, the status or the prognosis (DECISIVE); anything else is listed
+        # under its answers and asked for, but the result can stand without it.
+        decisive = set(status_fields) | set(prognosis_fields)
+        deciding = set(decisive)
+        for group in conditional:
+            fields = {name for cube in group.when for name in cube}
+            deciding |= fields
+            if any(item["kind"] in DECISIVE for item in group.items):
+                decisive |= fields
+        if decisive and STATUS_SEVERITY.index(status) < 1:
+            status = "needs_more_information"
+        asks = sorted(
+            (
+                self._ask(spec, conditional, prognosis_fields)
+                for spec in self.spec.inputs
+                if spec.name in deciding
+            ),
+            key=lambda ask: bool(ask["only_if"]),  # what decides on its own first
+        )
+        trace = self.calculator._trace(self.branches, self.values)
+        return self.calculator._result(
+            status,
+            [],
+            prognosis,
+            [*asks, *certain],
+            [group.data() for group in conditional],
+            trace,
+        )
+
+    def _places(self) -> dict[str, list[_Place]]:
+        """Where each item is produced (the answers as a short union of cubes, the table and
+        the rule), in the order the tables produce them."""
+        places: dict[str, list[_Place]] = {}
+        for table_id, rule, outcome, cubes in self.branches.outcomes():
+            where = simplify(cubes, disjoint=True)
+            for item_id in outcome.items:
+                places.setdefault(item_id, []).extend(
+                    _Place(cube, table_id, rule) for cube in where
+                )
+        return places
+
+    def _items(self) -> tuple[list[dict[str, object]], list[_Group]]:
+        certain: list[dict[str, object]] = []
+        groups: dict[tuple[tuple[tuple[str, bool], ...], ...], list[dict[str, object]]] = {}
+        for item_id, places in self._places().items():
+            live = [place for place in places if self.branches.possible(place.cube)]
+            if not live:
+                continue
+            item = _item_result(self.spec.items[item_id], live[0], self.values)
+            if self.branches.holds_always([place.cube for place in places]):
+                certain.append(item)
+                continue
+            when = simplify([place.cube for place in live]) if len(live) > 1 else [live[0].cube]
+            key = tuple(tuple(cube.items()) for cube in when)
+            groups.setdefault(key, []).append(item)
+        conditional = [
+            _Group([dict(cube) for cube in key], _ordered(items))
+            for key, items in sorted(groups.items(), key=lambda group: (len(group[0]), group[0]))
+        ]
+        return _ordered(certain), conditional
+
+    def _status(self) -> tuple[str, list[str]]:
+        """The most severe status any possible answer gives, and the findings it depends on
+        (none when every possible answer gives it)."""
+        levels: list[tuple[int, list[Cube]]] = [
+            (STATUS_SEVERITY.index(outcome.status), cubes)
+            for _, _, outcome, cubes in self.branches.outcomes()
+            if outcome.status
+        ]
+        live = [
+            (level, cube)
+            for level, cubes in levels
+            for cube in cubes
+            if self.branches.possible(cube)
+        ]
+        if not live:
+            return "ok", []
+        top = max(level for level, _ in live)
+        reaching = [cube for level, cubes in levels if level >= top for cube in cubes]
+        if self.branches.holds_always(reaching):
+            return STATUS_SEVERITY[top], []
+        return STATUS_SEVERITY[top], [name for level, cube in live if level >= top for name in cube]
+
+    def _prognosis(self) -> tuple[object, list[str]]:
+        producer = self.calculator._producers.get(PROGNOSIS_OUTPUT)
+        if producer is None:
+            return None, []
+        paths = [
+            (cube, value)
+            for cube, value in self.branches.tables[producer].outputs
+            if self.branches.possible(cube)
+        ]
+        values = {value for _, value in paths}
+        if len(values) == 1:
+            return values.pop(), []
+        return None, [name for cube, _ in paths for name in cube]
+
+    def _ask(
+        self,
+        spec: InputSpec,
+        conditional: list[_Group],
+        prognosis_fields: list[str],
+    ) -> dict[str, object]:
+        """The work-up item that names an unknown finding, what its answer changes and, when it
+        matters only under other answers, which (``only_if``)."""
+        counts: Counter[str] = Counter()
+        contexts: list[set[tuple[str, bool]]] = []
+        for group in conditional:
+            cubes = [cube for cube in group.when if spec.name in cube]
+            if cubes:
+                counts.update(str(item["kind"]) for item in group.items)
+                contexts.extend(
+                    {(k, v) for k, v in cube.items() if k != spec.name} for cube in cubes
+                )
+        only_if = dict(sorted(set.intersection(*contexts))) if contexts else {}
+        if spec.name in prognosis_fields:
+            only_if = {}
+        clinician = [_counted(n, _NOUNS[kind][0]) for kind, n in _in_list_order(counts)]
+        patient = [_counted(n, _NOUNS[kind][1]) for kind, n in _in_list_order(counts)]
+        if spec.name in prognosis_fields:
+            clinician.append("the prognosis")
+            patient.append("the outlook")
+        ask_clinician, ask_patient = spec.ask or (
+            f"Establish {_lower_first(spec.label)}",
+            "Your care team needs to find this out",
+        )
+        where = f" (listed under “{CONDITIONAL_HEADING}”)" if counts else ""
+        condition_clinician = condition_patient = ""
+        if only_if:
+            condition_clinician = " if " + _joined(
+                [
+                    f"{self._label(name)} is {'yes' if answer else 'no'}"
+                    for name, answer in only_if.items()
+                ]
+            )
+            condition_patient = " if " + _joined(
+                [
+                    f"the answer to “{self._label(name, patient=True)}” is "
+                    f"{'yes' if answer else 'no'}"
+                    for name, answer in only_if.items()
+                ]
+            )
+        return {
+            "id": f"unknown-{spec.name.replace('_', '-')}",
+            "kind": "workup",
+            "text": f"{spec.label}: not stated. {ask_clinician}: the answer changes "
+            f"{_joined(clinician) or 'the recommendation'}{condition_clinician}{where}.",
+            "patient_text": f"{spec.patient_label}: not known yet. {ask_patient}. The answer "
+            f"changes {_joined(patient) or 'the advice'}{condition_patient}.",
+            "citations": [],
+            "section": None,
+            "anchor": None,
+            "href": None,
+            "rule": None,
+            "table": None,
+            "field": spec.name,
+            "only_if": only_if,
+            "agents": [],
+            "origin": "site",
+            "newer_guidance": None,
+        }
+
+    def _label(self, name: str, *, patient: bool = False) -> str:
+        spec = self.calculator._inputs[name]
+        return spec.patient_label if patient else _lower_first(spec.label)
+
+
+def _lower_first(text: str) -> str:
+    """ "Visceral crisis" -> "visceral crisis" inside a sentence; "HER2 status" stays."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _in_list_order(counts: Counter[str]) -> list[tuple[str, int]]:
+    return [(kind, counts[kind]) for kind in ITEM_LISTS if counts[kind]]
+
+
+def _counted(number: int, nouns: tuple[str, str]) -> str:
+    return f"{number} {nouns[0] if number == 1 else nouns[1]}"
+
+
+def _joined(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _ordered(items: Iterable[dict[str, object]]) -> list[dict[str, object]]:
+    """Recommendations preferred first; otherwise in the order the tables produced them."""
+    return sorted(items, key=lambda item: RANK_ORDER.get(str(item.get("rank")), 2))
+
+
+def _case_errors(branches: Branches) -> list[CaseError]:
+    """The contradictions of a case none of whose answers is possible: those that hold whatever
+    the answers are, or (when it takes a combination) every one found."""
+    found = [
+        (outcome.error, covers(cubes))
+        for _, _, outcome, cubes in branches.outcomes()
+        if outcome.error is not None
+    ]
+    certain = any(always for _, always in found)
     errors: list[CaseError] = []
-    for entry in fired:
-        error = entry.outcome.error
-        if error is not None:
-            found: CaseError = {"field": error.field, "message": error.message}
-            if found not in errors:
-                errors.append(found)
+    for error, always in found:
+        if error is not None and (always or not certain):
+            case_error: CaseError = {"field": error.field, "message": error.message}
+            if case_error not in errors:
+                errors.append(case_error)
     return errors
 
 
-def _item_result(item: ItemSpec, fired: _Fired, values: Mapping[str, object]) -> dict[str, object]:
+def _item_result(item: ItemSpec, place: _Place, values: Mapping[str, object]) -> dict[str, object]:
     dose = (
         None if item.dose is None else calculate_dose(item.dose, values.get(item.dose.weight_input))
     )
@@ -169,8 +435,17 @@ def _item_result(item: ItemSpec, fired: _Fired, values: Mapping[str, object]) ->
         section=item.section,
         anchor=item.anchor,
         href=item.href,
-        rule=fired.rule,
-        table=fired.table.id,
+        rule=place.rule,
+        table=place.table,
+        agents=list(item.agents),
+        origin=item.origin,
+        newer_guidance=None
+        if item.newer_guidance is None
+        else {
+            "text": item.newer_guidance.text,
+            "patient_text": item.newer_guidance.patient_text,
+            "citations": list(item.newer_guidance.citations),
+        },
     )
     if item.dose is not None and dose is not None:  # a dosing item: its dose as data too
         result["dose"] = {

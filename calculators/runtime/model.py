@@ -12,7 +12,7 @@ from types import ModuleType
 
 from calculators.runtime.errors import CompiledModuleError
 
-RuleFunction = Callable[[Mapping[str, object]], list[str]]
+RuleTest = Callable[[Mapping[str, object]], bool]
 AppliesFunction = Callable[[Mapping[str, object]], bool]
 Number = int | float
 
@@ -31,6 +31,12 @@ class InputSpec:
     nullable: bool
     default: object
     label: str
+    patient_label: str
+    # A clinical finding: unknown (null) unless the case states it, and never read as "no": the
+    # engine evaluates the tables under each answer (see branching.py). ``ask`` is the work-up
+    # wording (clinician, patient) for when an unknown finding decides something.
+    finding: bool
+    ask: tuple[str, str] | None
 
 
 @dataclass(frozen=True)
@@ -40,6 +46,25 @@ class DoseSpec:
     unit: str
     weight_input: str
     schedule: str
+
+
+@dataclass(frozen=True)
+class PointerSpec:
+    """What newer guidance changes about an item: shown beside it, never as its own advice."""
+
+    text: str
+    patient_text: str
+    citations: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class NoticeSpec:
+    """A notice every result carries (the source's currency, the review status, ...)."""
+
+    id: str
+    text: str
+    patient_text: str
+    citations: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -54,6 +79,9 @@ class ItemSpec:
     anchor: str
     href: str
     dose: DoseSpec | None
+    agents: tuple[str, ...]
+    origin: str  # source | newer_guidance
+    newer_guidance: PointerSpec | None
 
 
 @dataclass(frozen=True)
@@ -81,7 +109,7 @@ class TableSpec:
     output_name: str | None
     rules: dict[str, OutcomeSpec]  # rule id -> outcome, in rule order
     default: OutcomeSpec | None
-    match: RuleFunction
+    tests: tuple[tuple[str, RuleTest], ...]  # (rule id, its test), in rule order
     applies: AppliesFunction | None
 
 
@@ -93,13 +121,14 @@ class GuidelineSpec:
     inputs: tuple[InputSpec, ...]
     items: dict[str, ItemSpec]
     tables: tuple[TableSpec, ...]  # in evaluation order
+    notices: tuple[NoticeSpec, ...]
 
 
 def read_compiled_module(module: ModuleType) -> GuidelineSpec:
     """Read a compiled guideline module, or raise CompiledModuleError naming what is wrong."""
     reader = _Reader(module.__name__)
     guideline = reader.mapping(getattr(module, "GUIDELINE", None), "GUIDELINE")
-    functions = reader.mapping(getattr(module, "TABLE_FUNCTIONS", None), "TABLE_FUNCTIONS")
+    functions = reader.mapping(getattr(module, "TABLE_RULES", None), "TABLE_RULES")
     applies = reader.mapping(getattr(module, "APPLIES_WHEN", None), "APPLIES_WHEN")
     tables = {
         table.id: table
@@ -117,6 +146,7 @@ def read_compiled_module(module: ModuleType) -> GuidelineSpec:
             f"{module.__name__}: TABLE_ORDER does not list exactly the tables of TABLES"
         )
     items = reader.mapping(getattr(module, "ITEMS", None), "ITEMS")
+    notices = reader.sequence(getattr(module, "NOTICES", None), "NOTICES")
     return GuidelineSpec(
         id=reader.text(guideline.get("id"), "GUIDELINE id"),
         version=reader.text(guideline.get("version"), "GUIDELINE version"),
@@ -130,6 +160,7 @@ def read_compiled_module(module: ModuleType) -> GuidelineSpec:
             for item_id, raw in items.items()
         },
         tables=tuple(tables[name] for name in order),
+        notices=tuple(_notice(reader, raw) for raw in notices),
     )
 
 
@@ -176,12 +207,26 @@ class _Reader:
     def texts(self, value: object, where: str) -> tuple[str, ...]:
         return tuple(self.text(member, where) for member in self.sequence(value, where))
 
+    def numbers(self, value: object, where: str) -> tuple[int, ...]:
+        members = self.sequence(value, where)
+        if not all(isinstance(number, int) and not isinstance(number, bool) for number in members):
+            raise self.fail(where, "a list of reference numbers")
+        return tuple(number for number in members if isinstance(number, int))
+
+    def wording(self, value: object, where: str) -> tuple[str, str]:
+        data = self.mapping(value, where)
+        return (
+            self.text(data.get("clinician"), f"{where} clinician"),
+            self.text(data.get("patient"), f"{where} patient"),
+        )
+
 
 def _input(reader: _Reader, raw: object) -> InputSpec:
     data = reader.mapping(raw, "an INPUTS entry")
     name = reader.text(data.get("name"), "an INPUTS name")
     where = f"INPUTS[{name}]"
-    label = reader.mapping(data.get("label"), f"{where} label")
+    label = reader.wording(data.get("label"), f"{where} label")
+    ask = data.get("ask")
     return InputSpec(
         name=name,
         type=reader.text(data.get("type"), f"{where} type"),
@@ -194,7 +239,10 @@ def _input(reader: _Reader, raw: object) -> InputSpec:
         required=reader.flag(data.get("required"), f"{where} required"),
         nullable=reader.flag(data.get("nullable"), f"{where} nullable"),
         default=data.get("default"),
-        label=reader.text(label.get("clinician"), f"{where} label"),
+        label=label[0],
+        patient_label=label[1],
+        finding=reader.flag(data.get("finding"), f"{where} finding"),
+        ask=None if ask is None else reader.wording(ask, f"{where} ask"),
     )
 
 
@@ -210,22 +258,45 @@ def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
                 for key in ("agent", "amount_per_kg", "unit", "weight_input", "schedule")
             )
         )
-    citations = tuple(
-        number
-        for number in reader.sequence(data.get("citations"), f"{where} citations")
-        if isinstance(number, int)
-    )
+    pointer = data.get("newer_guidance")
+    newer_guidance = None
+    if pointer is not None:
+        pointer_data = reader.mapping(pointer, f"{where} newer_guidance")
+        newer_guidance = PointerSpec(
+            text=reader.text(pointer_data.get("text"), f"{where} newer_guidance text"),
+            patient_text=reader.text(
+                pointer_data.get("patient_text"), f"{where} newer_guidance patient_text"
+            ),
+            citations=reader.numbers(
+                pointer_data.get("citations"), f"{where} newer_guidance citations"
+            ),
+        )
     return ItemSpec(
         id=item_id,
         kind=reader.text(data.get("kind"), f"{where} kind"),
         rank=reader.optional_text(data.get("rank"), f"{where} rank"),
         text=reader.text(data.get("text"), f"{where} text"),
         patient_text=reader.text(data.get("patient_text"), f"{where} patient_text"),
-        citations=citations,
+        citations=reader.numbers(data.get("citations"), f"{where} citations"),
         section=reader.text(data.get("section"), f"{where} section"),
         anchor=reader.text(data.get("anchor"), f"{where} anchor"),
         href=reader.text(data.get("href"), f"{where} href"),
         dose=dose,
+        agents=reader.texts(data.get("agents"), f"{where} agents"),
+        origin=reader.text(data.get("origin"), f"{where} origin"),
+        newer_guidance=newer_guidance,
+    )
+
+
+def _notice(reader: _Reader, raw: object) -> NoticeSpec:
+    data = reader.mapping(raw, "a NOTICES entry")
+    notice_id = reader.text(data.get("id"), "a NOTICES id")
+    where = f"NOTICES[{notice_id}]"
+    return NoticeSpec(
+        id=notice_id,
+        text=reader.text(data.get("text"), f"{where} text"),
+        patient_text=reader.text(data.get("patient_text"), f"{where} patient_text"),
+        citations=reader.numbers(data.get("citations"), f"{where} citations"),
     )
 
 
@@ -252,16 +323,27 @@ def _table(
     data = reader.mapping(raw, "a TABLES entry")
     table_id = reader.text(data.get("id"), "a TABLES id")
     where = f"TABLES[{table_id}]"
-    match = functions.get(table_id)
     precondition = applies.get(table_id)
-    if not callable(match) or (precondition is not None and not callable(precondition)):
-        raise reader.fail(f"the function of {where}", "callable")
+    if precondition is not None and not callable(precondition):
+        raise reader.fail(f"the applies_when function of {where}", "callable")
+    tests: list[tuple[str, RuleTest]] = []
+    for entry in reader.sequence(functions.get(table_id, []), f"TABLE_RULES[{table_id}]"):
+        if (
+            not isinstance(entry, tuple)
+            or len(entry) != 2
+            or not isinstance(entry[0], str)
+            or not callable(entry[1])
+        ):
+            raise reader.fail(f"an entry of TABLE_RULES[{table_id}]", "a (rule id, test) pair")
+        tests.append((entry[0], entry[1]))
     output = data.get("output")
     rules: dict[str, OutcomeSpec] = {}
     for rule in reader.sequence(data.get("rules"), f"{where} rules"):
         rule_data = reader.mapping(rule, f"{where} rule")
         rule_id = reader.text(rule_data.get("id"), f"{where} rule id")
         rules[rule_id] = _outcome(reader, rule_data.get("then"), f"{where} rule {rule_id}")
+    if [rule_id for rule_id, _ in tests] != list(rules):
+        raise reader.fail(f"TABLE_RULES[{table_id}]", f"the rules of {where} in rule order")
     line = data.get("line")
     return TableSpec(
         id=table_id,
@@ -279,6 +361,6 @@ def _table(
         default=None
         if data.get("default") is None
         else _outcome(reader, data["default"], f"{where} default"),
-        match=match,  # callable, checked above; its signature is the compiler's contract
+        tests=tuple(tests),  # callables, checked above; their signature is the compiler's contract
         applies=precondition,
     )

@@ -1,13 +1,18 @@
 """Hit policies as strategy classes: which of a table's matching rules are selected.
 
-The compiled table functions return every matching rule in rule order; a policy picks from that.
+A compiled table is its rules' tests in rule order; a policy evaluates what it needs of them (the
+first policy stops at the first match, so a table reads no more of the case than its answer
+depends on) and picks from the matches.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Mapping
 
 from calculators.runtime.errors import CompiledModuleError, UniqueHitPolicyViolation
+
+RuleTests = Iterable[tuple[str, Callable[[Mapping[str, object]], bool]]]
 
 
 class HitPolicy(ABC):
@@ -16,6 +21,11 @@ class HitPolicy(ABC):
     @abstractmethod
     def select(self, table_id: str, matched: list[str]) -> list[str]:
         """The selected rule ids, in rule order."""
+
+    def evaluate(self, table_id: str, tests: RuleTests, values: Mapping[str, object]) -> list[str]:
+        """Test the rules on ``values`` and select: every rule is tested unless the policy
+        needs fewer."""
+        return self.select(table_id, [rule_id for rule_id, test in tests if test(values)])
 
 
 class Unique(HitPolicy):
@@ -36,6 +46,9 @@ class First(HitPolicy):
 
     def select(self, table_id: str, matched: list[str]) -> list[str]:
         return matched[:1]
+
+    def evaluate(self, table_id: str, tests: RuleTests, values: Mapping[str, object]) -> list[str]:
+        return next(([rule_id] for rule_id, test in tests if test(values)), [])
 
 
 class Collect(HitPolicy):

@@ -195,10 +195,16 @@
     ["workup", ["Work-up", "Tests"]],
     ["dosing", ["Dosing", "Doses"]],
   ];
+  // Rank labels say whose ranking it is: the source's, which predates current practice.
   const RANKS = {
-    preferred: ["Preferred", "Usual first choice"],
-    alternative: ["Alternatives", "Other options"],
+    preferred: ["First choice in the source", "The source's first choice"],
+    alternative: ["Other option in the source", "Other options in the source"],
   };
+  const CONDITIONAL = [
+    "Depends on findings not stated",
+    "Depends on questions not yet answered",
+  ];
+  const NEWER = ["Newer guidance, not this guideline's recommendation", "Newer guidance, not this guide's advice"];
 
   // ---------------------------------------------------------------------------------------
   // Stage 4: one calculator section: the form <-> fragment <-> worker loop and the results.
@@ -379,10 +385,17 @@
     this.cache = new Map();
     const blocks = [];
     if (result) {
+      blocks.push(this.noticesBlock(result.notices));
       blocks.push(this.errorsBlock(result.errors));
       if (result.status !== "invalid") {
+        // What to establish first, then what holds whatever the answers, then what depends on
+        // them, then the rest.
+        blocks.push(this.asksBlock(result.workup));
         blocks.push(this.prognosisBlock(result));
-        for (const [key, title] of LISTS) blocks.push(this.listBlock(result, key, title));
+        for (const [key, title] of LISTS) {
+          blocks.push(this.listBlock(result, key, title));
+          if (key === "recommendations") blocks.push(this.conditionalBlock(result.conditional));
+        }
         blocks.push(this.printReferencesBlock(result));
       }
     }
@@ -440,6 +453,75 @@
     });
   };
 
+  // Every result carries its notices (the source's age, the review status): shown first, and
+  // printed with the case.
+  Calculator.prototype.noticesBlock = function (notices) {
+    if (!notices || !notices.length) return null;
+    return this.keyed("notices", notices, function () {
+      const block = el("section", "gl-result-block gl-result-notices");
+      block.setAttribute("aria-label", words(["Notices", "Please note"]));
+      for (const notice of notices) {
+        const line = el("p", "gl-result-notice gl-result-notice--" + notice.id);
+        line.appendChild(el("span", "", patient() ? notice.patient_text : notice.text));
+        if (notice.citations && notice.citations.length) line.appendChild(this.citations(notice.citations));
+        block.appendChild(line);
+      }
+      return block;
+    });
+  };
+
+  // Items that hold only under some answers to findings the case leaves unknown, grouped by the
+  // answers they need ("If visceral crisis is yes"). They are never among the advice above.
+  Calculator.prototype.conditionalBlock = function (groups) {
+    if (!groups || !groups.length) return null;
+    const conditions = groups.map(function (group) {
+      return this.conditionText(group.when);
+    }, this);
+    const block = this.keyed("conditional", conditions, function () {
+      const block = el("section", "gl-result-block gl-result-conditional");
+      block.appendChild(el("h3", "", words(CONDITIONAL)));
+      block.appendChild(
+        el(
+          "p",
+          "gl-result-conditional-note",
+          words([
+            "These hold only under the answers shown: establish the findings above to settle them.",
+            "These apply only if the answers are as shown: your care team needs to find them out first.",
+          ]),
+        ),
+      );
+      block.lists = conditions.map(function (text) {
+        block.appendChild(el("h4", "gl-result-condition", text));
+        return block.appendChild(el("ul", "gl-result-items"));
+      });
+      return block;
+    });
+    groups.forEach(function (group, index) {
+      place(block.lists[index], this.items("conditional-" + index, group.items));
+    }, this);
+    return block;
+  };
+
+  // "If visceral crisis is yes and bulky disease is no, or if ...".
+  // The findings in the order of the form, each "is yes" or "is no".
+  Calculator.prototype.conditionText = function (when) {
+    const self = this;
+    const order = this.data.inputs.map(function (input) {
+      return input.name;
+    });
+    const alternatives = when.map(function (cube) {
+      return Object.keys(cube)
+        .sort(function (a, b) {
+          return order.indexOf(a) - order.indexOf(b);
+        })
+        .map(function (name) {
+          return lowerFirst(self.label(name)) + " is " + (cube[name] ? "yes" : "no");
+        })
+        .join(" and ");
+    });
+    return "If " + alternatives.join(", or if ");
+  };
+
   Calculator.prototype.prognosisBlock = function (result) {
     const reasons = result.prognosis_reasons || [];
     if (result.prognosis === null && !reasons.length) return null;
@@ -456,8 +538,30 @@
     return block;
   };
 
+  // The findings the case does not state and that decide something: first, each with a way to
+  // answer it in the form. (They are work-up items of the result: listed here, not again.)
+  Calculator.prototype.asksBlock = function (workup) {
+    const asks = (workup || []).filter(function (item) {
+      return item.field;
+    });
+    if (!asks.length) return null;
+    const block = this.keyed("list:asks", [], function () {
+      const block = el("section", "gl-result-block gl-result-asks");
+      block.appendChild(el("h3", "", words(["Findings to establish", "Questions to answer first"])));
+      block.lists = [block.appendChild(el("ul", "gl-result-items"))];
+      return block;
+    });
+    place(block.lists[0], this.items("asks", asks));
+    return block;
+  };
+
   Calculator.prototype.listBlock = function (result, key, title) {
-    const all = result[key] || [];
+    let all = result[key] || [];
+    if (key === "workup") {
+      all = all.filter(function (item) {
+        return !item.field; // shown first, in the asks block
+      });
+    }
     if (!all.length) return null;
     // Recommendations: preferred first, then alternatives (the runtime sorts them this way).
     const groups =
@@ -501,7 +605,7 @@
       let key = "item:" + list + "/" + item.id;
       while (this.cache.has(key)) key += "+"; // the same item twice in one list
       const node = this.keyed(key, item, function () {
-        return this.itemElement(item);
+        return this.itemElement(item, list.indexOf("conditional") === 0);
       });
       // The case values behind it change more often than the item (every dose edit changes the
       // weight shown in the "Why" of each item its table made): they update only its "Why".
@@ -512,16 +616,41 @@
   };
 
   Calculator.prototype.traceInputs = function (table) {
+    if (!table) return {};
     const entry = (this.last.result.trace || []).find(function (step) {
       return step.table === table;
     });
     return (entry && entry.inputs) || {};
   };
 
-  Calculator.prototype.itemElement = function (item) {
+  // `ranked`: say the rank in the item (outside the recommendations block, which has headings).
+  Calculator.prototype.itemElement = function (item, ranked) {
     const node = el("li", "gl-result-item");
     node.dataset.item = item.id;
-    node.appendChild(el("p", "gl-result-text", patient() ? item.patient_text : item.text));
+    const text = node.appendChild(el("p", "gl-result-text"));
+    if (ranked && RANKS[item.rank]) {
+      text.appendChild(el("span", "gl-badge gl-badge--rank", words(RANKS[item.rank])));
+      text.appendChild(document.createTextNode(" "));
+    }
+    if (item.origin === "newer_guidance") {
+      text.appendChild(el("span", "gl-badge gl-badge--newer", words(["Newer guidance", "Newer guidance"])));
+      text.appendChild(document.createTextNode(" "));
+    }
+    text.appendChild(document.createTextNode(patient() ? item.patient_text : item.text));
+    if (item.field) {
+      // A finding the case does not state: a way to answer it in the form.
+      const answer = el("button", "gl-result-answer", words(["Answer in the form", "Answer this question"]));
+      answer.type = "button";
+      const self = this;
+      answer.addEventListener("click", function () {
+        const control = self.control(item.field);
+        if (control && control.focus) {
+          control.scrollIntoView({ block: "center" });
+          control.focus();
+        }
+      });
+      node.appendChild(answer);
+    }
     const meta = el("p", "gl-result-meta");
     if (item.citations && item.citations.length) {
       meta.appendChild(document.createTextNode("Sources "));
@@ -538,6 +667,15 @@
       meta.appendChild(link);
     }
     node.appendChild(meta);
+    if (item.newer_guidance) {
+      const pointer = el("div", "gl-result-newer");
+      pointer.appendChild(el("p", "gl-result-newer-title", words(NEWER)));
+      const body = pointer.appendChild(
+        el("p", "", patient() ? item.newer_guidance.patient_text : item.newer_guidance.text),
+      );
+      if (item.newer_guidance.citations.length) body.appendChild(this.citations(item.newer_guidance.citations));
+      node.appendChild(pointer);
+    }
     node.why = node.appendChild(this.why(item));
     return node;
   };
@@ -597,6 +735,21 @@
   Calculator.prototype.whyFacts = function (item, inputs) {
     const table = this.data.tables[item.table] || {};
     const facts = el("dl", "gl-why-facts");
+    if (item.field) {
+      facts.appendChild(el("dt", "", words(["Not stated", "Not answered"])));
+      facts.appendChild(
+        el(
+          "dd",
+          "",
+          this.label(item.field) +
+            words([
+              ": the result is worked out under each answer and states only what holds either way.",
+              ": the calculator works out each answer and only states what is true either way.",
+            ]),
+        ),
+      );
+      return facts;
+    }
     const add = function (term, value) {
       facts.appendChild(el("dt", "", term));
       const dd = el("dd", "");
@@ -672,7 +825,7 @@
         el(
           "p",
           "gl-print-meta",
-          "Every other field: its default (no, or unknown). Guideline version " +
+          "Every other field: not stated (findings not known, results unknown). Guideline version " +
             this.data.version +
             ", last updated " +
             this.data.last_updated +
@@ -688,10 +841,17 @@
   // Printed instead of the links: the titles of the references the results cite.
   Calculator.prototype.printReferencesBlock = function (result) {
     const cited = new Set();
-    for (const [key] of LISTS.concat([["prognosis_reasons"]])) {
-      for (const item of result[key] || [])
-        for (const number of item.citations || []) cited.add(number);
+    const add = function (numbers) {
+      for (const number of numbers || []) cited.add(number);
+    };
+    const items = [];
+    for (const [key] of LISTS.concat([["prognosis_reasons"]])) items.push(...(result[key] || []));
+    for (const group of result.conditional || []) items.push(...group.items);
+    for (const item of items) {
+      add(item.citations);
+      if (item.newer_guidance) add(item.newer_guidance.citations);
     }
+    for (const notice of result.notices || []) add(notice.citations);
     if (!cited.size) return null;
     const numbers = Array.from(cited).sort(function (a, b) {
       return a - b;
@@ -754,6 +914,13 @@
     )) {
       if (!option.selected) option.remove();
     }
+  }
+
+  // "Visceral crisis" -> "visceral crisis" inside a sentence; "HER2 status" stays.
+  function lowerFirst(text) {
+    return text.length > 1 && text[1] === text[1].toUpperCase() && text[1] !== text[1].toLowerCase()
+      ? text
+      : text.charAt(0).toLowerCase() + text.slice(1);
   }
 
   function humanize(value) {
