@@ -11,18 +11,12 @@ from build_tools.tables import DecisionModel, load_decision_model
 from build_tools.tables.discover import load_guideline_source
 from build_tools.tables.model import Condition, SafetyConstraint
 from build_tools.tables.safety import AgentIndex
+from calculators.runtime.engine import ITEM_LISTS as RESULT_LISTS
 from tests.tables_support import REAL_GUIDELINE, ROOT
 
 GUIDELINE = "metastatic-breast-cancer"
-ITEM_LISTS = (
-    "prognosis_reasons",
-    "recommendations",
-    "warnings",
-    "monitoring",
-    "supportive_care",
-    "workup",
-    "dosing",
-)
+# The result's item lists, as the runtime names them.
+ITEM_LISTS = tuple(RESULT_LISTS.values())
 SEVERITY = ("ok", "needs_more_information", "out_of_scope", "invalid")
 
 

@@ -10,19 +10,10 @@ import pytest
 import yaml
 
 import calculators
-from tests.safety_support import assertion_breaches, project_model
+from tests.safety_support import ITEM_LISTS, assertion_breaches, project_model
 
 GOLDEN = Path(__file__).parent / "data" / "golden_cases.yml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))["cases"]
-ITEM_LISTS = (
-    "prognosis_reasons",
-    "recommendations",
-    "warnings",
-    "monitoring",
-    "supportive_care",
-    "workup",
-    "dosing",
-)
 
 
 def _items(result: dict[str, Any]) -> dict[str, dict[str, Any]]:

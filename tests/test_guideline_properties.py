@@ -18,21 +18,12 @@ from hypothesis import strategies as st
 
 import calculators
 from calculators.guidelines import metastatic_breast_cancer as compiled
-from tests.safety_support import assertion_breaches, constraint_breaches
+from tests.safety_support import ITEM_LISTS, assertion_breaches, constraint_breaches
 
 GUIDELINE = "metastatic-breast-cancer"
 CALCULATOR = calculators.load(GUIDELINE)
 MISSING = object()
 STATUSES = ("ok", "needs_more_information", "out_of_scope", "invalid")
-ITEM_LISTS = (
-    "prognosis_reasons",
-    "recommendations",
-    "warnings",
-    "monitoring",
-    "supportive_care",
-    "workup",
-    "dosing",
-)
 
 TRASTUZUMAB_FIRST_LINE = {
     "trastuzumab-chemotherapy",

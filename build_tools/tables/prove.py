@@ -32,6 +32,7 @@ from build_tools.tables.model import (
 )
 from build_tools.tables.regions import Cube, Domains, Region, RuleRegions, intersect
 from build_tools.tables.safety import AgentIndex
+from calculators.runtime.engine import ITEM_LISTS
 
 # Runs a case through the compiled module: the result the runtime gives (see build()).
 Recommend = Callable[[dict[str, object]], dict[str, object]]
@@ -257,15 +258,7 @@ def _finding(violation: Violation, model: DecisionModel, recommend: Recommend | 
         produced = [
             f"{item['id']} from rule {item['rule']} of table {item['table']} "
             f"({_rule_location(model, str(item['table']), str(item['rule']))})"
-            for key in (
-                "recommendations",
-                "warnings",
-                "monitoring",
-                "supportive_care",
-                "workup",
-                "dosing",
-                "prognosis_reasons",
-            )
+            for key in ITEM_LISTS.values()
             for item in result.get(key, [])  # type: ignore[attr-defined]
             if item["id"] in violation.items
         ]

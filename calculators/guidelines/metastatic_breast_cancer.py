@@ -1106,8 +1106,8 @@ ITEMS: dict[str, dict[str, object]] = {
     "newer-workup-germline-brca": {
         "kind": "workup",
         "rank": None,
-        "text": "Newer guidance (not in the source): offer germline BRCA1/2 testing in HER2-negative metastatic disease: olaparib or talazoparib (PARP inhibitors) are options for carriers.",
-        "patient_text": "Newer guidance (not in the source guide): a blood test for inherited changes in the BRCA1 and BRCA2 genes. People who carry one can be offered a PARP inhibitor medicine (olaparib or talazoparib).",
+        "text": "Newer guidance (not in the source): the germline BRCA1/2 status decides a newer option in HER2-negative metastatic disease: olaparib or talazoparib (PARP inhibitors) for carriers.",
+        "patient_text": "Newer guidance (not in the source guide): whether you carry an inherited change in the BRCA1 or BRCA2 gene (a blood test) decides a newer option: people who carry one can be offered a PARP inhibitor medicine (olaparib or talazoparib).",
         "citations": [13, 8],
         "section": "initial-assessment",
         "anchor": "newer-tests",
@@ -1120,8 +1120,8 @@ ITEMS: dict[str, dict[str, object]] = {
     "newer-workup-tumour-mutations": {
         "kind": "workup",
         "rank": None,
-        "text": "Newer guidance (not in the source): test the tumour for PIK3CA, AKT1 and PTEN alterations and ESR1 mutations when endocrine therapy is considered after progression: capivasertib with fulvestrant and elacestrant depend on them.",
-        "patient_text": "Newer guidance (not in the source guide): tests on the cancer for changes in the genes PIK3CA, AKT1, PTEN and ESR1. They can open newer medicines (capivasertib, elacestrant) when hormone therapy stops working.",
+        "text": "Newer guidance (not in the source): tumour PIK3CA, AKT1 and PTEN alterations and ESR1 mutations decide newer options after progression on endocrine therapy (capivasertib with fulvestrant; elacestrant for ESR1-mutated disease).",
+        "patient_text": "Newer guidance (not in the source guide): tests on the cancer for changes in the genes PIK3CA, AKT1, PTEN and ESR1 decide newer medicines (capivasertib, elacestrant) when hormone therapy stops working.",
         "citations": [8, 14, 15],
         "section": "initial-assessment",
         "anchor": "newer-tests",

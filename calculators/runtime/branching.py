@@ -73,12 +73,19 @@ def compatible(first: Cube, second: Cube) -> bool:
 
 
 def covers(cubes: Sequence[Cube]) -> bool:
-    """Whether every assignment of answers lies in one of the cubes (Shannon expansion)."""
+    """Whether every assignment of answers lies in one of the cubes (Shannon expansion on the
+    finding the cubes assume most often)."""
     if any(not cube for cube in cubes):
         return True
-    if not cubes:
+    # A cube assuming k answers holds 2**-k of all assignments: cubes that add up to less than
+    # the whole cannot cover it (this settles most questions at once).
+    if sum(2.0 ** -len(cube) for cube in cubes) < 1:
         return False
-    name = next(iter(cubes[0]))
+    counts: dict[str, int] = {}
+    for cube in cubes:
+        for name in cube:
+            counts[name] = counts.get(name, 0) + 1
+    name = max(counts, key=lambda found: counts[found])
     return all(
         covers(
             [
@@ -89,6 +96,44 @@ def covers(cubes: Sequence[Cube]) -> bool:
         )
         for answer in ANSWERS
     )
+
+
+class AnswerSets:
+    """Sets of answers to the unknown findings as bitsets: bit ``a`` stands for the assignment
+    whose answers are the bits of ``a`` (finding ``i`` is yes when bit ``i`` of ``a`` is set).
+    Union, intersection and "everything?" are then single integer operations: what makes a
+    result with many unknown findings cheap to assemble. Beyond ``LIMIT`` findings the sets would
+    be too large; :func:`covers` answers the same questions cube by cube."""
+
+    LIMIT = 16
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.index = {name: position for position, name in enumerate(sorted(names))}
+        size = 1 << len(self.index)
+        self.everything = (1 << size) - 1
+        self._yes: dict[str, int] = {}
+        for name, position in self.index.items():
+            half = 1 << position
+            block = ((1 << half) - 1) << half  # within 2*half assignments, the upper half
+            self._yes[name] = block * (self.everything // ((1 << (2 * half)) - 1))
+        self._cache: dict[frozenset[tuple[str, bool]], int] = {}
+
+    def of(self, cube: Cube) -> int:
+        key = frozenset(cube.items())
+        found = self._cache.get(key)
+        if found is None:
+            found = self.everything
+            for name, answer in cube.items():
+                yes = self._yes[name]
+                found &= yes if answer else self.everything ^ yes
+            self._cache[key] = found
+        return found
+
+    def union(self, cubes: Sequence[Cube]) -> int:
+        found = 0
+        for cube in cubes:
+            found |= self.of(cube)
+        return found
 
 
 @dataclass
@@ -113,6 +158,8 @@ class Branches:
             table.output_name: table.id for table in spec.tables if table.output_name is not None
         }
         self._reads: dict[tuple[str, frozenset[tuple[str, bool]]], object] = {}
+        self._outcomes: list[tuple[str, str, OutcomeSpec, list[Cube]]] | None = None
+        self._where: dict[tuple[str, str], list[Cube]] = {}
         self.tables: dict[str, TableBranches] = {}
         for table in spec.tables:  # evaluation order: producers come before their consumers
             self.tables[table.id] = self._evaluate(table)
@@ -120,18 +167,22 @@ class Branches:
             simplify(
                 [
                     cube
-                    for branches in self.tables.values()
-                    for rule, cubes in branches.selected.items()
-                    if _outcome(branches.table, rule).error is not None
+                    for _, _, outcome, cubes in self.outcomes()
+                    if outcome.error is not None
                     for cube in cubes
                 ]
             )
         )
         self._possible: dict[frozenset[tuple[str, bool]], bool] = {}
         self._always: dict[frozenset[frozenset[tuple[str, bool]]], bool] = {}
+        self._sets = AnswerSets(unknown) if len(unknown) <= AnswerSets.LIMIT else None
+        self._impossible = self._sets.union(self.impossible) if self._sets is not None else 0
 
     def _evaluate(self, table: TableSpec) -> TableBranches:
         result = TableBranches(table)
+        if not self._unknown:  # everything stated: one run, no assumption
+            self._record(result, {}, run_table(table, _View(self, {})))
+            return result
         if table.hit_policy == "collect" and table.default is None:
             # Each rule on its own: a rule's selection depends only on its own tests (and the
             # table's applies_when, worked out once).
@@ -142,22 +193,23 @@ class Branches:
                 applying = [cube for cube, holds in applies if holds]
             for rule_id, test in table.tests:
                 region = [
-                    cube
-                    for start in applying
-                    for cube, holds in self.paths(test, start)
-                    if holds
+                    cube for start in applying for cube, holds in self.paths(test, start) if holds
                 ]
                 if region:
                     result.selected[rule_id] = region
             return result
         for cube, run in self.paths(lambda view: run_table(table, view)):
-            if run.skipped:
-                result.skipped.append(cube)
-            for rule_id, _ in run.outcomes:
-                result.selected.setdefault(rule_id, []).append(cube)
-            if table.output_name is not None:
-                result.outputs.append((cube, run.output))
+            self._record(result, cube, run)
         return result
+
+    @staticmethod
+    def _record(result: TableBranches, cube: Cube, run: TableRun) -> None:
+        if run.skipped:
+            result.skipped.append(cube)
+        for rule_id, _ in run.outcomes:
+            result.selected.setdefault(rule_id, []).append(cube)
+        if result.table.output_name is not None:
+            result.outputs.append((cube, run.output))
 
     def paths(
         self, evaluate: Callable[[Mapping[str, object]], T], start: Cube | None = None
@@ -213,12 +265,20 @@ class Branches:
 
     def all_impossible(self) -> bool:
         """Whether every answer to the unknown findings is contradictory."""
-        return covers(self.impossible)
+        return self.covers(self.impossible)
+
+    def covers(self, cubes: Sequence[Cube]) -> bool:
+        """Whether every answer, possible or not, lies in one of ``cubes``."""
+        if self._sets is not None:
+            return self._sets.union(cubes) == self._sets.everything
+        return covers(cubes)
 
     def possible(self, cube: Cube) -> bool:
         """Whether some answer inside ``cube`` is free of contradictions."""
         if not self.impossible:
             return True
+        if self._sets is not None:
+            return bool(self._sets.of(cube) & ~self._impossible)
         key = frozenset(cube.items())
         known = self._possible.get(key)
         if known is None:
@@ -234,20 +294,36 @@ class Branches:
         """Whether every possible answer lies in one of ``cubes``."""
         if any(not cube for cube in cubes):
             return True
+        if self._sets is not None:
+            found = self._sets.union(cubes) | self._impossible
+            return found == self._sets.everything
         key = frozenset(frozenset(cube.items()) for cube in cubes)
         known = self._always.get(key)
         if known is None:
             known = self._always[key] = covers([*cubes, *self.impossible])
         return known
 
-    def outcomes(self) -> Iterator[tuple[str, str, OutcomeSpec, list[Cube]]]:
-        """Every selected rule or default: (table id, rule id, outcome, where), in table and
-        rule order."""
-        for table_id, branches in self.tables.items():
-            for rule_id in (*branches.table.rules, DEFAULT):
-                cubes = branches.selected.get(rule_id)
-                if cubes:
-                    yield table_id, rule_id, _outcome(branches.table, rule_id), cubes
+    def outcomes(self) -> list[tuple[str, str, OutcomeSpec, list[Cube]]]:
+        """Every selected rule or default: (table id, rule id, outcome, where it is selected as
+        a short union of cubes), in table and rule order."""
+        if self._outcomes is None:
+            self._outcomes = [
+                (table_id, rule, _outcome(branches.table, rule), self.where(table_id, rule))
+                for table_id, branches in self.tables.items()
+                for rule in (*branches.table.rules, DEFAULT)
+                if branches.selected.get(rule)
+            ]
+        return self._outcomes
+
+    def where(self, table_id: str, rule_id: str) -> list[Cube]:
+        """Where a table selects a rule (or its default), as a short union of cubes; computed
+        once, shared by the assembly and the trace."""
+        key = (table_id, rule_id)
+        known = self._where.get(key)
+        if known is None:
+            cubes = self.tables[table_id].selected.get(rule_id, [])
+            known = self._where[key] = simplify(cubes, disjoint=True)
+        return known
 
 
 class _View(Mapping[str, object]):
@@ -279,6 +355,8 @@ def simplify(cubes: Sequence[Cube], *, disjoint: bool = False) -> list[Cube]:
     only in the answer to one finding merged (``{a: yes, b: no} | {a: yes, b: yes} = {a: yes}``).
     ``disjoint``: the cubes are leaves of one tree, so none contains another to begin with. The
     order is canonical (fewest assumptions first), so equal unions print alike."""
+    if len(cubes) == 1:
+        return [dict(sorted(cubes[0].items(), key=_literal_key))]
     current = {frozenset(cube.items()) for cube in cubes}
     if not disjoint:
         current = _minimal(current)

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from calculators.runtime.branching import Branches, Cube, covers, simplify
+from calculators.runtime.branching import Branches, Cube, simplify
 from calculators.runtime.dosing import calculate_dose
 from calculators.runtime.inputs import CaseError, case_from_fragment, validate_case
 from calculators.runtime.model import GuidelineSpec, InputSpec, ItemSpec
@@ -134,7 +134,7 @@ class Calculator:
                     "value": self._stated(branches, values, table.output_name),
                 }
             partial: list[dict[str, object]] = [
-                {"when": simplify(cubes, disjoint=True), "rule": rule}
+                {"when": branches.where(table.id, rule), "rule": rule}
                 for rule, cubes in found.selected.items()
                 if not always[rule] and any(branches.possible(cube) for cube in cubes)
             ]
@@ -239,8 +239,7 @@ class _Assembly:
         """Where each item is produced (the answers as a short union of cubes, the table and
         the rule), in the order the tables produce them."""
         places: dict[str, list[_Place]] = {}
-        for table_id, rule, outcome, cubes in self.branches.outcomes():
-            where = simplify(cubes, disjoint=True)
+        for table_id, rule, outcome, where in self.branches.outcomes():
             for item_id in outcome.items:
                 places.setdefault(item_id, []).extend(
                     _Place(cube, table_id, rule) for cube in where
@@ -403,7 +402,7 @@ def _case_errors(branches: Branches) -> list[CaseError]:
     """The contradictions of a case none of whose answers is possible: those that hold whatever
     the answers are, or (when it takes a combination) every one found."""
     found = [
-        (outcome.error, covers(cubes))
+        (outcome.error, branches.covers(cubes))
         for _, _, outcome, cubes in branches.outcomes()
         if outcome.error is not None
     ]
