@@ -9,6 +9,7 @@ import pytest
 
 import calculators
 from build_tools.tables import compile_module, load_decision_model
+from calculators.runtime.branching import Branches
 from calculators.runtime.dosing import calculate_dose
 from calculators.runtime.errors import (
     CompiledModuleError,
@@ -313,3 +314,45 @@ def test_unknown_guidelines_raise_a_named_error(guideline_id: str) -> None:
 
 def test_available_guidelines_lists_the_compiled_modules() -> None:
     assert "metastatic-breast-cancer" in calculators.available_guidelines()
+
+
+def _branches(
+    calculator: calculators.Calculator, case: dict[str, object], previous: Branches | None = None
+) -> Branches:
+    values, errors = calculator.validate(case)
+    assert errors == []
+    unknown = frozenset(
+        spec.name for spec in calculator.spec.inputs if spec.finding and values[spec.name] is None
+    )
+    return Branches(calculator.spec, values, unknown, previous)
+
+
+def test_a_new_case_reevaluates_only_the_tables_whose_fields_changed() -> None:
+    """What the page relies on to recompute on every keystroke: a table is evaluated again only
+    when a field it reads (or a table it reads) changes, and is shared when it comes out the
+    same; the result is that of a fresh evaluation (see the property test on the real
+    guideline)."""
+    real = calculators.load("metastatic-breast-cancer")
+    case = {"sex": "female", "er_status": "negative", "her2_status": "positive", "weight_kg": 70}
+    first = _branches(real, case)
+    heavier = _branches(real, {**case, "weight_kg": 71}, first)
+    assert all(heavier.tables[key] is first.tables[key] for key in first.tables)
+    # Whatever the tables decide is shared as well.
+    assert heavier.outcomes() is first.outcomes()
+
+    positive = _branches(real, {**case, "er_status": "positive"}, first)
+    changed = {key for key in first.tables if positive.tables[key] is not first.tables[key]}
+    assert changed
+    for key, table in first.tables.items():
+        # Evaluated again exactly when it read the field or a table that changed.
+        touched = "er_status" in table.read or bool(set(table.producers) & changed)
+        assert key not in changed or touched, key
+        if not touched:
+            assert positive.tables[key] is table, key
+    fresh = _branches(real, {**case, "er_status": "positive"})
+    assert all(positive.tables[key] == fresh.tables[key] for key in fresh.tables)
+    assert positive.outcomes() == fresh.outcomes()
+
+    # Another set of unknown findings shares nothing.
+    stated = _branches(real, {**case, "visceral_crisis": False}, first)
+    assert not any(stated.tables[key] is first.tables[key] for key in first.tables)

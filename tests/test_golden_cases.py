@@ -88,3 +88,14 @@ def test_golden_case(golden: dict[str, Any]) -> None:
     assert [notice["id"] for notice in result["notices"]] == ["currency", "review-status"]
     assert "not approved" in result["notices"][1]["text"]
     assert assertion_breaches(golden["case"], result) == []
+
+
+@pytest.mark.parametrize("order", ["forward", "backward"])
+def test_one_calculator_through_every_golden_case_answers_as_a_fresh_one(order: str) -> None:
+    """A page's calculator sees case after case and reuses what earlier cases share with the
+    new one: through the golden cases in either order, each result is a fresh calculator's."""
+    spec = calculators.load("metastatic-breast-cancer").spec
+    shared = calculators.Calculator(spec)
+    for golden in CASES if order == "forward" else CASES[::-1]:
+        fresh = calculators.Calculator(spec).recommend(golden["case"])
+        assert shared.recommend(golden["case"]) == fresh, golden["name"]

@@ -136,33 +136,60 @@ class AnswerSets:
         return found
 
 
+_MISSING = object()
+
+
 @dataclass
 class TableBranches:
-    """Where each rule of one table is selected, where it is skipped, and its output's paths."""
+    """Where each rule of one table is selected, where it is skipped, and its output's paths;
+    and what that depended on: the case fields the table read, with their values, and the
+    tables whose outputs it read."""
 
     table: TableSpec
     selected: dict[str, list[Cube]] = field(default_factory=dict)  # rule id or "default"
     skipped: list[Cube] = field(default_factory=list)
     outputs: list[tuple[Cube, str | None]] = field(default_factory=list)  # value tables only
+    read: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
+    # The tables whose outputs it read, as they were when it read them (by table id).
+    producers: dict[str, TableBranches] = field(default_factory=dict, compare=False, repr=False)
 
 
 class Branches:
-    """Every table of a guideline, evaluated under the answers to the findings it reads."""
+    """Every table of a guideline, evaluated under the answers to the findings it reads.
+
+    ``previous``: the branches of an earlier case with the same unknown findings. A table whose
+    case fields and producer tables are unchanged is not evaluated again, and a table evaluated
+    again to the same branches is shared with it; when every table is shared, so is everything
+    worked out from them. (A reader editing the weight changes only the dosing table's null
+    test, and the page recomputes on every keystroke.)"""
 
     def __init__(
-        self, spec: GuidelineSpec, values: Mapping[str, object], unknown: frozenset[str]
+        self,
+        spec: GuidelineSpec,
+        values: Mapping[str, object],
+        unknown: frozenset[str],
+        previous: Branches | None = None,
     ) -> None:
         self._values = values
-        self._unknown = unknown
+        self.unknown = unknown
         self._producers = {
             table.output_name: table.id for table in spec.tables if table.output_name is not None
         }
+        self._reading: TableBranches | None = None  # the table being evaluated
         self._reads: dict[tuple[str, frozenset[tuple[str, bool]]], object] = {}
-        self._outcomes: list[tuple[str, str, OutcomeSpec, list[Cube]]] | None = None
-        self._where: dict[tuple[str, str], list[Cube]] = {}
+        if previous is not None and previous.unknown != unknown:
+            previous = None
         self.tables: dict[str, TableBranches] = {}
         for table in spec.tables:  # evaluation order: producers come before their consumers
-            self.tables[table.id] = self._evaluate(table)
+            self.tables[table.id] = self._reuse_or_evaluate(table, previous)
+        self._reading = None  # nothing reads the case from here on
+        if previous is not None and all(
+            self.tables[key] is previous.tables.get(key) for key in self.tables
+        ):
+            self._share(previous)
+            return
+        self._outcomes: list[tuple[str, str, OutcomeSpec, list[Cube]]] | None = None
+        self._where: dict[tuple[str, str], list[Cube]] = {}
         self.impossible: tuple[Cube, ...] = tuple(
             simplify(
                 [
@@ -178,9 +205,36 @@ class Branches:
         self._sets = AnswerSets(unknown) if len(unknown) <= AnswerSets.LIMIT else None
         self._impossible = self._sets.union(self.impossible) if self._sets is not None else 0
 
+    def _share(self, previous: Branches) -> None:
+        """Everything worked out from the tables, taken from branches with the same tables."""
+        self._reads = previous._reads
+        self._outcomes = previous._outcomes
+        self._where = previous._where
+        self.impossible = previous.impossible
+        self._possible = previous._possible
+        self._always = previous._always
+        self._sets = previous._sets
+        self._impossible = previous._impossible
+
+    def _reuse_or_evaluate(self, table: TableSpec, previous: Branches | None) -> TableBranches:
+        kept = previous.tables.get(table.id) if previous is not None else None
+        if kept is not None:
+            same_fields = all(
+                type(self._values.get(name, _MISSING)) is type(value)  # 1 is not True
+                and self._values[name] == value
+                for name, value in kept.read.items()
+            )
+            same_producers = all(
+                self.tables.get(producer) is read for producer, read in kept.producers.items()
+            )
+            if same_fields and same_producers:
+                return kept
+        evaluated = self._evaluate(table)
+        return kept if evaluated == kept else evaluated
+
     def _evaluate(self, table: TableSpec) -> TableBranches:
-        result = TableBranches(table)
-        if not self._unknown:  # everything stated: one run, no assumption
+        result = self._reading = TableBranches(table)
+        if not self.unknown:  # everything stated: one run, no assumption
             self._record(result, {}, run_table(table, _View(self, {})))
             return result
         if table.hit_policy == "collect" and table.default is None:
@@ -232,9 +286,13 @@ class Branches:
         """The value a test sees for ``name`` under the answers of ``cube``."""
         producer = self._producers.get(name)
         if producer is not None:
+            if self._reading is not None:
+                self._reading.producers[producer] = self.tables[producer]
             return self._derived(producer, cube)
         value = self._values[name]
-        if value is None and name in self._unknown:
+        if self._reading is not None:
+            self._reading.read[name] = value
+        if value is None and name in self.unknown:
             if name in cube:
                 return cube[name]
             raise Unknown(name)

@@ -58,6 +58,10 @@ CONDITIONAL_HEADING = "Depends on findings not stated"
 DECISIVE = ("recommendation", "dosing")
 
 
+# How many sets of unknown findings a calculator keeps branches for (see Calculator._branches).
+_RECENT_CASES = 8
+
+
 @dataclass(frozen=True)
 class _Group:
     """Items that hold under the same answers to unknown findings (``when``: alternatives)."""
@@ -87,6 +91,7 @@ class Calculator:
         self._producers = {
             table.output_name: table.id for table in spec.tables if table.output_name is not None
         }
+        self._recent: list[Branches] = []  # most recently used first
 
     def validate(self, case: object) -> tuple[dict[str, object], list[CaseError]]:
         return validate_case(self.spec.inputs, case)
@@ -101,11 +106,22 @@ class Calculator:
         unknown = frozenset(
             spec.name for spec in self.spec.inputs if spec.finding and values[spec.name] is None
         )
-        branches = Branches(self.spec, values, unknown)
+        branches = self._branches(values, unknown)
         if branches.all_impossible():
             trace = self._trace(branches, values)
             return self._result("invalid", _case_errors(branches), None, [], [], trace)
         return _Assembly(self, branches, values).result()
+
+    def _branches(self, values: Mapping[str, object], unknown: frozenset[str]) -> Branches:
+        """The tables evaluated for a case, reusing what the last case with the same unknown
+        findings shares with it (see Branches)."""
+        previous = next((recent for recent in self._recent if recent.unknown == unknown), None)
+        branches = Branches(self.spec, values, unknown, previous)
+        self._recent = [
+            branches,
+            *(recent for recent in self._recent if recent.unknown != unknown),
+        ][:_RECENT_CASES]
+        return branches
 
     def _trace(self, branches: Branches, values: Mapping[str, object]) -> list[dict[str, object]]:
         """Each table in evaluation order: its inputs as the case states them, the rules selected
