@@ -356,3 +356,25 @@ def test_a_new_case_reevaluates_only_the_tables_whose_fields_changed() -> None:
     # Another set of unknown findings shares nothing.
     stated = _branches(real, {**case, "visceral_crisis": False}, first)
     assert not any(stated.tables[key] is first.tables[key] for key in first.tables)
+
+
+def _scramble(value: object) -> None:
+    """Empty every list and dict inside ``value`` (as a careless caller might)."""
+    if isinstance(value, dict):
+        for item in value.values():
+            _scramble(item)
+        value.clear()
+    elif isinstance(value, list):
+        for item in value:
+            _scramble(item)
+        value.clear()
+
+
+def test_a_result_changed_by_its_caller_leaves_the_next_results_alone() -> None:
+    real = calculators.load("metastatic-breast-cancer")
+    calculator = calculators.Calculator(real.spec)
+    case = {"sex": "female", "er_status": "negative", "her2_status": "positive", "weight_kg": 70}
+    expected = calculators.Calculator(real.spec).recommend({**case, "weight_kg": 71})
+    assert expected["conditional"]  # unknown findings: asks, groups and trace branches
+    _scramble(calculator.recommend(case))
+    assert calculator.recommend({**case, "weight_kg": 71}) == expected

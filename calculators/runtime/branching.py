@@ -204,6 +204,9 @@ class Branches:
         self._always: dict[frozenset[frozenset[tuple[str, bool]]], bool] = {}
         self._sets = AnswerSets(unknown) if len(unknown) <= AnswerSets.LIMIT else None
         self._impossible = self._sets.union(self.impossible) if self._sets is not None else 0
+        # What users of the branches work out from them alone (the layout of a result), kept
+        # for the cases that share these branches.
+        self.memo: dict[str, object] = {}
 
     def _share(self, previous: Branches) -> None:
         """Everything worked out from the tables, taken from branches with the same tables."""
@@ -215,6 +218,7 @@ class Branches:
         self._always = previous._always
         self._sets = previous._sets
         self._impossible = previous._impossible
+        self.memo = previous.memo
 
     def _reuse_or_evaluate(self, table: TableSpec, previous: Branches | None) -> TableBranches:
         kept = previous.tables.get(table.id) if previous is not None else None

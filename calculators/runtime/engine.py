@@ -63,23 +63,24 @@ _RECENT_CASES = 8
 
 
 @dataclass(frozen=True)
-class _Group:
-    """Items that hold under the same answers to unknown findings (``when``: alternatives)."""
-
-    when: list[Cube]
-    items: list[dict[str, object]]
-
-    def data(self) -> dict[str, object]:
-        return {"when": [dict(cube) for cube in self.when], "items": self.items}
-
-
-@dataclass(frozen=True)
 class _Place:
     """Where an item was produced: the leaf's assumptions, the table and the rule."""
 
     cube: Cube
     table: str
     rule: str
+
+
+# An item as the branches place it: its spec and where it is produced.
+_Found = tuple[ItemSpec, _Place]
+
+
+@dataclass(frozen=True)
+class _Group:
+    """Items that hold under the same answers to unknown findings (``when``: alternatives)."""
+
+    when: list[Cube]
+    items: list[_Found]
 
 
 class Calculator:
@@ -126,49 +127,63 @@ class Calculator:
     def _trace(self, branches: Branches, values: Mapping[str, object]) -> list[dict[str, object]]:
         """Each table in evaluation order: its inputs as the case states them, the rules selected
         whatever the answers, and (``branches``) those selected under some answers only."""
+        steps = branches.memo.get("trace")
+        if not isinstance(steps, list):
+            steps = branches.memo["trace"] = self._trace_steps(branches)
+        derived = branches.memo.get("derived")
+        if not isinstance(derived, dict):
+            derived = branches.memo["derived"] = {
+                name: self._derived(branches, name) for name in self._producers
+            }
         trace: list[dict[str, object]] = []
-        stated: dict[str, object] = {}
+        for table, step in zip(self.spec.tables, steps, strict=True):
+            entry = _step_copy(step)
+            entry["inputs"] = {
+                name: derived[name] if name in derived else values.get(name)
+                for name in table.inputs
+            }
+            if table.output_name is not None:
+                entry["output"] = {"name": table.output_name, "value": derived[table.output_name]}
+            trace.append(entry)
+        return trace
+
+    def _trace_steps(self, branches: Branches) -> list[dict[str, object]]:
+        """The trace of each table without its inputs and output: what the branches alone
+        decide."""
+        steps: list[dict[str, object]] = []
         for table in self.spec.tables:
             found = branches.tables[table.id]
-            for name in table.inputs:
-                if name not in stated:
-                    stated[name] = self._stated(branches, values, name)
             always = {rule: branches.holds_always(cubes) for rule, cubes in found.selected.items()}
-            entry: dict[str, object] = {
+            step: dict[str, object] = {
                 "table": table.id,
                 "file": table.file,
                 "line": table.line,
                 "hit_policy": table.hit_policy,
-                "inputs": {name: stated[name] for name in table.inputs},
+                "inputs": {},
                 "skipped": bool(found.skipped) and branches.holds_always(found.skipped),
                 "rules": [rule for rule in table.rules if always.get(rule)],
                 "used_default": bool(always.get("default")),
             }
             if table.output_name is not None:
-                entry["output"] = {
-                    "name": table.output_name,
-                    "value": self._stated(branches, values, table.output_name),
-                }
+                step["output"] = None
             partial: list[dict[str, object]] = [
                 {"when": branches.where(table.id, rule), "rule": rule}
                 for rule, cubes in found.selected.items()
                 if not always[rule] and any(branches.possible(cube) for cube in cubes)
             ]
-            if found.skipped and not entry["skipped"]:
+            if found.skipped and not step["skipped"]:
                 partial.append({"when": simplify(found.skipped, disjoint=True), "skipped": True})
             if partial:
-                entry["branches"] = partial
-            trace.append(entry)
-        return trace
+                step["branches"] = partial
+            steps.append(step)
+        return steps
 
-    def _stated(self, branches: Branches, values: Mapping[str, object], name: str) -> object:
-        """A table input as the case states it: an unknown finding is null, and so is a derived
-        value that depends on the answers."""
-        producer = self._producers.get(name)
-        if producer is None:
-            return values.get(name)
+    def _derived(self, branches: Branches, name: str) -> object:
+        """A table's output as the case states it: null when it depends on the answers."""
         outputs = {
-            value for cube, value in branches.tables[producer].outputs if branches.possible(cube)
+            value
+            for cube, value in branches.tables[self._producers[name]].outputs
+            if branches.possible(cube)
         }
         return outputs.pop() if len(outputs) == 1 else None
 
@@ -208,6 +223,18 @@ class Calculator:
         }
 
 
+@dataclass(frozen=True)
+class _Layout:
+    """What a result is made of that the branches alone decide (the case's values only fill in
+    doses and the trace's inputs): worked out once for all the cases that share the branches."""
+
+    status: str
+    prognosis: object
+    asks: list[dict[str, object]]  # work-up items naming the findings to establish
+    certain: list[_Found]  # the items that hold whatever the answers, in order
+    conditional: list[_Group]
+
+
 class _Assembly:
     """The result of a case that is not contradictory, from its tables' decision trees."""
 
@@ -218,6 +245,30 @@ class _Assembly:
         self.values = values
 
     def result(self) -> dict[str, object]:
+        layout = self.branches.memo.get("layout")
+        if not isinstance(layout, _Layout):
+            layout = self.branches.memo["layout"] = self._layout()
+        return self.calculator._result(
+            layout.status,
+            [],
+            layout.prognosis,
+            [
+                *(_ask_copy(ask) for ask in layout.asks),
+                *(_item_result(item, place, self.values) for item, place in layout.certain),
+            ],
+            [
+                {
+                    "when": [dict(cube) for cube in group.when],
+                    "items": [
+                        _item_result(item, place, self.values) for item, place in group.items
+                    ],
+                }
+                for group in layout.conditional
+            ],
+            self.calculator._trace(self.branches, self.values),
+        )
+
+    def _layout(self) -> _Layout:
         certain, conditional = self._items()
         status, status_fields = self._status()
         prognosis, prognosis_fields = self._prognosis()
@@ -229,7 +280,7 @@ class _Assembly:
         for group in conditional:
             fields = {name for cube in group.when for name in cube}
             deciding |= fields
-            if any(item["kind"] in DECISIVE for item in group.items):
+            if any(item.kind in DECISIVE for item, _ in group.items):
                 decisive |= fields
         if decisive and STATUS_SEVERITY.index(status) < 1:
             status = "needs_more_information"
@@ -241,15 +292,7 @@ class _Assembly:
             ),
             key=lambda ask: bool(ask["only_if"]),  # what decides on its own first
         )
-        trace = self.calculator._trace(self.branches, self.values)
-        return self.calculator._result(
-            status,
-            [],
-            prognosis,
-            [*asks, *certain],
-            [group.data() for group in conditional],
-            trace,
-        )
+        return _Layout(status, prognosis, asks, certain, conditional)
 
     def _places(self) -> dict[str, list[_Place]]:
         """Where each item is produced (the answers as a short union of cubes, the table and
@@ -262,14 +305,16 @@ class _Assembly:
                 )
         return places
 
-    def _items(self) -> tuple[list[dict[str, object]], list[_Group]]:
-        certain: list[dict[str, object]] = []
-        groups: dict[tuple[tuple[tuple[str, bool], ...], ...], list[dict[str, object]]] = {}
+    def _items(self) -> tuple[list[_Found], list[_Group]]:
+        """The items that hold whatever the answers, and those that hold under some answers
+        only, grouped by those answers; each with the place it comes from."""
+        certain: list[_Found] = []
+        groups: dict[tuple[tuple[tuple[str, bool], ...], ...], list[_Found]] = {}
         for item_id, places in self._places().items():
             live = [place for place in places if self.branches.possible(place.cube)]
             if not live:
                 continue
-            item = _item_result(self.spec.items[item_id], live[0], self.values)
+            item = (self.spec.items[item_id], live[0])
             if self.branches.holds_always([place.cube for place in places]):
                 certain.append(item)
                 continue
@@ -331,7 +376,7 @@ class _Assembly:
         for group in conditional:
             cubes = [cube for cube in group.when if spec.name in cube]
             if cubes:
-                counts.update(str(item["kind"]) for item in group.items)
+                counts.update(item.kind for item, _ in group.items)
                 contexts.extend(
                     {(k, v) for k, v in cube.items() if k != spec.name} for cube in cubes
                 )
@@ -409,9 +454,32 @@ def _joined(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _ordered(items: Iterable[dict[str, object]]) -> list[dict[str, object]]:
+def _ordered(items: Iterable[_Found]) -> list[_Found]:
     """Recommendations preferred first; otherwise in the order the tables produced them."""
-    return sorted(items, key=lambda item: RANK_ORDER.get(str(item.get("rank")), 2))
+    return sorted(
+        items,
+        key=lambda found: RANK_ORDER.get(str(found[0].rank), 2)
+        if found[0].kind == "recommendation"
+        else 2,
+    )
+
+
+def _step_copy(step: dict[str, object]) -> dict[str, object]:
+    """A trace step kept for the cases that share the branches, copied down to its mutable
+    parts: what a result hands out is never shared with what the calculator keeps."""
+    entry = dict(step)
+    entry["rules"] = list(step["rules"])  # type: ignore[call-overload]
+    if "branches" in step:
+        entry["branches"] = [
+            {**branch, "when": [dict(cube) for cube in branch["when"]]}
+            for branch in step["branches"]  # type: ignore[attr-defined]
+        ]
+    return entry
+
+
+def _ask_copy(ask: dict[str, object]) -> dict[str, object]:
+    """A kept work-up item, copied (see _step_copy)."""
+    return {**ask, "only_if": dict(ask["only_if"]), "citations": [], "agents": []}  # type: ignore[call-overload]
 
 
 def _case_errors(branches: Branches) -> list[CaseError]:
