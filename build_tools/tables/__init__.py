@@ -5,7 +5,7 @@ The plugin builds a :class:`GuidelineSource` from the pages and calls::
     model = load_decision_model(source)     # raises ContentError with every finding
     findings = verify(model)                # exhaustive checks; empty when all is well
     text = compile_module(model)            # the stdlib-only decision module
-    findings = prove(model, compiled_recommend(model, text))   # the safety constraints
+    findings = prove(model, lambda: compiled_recommend(model, text))   # the safety constraints
     path = write_module(model, out_dir, text)   # calculators/guidelines/<module_name(id)>.py
 
 ``build(source)`` does the first three steps and raises on any finding; ``check(model)`` does
@@ -29,7 +29,7 @@ def check(model: DecisionModel) -> tuple[str, list[Finding]]:
     findings = verify(model)
     text = compile_module(model)
     if not findings:
-        findings = prove(model, compiled_recommend(model, text))
+        findings = prove(model, lambda: compiled_recommend(model, text))
     return text, findings
 
 

@@ -47,24 +47,13 @@ def load_case_inputs(
                 "add 'case_inputs:' to the guideline's index.md",
             )
         return ()
-    declared: list[CaseInput] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(raw):
-        node = reader.mapping(entry, raw.line_of(index), "a case input")
-        if node is None:
-            continue
-        case_input = _load_one(node, reader)
-        if case_input is None:
-            continue
-        if case_input.name in seen:
-            reader.report(
-                node.line_of("name"),
-                f"case input {case_input.name!r} is declared twice",
-                "declare each field once",
-            )
-            continue
-        seen.add(case_input.name)
-        declared.append(case_input)
+    declared = reader.entries(
+        raw,
+        "a case input",
+        lambda node: _load_one(node, reader),
+        lambda case_input: case_input.name,
+        ("name", "case input", "declare each field once"),
+    )
     return tuple(declared)
 
 

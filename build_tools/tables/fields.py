@@ -8,6 +8,8 @@ problems of a page at once.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import TypeVar
 
 from build_tools.errors import FindingCollector
 from build_tools.yamlloc import LocatedList, LocatedMap
@@ -15,6 +17,7 @@ from build_tools.yamlloc import LocatedList, LocatedMap
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 RULE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 ITEM_ID = RULE_ID
+T = TypeVar("T")
 
 
 class FieldReader:
@@ -140,3 +143,31 @@ class FieldReader:
                 continue
             found.append((member.strip(), raw.line_of(index)))
         return tuple(found)
+
+    def entries(
+        self,
+        raw: LocatedList,
+        what: str,
+        load: Callable[[LocatedMap], T | None],
+        key: Callable[[T], str],
+        duplicate: tuple[str, str, str],
+    ) -> list[T]:
+        """A list of mappings, each loaded by ``load`` (None: reported, left out). An entry whose
+        ``key`` an earlier one has is reported and left out: ``duplicate`` is (the key's field,
+        the noun in the message, the remedy)."""
+        field, noun, remedy = duplicate
+        loaded: list[T] = []
+        seen: set[str] = set()
+        for index, entry in enumerate(raw):
+            node = self.mapping(entry, raw.line_of(index), what)
+            value = load(node) if node is not None else None
+            if node is None or value is None:
+                continue
+            if key(value) in seen:
+                self.report(
+                    node.line_of(field), f"{noun} {key(value)!r} is declared twice", remedy
+                )
+                continue
+            seen.add(key(value))
+            loaded.append(value)
+        return loaded

@@ -53,9 +53,15 @@ class Violation:
     remedy: str
 
 
-def prove(model: DecisionModel, recommend: Recommend | None = None) -> list[Finding]:
-    """Every violated safety constraint and item assertion, as findings (empty when proven)."""
-    return [_finding(violation, model, recommend) for violation in violations(model)]
+def prove(
+    model: DecisionModel, runtime: Callable[[], Recommend] | None = None
+) -> list[Finding]:
+    """Every violated safety constraint and item assertion, as findings (empty when proven).
+    ``runtime`` makes the compiled module's ``recommend``, which names the rules behind an
+    offending item; it is called only when there is a violation to explain."""
+    found = violations(model)
+    recommend = runtime() if found and runtime is not None else None
+    return [_finding(violation, model, recommend) for violation in found]
 
 
 def violations(model: DecisionModel) -> list[Violation]:

@@ -72,6 +72,15 @@ def intersect_cubes(first: Cube, second: Cube) -> Cube | None:
     return merged
 
 
+def meets(first: Cube, second: Cube) -> bool:
+    """Whether two cubes share a case (``intersect_cubes`` without building the cube)."""
+    for field, values in second.items():
+        mine = first.get(field)
+        if mine is not None and not mine & values:
+            return False
+    return True
+
+
 def intersect(first: Region, second: Region) -> Region:
     found: Region = []
     for a in first:
@@ -210,18 +219,18 @@ class RuleRegions:
         none. Depth first: a candidate is cut by each excluded cube it meets into the disjoint
         pieces outside it, and each piece must then avoid the remaining excluded cubes."""
         for cube in candidates:
-            found = self._escape(cube, excluded, 0)
+            found = self._escape(cube, excluded)
             if found is not None:
                 return found
         return None
 
-    def _escape(self, cube: Cube, excluded: Region, start: int) -> Cube | None:
-        for index in range(start, len(excluded)):
-            if intersect_cubes(cube, excluded[index]) is None:
-                continue
-            for piece in intersect([cube], self.negate(excluded[index])):
-                found = self._escape(piece, excluded, index + 1)
-                if found is not None:
-                    return found
-            return None
-        return cube
+    def _escape(self, cube: Cube, excluded: Region) -> Cube | None:
+        # Only the excluded cubes that meet this one matter, here and for its pieces below.
+        meeting = [other for other in excluded if meets(cube, other)]
+        if not meeting:
+            return cube
+        for piece in intersect([cube], self.negate(meeting[0])):
+            found = self._escape(piece, meeting[1:])
+            if found is not None:
+                return found
+        return None

@@ -67,32 +67,14 @@ def load_agents(
     if raw is None:
         return ()
     reader = FieldReader(file, findings)
-    agents: list[Agent] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(raw):
-        node = reader.mapping(entry, raw.line_of(index), "an agent")
-        if node is None:
-            continue
-        agent_id = reader.identifier(
-            node, "id", "an agent", RULE_ID, "a kebab-case or snake_case id"
-        )
-        what = f"agent {agent_id or '?'}"
-        reader.check_keys(node, _AGENT_KEYS, what)
-        classes = []
-        for name, line in reader.string_list(node, "classes", what):
-            if not SNAKE_CASE.match(name):
-                reader.report(line, f"{what}: class {name!r} is not snake_case", "rename it")
-            else:
-                classes.append(name)
-        if not agent_id:
-            continue
-        if agent_id in seen:
-            reader.report(node.line_of("id"), f"agent {agent_id!r} is declared twice", "keep one")
-            continue
-        seen.add(agent_id)
-        label = reader.text(node, "label", what, required=False) or agent_id.replace("_", " ")
-        agents.append(Agent(agent_id, label, tuple(classes), node.line))
-    clash = seen & {name for agent in agents for name in agent.classes}
+    agents = reader.entries(
+        raw,
+        "an agent",
+        lambda node: _load_agent(node, reader),
+        lambda agent: agent.id,
+        ("id", "agent", "keep one"),
+    )
+    clash = {agent.id for agent in agents} & {name for agent in agents for name in agent.classes}
     for name in sorted(clash):
         line = next(agent.line for agent in agents if agent.id == name)
         reader.report(
@@ -101,6 +83,22 @@ def load_agents(
             "rename one: a constraint must know whether it names an agent or a class",
         )
     return tuple(agents)
+
+
+def _load_agent(node: LocatedMap, reader: FieldReader) -> Agent | None:
+    agent_id = reader.identifier(node, "id", "an agent", RULE_ID, "a kebab-case or snake_case id")
+    what = f"agent {agent_id or '?'}"
+    reader.check_keys(node, _AGENT_KEYS, what)
+    classes = []
+    for name, line in reader.string_list(node, "classes", what):
+        if not SNAKE_CASE.match(name):
+            reader.report(line, f"{what}: class {name!r} is not snake_case", "rename it")
+        else:
+            classes.append(name)
+    if not agent_id:
+        return None
+    label = reader.text(node, "label", what, required=False) or agent_id.replace("_", " ")
+    return Agent(agent_id, label, tuple(classes), node.line)
 
 
 def load_safety(
@@ -116,24 +114,13 @@ def load_safety(
         return ()
     reader = FieldReader(file, findings)
     loader = _ConstraintLoader(reader, references, agents, {item.id for item in items}, names)
-    constraints: list[SafetyConstraint] = []
-    seen: set[str] = set()
-    for index, entry in enumerate(raw):
-        node = reader.mapping(entry, raw.line_of(index), "a safety constraint")
-        if node is None:
-            continue
-        constraint = loader.load(node)
-        if constraint is None:
-            continue
-        if constraint.id in seen:
-            reader.report(
-                node.line_of("id"),
-                f"safety constraint {constraint.id!r} is declared twice",
-                "give each constraint its own id",
-            )
-            continue
-        seen.add(constraint.id)
-        constraints.append(constraint)
+    constraints = reader.entries(
+        raw,
+        "a safety constraint",
+        loader.load,
+        lambda constraint: constraint.id,
+        ("id", "safety constraint", "give each constraint its own id"),
+    )
     return tuple(constraints)
 
 
