@@ -144,6 +144,30 @@ class FieldReader:
             found.append((member.strip(), raw.line_of(index)))
         return tuple(found)
 
+    def citations(
+        self, node: LocatedMap, key: str, what: str, references: dict[str, int]
+    ) -> tuple[int, ...]:
+        """The reference numbers of ``node[key]``, a list of "@key" citations, each once."""
+        numbers: list[int] = []
+        for name, line in self.string_list(node, key, what):
+            if not name.startswith("@"):
+                self.report(
+                    line, f"{what}: citation {name!r} must start with '@'", f'write "@{name}"'
+                )
+                continue
+            number = references.get(name[1:])
+            if number is None:
+                known = ", ".join(f"@{reference}" for reference in references) or "none"
+                self.report(
+                    line,
+                    f"{what}: unknown citation key {name!r}",
+                    f"cite one of the guideline's references: {known}",
+                )
+                continue
+            if number not in numbers:
+                numbers.append(number)
+        return tuple(numbers)
+
     def entries(
         self,
         raw: LocatedList,

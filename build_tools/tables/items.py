@@ -125,7 +125,7 @@ def _load_item(
             f"{what}: unknown anchor {anchor!r} (not a ':::: point' of {section.file})",
             f"link to a point of this page ({known}) or add ':::: point {anchor}' to its body",
         )
-    citations = _citations(node, "cite", what, kind, context.references, reader)
+    citations = _citations(node, what, kind, context.references, reader)
     dose = _dose(node, what, kind, context.inputs, reader)
     _check_placeholders(node, what, dose, reader)
     _check_patient_numbers(node, what, text, patient_text, reader)
@@ -236,43 +236,23 @@ def _pointer(
     patient_text = reader.text(raw, "patient_text", where)
     _check_patient_numbers(raw, where, text, patient_text, reader)
     _require_newer_guidance_citations(raw, "cite", where, context, reader)
-    citations = _citations(raw, "cite", where, "warning", context.references, reader)
+    citations = reader.citations(raw, "cite", where, context.references)
     return Pointer(text, patient_text, citations, raw.line)
 
 
 def _citations(
-    node: LocatedMap,
-    field: str,
-    what: str,
-    kind: ItemKind,
-    references: dict[str, int],
-    reader: FieldReader,
+    node: LocatedMap, what: str, kind: ItemKind, references: dict[str, int], reader: FieldReader
 ) -> tuple[int, ...]:
-    numbers: list[int] = []
-    for key, line in reader.string_list(node, field, what):
-        if not key.startswith("@"):
-            reader.report(line, f"{what}: citation {key!r} must start with '@'", f'write "@{key}"')
-            continue
-        number = references.get(key[1:])
-        if number is None:
-            known = ", ".join(f"@{name}" for name in references) or "none"
-            reader.report(
-                line,
-                f"{what}: unknown citation key {key!r}",
-                f"cite one of the guideline's references: {known}",
-            )
-            continue
-        if number not in numbers:
-            numbers.append(number)
+    numbers = reader.citations(node, "cite", what, references)
     # An explicit empty list is left to the safety constraints (kind "cited"), which prove that
     # no uncited item can reach a result and give a case where one would.
-    if kind in _CITATION_REQUIRED and not numbers and field not in node:
+    if kind in _CITATION_REQUIRED and not numbers and "cite" not in node:
         reader.report(
             node.line,
             f"{what}: a {kind} item must cite its source",
             "add 'cite: [\"@key\"]' with the references of the prose it links to",
         )
-    return tuple(numbers)
+    return numbers
 
 
 def _dose(

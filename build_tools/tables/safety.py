@@ -168,24 +168,14 @@ class _ConstraintLoader:
         )
 
     def _citations(self, node: LocatedMap, what: str) -> tuple[int, ...]:
-        numbers: list[int] = []
-        for key, line in self.reader.string_list(node, "cite", what):
-            number = self.references.get(key.removeprefix("@"))
-            if not key.startswith("@") or number is None:
-                self.reader.report(
-                    line,
-                    f"{what}: unknown citation {key!r}",
-                    'cite a reference of the guideline as "@key"',
-                )
-            elif number not in numbers:
-                numbers.append(number)
+        numbers = self.reader.citations(node, "cite", what, self.references)
         if not numbers and "cite" not in node:
             self.reader.report(
                 node.line,
                 f"{what} cites nothing",
                 "add 'cite: [\"@key\"]': the label or guideline the constraint comes from",
             )
-        return tuple(numbers)
+        return numbers
 
     def _condition(self, condition: Condition, what: str) -> Condition:
         typed = typed_condition(condition, self.names)
