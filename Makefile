@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NPM    ?= npm
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install chromium build serve dev test lint tables bench clean
+.PHONY: install chromium servers build serve dev test lint tables bench clean
 
 ## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
 install: $(STAMP) $(NODE_STAMP)
@@ -31,6 +31,13 @@ $(NODE_STAMP): package.json package-lock.json
 chromium:
 	@test -x $(CHROMIUM) || { apt-get update -qq && apt-get install -y -qq chromium; }
 
+## servers: Debian's nginx, Apache and lighttpd, which the hosting tests start on 127.0.0.1 with
+## their stock MIME tables (apt-get, needs root; the tests skip, saying so, where they are missing)
+servers:
+	@test -x /usr/sbin/nginx -a -x /usr/sbin/apache2 -a -x /usr/sbin/lighttpd || { \
+	  apt-get update -qq && apt-get install -y -qq nginx apache2 lighttpd; } || \
+	  echo "make servers: could not install nginx, apache2, lighttpd (not root?): their tests skip"
+
 ## build: the static site in site/ (strict: any warning fails)
 build: install
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
@@ -48,12 +55,13 @@ tables: install
 	$(BIN)/python -m build_tools.tables
 
 ## test: lint, type-check and run the whole test suite
-test: install chromium lint
+test: install chromium servers lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
 ## bench: the decision tables (verification, safety proof, evaluation), then the site's start-up,
-## bytes, recompute and build times in Chromium vs a bare Pyodide
-bench: install
+## bytes (compressed and not), reading-page cost, recompute, long tasks, Lighthouse scores and
+## build times in Chromium vs a bare Pyodide and the theme alone (~20 min)
+bench: install chromium
 	$(BIN)/python benchmarks/bench_decisions.py --cases 3000
 	$(BIN)/python benchmarks/bench_site.py
 

@@ -18,3 +18,15 @@ class GuidelineConfig(Config):
 
     # Content-Security-Policy: a <meta> policy on every page allowing nothing from elsewhere.
     csp_enabled = opt.Type(bool, default=True)
+
+    # Hosting: what the site asks of the server that hosts it (build_tools/hosting/).
+    # The address the site is published at (mkdocs.yml passes $SITE_URL); empty: unknown, so
+    # no page names a canonical address and no sitemap is published (mkdocs.yml's own
+    # site_url is then only a placeholder that instant navigation needs).
+    hosting_published_url = opt.Type(str, default="")
+    # .br and .gz beside every large text and wasm file.
+    hosting_precompress = opt.Type(bool, default=True)
+    # .htaccess (Apache) and web.config (IIS) at the site root.
+    hosting_server_files = opt.Type(bool, default=True)
+    # Installable, and readable offline after the first visit (service worker, web manifest).
+    hosting_offline = opt.Type(bool, default=True)

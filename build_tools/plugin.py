@@ -5,7 +5,10 @@
                  tables, and adds the assets to the site;
 * ``on_page_markdown`` / ``on_page_content`` render each page with markdown-it-py, wrapping
                  guideline pages in their chrome;
-* ``on_post_page`` applies the reader's saved wording before the page paints.
+* ``on_post_page`` applies the reader's saved wording before the page paints;
+* ``on_post_build`` (last of all plugins: it needs every page's final bytes) stamps the
+                 Content-Security-Policy, then writes the hosting files: ``.htaccess`` and
+                 ``web.config``, the service worker, and the precompressed copies.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -25,6 +28,8 @@ from build_tools.config import GuidelineConfig
 from build_tools.content.navigation import order_navigation, pages_in_order
 from build_tools.content.site import SiteContent, load_site
 from build_tools.errors import ContentError
+from build_tools.hosting import offline
+from build_tools.hosting.site_files import HostingFiles
 from build_tools.render.csp import content_security_policy, inline_script_hashes, with_policy
 from build_tools.render.site import SiteRenderer
 from build_tools.render.theme import finish_page
@@ -33,7 +38,7 @@ log = get_plugin_logger(__name__)
 
 ASSETS = Path(__file__).parent / "assets"
 STYLESHEETS = ("guideline.css",)
-SCRIPTS = ("guideline.js",)
+SCRIPTS = ("guideline.js", "offline.js")
 HEAD_SCRIPT = "audience-init.js"
 
 
@@ -43,6 +48,7 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
     def __init__(self) -> None:
         self.site: SiteContent | None = None
         self.renderer: SiteRenderer | None = None
+        self.runtime_urls: list[str] = []
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         if not self.config.enabled:
@@ -51,8 +57,9 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
             raise PluginError("guideline plugin: set 'use_directory_urls: true' in mkdocs.yml "
                               "(page links and calculator links assume directory URLs)")
         base = self.config.assets_dir.strip("/")
+        scripts = SCRIPTS if self.config.hosting_offline else SCRIPTS[:1]
         config.extra_css.extend(f"{base}/{name}" for name in STYLESHEETS)
-        config.extra_javascript.extend(f"{base}/{name}" for name in SCRIPTS)
+        config.extra_javascript.extend(f"{base}/{name}" for name in scripts)
         calculator.register_assets(config)
         return config
 
@@ -75,10 +82,15 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))
         # After compile_decisions: the bundle holds the guidelines compiled by this build.
         assert self.renderer is not None
-        calculator.add_runtime_files(
+        self.runtime_urls = calculator.add_runtime_files(
             files, config, project_root, self.renderer.decision_models,
             self.renderer.compiled_modules,
         )
+        if self.config.hosting_offline:
+            manifest = offline.web_manifest(config.site_name, config.site_description or "")
+            files.append(File.generated(config, offline.MANIFEST, content=manifest))
+            for path, data in offline.icon_files().items():
+                files.append(File.generated(config, path, content=data))
         return files
 
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
@@ -119,14 +131,32 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         script = root + f"{self.config.assets_dir.strip('/')}/{HEAD_SCRIPT}"
         calculator_page = self.renderer is not None \
             and page.file.src_uri in self.renderer.calculator_pages
-        return finish_page(output, script, calculator.boot_script(root) if calculator_page else "")
+        return finish_page(
+            output, script,
+            early_head=calculator.boot_script(root) if calculator_page else "",
+            head_links="\n".join(filter(None, (
+                calculator.fragment_guard(),
+                offline.head_links(root) if self.config.hosting_offline else "",
+            ))),
+            canonical=bool(self.config.hosting_published_url.strip()),
+        )
 
+    @event_priority(-100)  # after every other plugin: it needs the pages' final bytes
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        if not self.config.enabled or not self.config.csp_enabled:
+        if not self.config.enabled:
             return
-        pages = sorted(Path(config.site_dir).rglob("*.html"))
-        texts = {path: path.read_text(encoding="utf-8") for path in pages}
-        hashes = set().union(*(inline_script_hashes(text) for text in texts.values()))
-        policy = content_security_policy(hashes)
-        for path, text in texts.items():
-            path.write_text(with_policy(text, policy), encoding="utf-8")
+        site_dir = Path(config.site_dir)
+        if self.config.csp_enabled:
+            pages = sorted(site_dir.rglob("*.html"))
+            texts = {path: path.read_text(encoding="utf-8") for path in pages}
+            hashes = set().union(*(inline_script_hashes(text) for text in texts.values()))
+            policy = content_security_policy(hashes)
+            for path, text in texts.items():
+                path.write_text(with_policy(text, policy), encoding="utf-8")
+        hosting = HostingFiles(site_dir, Path(config.config_file_path).parent)
+        if self.config.hosting_server_files:
+            hosting.write_server_files()
+        if self.config.hosting_offline:
+            hosting.write_service_worker(self.runtime_urls)
+        if self.config.hosting_precompress:
+            hosting.precompress()

@@ -432,7 +432,7 @@ def test_one_worker_started_by_any_guideline_page_survives_navigation(
     page.wait_for_url(f"**/{CALCULATOR}*")
     control(page, "sex").select_option("female")
     wait_for_result(page)
-    for name in ("worker.mjs", "pyodide.asm.wasm", "calculators.zip"):
+    for name in ("worker.js", "pyodide.asm.wasm", "calculators.zip"):
         assert sum(name in url for url in log.all) == 1, name
     context.close()
     assert log.foreign == []
@@ -459,7 +459,7 @@ def test_the_worker_starts_from_the_head_of_calculator_pages(
         " performance.getEntriesByType('navigation')[0].domInteractive]"
     )
     assert started < parsed  # while the page was still being parsed
-    assert sum("worker.mjs" in url for url in log.all) == 1
+    assert sum("worker.js" in url for url in log.all) == 1
 
     # A page without boot.js, then instant navigation to a calculator: calculator.js starts it.
     page = context.new_page()
@@ -526,9 +526,9 @@ class WasmAsOctetStream(SiteRequestHandler):
     }
 
 
-class MjsAsOctetStream(SiteRequestHandler):
+class JsAsOctetStream(SiteRequestHandler):
     extensions_map = {  # noqa: RUF012 - as in the parent class
-        **SiteRequestHandler.extensions_map, ".mjs": "application/octet-stream"
+        **SiteRequestHandler.extensions_map, ".js": "application/octet-stream"
     }
 
 
@@ -581,13 +581,41 @@ def test_a_missing_runtime_fails_in_plain_words_and_the_page_stays(
 
 
 def test_a_wrong_module_script_type_is_named(browser: Browser, built_site: Path) -> None:
-    server = serve(built_site, MjsAsOctetStream)
+    server = serve(built_site, JsAsOctetStream)
     context = guarded_context(browser, RequestLog())
     page = context.new_page()
     page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}")
     expect(page.locator(".gl-calculator-status")).to_contain_text(
-        f'the server sends {BASE_PATH}assets/calculator/worker.mjs as "application/octet-stream"; '
-        "configure text/javascript for .mjs files", timeout=READY_MS,
+        f'the server sends {BASE_PATH}assets/calculator/worker.js as "application/octet-stream"; '
+        "configure text/javascript for .js files", timeout=READY_MS,
     )
     context.close()
     server.shutdown()
+
+
+def test_a_case_link_pasted_into_the_address_bar_recomputes_with_no_request(
+    browser: Browser, instant_site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)  # service workers blocked
+    page = context.new_page()
+    page.goto(f"{instant_site_url}{CALCULATOR}#{BRANCHES['her2-positive']}")
+    wait_for_result(page)
+    page.wait_for_load_state("networkidle")
+    before = len(log.all)
+    second = BRANCHES["triple-negative"]
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.goto(f"{instant_site_url}{CALCULATOR}#{second}")  # only the fragment differs
+    wait_for_result(page)
+    assert shown_items(page)["recommendations"] == [
+        item["id"] for item in cpython(second)["recommendations"] if not item.get("field")
+    ]
+    page.go_back()  # the previous case, again with no request
+    wait_for_result(page)
+    assert page.evaluate("() => window.__sameDocument") is True
+    # Chromium itself checks the tab's icon again on every new history entry: not the page's.
+    assert [url for url in log.all[before:] if not url.endswith("/favicon.png")] == []
+    # Built with SITE_URL: the address is known, so pages name it as canonical.
+    canonical = page.locator('link[rel="canonical"]').get_attribute("href")
+    assert canonical == f"{instant_site_url}{CALCULATOR}"
+    context.close()

@@ -24,13 +24,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import calculators
-from build_tools.calculator.runtime_files import PyodideRuntime, minimal_lockfile
+from build_tools.calculator.runtime_files import PUBLISHED_NAMES, PyodideRuntime, minimal_lockfile
 from build_tools.tables import DecisionModel, compile_module, module_name
 
 PACKAGE = "calculators"
 GUIDELINES = "guidelines"
 # 1980-01-01 is the earliest time a zip entry can hold.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+# Pyodide 314 restores a memory snapshot into a heap of its compiled default size, 30 MiB
+# (INITIAL_MEMORY is not read by pyodide.asm.mjs), and fails with "offset is out of bounds"
+# for a larger snapshot (pyodide/pyodide#6254): the worker neither saves nor resumes one whose
+# heap is over this size (the file is a little larger: a header precedes the heap), and starts
+# normally instead.
+SNAPSHOT_MAX_BYTES = 30 * 1024 * 1024
 FILE_MODE = 0o100644 << 16  # a regular file, rw-r--r--
 DIR_MODE = (0o40755 << 16) | 0x10  # Unix mode and the MS-DOS directory flag
 
@@ -121,14 +127,21 @@ def manifest(
     against it, so the site works under any sub-path. ``stdlib_sha256`` is the hash of the
     ``python_stdlib.zip`` published: the worker asks for it with the hash as query string, since
     the precompiled zip keeps the file name (and so the URL) of the package's own.
-    ``python_snapshot`` lets the worker save and resume a snapshot of Python (see worker.mjs).
+    ``python_snapshot`` lets the worker save and resume a snapshot of Python (see worker.js).
     """
-    stdlib = f"{pyodide_dir}python_stdlib.zip"
+    stdlib = f"{pyodide_dir}{PUBLISHED_NAMES['python_stdlib.zip']}"
     return {
         "stdlib_zip": f"{stdlib}?v={stdlib_sha256[:16]}" if stdlib_sha256 else stdlib,
         "pyodide_version": runtime.version,
         "python_snapshot": python_snapshot,
+        "python_snapshot_max_bytes": SNAPSHOT_MAX_BYTES,
         "pyodide_dir": pyodide_dir,
+        # The names the core files are published under, inside pyodide_dir.
+        "pyodide_files": {
+            "loader": PUBLISHED_NAMES["pyodide.mjs"],
+            "module": PUBLISHED_NAMES["pyodide.asm.mjs"],
+            "wasm": PUBLISHED_NAMES["pyodide.asm.wasm"],
+        },
         "pyodide_lock": minimal_lockfile(runtime),
         "calculators_sha256": bundle.sha256,
         "calculators_zip": f"{bundle_path}?v={bundle.sha256[:16]}",

@@ -8,15 +8,17 @@
 
 Site layout (all relative to the site root, so the site works under any sub-path)::
 
-    assets/pyodide/<version>/   pyodide.mjs, pyodide.asm.mjs, pyodide.asm.wasm, python_stdlib.zip
-    assets/calculator/          worker.mjs, calculator.js, calculator.css,
+    assets/pyodide/<version>/   pyodide.module.js, pyodide.asm.js, pyodide.asm.wasm,
+                                python_stdlib.zip (the npm package's files, scripts renamed to
+                                .js: see runtime_files.PUBLISHED_NAMES)
+    assets/calculator/          worker.js, boot.js, calculator.js, calculator.css,
                                 calculators.zip, calculator-manifest.json
 
 The Pyodide folder carries its version so that an upgrade can never mix cached files of two
 versions; ``calculators.zip`` is fetched with its hash as query string (see bundle.py), and so is
 ``python_stdlib.zip``, which is the package's standard library precompiled to bytecode by
 Pyodide's own Python (see precompile.py; ``GUIDELINE_PRECOMPILE=0`` publishes the original).
-A repeat visit resumes Python from a snapshot the first visit saved in the browser (worker.mjs);
+A repeat visit resumes Python from a snapshot the first visit saved in the browser (worker.js);
 ``GUIDELINE_SNAPSHOT=0`` at build time turns that off (e.g. if a Pyodide upgrade breaks its
 private snapshot options): the manifest says so, and the worker then neither resumes from nor
 saves one.
@@ -24,6 +26,7 @@ saves one.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 from collections.abc import Mapping
@@ -36,7 +39,11 @@ from mkdocs.structure.files import File, Files
 from build_tools.calculator.bundle import build_bundle, manifest
 from build_tools.calculator.html import calculator_html
 from build_tools.calculator.precompile import PrecompileError, bundle_bytecode, stdlib_zip
-from build_tools.calculator.runtime_files import RuntimeFilesError, locate_pyodide
+from build_tools.calculator.runtime_files import (
+    PUBLISHED_NAMES,
+    RuntimeFilesError,
+    locate_pyodide,
+)
 from build_tools.content.site import Guideline, page_url
 from build_tools.render.page import PageContext
 from build_tools.render.references import reference_anchor
@@ -46,7 +53,7 @@ from build_tools.tables.model import DecisionModel
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "calculator"
 CALCULATOR_DIR = "assets/calculator"
 PYODIDE_DIR = "assets/pyodide"
-STATIC_ASSETS = ("worker.mjs", "boot.js", "calculator.js", "calculator.css")
+STATIC_ASSETS = ("worker.js", "boot.js", "calculator.js", "calculator.css")
 SCRIPT = f"{CALCULATOR_DIR}/calculator.js"
 BOOT_SCRIPT = f"{CALCULATOR_DIR}/boot.js"
 STYLESHEET = f"{CALCULATOR_DIR}/calculator.css"
@@ -74,16 +81,26 @@ def boot_script(root_prefix: str) -> str:
     return f'<script src="{root_prefix}{BOOT_SCRIPT}"></script>'
 
 
+@functools.cache
+def fragment_guard() -> str:
+    """The inline ``<script>`` for the ``<head>`` of every page (fragment-guard.js: it must run
+    before the theme's bundle, so it cannot wait for a file; its hash joins the page's
+    Content-Security-Policy like the theme's own inline scripts)."""
+    text = (ASSETS / "fragment-guard.js").read_text(encoding="utf-8")
+    return f"<script>{text}</script>"
+
+
 def add_runtime_files(
     files: Files,
     config: MkDocsConfig,
     project_root: Path,
     models: Mapping[str, DecisionModel],
     compiled: Mapping[str, str] | None = None,
-) -> None:
+) -> list[str]:
     """Publish the Pyodide core files, the bundled ``calculators`` package of ``models`` (the
     guidelines compiled in this build; ``compiled``: their module texts, by guideline id), its
-    manifest and the calculator assets."""
+    manifest and the calculator assets. Returns the URLs (relative to the site root, as the
+    worker asks for them) of the runtime: the files whose URL changes with their content."""
     try:
         runtime = locate_pyodide(project_root)
         stdlib = stdlib_zip(runtime)
@@ -98,7 +115,8 @@ def add_runtime_files(
     pyodide_dir = f"{PYODIDE_DIR}/{runtime.version}/"
     for path in runtime.files:
         source = stdlib.path if path.name == "python_stdlib.zip" else path
-        files.append(File.generated(config, pyodide_dir + path.name, abs_src_path=str(source)))
+        published = pyodide_dir + PUBLISHED_NAMES[path.name]
+        files.append(File.generated(config, published, abs_src_path=str(source)))
     files.append(File.generated(config, BUNDLE, content=bundle.data))
     snapshot = os.environ.get(SNAPSHOT_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
     data = manifest(bundle, runtime, pyodide_dir, BUNDLE, stdlib_sha256=stdlib.sha256,
@@ -109,6 +127,13 @@ def add_runtime_files(
         files.append(
             File.generated(config, f"{CALCULATOR_DIR}/{name}", abs_src_path=str(ASSETS / name))
         )
+    loader_files = data["pyodide_files"]
+    assert isinstance(loader_files, dict)
+    return [
+        *(pyodide_dir + str(loader_files[kind]) for kind in ("loader", "module", "wasm")),
+        str(data["stdlib_zip"]),
+        str(data["calculators_zip"]),
+    ]
 
 
 def calculator_data(

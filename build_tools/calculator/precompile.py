@@ -51,7 +51,7 @@ SWITCH_ENV = "GUIDELINE_PRECOMPILE"
 # Bump when the recipe changes in a way the hashed inputs do not show.
 FORMAT = "1"
 NODE_TIMEOUT_S = 900
-# Where the worker unpacks calculators.zip (worker.mjs: BUNDLE_DIR); tracebacks name it.
+# Where the worker unpacks calculators.zip (worker.js: BUNDLE_DIR); tracebacks name it.
 BUNDLE_DIR = "/lib/calculators-bundle"
 # Cached files kept per kind (the newest ones): a few Pyodide versions, a few content edits.
 KEEP = {"stdlib": 3, "calculators": 12}

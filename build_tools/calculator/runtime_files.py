@@ -18,6 +18,17 @@ PACKAGE_DIR = Path("node_modules") / "pyodide"
 # docs/ (tests/conftest.py), which have no node_modules of their own.
 CHECKOUT = Path(__file__).resolve().parents[2]
 CORE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+# The name each core file is published under. Every script ends in ``.js``: the stock MIME
+# tables of nginx (Debian 12's ``mime.types``), IIS and others know ``.js`` but not ``.mjs``,
+# and a module script or worker served as application/octet-stream is refused. The worker
+# imports the module loader by this name and hands it ``pyodide.asm.js`` itself
+# (``createPyodideModule``), so Pyodide never asks for a ``.mjs`` URL.
+PUBLISHED_NAMES = {
+    "pyodide.mjs": "pyodide.module.js",
+    "pyodide.asm.mjs": "pyodide.asm.js",
+    "pyodide.asm.wasm": "pyodide.asm.wasm",
+    "python_stdlib.zip": "python_stdlib.zip",
+}
 LOCK_FILE = "pyodide-lock.json"
 REMEDY = "run `npm ci` in the project root (Node.js 18+; it installs the pinned Pyodide)"
 

@@ -17,7 +17,7 @@
   }
   // This script is <root>/assets/calculator/boot.js; these paths are calculator.js's own.
   const root = new URL("../../", script.src).href;
-  const boot = { worker: null, url: new URL("assets/calculator/worker.mjs", root), events: [] };
+  const boot = { worker: null, url: new URL("assets/calculator/worker.js", root), events: [] };
   try {
     boot.worker = new Worker(boot.url, { type: "module" });
   } catch (error) {

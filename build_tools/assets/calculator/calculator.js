@@ -19,7 +19,7 @@
 
   // Stage 1: where the site root is. This script is <root>/assets/calculator/calculator.js.
   const SITE_ROOT = SCRIPT && SCRIPT.src ? new URL("../../", SCRIPT.src).href : null;
-  const WORKER = "assets/calculator/worker.mjs";
+  const WORKER = "assets/calculator/worker.js";
   const URL_DELAY_MS = 250;
   const MANIFEST = "assets/calculator/calculator-manifest.json";
 
@@ -127,7 +127,7 @@
           url.pathname +
           ' as "' +
           type +
-          '"; configure text/javascript for .mjs files'
+          '"; configure text/javascript for .js files'
         );
       }
     } catch (error) {
@@ -944,10 +944,24 @@
         console.error("Case calculator: cannot mount", error);
       }
     }
-    // Any guideline page starts the runtime, so a calculator opened next is already warm;
-    // a reader who asked to save data only pays for it on a calculator page.
+    // The page whose calculator is on screen: a new fragment there is a new case.
+    window.__glCalculator.showsPath = sections.length ? location.pathname : null;
+    // A calculator page starts the runtime at once. Any other guideline page starts it only
+    // once the browser is idle after the page has loaded, and not at all for a reader who
+    // asked to save data (a phone on metered data reading one section must not download
+    // ~5-13 MB): a calculator opened next is then already warm.
+    if (sections.length) return startRuntime();
     const saveData = navigator.connection && navigator.connection.saveData;
-    if (sections.length || (document.querySelector(".gl-chrome") && !saveData)) startRuntime();
+    if (document.querySelector(".gl-chrome") && !saveData) whenIdleAfterLoad(startRuntime);
+  }
+
+  function whenIdleAfterLoad(callback) {
+    const idle = function () {
+      if ("requestIdleCallback" in window) window.requestIdleCallback(callback);
+      else setTimeout(callback, 1000);
+    };
+    if (document.readyState === "complete") idle();
+    else window.addEventListener("load", idle, { once: true });
   }
 
   // Before anything leaves the page (a click on a link, instant navigation included, or the
@@ -959,18 +973,25 @@
   window.addEventListener("pagehide", writeUrls);
   document.addEventListener("visibilitychange", writeUrls);
 
-  window.addEventListener("hashchange", function () {
+  function onFragment() {
     for (const calculator of calculators) {
       if (calculator.section.isConnected) calculator.fromFragment(location.hash);
     }
-  });
+  }
+  window.addEventListener("hashchange", onFragment);
+  // fragment-guard.js (inline in every page's <head>) calls this instead of letting the
+  // theme's instant navigation fetch the page again for a new fragment.
+  window.__glCalculator.onFragment = onFragment;
   document.addEventListener("gl-audience-change", function () {
     for (const calculator of calculators) calculator.render();
   });
 
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(mount);
-  } else if (document.readyState === "loading") {
+  }
+  // Also on our own: the theme's document$ does not fire for a page opened as a file, where the
+  // calculator must still say why it cannot start. Mounting twice changes nothing.
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", mount);
   } else {
     mount();

@@ -14,7 +14,8 @@
 //                    (the answer stays the JSON text Python wrote: a string crosses threads in
 //                    one copy, where a ~20 KB object graph costs milliseconds to clone on each
 //                    side, on every keystroke)
-//                   {type: "snapshot", state: "saved" | "failed", ms, blocked, at, detail}
+//                   {type: "snapshot", state: "saved" | "skipped" | "failed", ms, blocked, at,
+//                    heap (bytes of Python's memory in it), detail}
 //                    (after "ready", first visits only: the page may ignore it; benchmarks
 //                    and tests wait for it)
 //
@@ -82,6 +83,7 @@ async function start({ siteRoot, manifest: manifestPath }) {
     }
     const manifest = await response.json();
     const indexURL = new URL(manifest.pyodide_dir, siteRoot).href;
+    PUBLISHED = manifest.pyodide_files;
     // A snapshot is only valid for this runtime, this standard library, this bundle and this
     // worker's own Python code (SETUP, which a snapshot carries already run).
     const snapshotKey = JSON.stringify([
@@ -101,17 +103,22 @@ async function start({ siteRoot, manifest: manifestPath }) {
     bundle.catch(() => {}); // reported when awaited (stage 3)
     lap("manifest");
 
-    // Stage 1: the self-hosted loader (never a CDN). A dynamic import, so a failure can be
-    // reported instead of killing the worker.
+    // Stage 1: the self-hosted loader (never a CDN), under the names the build published
+    // (scripts end in .js, which every stock server sends as JavaScript). Dynamic imports, so
+    // a failure can be reported instead of killing the worker. The Emscripten module script
+    // is imported here, beside the loader, and handed to loadPyodide (createPyodideModule):
+    // Pyodide would otherwise import it by its npm name, pyodide.asm.mjs.
     progress("loader", "Loading the Python runtime's loader");
-    // The runtime script it imports next, fetched and compiled meanwhile: loadPyodide's own
-    // import of the same URL then finds it in the module map. Its errors surface there.
-    import(indexURL + "pyodide.asm.mjs").catch(() => {});
-    let loadPyodide;
+    const files = manifest.pyodide_files;
+    const moduleScript = import(indexURL + files.module);
+    moduleScript.catch(() => {}); // reported just below
+    let loadPyodide, createPyodideModule;
     try {
-      ({ loadPyodide } = await import(indexURL + "pyodide.mjs"));
+      ({ loadPyodide } = await import(indexURL + files.loader));
+      ({ default: createPyodideModule } = await moduleScript);
     } catch (error) {
-      throw new Error((await diagnose(indexURL)) || `cannot load pyodide.mjs: ${error.message}`);
+      const reason = (await diagnose(indexURL, files)) || error.message;
+      throw new Error(`cannot load the Python runtime: ${reason}`);
     }
     lap("loader");
 
@@ -127,6 +134,7 @@ async function start({ siteRoot, manifest: manifestPath }) {
       stdLibURL: manifest.stdlib_zip ? new URL(manifest.stdlib_zip, siteRoot).href : undefined,
       packages: [],
       lockFileContents: manifest.pyodide_lock,
+      createPyodideModule,
       stdout: remember,
       stderr: remember,
     };
@@ -137,7 +145,14 @@ async function start({ siteRoot, manifest: manifestPath }) {
     // awaits _loadSnapshot only when it creates the module).
     let pyodide = null;
     const record = snapshots ? await storedSnapshot : null;
-    const snapshot = record && record.key === snapshotKey ? record.data : null;
+    let snapshot = record && record.key === snapshotKey ? record.data : null;
+    const maxBytes = manifest.python_snapshot_max_bytes ?? Infinity;
+    if (snapshot && record.heap > maxBytes) {
+      // Too large for this Pyodide to restore (see saveSnapshot): never even try.
+      remember(`the saved Python snapshot holds ${record.heap} bytes of heap, over ${maxBytes}`);
+      forgetSnapshot(snapshotSlot);
+      snapshot = null;
+    }
     timings.snapshot = snapshot ? "restored" : snapshots ? "none" : "off";
     if (snapshot) {
       try {
@@ -173,7 +188,8 @@ async function start({ siteRoot, manifest: manifestPath }) {
     // Stage 5: after a fresh start, save a snapshot for the next visit once the first
     // requests are answered (it copies ~30 MB: it must not delay the first result).
     if (fresh && snapshots) {
-      setTimeout(() => saveSnapshot(pyodide, snapshotSlot, snapshotKey, t0), SNAPSHOT_DELAY_MS);
+      const save = () => saveSnapshot(pyodide, snapshotSlot, snapshotKey, t0, maxBytes);
+      setTimeout(save, SNAPSHOT_DELAY_MS);
     }
     return recommend;
   } catch (error) {
@@ -218,7 +234,7 @@ async function startPython(loadPyodide, indexURL, options) {
   const deadline = timeout(START_TIMEOUT_MS);
   return await Promise.race([loadPyodide(options), wasmFailure.promise, deadline.promise])
     .catch(async (error) => {
-      throw new Error((await diagnose(indexURL)) || error.message);
+      throw new Error((await diagnose(indexURL, PUBLISHED)) || error.message);
     })
     .finally(deadline.cancel);
 }
@@ -312,18 +328,38 @@ async function forgetSnapshot(slot) {
   }
 }
 
-async function saveSnapshot(pyodide, slot, key, t0) {
+// A snapshot is a header (its second 32-bit word: the header's length) and then the heap.
+function snapshotHeapBytes(memory) {
+  const header = new Uint32Array(memory.buffer, memory.byteOffset, 4);
+  return memory.byteLength - header[1];
+}
+
+// Pyodide 314 restores a snapshot into a heap of its default size (30 MiB) and fails on a
+// larger one (pyodide/pyodide#6254; the manifest's python_snapshot_max_bytes): such a snapshot
+// is not saved ("skipped"), so every later visit starts normally instead of failing first.
+async function saveSnapshot(pyodide, slot, key, t0, maxBytes) {
   const started = performance.now();
   try {
     pyodide.runPython("_gl_warm_up()");
-    const data = new Blob([pyodide.makeMemorySnapshot()]);
+    const memory = pyodide.makeMemorySnapshot();
+    const heap = snapshotHeapBytes(memory);
+    if (heap > maxBytes) {
+      const detail = `the snapshot holds ${heap} bytes of heap, over the ${maxBytes} this ` +
+        "Pyodide can restore";
+      remember(`no Python snapshot saved: ${detail}`);
+      await forgetSnapshot(slot);
+      self.postMessage({ type: "snapshot", state: "skipped", detail, heap });
+      return;
+    }
+    const data = new Blob([memory]);
     const blocked = Math.round(performance.now() - started); // requests wait this long, once
     const db = await openSnapshots();
-    await snapshotRequest(db, "readwrite", (store) => store.put({ key, data }, slot));
+    await snapshotRequest(db, "readwrite", (store) => store.put({ key, data, heap }, slot));
     db.close();
     const now = performance.now();
     const ms = Math.round(now - started);
-    self.postMessage({ type: "snapshot", state: "saved", ms, blocked, at: Math.round(now - t0) });
+    const at = Math.round(now - t0);
+    self.postMessage({ type: "snapshot", state: "saved", ms, blocked, at, heap });
   } catch (error) {
     remember(`could not save a Python snapshot (${error.message})`);
     const detail = String(error.message || error);
@@ -379,14 +415,16 @@ function timeout(ms, what = "Python did not start") {
 }
 
 // After a failure only: find the runtime file the server gets wrong, in plain words.
-async function diagnose(indexURL) {
-  const expected = {
-    "pyodide.mjs": /javascript/,
-    "pyodide.asm.mjs": /javascript/,
-    "pyodide.asm.wasm": /^application\/wasm$/,
-    "python_stdlib.zip": /./,
-  };
-  for (const [name, pattern] of Object.entries(expected)) {
+// `files`: the manifest's pyodide_files (the published names).
+let PUBLISHED = null;
+async function diagnose(indexURL, files) {
+  if (!files) return null;
+  const expected = [
+    [files.loader, /javascript/, "text/javascript"],
+    [files.module, /javascript/, "text/javascript"],
+    [files.wasm, /^application\/wasm$/, "application/wasm"],
+  ];
+  for (const [name, pattern, want] of expected) {
     const url = indexURL + name;
     try {
       const response = await fetch(url, { method: "HEAD", cache: "no-store" });
@@ -394,7 +432,6 @@ async function diagnose(indexURL) {
       if (!response.ok) return `the server answers ${response.status} for ${path}`;
       const type = (response.headers.get("Content-Type") || "").split(";")[0].trim();
       if (!pattern.test(type)) {
-        const want = name.endsWith(".mjs") ? "text/javascript" : "application/wasm";
         return `the server sends ${path} as "${type || "no type"}"; configure ${want}`;
       }
     } catch (error) {

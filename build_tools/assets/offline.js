@@ -1,0 +1,88 @@
+// Offline copy of the site: registers the service worker (<site root>/sw.js, written by the
+// build) once the page has loaded, and, when the browser is idle and the reader has not asked
+// to save data, asks it to keep the calculator's runtime as well (~13 MB; a calculator page
+// downloads it in any case, and the worker keeps what it downloads).
+//
+// Service workers need a secure context: https, or http://localhost. On a plain-http intranet
+// host the browser has none, and the site works as before, online only (see README, Hosting).
+(function () {
+  "use strict";
+  if (window.__glOffline) return; // evaluated again by instant navigation
+  window.__glOffline = { state: "off" };
+  if (location.protocol === "file:") return explainFiles();
+  const script = document.currentScript;
+  if (!script || !script.src || !("serviceWorker" in navigator) || !window.isSecureContext) {
+    return;
+  }
+  // This script is <root>/assets/guideline/offline.js.
+  const root = new URL("../../", script.src);
+  const state = window.__glOffline;
+
+  function whenIdle(callback) {
+    if ("requestIdleCallback" in window) window.requestIdleCallback(callback, { timeout: 10000 });
+    else setTimeout(callback, 2000);
+  }
+
+  function saveData() {
+    return Boolean(navigator.connection && navigator.connection.saveData);
+  }
+
+  function ask(worker, type) {
+    return new Promise(function (resolve) {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = function (event) {
+        resolve(event.data);
+      };
+      worker.postMessage({ type: type }, [channel.port2]);
+    });
+  }
+
+  async function register() {
+    try {
+      state.state = "registering";
+      await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.pathname });
+      const registration = await navigator.serviceWorker.ready;
+      state.state = "ready";
+      state.status = function () {
+        return ask(registration.active, "status");
+      };
+      const calculatorPage = Boolean(document.querySelector(".gl-calculator"));
+      if (saveData() && !calculatorPage) return;
+      whenIdle(async function () {
+        state.runtime = await ask(registration.active, "cache-runtime");
+      });
+    } catch (error) {
+      state.state = "failed";
+      state.error = String(error && error.message ? error.message : error);
+    }
+  }
+
+  // A copy opened as files (a USB stick): the text reads, but browsers refuse module workers,
+  // service workers and fetch() there, so search and the calculator cannot work. Say so at the
+  // top of every page, with the one-line fix, rather than leave them silently dead.
+  function explainFiles() {
+    const show = function () {
+      if (document.querySelector(".gl-file-notice")) return;
+      const note = document.createElement("div");
+      note.className = "gl-file-notice";
+      note.setAttribute("role", "note");
+      const title = document.createElement("strong");
+      title.textContent = "This copy of the site is opened as files. ";
+      note.appendChild(title);
+      note.appendChild(
+        document.createTextNode(
+          "The guideline reads as usual, but search and the case calculator need a web " +
+            "server: in the site's folder run “python3 -m http.server 8000”, then open " +
+            "http://localhost:8000/ (any static web server will do).",
+        ),
+      );
+      const main = document.querySelector("main") || document.body;
+      main.insertBefore(note, main.firstChild);
+    };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", show);
+    else show();
+  }
+
+  if (document.readyState === "complete") whenIdle(register);
+  else window.addEventListener("load", function () { whenIdle(register); });
+})();
