@@ -153,7 +153,7 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
             policy = content_security_policy(hashes)
             for path, text in texts.items():
                 path.write_text(with_policy(text, policy), encoding="utf-8")
-        hosting = HostingFiles(site_dir, Path(config.config_file_path).parent)
+        hosting = HostingFiles(site_dir)
         if self.config.hosting_server_files:
             hosting.write_server_files()
         if self.config.hosting_offline:

@@ -20,9 +20,8 @@ CACHE_ENV = "GUIDELINE_CACHE_DIR"
 
 
 class HostingFiles:
-    def __init__(self, site_dir: Path, project_root: Path) -> None:
+    def __init__(self, site_dir: Path) -> None:
         self.site_dir = site_dir
-        self.project_root = project_root
 
     def write_server_files(self) -> None:
         (self.site_dir / ".htaccess").write_text(htaccess(), encoding="utf-8")
