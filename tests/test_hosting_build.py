@@ -10,12 +10,13 @@ import re
 import struct
 import urllib.request
 import xml.dom.minidom
+import zlib
 from pathlib import Path
 
 import brotli
 import pytest
 
-from build_tools.hosting import offline
+from build_tools.hosting import icons, offline
 from build_tools.hosting.compress import CompressionCache, precompress
 from build_tools.hosting.policy import IMMUTABLE, REVALIDATE, cache_control, compressible
 from build_tools.render.theme import finish_page
@@ -222,3 +223,23 @@ def test_versioned_urls_are_immutable_and_the_rest_revalidated() -> None:
     assert cache_control("assets/calculator/calculator.js") == REVALIDATE
     assert cache_control("metastatic-breast-cancer/index.html") == REVALIDATE
     assert cache_control("sw.js", "v=notahash") == REVALIDATE
+
+
+def test_the_icon_is_a_white_cross_on_indigo_inside_the_maskable_safe_zone() -> None:
+    size = 192
+    data = icons.icon_png(size)
+    raw = zlib.decompress(data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8])
+    stride = 1 + 3 * size
+
+    def pixel(x: int, y: int) -> tuple[int, ...]:
+        start = y * stride + 1 + 3 * x
+        return tuple(raw[start:start + 3])
+
+    assert pixel(size // 2, size // 2) == icons.FOREGROUND
+    assert pixel(0, 0) == pixel(size - 1, size - 1) == icons.BACKGROUND
+    assert pixel(size // 2, size // 2 + size // 4) == icons.FOREGROUND  # the lower arm
+    # Maskable icons may be cropped to the central circle of 80 %: the cross stays inside it.
+    for y in range(size):
+        for x in range(size):
+            if pixel(x, y) == icons.FOREGROUND:
+                assert (x + 0.5 - size / 2) ** 2 + (y + 0.5 - size / 2) ** 2 <= (0.4 * size) ** 2

@@ -37,6 +37,20 @@
     });
   }
 
+  // While the calculator's worker downloads the runtime, the service worker's own fetch of
+  // the same files would download them a second time (the HTTP cache has them only once they
+  // are complete): wait until it is ready (or has failed, or was never started).
+  function afterTheCalculatorsDownload(callback) {
+    const calculator = window.__glCalculator;
+    if (!calculator || calculator.runtime.state !== "loading") return callback();
+    const settled = function () {
+      if (calculator.runtime.state === "loading") return;
+      document.removeEventListener("gl-runtime-settled", settled);
+      callback();
+    };
+    document.addEventListener("gl-runtime-settled", settled);
+  }
+
   async function register() {
     try {
       state.state = "registering";
@@ -48,8 +62,10 @@
       };
       const calculatorPage = Boolean(document.querySelector(".gl-calculator"));
       if (saveData() && !calculatorPage) return;
-      whenIdle(async function () {
-        state.runtime = await ask(registration.active, "cache-runtime");
+      whenIdle(function () {
+        afterTheCalculatorsDownload(async function () {
+          state.runtime = await ask(registration.active, "cache-runtime");
+        });
       });
     } catch (error) {
       state.state = "failed";

@@ -4,6 +4,7 @@ cross on the theme's indigo, full bleed so that one image serves as both an ``an
 
 from __future__ import annotations
 
+import functools
 import struct
 import zlib
 
@@ -24,18 +25,27 @@ def _in_cross(x: int, y: int, size: int) -> bool:
     return (dx <= arm and dy <= reach) or (dy <= arm and dx <= reach)
 
 
+def _row(y: int, size: int) -> bytes:
+    """Scanline ``y``: the cross is one run of foreground in each row that meets it."""
+    inside = [x for x in (size // 2 - 1, size // 2) if _in_cross(x, y, size)]
+    background, foreground = bytes(BACKGROUND), bytes(FOREGROUND)
+    if not inside:
+        return b"\x00" + background * size  # filter type 0, then the pixels
+    left = inside[0]
+    while left > 0 and _in_cross(left - 1, y, size):
+        left -= 1
+    width = size - 2 * left  # symmetric about the centre
+    return b"\x00" + background * left + foreground * width + background * left
+
+
+@functools.cache
 def icon_png(size: int) -> bytes:
-    """A ``size`` x ``size`` RGB PNG; deterministic bytes."""
-    rows = []
-    for y in range(size):
-        row = bytearray(b"\x00")  # filter type 0 for each scanline
-        for x in range(size):
-            row += bytes(FOREGROUND if _in_cross(x, y, size) else BACKGROUND)
-        rows.append(bytes(row))
+    """A ``size`` x ``size`` RGB PNG (``size`` even); deterministic bytes."""
+    rows = b"".join(_row(y, size) for y in range(size))
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)  # 8-bit RGB
     return (
         b"\x89PNG\r\n\x1a\n"
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(b"".join(rows), 9))
+        + _chunk(b"IDAT", zlib.compress(rows, 9))
         + _chunk(b"IEND", b"")
     )

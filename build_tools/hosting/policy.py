@@ -27,9 +27,10 @@ _IMMUTABLE_PATH = re.compile(
 VERSION_QUERY = re.compile(r"(?:^|&)v=[0-9a-f]+(?:&|$)")
 
 # Text formats (and wasm, which compresses to ~35 %) worth a .br and a .gz beside them. Zip
-# archives, images and the sitemap's own .gz are compressed already.
+# archives, images and the sitemap's own .gz are compressed already; source maps are only ever
+# fetched by a developer's tools.
 COMPRESSIBLE_SUFFIXES = (
-    ".html", ".css", ".js", ".json", ".webmanifest", ".xml", ".svg", ".txt", ".map", ".wasm",
+    ".html", ".css", ".js", ".json", ".webmanifest", ".xml", ".svg", ".txt", ".wasm",
 )
 # Below this size, compression saves less than the headers that announce it.
 COMPRESS_MIN_BYTES = 1024

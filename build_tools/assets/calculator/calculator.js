@@ -152,6 +152,9 @@
 
   function changed() {
     for (const calculator of calculators) calculator.showStatus();
+    // offline.js waits for this before saving the runtime for offline use: a second download
+    // of the same files while the worker is fetching them would double the traffic.
+    if (runtime.state !== "loading") document.dispatchEvent(new CustomEvent("gl-runtime-settled"));
   }
 
   // ---------------------------------------------------------------------------------------
