@@ -60,7 +60,7 @@ def test_precompression_is_deterministic_and_the_cache_changes_nothing(tmp_path:
     site = tmp_path / "site"
     (site / "a").mkdir(parents=True)
     (site / "a" / "index.html").write_text("<p>guideline</p>\n" * 200)
-    (site / "big.js").write_bytes(b"var x = 1;\n" * 40_000)  # over the cache's threshold
+    (site / "big.js").write_bytes(b"var x = 1;\n" * 40_000)
     (site / "tiny.css").write_text("p{}")  # too small to be worth it
     (site / "data.zip").write_bytes(b"PK" * 2000)
     first = precompress(site, CompressionCache(tmp_path / "cache"))
