@@ -21,10 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from build_tools.hosting.policy import cache_control, compressible
-
-# Preferred first: brotli is ~20 % smaller than gzip on this site.
-PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
+from build_tools.hosting.policy import PRECOMPRESSED, cache_control, compressible
 
 CONTENT_TYPES = {
     ".wasm": "application/wasm",

@@ -24,9 +24,9 @@ from pathlib import Path
 
 import brotli
 
-from build_tools.hosting.policy import compressible
+from build_tools.hosting.policy import PRECOMPRESSED, compressible
 
-ENCODINGS = (".br", ".gz")
+ENCODINGS = tuple(suffix for _, suffix in PRECOMPRESSED)
 BEST_QUALITY_MAX_BYTES = 2 * 1024 * 1024
 # Brotli's best setting costs ~10 ms even for a small file (the theme's 34 search-language
 # scripts alone: 0.4 s a build): every file goes through the cache, and most are the same from

@@ -26,6 +26,10 @@ _IMMUTABLE_PATH = re.compile(
 )
 VERSION_QUERY = re.compile(r"(?:^|&)v=[0-9a-f]+(?:&|$)")
 
+# The precompressed copies the build writes beside a file, as (Content-Encoding, suffix), in the
+# order servers prefer them (brotli is ~20 % smaller than gzip on this site).
+PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
+
 # Text formats (and wasm, which compresses to ~35 %) worth a .br and a .gz beside them. Zip
 # archives, images and the sitemap's own .gz are compressed already; source maps are only ever
 # fetched by a developer's tools.

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from build_tools.hosting.policy import IMMUTABLE, IMMUTABLE_MAX_AGE, REVALIDATE
+from build_tools.hosting.policy import IMMUTABLE, IMMUTABLE_MAX_AGE, PRECOMPRESSED, REVALIDATE
 
 # Extension -> type, for every kind of file the site publishes whose type servers get wrong
 # or do not know (IIS knows neither .wasm nor .webmanifest; old tables send .js as
@@ -41,27 +41,13 @@ HTACCESS = """\
   AddCharset utf-8 @@utf8@@
   # file.js.br: the type of .js, Content-Encoding br (Debian's mime.conf types .gz as a file).
   RemoveType .gz .br
-  AddEncoding gzip .gz
-  AddEncoding br .br
+@@encodings@@
 </IfModule>
 
 # Send file.br / file.gz when the browser accepts it and the build wrote one.
 <IfModule mod_rewrite.c>
   RewriteEngine On
-  RewriteCond %{HTTP:Accept-Encoding} \\bbr\\b
-  RewriteCond %{REQUEST_FILENAME} -f
-  RewriteCond %{REQUEST_FILENAME}.br -f
-  RewriteRule ^(.+)$ $1.br [L]
-  RewriteCond %{HTTP:Accept-Encoding} \\bbr\\b
-  RewriteCond %{REQUEST_FILENAME}/index.html.br -f
-  RewriteRule ^(.*/)?$ $1index.html.br [L]
-  RewriteCond %{HTTP:Accept-Encoding} \\bgzip\\b
-  RewriteCond %{REQUEST_FILENAME} -f
-  RewriteCond %{REQUEST_FILENAME}.gz -f
-  RewriteRule ^(.+)$ $1.gz [L]
-  RewriteCond %{HTTP:Accept-Encoding} \\bgzip\\b
-  RewriteCond %{REQUEST_FILENAME}/index.html.gz -f
-  RewriteRule ^(.*/)?$ $1index.html.gz [L]
+@@rewrites@@
 </IfModule>
 
 # Never compress what is compressed already.
@@ -87,10 +73,27 @@ HTACCESS = """\
 """
 
 
+def _rewrites(encoding: str, suffix: str) -> str:
+    """A file, then a folder's index.html, to its ``suffix`` copy when the browser accepts it."""
+    accepts = f"  RewriteCond %{{HTTP:Accept-Encoding}} \\b{encoding}\\b"
+    return "\n".join((
+        accepts,
+        "  RewriteCond %{REQUEST_FILENAME} -f",
+        f"  RewriteCond %{{REQUEST_FILENAME}}{suffix} -f",
+        f"  RewriteRule ^(.+)$ $1{suffix} [L]",
+        accepts,
+        f"  RewriteCond %{{REQUEST_FILENAME}}/index.html{suffix} -f",
+        f"  RewriteRule ^(.*/)?$ $1index.html{suffix} [L]",
+    ))
+
+
 def htaccess() -> str:
     types = "\n".join(f"  AddType {kind} {suffix}" for suffix, kind in TYPES.items())
     fields = {
         "types": types,
+        "encodings": "\n".join(f"  AddEncoding {encoding} {suffix}"
+                                for encoding, suffix in PRECOMPRESSED),
+        "rewrites": "\n".join(_rewrites(*pair) for pair in PRECOMPRESSED),
         "utf8": " ".join(UTF8_SUFFIXES),
         "compressed": COMPRESSED_SUFFIX,
         "revalidate": REVALIDATE,
