@@ -41,6 +41,7 @@ const SNAPSHOT_READ_TIMEOUT_MS = 3_000;
 
 const log = []; // Python's stdout/stderr, last lines: attached to a failure report
 let started = null; // Promise of the Python function that answers requests
+let PUBLISHED = null; // the manifest's pyodide_files, once read: what diagnose() checks
 const wasmFailure = guardWasm(); // rejects when pyodide.asm.wasm cannot be compiled
 wasmFailure.promise.catch(() => {}); // handled where it is raced (startPython)
 
@@ -416,7 +417,6 @@ function timeout(ms, what = "Python did not start") {
 
 // After a failure only: find the runtime file the server gets wrong, in plain words.
 // `files`: the manifest's pyodide_files (the published names).
-let PUBLISHED = null;
 async function diagnose(indexURL, files) {
   if (!files) return null;
   const expected = [
