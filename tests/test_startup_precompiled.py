@@ -23,7 +23,14 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from build_tools.calculator.bundle import FIXED_TIME
 from build_tools.calculator.runtime_files import locate_pyodide
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, RequestLog, guarded_context
+from tests.browser import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LOOPBACK,
+    RequestLog,
+    chromium_available,
+    guarded_context,
+)
 from tests.conftest import GUIDELINE, ROOT
 
 CALCULATOR = f"{GUIDELINE}/calculator/"
@@ -115,6 +122,9 @@ def test_the_bundle_carries_python_314_bytecode_beside_each_source(built_site: P
 
 # --- in the browser ---------------------------------------------------------------------------
 
+in_chromium = pytest.mark.skipif(not chromium_available(),
+                                 reason=f"{CHROMIUM} is missing (make chromium)")
+
 
 def items(result: dict[str, Any]) -> list[object]:
     """Status and recommendation ids of a result: what ``shown`` reads off the page."""
@@ -142,6 +152,8 @@ def worker_timings(page: Page) -> dict[str, Any]:
     return dict(page.evaluate("() => window.__glCalculator.runtime.timings.worker"))
 
 
+@pytest.mark.browser
+@in_chromium
 def test_the_calculator_answers_with_the_precompiled_runtime(
     browser: Browser, site_url: str, cpython: Callable[[str], dict[str, Any]]
 ) -> None:
@@ -233,6 +245,8 @@ def rewrite_snapshot(page: Page, change: str) -> None:
     )
 
 
+@pytest.mark.browser
+@in_chromium
 def test_a_repeat_visit_resumes_python_from_the_first_visits_snapshot(
     profile: Any, site_url: str, cpython: Callable[[str], dict[str, Any]]
 ) -> None:
@@ -248,6 +262,8 @@ def test_a_repeat_visit_resumes_python_from_the_first_visits_snapshot(
     assert shown(page, HER2) == items(cpython(HER2))
 
 
+@pytest.mark.browser
+@in_chromium
 def test_a_damaged_or_outdated_snapshot_only_costs_a_fresh_start(
     profile: Any, site_url: str, cpython: Callable[[str], dict[str, Any]]
 ) -> None:
