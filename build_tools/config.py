@@ -21,8 +21,8 @@ class GuidelineConfig(Config):
 
     # Hosting: what the site asks of the server that hosts it (build_tools/hosting/).
     # The address the site is published at (mkdocs.yml passes $SITE_URL); empty: unknown, so
-    # no page names a canonical address and no sitemap is published (mkdocs.yml's own
-    # site_url is then only a placeholder that instant navigation needs).
+    # no page names a canonical address (mkdocs.yml's own site_url is then a placeholder; the
+    # sitemap, which instant navigation reads, is kept).
     hosting_published_url = opt.Type(str, default="")
     # .br and .gz beside every large text and wasm file.
     hosting_precompress = opt.Type(bool, default=True)

@@ -21,7 +21,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from build_tools.hosting.policy import PRECOMPRESSED, cache_control, compressible
+from build_tools.hosting.policy import PRECOMPRESSED, cache_control, compressible_type
 
 CONTENT_TYPES = {
     ".wasm": "application/wasm",
@@ -64,10 +64,16 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         return self._send_precompressed() or super().send_head()
 
     def _accepted(self) -> set[str]:
+        """The encodings the browser accepts (``br;q=0`` refuses brotli)."""
         accepted = set()
         for part in self.headers.get("Accept-Encoding", "").split(","):
             name, _, parameters = part.strip().partition(";")
-            if parameters.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            key, _, value = parameters.replace(" ", "").partition("=")
+            try:
+                weight = float(value) if key == "q" else 1.0
+            except ValueError:
+                weight = 1.0
+            if weight > 0:
                 accepted.add(name.strip().lower())
         return accepted
 
@@ -98,7 +104,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         path = getattr(self, "_site_path", None)
         if path:
             self.send_header("Cache-Control", cache_control(path, self._query))
-            if compressible(path, 1 << 30):  # whether a sibling exists or not: caches must know
+            if compressible_type(path):  # whether a sibling exists or not: caches must know
                 self.send_header("Vary", "Accept-Encoding")
         super().end_headers()
 

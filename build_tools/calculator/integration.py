@@ -113,27 +113,24 @@ def add_runtime_files(
     except (RuntimeFilesError, PrecompileError) as error:
         raise PluginError(f"guideline plugin: {error}") from None
     pyodide_dir = f"{PYODIDE_DIR}/{runtime.version}/"
-    for path in runtime.files:
-        source = stdlib.path if path.name == "python_stdlib.zip" else path
-        published = pyodide_dir + PUBLISHED_NAMES[path.name]
-        files.append(File.generated(config, published, abs_src_path=str(source)))
-    files.append(File.generated(config, BUNDLE, content=bundle.data))
     snapshot = os.environ.get(SNAPSHOT_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
     data = manifest(bundle, runtime, pyodide_dir, BUNDLE, stdlib_sha256=stdlib.sha256,
                     python_snapshot=snapshot)
+    runtime_urls = [str(data["calculators_zip"])]
+    for path in runtime.files:
+        stdlib_file = path.name == "python_stdlib.zip"
+        published = pyodide_dir + PUBLISHED_NAMES[path.name]
+        source = stdlib.path if stdlib_file else path
+        files.append(File.generated(config, published, abs_src_path=str(source)))
+        runtime_urls.append(str(data["stdlib_zip"]) if stdlib_file else published)
+    files.append(File.generated(config, BUNDLE, content=bundle.data))
     text = json.dumps(data, indent=2, sort_keys=True)
     files.append(File.generated(config, MANIFEST, content=text + "\n"))
     for name in STATIC_ASSETS:
         files.append(
             File.generated(config, f"{CALCULATOR_DIR}/{name}", abs_src_path=str(ASSETS / name))
         )
-    loader_files = data["pyodide_files"]
-    assert isinstance(loader_files, dict)
-    return [
-        *(pyodide_dir + str(loader_files[kind]) for kind in ("loader", "module", "wasm")),
-        str(data["stdlib_zip"]),
-        str(data["calculators_zip"]),
-    ]
+    return runtime_urls
 
 
 def calculator_data(

@@ -76,7 +76,8 @@ def _page_url(relative: str) -> str:
 
 def offline_files(site_dir: Path, runtime: Iterable[str]) -> OfflineFiles:
     """The shell (every other site file worth saving) and the build's id: a hash of the
-    content of every file listed, so any change of the site makes a new cache."""
+    content of every shell file and of the runtime's URLs (which change with their content: no
+    need to read its ~18 MB again), so any change of the site makes a new cache."""
     runtime_urls = tuple(runtime)
     runtime_paths = {url.split("?", 1)[0] for url in runtime_urls}
     digest = hashlib.sha256(TEMPLATE.read_bytes())
@@ -87,8 +88,8 @@ def offline_files(site_dir: Path, runtime: Iterable[str]) -> OfflineFiles:
             continue
         if relative.endswith(_EXCLUDED_SUFFIXES) or relative.startswith(_EXCLUDED_PREFIXES):
             continue
-        digest.update(relative.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
         if relative not in runtime_paths:
+            digest.update(relative.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
             shell.append(_page_url(relative))
     for url in runtime_urls:
         digest.update(url.encode() + b"\0")

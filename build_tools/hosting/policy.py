@@ -48,5 +48,10 @@ def cache_control(path: str, query: str = "") -> str:
     return REVALIDATE
 
 
+def compressible_type(path: str) -> bool:
+    """Whether files like ``path`` get precompressed copies (when large enough)."""
+    return path.endswith(COMPRESSIBLE_SUFFIXES)
+
+
 def compressible(path: str, size: int) -> bool:
-    return path.endswith(COMPRESSIBLE_SUFFIXES) and size >= COMPRESS_MIN_BYTES
+    return compressible_type(path) and size >= COMPRESS_MIN_BYTES
