@@ -52,7 +52,7 @@ dev: install
 
 ## tables: compile the decision tables alone (no site build)
 tables: install
-	$(BIN)/python -m build_tools.tables
+	$(BIN)/python -m build_tools.decisions
 
 ## test: lint, type-check and run the whole test suite
 test: install chromium servers lint

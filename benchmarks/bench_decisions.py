@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from build_tools.decisions.source import load_sources  # noqa: E402
 from build_tools.tables import load_decision_model, verify  # noqa: E402
 from build_tools.tables.coverage import evaluate_table  # noqa: E402
-from build_tools.tables.discover import load_guideline_source  # noqa: E402
 from build_tools.tables.prove import violations  # noqa: E402
 from calculators import load  # noqa: E402
 
@@ -45,7 +45,7 @@ GRID: dict[str, list[object]] = {
 
 def bench_verification() -> None:
     started = time.perf_counter()
-    source = load_guideline_source(ROOT / "docs" / GUIDELINE, ROOT)
+    source = load_sources(ROOT / "docs", ROOT)[GUIDELINE]
     loaded = time.perf_counter()
     model = load_decision_model(source)
     modelled = time.perf_counter()
@@ -65,7 +65,7 @@ def bench_verification() -> None:
 
 
 def bench_proof() -> None:
-    model = load_decision_model(load_guideline_source(ROOT / "docs" / GUIDELINE, ROOT))
+    model = load_decision_model(load_sources(ROOT / "docs", ROOT)[GUIDELINE])
     runs = []
     for _ in range(5):
         started = time.perf_counter()

@@ -101,7 +101,7 @@ from playwright.sync_api import BrowserContext, Playwright, sync_playwright  # n
 from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from benchmarks.lighthouse import LighthouseError, run_lighthouse  # noqa: E402
-from build_tools.calculator.runtime_files import CORE_FILES, locate_pyodide  # noqa: E402
+from build_tools.browser_bundle.runtime_files import CORE_FILES, locate_pyodide  # noqa: E402
 from build_tools.serve import SiteRequestHandler  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK  # noqa: E402
 

@@ -1,11 +1,14 @@
 """The ``guideline`` MkDocs plugin: thin hooks that hand the work to small classes.
 
 * ``on_config``  registers the plugin's CSS and scripts;
-* ``on_files``   loads and validates the whole content model, compiles and verifies the decision
-                 tables, and adds the assets to the site;
+* ``on_files``   runs the stages: loads and validates the whole content model
+                 (:mod:`build_tools.content`), compiles, verifies and proves the decision tables
+                 (:mod:`build_tools.decisions`), then hands both to the renderer and adds the
+                 browser bundle (:mod:`build_tools.browser_bundle`) and the assets to the site;
 * ``on_page_markdown`` / ``on_page_content`` render each page with markdown-it-py, wrapping
                  guideline pages in their chrome;
-* ``on_post_page`` applies the reader's saved wording before the page paints;
+* ``on_post_page`` (before other plugins': its string edits expect the theme's own markup, not
+                 a minifier's) applies the reader's saved wording before the page paints;
 * ``on_post_build`` (last of all plugins: it needs every page's final bytes) stamps the
                  Content-Security-Policy, then writes the hosting files: ``.htaccess`` and
                  ``web.config``, the service worker, and the precompressed copies.
@@ -23,15 +26,16 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from build_tools.calculator import integration as calculator
+from build_tools.browser_bundle import integration as calculator
 from build_tools.config import GuidelineConfig
 from build_tools.content.navigation import order_navigation, pages_in_order
 from build_tools.content.site import SiteContent, load_site
-from build_tools.errors import ContentError
+from build_tools.decisions import CompiledGuideline, compile_site, write_modules
+from build_tools.findings import ContentError
 from build_tools.hosting import offline
 from build_tools.hosting.site_files import HostingFiles
 from build_tools.render.csp import content_security_policy, inline_script_hashes, with_policy
-from build_tools.render.site import SiteRenderer
+from build_tools.render.renderer import SiteRenderer
 from build_tools.render.theme import finish_page
 
 log = get_plugin_logger(__name__)
@@ -68,24 +72,22 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
             return None
         project_root = Path(config.config_file_path).parent
         pages = [file.src_uri for file in files.documentation_pages()]
+        compiled: dict[str, CompiledGuideline] = {}
         try:
             self.site = load_site(Path(config.docs_dir), pages, project_root)
-            self.renderer = SiteRenderer(self.site)
             if self.config.tables_enabled:
-                self.renderer.compile_decisions(project_root / self.config.tables_output_dir)
+                compiled = compile_site(self.site)
         except ContentError as error:
             raise PluginError(error.report()) from None
         for warning in self.site.warnings:
             log.warning(str(warning))
+        write_modules(compiled, project_root / self.config.tables_output_dir)
+        self.renderer = SiteRenderer(self.site, compiled)
         base = self.config.assets_dir.strip("/")
         for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))
-        # After compile_decisions: the bundle holds the guidelines compiled by this build.
-        assert self.renderer is not None
-        self.runtime_urls = calculator.add_runtime_files(
-            files, config, project_root, self.renderer.decision_models,
-            self.renderer.compiled_modules,
-        )
+        # The bundle holds the guidelines compiled by this build.
+        self.runtime_urls = calculator.add_runtime_files(files, config, project_root, compiled)
         if self.config.hosting_offline:
             manifest = offline.web_manifest(config.site_name, config.site_description or "")
             files.append(File.generated(config, offline.MANIFEST, content=manifest))
@@ -124,6 +126,7 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         page.toc = get_toc(rendered.toc)  # type: ignore[arg-type]
         return rendered.html
 
+    @event_priority(100)  # before other plugins: it edits the theme's markup as the theme wrote it
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         if not self.config.enabled:
             return None

@@ -18,7 +18,7 @@ from functools import cache
 
 from calculators.runtime.engine import Calculator
 from calculators.runtime.errors import CalculatorError, UnknownGuidelineError
-from calculators.runtime.model import read_compiled_module
+from calculators.runtime.records import read_compiled_module
 
 _GUIDELINE_ID = re.compile(r"^[a-z0-9-]+$")
 _PACKAGE = "calculators.guidelines"

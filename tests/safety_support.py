@@ -7,12 +7,12 @@ from functools import cache
 from typing import Any
 
 import calculators
+from build_tools.decisions.source import load_sources
 from build_tools.tables import DecisionModel, load_decision_model
-from build_tools.tables.discover import load_guideline_source
 from build_tools.tables.model import Condition, SafetyConstraint
 from build_tools.tables.safety import AgentIndex
 from calculators.runtime.engine import ITEM_LISTS as RESULT_LISTS
-from tests.tables_support import REAL_GUIDELINE, ROOT
+from tests.tables_support import ROOT
 
 GUIDELINE = "metastatic-breast-cancer"
 # The result's item lists, as the runtime names them.
@@ -23,7 +23,7 @@ SEVERITY = ("ok", "needs_more_information", "out_of_scope", "invalid")
 @cache
 def project_model() -> DecisionModel:
     """The guideline's decision model, loaded as the build loads it."""
-    return load_decision_model(load_guideline_source(REAL_GUIDELINE, ROOT))
+    return load_decision_model(load_sources(ROOT / "docs", ROOT)[GUIDELINE])
 
 
 def _values(case: dict[str, Any]) -> dict[str, object]:

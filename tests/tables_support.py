@@ -6,23 +6,24 @@ import types
 from dataclasses import replace
 from pathlib import Path
 
-from build_tools.errors import ContentError, Finding
+from build_tools.decisions.source import load_sources
+from build_tools.findings import ContentError, Finding
+from build_tools.located_yaml import LocatedList, LocatedMap, load_located
 from build_tools.tables import compile_module, load_decision_model, verify
-from build_tools.tables.discover import load_guideline_source
 from build_tools.tables.source import GuidelineSource, SectionSource
-from build_tools.yamlloc import LocatedList, LocatedMap, load_located
 from calculators.runtime.engine import Calculator
-from calculators.runtime.model import read_compiled_module
+from calculators.runtime.records import read_compiled_module
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
-DEMO_GUIDELINE = FIXTURES / "docs" / "demo-guideline"
+DEMO_DOCS = FIXTURES / "docs"  # a docs folder: the demo guideline and the pages it names
+DEMO_GUIDELINE = DEMO_DOCS / "demo-guideline"
 TABLE_FIXTURES = FIXTURES / "tables"
 REAL_GUIDELINE = ROOT / "docs" / "metastatic-breast-cancer"
 
 
 def demo_source() -> GuidelineSource:
-    return load_guideline_source(DEMO_GUIDELINE, ROOT)
+    return load_sources(DEMO_DOCS, ROOT)["demo-guideline"]
 
 
 def fixture_section(name: str) -> SectionSource:

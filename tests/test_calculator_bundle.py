@@ -15,20 +15,21 @@ import pytest
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from build_tools.calculator import runtime_files
-from build_tools.calculator.bundle import FIXED_TIME, build_bundle, manifest, package_sources
-from build_tools.calculator.html import calculator_html
-from build_tools.calculator.integration import (
+from build_tools.browser_bundle import runtime_files
+from build_tools.browser_bundle.bundle import FIXED_TIME, build_bundle, manifest, package_sources
+from build_tools.browser_bundle.integration import add_runtime_files
+from build_tools.browser_bundle.runtime_files import CORE_FILES, RuntimeFilesError, locate_pyodide
+from build_tools.content.site import load_site, markdown_pages
+from build_tools.decisions import CompiledGuideline, compile_site
+from build_tools.render.calculator_form import (
     UNAVAILABLE,
-    add_runtime_files,
     calculator_data,
     calculator_directive,
+    calculator_html,
 )
-from build_tools.calculator.runtime_files import CORE_FILES, RuntimeFilesError, locate_pyodide
-from build_tools.content.site import load_site
 from build_tools.render.page import PageContext
-from build_tools.render.site import SiteRenderer
-from build_tools.tables import DecisionModel, build
+from build_tools.render.renderer import SiteRenderer
+from build_tools.tables import DecisionModel, build, compile_module
 from build_tools.tables.model import CaseInput, Wording
 from tests.conftest import ROOT
 from tests.tables_support import demo_source
@@ -99,9 +100,13 @@ def test_a_stale_install_names_both_versions(
 # --- the calculators bundle -----------------------------------------------------------------
 
 
+def _compiled(model: DecisionModel) -> dict[str, CompiledGuideline]:
+    return {model.guideline_id: CompiledGuideline(model, compile_module(model))}
+
+
 def test_the_bundle_is_byte_for_byte_deterministic(demo_model: DecisionModel) -> None:
-    first = build_bundle({"demo-guideline": demo_model})
-    second = build_bundle({"demo-guideline": demo_model})
+    first = build_bundle(_compiled(demo_model))
+    second = build_bundle(_compiled(demo_model))
     assert first.data == second.data
     assert first.sha256 == second.sha256
     archive = zipfile.ZipFile(BytesIO(first.data))
@@ -130,7 +135,7 @@ def test_stale_guideline_modules_on_disk_stay_out(tmp_path: Path) -> None:
 def test_the_bundle_runs_on_the_standard_library_alone(
     tmp_path: Path, demo_model: DecisionModel
 ) -> None:
-    bundle = build_bundle({"demo-guideline": demo_model})
+    bundle = build_bundle(_compiled(demo_model))
     zipfile.ZipFile(BytesIO(bundle.data)).extractall(tmp_path)
     # -I -S: no site-packages, no PYTHONPATH: only the bundle and the standard library.
     script = (
@@ -144,7 +149,7 @@ def test_the_bundle_runs_on_the_standard_library_alone(
 
 
 def test_the_manifest_names_versions_for_cache_busting(demo_model: DecisionModel) -> None:
-    bundle = build_bundle({"demo-guideline": demo_model})
+    bundle = build_bundle(_compiled(demo_model))
     data = manifest(bundle, locate_pyodide(ROOT), "assets/pyodide/314.0.7/",
                     "assets/calculator/calculators.zip")
     assert data["pyodide_version"] == "314.0.7"
@@ -162,7 +167,7 @@ def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: Decisio
     assert errors == []
     config.plugins._current_plugin = "guideline"  # what MkDocs sets while a plugin hook runs
     files = Files([])
-    add_runtime_files(files, config, ROOT, {"demo-guideline": demo_model})
+    add_runtime_files(files, config, ROOT, _compiled(demo_model))
     assert sorted(file.src_uri for file in files) == [
         "assets/calculator/boot.js",
         "assets/calculator/calculator-manifest.json",
@@ -305,10 +310,8 @@ def test_all_text_is_escaped() -> None:
 @pytest.fixture(scope="module")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[SiteRenderer, PageContext]:
     docs = ROOT / "docs"
-    pages = [path.relative_to(docs).as_posix() for path in docs.glob("**/*.md")]
-    renderer = SiteRenderer(load_site(docs, pages, ROOT))
-    renderer.compile_decisions(tmp_path_factory.mktemp("compiled"))
-    site = renderer.site
+    site = load_site(docs, markdown_pages(docs), ROOT)
+    renderer = SiteRenderer(site, compile_site(site))
     page = site.pages[f"{GUIDELINE}/calculator.md"]
     return renderer, PageContext(site, page, site.guidelines[GUIDELINE])
 

@@ -16,8 +16,8 @@ from calculators.runtime.errors import (
     UniqueHitPolicyViolation,
     UnknownGuidelineError,
 )
-from calculators.runtime.model import DoseSpec, read_compiled_module
-from calculators.runtime.policies import Collect, First, Unique
+from calculators.runtime.hit_policies import Collect, First, Unique
+from calculators.runtime.records import DoseSpec, read_compiled_module
 from tests.tables_support import demo_calculator, demo_source, module_from_source
 
 CALCULATOR = demo_calculator()
@@ -73,7 +73,8 @@ def test_valid_case_result_shape_and_trace() -> None:
         "newer_guidance": None,
     }
     assert result["conditional"] == []
-    assert result["notices"] == []  # the demo declares no notices and no review status
+    # The demo declares no notices; every guideline has a review status, and results say it.
+    assert [notice["id"] for notice in result["notices"]] == ["review-status"]
     trace = result["trace"]
     assert isinstance(trace, list)
     assert [entry["table"] for entry in trace] == [

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.content.site import load_site
+from build_tools.content.site import load_site, markdown_pages
+from build_tools.decisions import compile_site
 from build_tools.markdown.parser import make_parser
-from build_tools.render.site import SiteRenderer
+from build_tools.render.renderer import SiteRenderer
 from tests.conftest import FIXTURES
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -18,8 +19,8 @@ WIDGET = FIXTURES / "sites" / "widget"
 
 def render(src_uri: str) -> str:
     docs = WIDGET / "docs"
-    pages = [path.relative_to(docs).as_posix() for path in docs.glob("**/*.md")]
-    return SiteRenderer(load_site(docs, pages, WIDGET)).render(src_uri).html
+    site = load_site(docs, markdown_pages(docs), WIDGET)
+    return SiteRenderer(site, compile_site(site)).render(src_uri).html
 
 
 @pytest.mark.parametrize(("src_uri", "golden"), [

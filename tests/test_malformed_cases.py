@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import calculators
-from calculators.runtime.model import InputSpec
+from calculators.runtime.records import InputSpec
 
 GUIDELINE = "metastatic-breast-cancer"
 MAX_EXAMPLES = 10_000  # the issue asks for at least 10,000 malformed cases

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.errors import ContentError, Finding
+from build_tools.decisions.source import load_sources
+from build_tools.findings import ContentError, Finding
 from build_tools.tables import build, compile_module, compiled_recommend, load_decision_model
-from build_tools.tables.discover import load_guideline_source
 from build_tools.tables.prove import violations
 from calculators.runtime.engine import Calculator
-from calculators.runtime.model import read_compiled_module
+from calculators.runtime.records import read_compiled_module
 from tests.safety_support import project_model
 from tests.tables_support import REAL_GUIDELINE, module_from_source
 
@@ -129,8 +129,8 @@ PLANTS = [
 
 
 def _planted(plant: Plant, tmp_path: Path) -> Path:
+    shutil.copytree(REAL_GUIDELINE.parent, tmp_path / "docs")  # the pages the guideline names
     folder = tmp_path / "docs" / "metastatic-breast-cancer"
-    shutil.copytree(REAL_GUIDELINE, folder)
     page = folder / plant.page
     text = page.read_text(encoding="utf-8")
     for old, new in ((plant.old, plant.new), *plant.also):
@@ -163,7 +163,7 @@ def test_a_planted_violation_fails_the_build_with_a_counterexample(
 ) -> None:
     folder = _planted(plant, tmp_path)
     with pytest.raises(ContentError) as raised:
-        build(load_guideline_source(folder, tmp_path))
+        build(load_sources(folder.parent, tmp_path)[folder.name])
     finding = _named(raised.value.findings, plant)
     # file:line of the constraint (its obligation) or of the asserting item; a remedy.
     if plant.constraint.startswith("asserts"):
@@ -175,7 +175,7 @@ def test_a_planted_violation_fails_the_build_with_a_counterexample(
     fragment = re.search(r"e\.g\. for the case (#\S+?)(;|$)", finding.message)
     assert fragment, finding.message
     # The counterexample is real: the compiled module of the planted guideline produces it.
-    model = load_decision_model(load_guideline_source(folder, tmp_path))
+    model = load_decision_model(load_sources(folder.parent, tmp_path)[folder.name])
     calculator = Calculator(
         read_compiled_module(module_from_source(compile_module(model), "planted"))
     )
@@ -231,8 +231,8 @@ def test_the_proof_of_the_shipped_module_agrees_with_its_runtime() -> None:
 def test_a_condition_must_not_match_an_unknown_finding(test: str, tmp_path: Path) -> None:
     """A constraint's condition speaks of what the case states: a test that an unknown finding
     matches would oblige results the proof does not cover."""
+    shutil.copytree(REAL_GUIDELINE.parent, tmp_path / "docs")  # the pages the guideline names
     folder = tmp_path / "docs" / "metastatic-breast-cancer"
-    shutil.copytree(REAL_GUIDELINE, folder)
     index = folder / "index.md"
     old = "    when: {cardiac_dysfunction: true, her2: positive}"
     text = index.read_text(encoding="utf-8")
@@ -242,7 +242,7 @@ def test_a_condition_must_not_match_an_unknown_finding(test: str, tmp_path: Path
         encoding="utf-8",
     )
     with pytest.raises(ContentError, match=r"unknown \(null\) finding|never sees? as null"):
-        build(load_guideline_source(folder, tmp_path))
+        build(load_sources(folder.parent, tmp_path)[folder.name])
 
 
 def test_every_finding_has_its_work_up_wording() -> None:

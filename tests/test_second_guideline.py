@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from calculators.runtime.engine import Calculator
-from calculators.runtime.model import read_compiled_module
+from calculators.runtime.records import read_compiled_module
 from tests.conftest import ROOT
 
 

@@ -21,8 +21,8 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Route
 
-from build_tools.calculator.bundle import FIXED_TIME
-from build_tools.calculator.runtime_files import locate_pyodide
+from build_tools.browser_bundle.bundle import FIXED_TIME
+from build_tools.browser_bundle.runtime_files import locate_pyodide
 from tests.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,

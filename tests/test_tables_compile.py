@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 import time
@@ -11,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from build_tools.decisions.source import load_sources
 from build_tools.tables import build, compile_module, module_name, write_module
-from build_tools.tables.discover import load_guideline_source
-from tests.tables_support import REAL_GUIDELINE, ROOT, demo_source, module_from_source
+from tests.tables_support import DEMO_DOCS, REAL_GUIDELINE, ROOT, demo_source, module_from_source
 
 GENERATED = ROOT / "calculators" / "guidelines" / "metastatic_breast_cancer.py"
 
@@ -21,7 +22,7 @@ GENERATED = ROOT / "calculators" / "guidelines" / "metastatic_breast_cancer.py"
 def _run_tables(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}  # the package also when run from elsewhere
     return subprocess.run(
-        [sys.executable, "-m", "build_tools.tables", *arguments],
+        [sys.executable, "-m", "build_tools.decisions", *arguments],
         capture_output=True,
         text=True,
         cwd=cwd,
@@ -31,8 +32,8 @@ def _run_tables(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProces
 
 
 def test_compiling_twice_gives_identical_bytes() -> None:
-    first = compile_module(build(load_guideline_source(REAL_GUIDELINE, ROOT)))
-    second = compile_module(build(load_guideline_source(REAL_GUIDELINE, ROOT)))
+    first = compile_module(build(load_sources(ROOT / "docs", ROOT)[REAL_GUIDELINE.name]))
+    second = compile_module(build(load_sources(ROOT / "docs", ROOT)[REAL_GUIDELINE.name]))
     assert first.encode() == second.encode()
 
 
@@ -59,10 +60,13 @@ def test_standalone_command_writes_the_module(tmp_path: Path) -> None:
 
 
 def test_standalone_command_fails_with_file_and_line(tmp_path: Path) -> None:
-    docs = tmp_path / "docs" / "broken-guideline"
-    docs.mkdir(parents=True)
-    for page in (ROOT / "tests" / "fixtures" / "docs" / "demo-guideline").glob("*.md"):
-        (docs / page.name).write_text(page.read_text(encoding="utf-8"), encoding="utf-8")
+    shutil.copytree(DEMO_DOCS, tmp_path / "docs")
+    docs = (tmp_path / "docs" / "demo-guideline").rename(tmp_path / "docs" / "broken-guideline")
+    index = docs / "index.md"
+    index.write_text(
+        index.read_text(encoding="utf-8").replace("id: demo-guideline", "id: broken-guideline"),
+        encoding="utf-8",
+    )
     treatment = docs / "treatment.md"
     text = treatment.read_text(encoding="utf-8")
     treatment.write_text(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from build_tools.errors import ContentError
+from build_tools.findings import ContentError
 from build_tools.tables import build
 from tests.tables_support import TABLE_FIXTURES, all_findings, demo_source, demo_with_fixture
 

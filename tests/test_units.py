@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from build_tools.content.site import page_url, resolve_link
+from build_tools.located_yaml import YamlSyntaxError, line_of_path, load_located
 from build_tools.render.urls import relative_url
 from build_tools.serve import start_server
-from build_tools.yamlloc import YamlSyntaxError, line_of_path, load_located
 
 
 def test_located_yaml_knows_file_lines() -> None:

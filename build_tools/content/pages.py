@@ -11,7 +11,8 @@ from pathlib import Path
 from markdown_it.token import Token
 
 from build_tools.content.schema import AnyMeta, validate_front_matter
-from build_tools.errors import Finding
+from build_tools.findings import Finding
+from build_tools.located_yaml import LocatedMap, YamlSyntaxError, load_located
 from build_tools.markdown.blocks import (
     ANCHOR_ID,
     AUDIENCES,
@@ -21,7 +22,6 @@ from build_tools.markdown.blocks import (
     point_anchor,
 )
 from build_tools.markdown.parser import make_parser
-from build_tools.yamlloc import LocatedMap, YamlSyntaxError, load_located
 
 _STRAY_CONTAINER = re.compile(r"^\s*:{3,}\s*(\S*)")
 

@@ -1,7 +1,7 @@
 """The front-matter schema of the three page types, as strict pydantic models.
 
 Unknown keys, wrong types, bad dates and unknown values are rejected; :func:`validate_front_matter`
-turns pydantic's errors into :class:`~build_tools.errors.Finding` objects that point at the exact
+turns pydantic's errors into :class:`~build_tools.findings.Finding` objects that point at the exact
 line of the offending key and say what to write instead.
 """
 
@@ -13,8 +13,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from build_tools.errors import Finding
-from build_tools.yamlloc import LocatedMap, line_of_path
+from build_tools.findings import Finding
+from build_tools.located_yaml import LocatedMap, line_of_path
 
 ReviewStatus = Literal["submitted", "under_review", "approved"]
 REVIEW_STEPS: tuple[ReviewStatus, ...] = ("submitted", "under_review", "approved")

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from build_tools.content.pages import ParsedPage, parse_page
 from build_tools.content.schema import GuidelineMeta, PageMeta, SectionMeta
-from build_tools.errors import ContentError, Finding
+from build_tools.findings import ContentError, Finding
 
 
 @dataclass
@@ -67,8 +67,22 @@ def resolve_link(from_src_uri: str, href: str) -> tuple[str, str] | None:
     return target, anchor
 
 
+def markdown_pages(docs_dir: Path) -> list[str]:
+    """The Markdown pages of ``docs_dir`` as MkDocs finds them (its default ``exclude_docs``
+    leaves out files and folders whose name starts with a dot), as docs-relative POSIX paths.
+    The plugin takes its list from MkDocs itself; this is for running the stages without it."""
+    return sorted(
+        path.relative_to(docs_dir).as_posix()
+        for path in docs_dir.rglob("*.md")
+        if not any(part.startswith(".") for part in path.relative_to(docs_dir).parts)
+    )
+
+
 def load_site(docs_dir: Path, src_uris: Iterable[str], project_root: Path) -> SiteContent:
-    """Parse and check every Markdown page; raise :class:`ContentError` listing every problem."""
+    """Parse and check every Markdown page; raise :class:`ContentError` listing every problem.
+
+    The one content loader: the plugin calls it with the pages MkDocs found, the command line
+    and the tests with :func:`markdown_pages`."""
     findings: list[Finding] = []
     pages: dict[str, ParsedPage] = {}
     for src_uri in sorted(src_uris):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from build_tools.calculator.precompile import CACHE_ENV
+from build_tools.browser_bundle.precompile import CACHE_ENV
 from build_tools.hosting import offline
 from build_tools.hosting.compress import CompressionCache, precompress
 from build_tools.hosting.server_files import htaccess, web_config

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from build_tools.errors import FindingCollector
+from build_tools.findings import FindingCollector
+from build_tools.located_yaml import LocatedList, LocatedMap
 from build_tools.tables.fields import SNAKE_CASE, FieldReader
 from build_tools.tables.model import INPUT_TYPES, CaseInput, InputType, Wording
 from build_tools.tables.unary import Number, is_number
-from build_tools.yamlloc import LocatedList, LocatedMap
 
 _KEYS = (
     "name",

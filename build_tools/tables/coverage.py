@@ -4,7 +4,7 @@ For every combination of the table's input values (see :mod:`build_tools.tables.
 records which rules match. Rules are bits of an integer: for each input and each of its values we
 precompute the set of rules whose cell accepts the value, so a combination's matching rules are
 the AND of one mask per input. The result feeds the hit-policy checks in
-:mod:`build_tools.tables.policies`.
+:mod:`build_tools.tables.hit_policy_checks`.
 """
 
 from __future__ import annotations

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from build_tools.errors import FindingCollector
+from build_tools.findings import FindingCollector
+from build_tools.located_yaml import LocatedMap
 from build_tools.tables.fields import RULE_ID, SNAKE_CASE, FieldReader
 from build_tools.tables.model import (
     HIT_POLICIES,
@@ -39,7 +40,6 @@ from build_tools.tables.unary import (
     parse_cell,
     typed_test,
 )
-from build_tools.yamlloc import LocatedMap
 
 _TABLE_KEYS = (
     "id",

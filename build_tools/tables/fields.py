@@ -11,8 +11,8 @@ import re
 from collections.abc import Callable
 from typing import TypeVar
 
-from build_tools.errors import FindingCollector
-from build_tools.yamlloc import LocatedList, LocatedMap
+from build_tools.findings import FindingCollector
+from build_tools.located_yaml import LocatedList, LocatedMap
 
 SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 RULE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")

@@ -6,7 +6,7 @@ same order (and so byte-identical generated code). A cycle is a content error.
 
 from __future__ import annotations
 
-from build_tools.errors import FindingCollector
+from build_tools.findings import FindingCollector
 from build_tools.tables.model import DecisionTable
 
 

@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from build_tools.errors import FindingCollector
+from build_tools.findings import FindingCollector
+from build_tools.located_yaml import LocatedMap
 from build_tools.tables.decision_tables import read_conditions
 from build_tools.tables.fields import ITEM_ID, FieldReader
 from build_tools.tables.model import (
@@ -28,7 +29,6 @@ from build_tools.tables.model import (
 )
 from build_tools.tables.source import SectionSource
 from build_tools.tables.wording import numbers_missing
-from build_tools.yamlloc import LocatedMap
 
 _KEYS = (
     "kind",

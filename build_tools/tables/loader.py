@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from build_tools.errors import FindingCollector
+from build_tools.findings import FindingCollector
 from build_tools.notices import REVIEW_NOTICE_ID, review_notice
 from build_tools.tables.case_inputs import load_case_inputs
 from build_tools.tables.decision_tables import (

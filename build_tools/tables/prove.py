@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from build_tools.errors import Finding
+from build_tools.findings import Finding
 from build_tools.tables.domain import DomainValue, describe
 from build_tools.tables.model import (
     RULE_STATUSES,

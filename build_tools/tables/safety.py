@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from build_tools.errors import FindingCollector
+from build_tools.findings import FindingCollector
+from build_tools.located_yaml import LocatedList, LocatedMap
 from build_tools.tables.decision_tables import (
     NameSpace,
     check_condition,
@@ -31,7 +32,6 @@ from build_tools.tables.model import (
     RuleStatus,
     SafetyConstraint,
 )
-from build_tools.yamlloc import LocatedList, LocatedMap
 
 _AGENT_KEYS = ("id", "label", "classes")
 _CONSTRAINT_KEYS = ("id", "title", "cite", "when", "then")

@@ -1,15 +1,16 @@
-"""What the decision-table engine needs from a guideline's pages: the hook the plugin fills in.
+"""What the decision-table engine needs from a guideline's pages.
 
-The plugin (or :mod:`build_tools.tables.discover` when the engine runs alone) parses the pages and
-hands over these records; the raw front-matter values stay :class:`~build_tools.yamlloc.LocatedMap`
-/ :class:`~build_tools.yamlloc.LocatedList` so every finding can name ``file:line``.
+The decisions stage (:mod:`build_tools.decisions.source`) fills these records in from the pages
+the content loader validated; the engine never reads a page. The raw front-matter values stay
+:class:`~build_tools.located_yaml.LocatedMap` / :class:`~build_tools.located_yaml.LocatedList`
+so every finding can name ``file:line``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from build_tools.yamlloc import LocatedList, LocatedMap
+from build_tools.located_yaml import LocatedList, LocatedMap
 
 
 @dataclass(frozen=True)

@@ -7,10 +7,10 @@ which keeps the work linear in the number of tables.
 
 from __future__ import annotations
 
-from build_tools.errors import Finding
+from build_tools.findings import Finding
 from build_tools.tables.coverage import MAX_COMBINATIONS, evaluate_table
+from build_tools.tables.hit_policy_checks import CHECKS
 from build_tools.tables.model import DecisionModel, DecisionTable
-from build_tools.tables.policies import CHECKS
 
 
 def verify(model: DecisionModel) -> list[Finding]:

@@ -24,8 +24,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from calculators.runtime.model import GuidelineSpec, OutcomeSpec, TableSpec
-from calculators.runtime.policies import policy_named
+from calculators.runtime.hit_policies import policy_named
+from calculators.runtime.records import GuidelineSpec, OutcomeSpec, TableSpec
 
 Cube = dict[str, bool]  # finding -> the answer assumed
 Key = tuple[str, str]  # (table id, rule id or "default")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from calculators.runtime.model import DoseSpec
+from calculators.runtime.records import DoseSpec
 
 WEIGHT_MISSING = "(enter the patient's weight to calculate the dose)"
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from calculators.runtime.branching import Branches, Cube, simplify
 from calculators.runtime.dosing import calculate_dose
 from calculators.runtime.inputs import CaseError, case_from_fragment, validate_case
-from calculators.runtime.model import GuidelineSpec, InputSpec, ItemSpec
+from calculators.runtime.records import GuidelineSpec, InputSpec, ItemSpec
 
 # Most severe last: the result's status is the most severe one any fired rule sets.
 STATUS_SEVERITY = ("ok", "needs_more_information", "out_of_scope", "invalid")

@@ -12,7 +12,7 @@ import re
 from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
-from calculators.runtime.model import InputSpec, Number
+from calculators.runtime.records import InputSpec, Number
 
 CaseError = dict[str, str | None]
 

@@ -40,8 +40,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from build_tools.calculator.bundle import deterministic_zip
-from build_tools.calculator.runtime_files import PyodideRuntime
+from build_tools.browser_bundle.bundle import deterministic_zip
+from build_tools.browser_bundle.runtime_files import PyodideRuntime
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 

@@ -2,15 +2,17 @@
 
 The content model (:mod:`build_tools.content`) owns the pages; the engine
 (:mod:`build_tools.tables`) owns items, tables and case inputs. This is the only place where one
-is turned into the other.
+is turned into the other: the engine never reads a page.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from build_tools.content.schema import SectionMeta
-from build_tools.content.site import Guideline, page_url
+from build_tools.content.site import Guideline, load_site, markdown_pages, page_url
+from build_tools.located_yaml import LocatedList, LocatedMap
 from build_tools.tables.source import GuidelineSource, NoticeSource, SectionSource
-from build_tools.yamlloc import LocatedList, LocatedMap
 
 
 def _located_map(value: object) -> LocatedMap | None:
@@ -19,6 +21,16 @@ def _located_map(value: object) -> LocatedMap | None:
 
 def _located_list(value: object) -> LocatedList | None:
     return value if isinstance(value, LocatedList) else None
+
+
+def load_sources(docs_dir: Path, project_root: Path) -> dict[str, GuidelineSource]:
+    """The engine's source of every guideline under ``docs_dir`` (by id), read by the content
+    loader with every check of a build: for running the engine alone (tests, benchmarks)."""
+    site = load_site(docs_dir, markdown_pages(docs_dir), project_root)
+    return {
+        guideline_id: guideline_source(guideline)
+        for guideline_id, guideline in sorted(site.guidelines.items())
+    }
 
 
 def guideline_source(guideline: Guideline) -> GuidelineSource:

@@ -5,5 +5,5 @@
 * :mod:`.html` renders the calculator's mount point and form from the declared case inputs;
 * :mod:`.integration` is what the ``guideline`` plugin calls from its hooks.
 
-The browser side lives in ``build_tools/assets/calculator/`` (worker, page script, styles).
+The browser side lives in ``build_tools/assets/calculator_ui/`` (worker, page script, styles).
 """

@@ -10,8 +10,8 @@ compiled by Pyodide's own Python, see precompile.py): the browser then imports w
 while CPython on the command line ignores those files and reads the same sources.
 
 The runtime comes from the installed ``calculators`` package; the compiled guideline modules
-come from the decision models of *this* build (``compile_module`` is a pure function of the
-model), never from whatever happens to lie in ``calculators/guidelines/`` on disk.
+come from the decisions stage of *this* build (the texts it proved), never from whatever
+happens to lie in ``calculators/guidelines/`` on disk.
 """
 
 from __future__ import annotations
@@ -24,8 +24,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import calculators
-from build_tools.calculator.runtime_files import PUBLISHED_NAMES, PyodideRuntime, minimal_lockfile
-from build_tools.tables import DecisionModel, compile_module, module_name
+from build_tools.browser_bundle.runtime_files import (
+    PUBLISHED_NAMES,
+    PyodideRuntime,
+    minimal_lockfile,
+)
+from build_tools.decisions import CompiledGuideline
 
 PACKAGE = "calculators"
 GUIDELINES = "guidelines"
@@ -63,19 +67,13 @@ def package_sources(package_dir: Path | None = None) -> dict[str, bytes]:
     return sources
 
 
-def guideline_sources(
-    models: Mapping[str, DecisionModel], compiled: Mapping[str, str] | None = None
-) -> dict[str, bytes]:
-    """Archive name -> bytes of each guideline's compiled module (``compiled``: the texts
-    ``compile_module`` already made, by guideline id)."""
-    compiled = compiled or {}
-    sources = {}
-    for guideline_id, model in models.items():
-        text = compiled.get(guideline_id)
-        if text is None:
-            text = compile_module(model)
-        sources[f"{PACKAGE}/{GUIDELINES}/{module_name(model.guideline_id)}.py"] = text.encode()
-    return sources
+def guideline_sources(compiled: Mapping[str, CompiledGuideline]) -> dict[str, bytes]:
+    """Archive name -> bytes of each guideline's compiled module, as the decisions stage made
+    it (the very text it proved)."""
+    return {
+        f"{PACKAGE}/{GUIDELINES}/{guideline.module_name}.py": guideline.module_text.encode()
+        for guideline in compiled.values()
+    }
 
 
 def deterministic_zip(entries: Mapping[str, bytes | None]) -> bytes:
@@ -98,19 +96,18 @@ def deterministic_zip(entries: Mapping[str, bytes | None]) -> bytes:
 
 
 def build_bundle(
-    models: Mapping[str, DecisionModel],
+    compiled: Mapping[str, CompiledGuideline],
     package_dir: Path | None = None,
     bytecode: Callable[[Mapping[str, bytes]], Mapping[str, bytes]] | None = None,
-    compiled: Mapping[str, str] | None = None,
 ) -> Bundle:
-    """The bundle of the runtime package and ``models``; ``bytecode`` maps the sources to extra
-    archive entries (the site build passes precompile.bundle_bytecode); ``compiled`` as in
-    :func:`guideline_sources`."""
-    files = {**package_sources(package_dir), **guideline_sources(models, compiled)}
+    """The bundle of the runtime package and the ``compiled`` guidelines (by id); ``bytecode``
+    maps the sources to extra archive entries (the site build passes
+    precompile.bundle_bytecode)."""
+    files = {**package_sources(package_dir), **guideline_sources(compiled)}
     if bytecode is not None:
         files.update(bytecode(dict(files)))
     data = deterministic_zip(files)
-    return Bundle(data, hashlib.sha256(data).hexdigest(), tuple(sorted(models)))
+    return Bundle(data, hashlib.sha256(data).hexdigest(), tuple(sorted(compiled)))
 
 
 def manifest(

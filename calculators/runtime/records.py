@@ -173,7 +173,7 @@ class _Reader:
     def fail(self, where: str, expected: str) -> CompiledModuleError:
         return CompiledModuleError(
             f"{self.module_name}: {where} is not {expected}; "
-            "rebuild it with `python -m build_tools.tables`"
+            "rebuild it with `python -m build_tools.decisions`"
         )
 
     def mapping(self, value: object, where: str) -> dict[str, object]:

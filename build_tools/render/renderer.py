@@ -2,50 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
-from pathlib import Path
 from typing import Any
 
-from build_tools import tables
-from build_tools.bridge import guideline_source
-from build_tools.calculator.integration import calculator_directive
 from build_tools.content.schema import PageMeta
 from build_tools.content.site import Guideline, SiteContent
-from build_tools.errors import ContentError, Finding
+from build_tools.decisions import CompiledGuideline
+from build_tools.render.calculator_form import calculator_directive
 from build_tools.render.chrome import footer_html, header_html
-from build_tools.render.inputs import case_inputs_table_html
+from build_tools.render.input_reference import case_inputs_table_html
 from build_tools.render.page import PageContext, RenderedPage, render_body
 from build_tools.render.pointers import newer_guidance_after_point
 from build_tools.render.references import reference_list_html
 
 
 class SiteRenderer:
-    def __init__(self, site: SiteContent) -> None:
-        self.site = site
-        self.decision_models: dict[str, tables.DecisionModel] = {}
-        self.compiled_modules: dict[str, str] = {}  # guideline id -> compile_module's text
-        self.calculator_pages: set[str] = set()  # src_uri of the pages rendered with one
+    """Renders the pages of a loaded ``site`` with the decisions stage's result (``compiled``, by
+    guideline id: empty when the tables are not compiled)."""
 
-    def compile_decisions(self, output_dir: Path) -> None:
-        """Verify every guideline's decision tables, prove its safety constraints and write its
-        compiled module."""
-        findings: list[Finding] = []
-        for guideline_id, guideline in sorted(self.site.guidelines.items()):
-            try:
-                model = tables.load_decision_model(guideline_source(guideline))
-            except ContentError as error:
-                findings.extend(error.findings)
-                continue
-            # Compiled once: the same text is proven, goes to disk and into the browser's bundle.
-            text, problems = tables.check(model)
-            if problems:
-                findings.extend(problems)
-                continue
-            self.decision_models[guideline_id] = model
-            self.compiled_modules[guideline_id] = text
-            tables.write_module(model, output_dir, text)
-        if findings:
-            raise ContentError(findings)
+    def __init__(self, site: SiteContent, compiled: Mapping[str, CompiledGuideline]) -> None:
+        self.site = site
+        self.decision_models = {
+            guideline_id: guideline.model for guideline_id, guideline in compiled.items()
+        }
+        self.calculator_pages: set[str] = set()  # src_uri of the pages rendered with one
 
     def render(self, src_uri: str) -> RenderedPage:
         page = self.site.pages[src_uri]

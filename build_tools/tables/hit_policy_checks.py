@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 
-from build_tools.errors import Finding
+from build_tools.findings import Finding
 from build_tools.tables.coverage import Coverage
 from build_tools.tables.model import DecisionTable, HitPolicyName
 

@@ -4,7 +4,10 @@
   script starts the Python worker on any guideline page, so a calculator is ready when opened);
 * ``on_files`` (after the decision tables are compiled): :func:`add_runtime_files` adds the
   Pyodide core files, ``calculators.zip``, its manifest and the calculator assets;
-* the ``case-calculator`` directive: :func:`calculator_directive`.
+* ``on_post_page``: :func:`boot_script` and :func:`fragment_guard` for the pages' ``<head>``.
+
+The ``case-calculator`` directive itself (the form and its page data) is page rendering:
+:mod:`build_tools.render.calculator_form`.
 
 Site layout (all relative to the site root, so the site works under any sub-path)::
 
@@ -36,21 +39,16 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
-from build_tools.calculator.bundle import build_bundle, manifest
-from build_tools.calculator.html import calculator_html
-from build_tools.calculator.precompile import PrecompileError, bundle_bytecode, stdlib_zip
-from build_tools.calculator.runtime_files import (
+from build_tools.browser_bundle.bundle import build_bundle, manifest
+from build_tools.browser_bundle.precompile import PrecompileError, bundle_bytecode, stdlib_zip
+from build_tools.browser_bundle.runtime_files import (
     PUBLISHED_NAMES,
     RuntimeFilesError,
     locate_pyodide,
 )
-from build_tools.content.site import Guideline, page_url
-from build_tools.render.page import PageContext
-from build_tools.render.references import reference_anchor
-from build_tools.render.urls import relative_url
-from build_tools.tables.model import DecisionModel
+from build_tools.decisions import CompiledGuideline
 
-ASSETS = Path(__file__).resolve().parent.parent / "assets" / "calculator"
+ASSETS = Path(__file__).resolve().parent.parent / "assets" / "calculator_ui"
 CALCULATOR_DIR = "assets/calculator"
 PYODIDE_DIR = "assets/pyodide"
 STATIC_ASSETS = ("worker.js", "boot.js", "calculator.js", "calculator.css")
@@ -60,10 +58,6 @@ STYLESHEET = f"{CALCULATOR_DIR}/calculator.css"
 BUNDLE = f"{CALCULATOR_DIR}/calculators.zip"
 MANIFEST = f"{CALCULATOR_DIR}/calculator-manifest.json"
 SNAPSHOT_ENV = "GUIDELINE_SNAPSHOT"
-UNAVAILABLE = (
-    '<p class="gl-unavailable">The case calculator is available when the decision tables are '
-    "compiled (tables_enabled: true).</p>"
-)
 
 
 def register_assets(config: MkDocsConfig) -> None:
@@ -94,21 +88,19 @@ def add_runtime_files(
     files: Files,
     config: MkDocsConfig,
     project_root: Path,
-    models: Mapping[str, DecisionModel],
-    compiled: Mapping[str, str] | None = None,
+    compiled: Mapping[str, CompiledGuideline],
 ) -> list[str]:
-    """Publish the Pyodide core files, the bundled ``calculators`` package of ``models`` (the
-    guidelines compiled in this build; ``compiled``: their module texts, by guideline id), its
-    manifest and the calculator assets. Returns the URLs (relative to the site root, as the
-    worker asks for them) of the runtime: the files whose URL changes with their content."""
+    """Publish the Pyodide core files, the bundled ``calculators`` package with the guidelines
+    ``compiled`` by this build's decisions stage, its manifest and the calculator assets.
+    Returns the URLs (relative to the site root, as the worker asks for them) of the runtime:
+    the files whose URL changes with their content."""
     try:
         runtime = locate_pyodide(project_root)
         stdlib = stdlib_zip(runtime)
         compiled_stdlib = stdlib.path if stdlib.precompiled else None
         bundle = build_bundle(
-            models,
+            compiled,
             bytecode=lambda sources: bundle_bytecode(runtime, sources, compiled_stdlib),
-            compiled=compiled,
         )
     except (RuntimeFilesError, PrecompileError) as error:
         raise PluginError(f"guideline plugin: {error}") from None
@@ -131,65 +123,3 @@ def add_runtime_files(
             File.generated(config, f"{CALCULATOR_DIR}/{name}", abs_src_path=str(ASSETS / name))
         )
     return runtime_urls
-
-
-def calculator_data(
-    guideline: Guideline, context: PageContext, model: DecisionModel
-) -> dict[str, object]:
-    """The JSON the page script reads: reference numbers -> anchors and titles, the reference
-    list's URL, the way back to the site root, the input declarations and the table rules (for
-    the "Why" of each result). URLs are site-root relative; the script prefixes them with
-    ``site_root_relative``, exactly as item hrefs are."""
-    references = {
-        str(number): {"anchor": reference_anchor(reference.key), "title": reference.title}
-        for number, reference in enumerate(guideline.meta.references, start=1)
-    }
-    references_page = guideline.references_page
-    return {
-        "guideline": model.guideline_id,
-        "version": model.version,
-        "last_updated": model.last_updated,
-        "references": references,
-        "references_url": page_url(references_page.src_uri) if references_page else None,
-        "site_root_relative": relative_url("", context.url),
-        "inputs": [
-            {
-                "name": case_input.name,
-                "type": case_input.type,
-                "values": list(case_input.values),
-                "required": case_input.required,
-                "nullable": case_input.nullable,
-                "finding": case_input.finding,
-                "default": case_input.default,
-                "unit": case_input.unit,
-                "label": {
-                    "clinician": case_input.label.clinician,
-                    "patient": case_input.label.patient,
-                },
-            }
-            for case_input in model.inputs
-        ],
-        "tables": {
-            table.id: {"title": table.title, "file": table.file, "line": table.line}
-            for table in model.tables
-        },
-        # Values the tables derive (a table's output read by later tables), by the table of origin.
-        "derived": {derived.name: derived.table for derived in model.derived},
-        "rules": {
-            f"{table.id}/{rule.id}": {
-                condition.input: condition.text for condition in rule.conditions
-            }
-            for table in model.tables
-            for rule in table.rules
-        },
-    }
-
-
-def calculator_directive(
-    guideline: Guideline, context: PageContext, model: DecisionModel | None
-) -> str:
-    """The HTML of ``::: case-calculator`` on a page of ``guideline``."""
-    if model is None:
-        return UNAVAILABLE
-    data = calculator_data(guideline, context, model)
-    return calculator_html(model.guideline_id, model.inputs, data)

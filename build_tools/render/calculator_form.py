@@ -18,8 +18,12 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
-from build_tools.render.inputs import audience_html
-from build_tools.tables.model import CaseInput
+from build_tools.content.site import Guideline, page_url
+from build_tools.render.input_reference import audience_html
+from build_tools.render.page import PageContext
+from build_tools.render.references import reference_anchor
+from build_tools.render.urls import relative_url
+from build_tools.tables.model import CaseInput, DecisionModel
 
 # What an empty choice means: a required field is not given yet; a nullable one is not known
 # (the runtime reads an empty or "null" fragment value as null; a finding left not known is
@@ -28,6 +32,10 @@ from build_tools.tables.model import CaseInput
 CHOOSE = "Choose…"
 UNKNOWN = "Not known"
 YES_NO = (("true", "Yes"), ("false", "No"))
+UNAVAILABLE = (
+    '<p class="gl-unavailable">The case calculator is available when the decision tables are '
+    "compiled (tables_enabled: true).</p>"
+)
 
 
 def _attrs(**values: str | bool | None) -> str:
@@ -152,7 +160,7 @@ def calculator_html(
     guideline_id: str, inputs: Sequence[CaseInput], data: Mapping[str, object]
 ) -> str:
     """The ``::: case-calculator`` block of ``guideline_id``; ``data`` is the JSON the page
-    script reads (references, URLs, input declarations: see integration.calculator_data)."""
+    script reads (references, URLs, input declarations: see :func:`calculator_data`)."""
     title_id = f"gl-calc-{guideline_id}-title"
     result_id = f"gl-calc-{guideline_id}-result-title"
     fieldsets = "".join(
@@ -189,3 +197,65 @@ def calculator_html(
         "</div>\n"
         "</section>\n"
     )
+
+
+def calculator_data(
+    guideline: Guideline, context: PageContext, model: DecisionModel
+) -> dict[str, object]:
+    """The JSON the page script reads: reference numbers -> anchors and titles, the reference
+    list's URL, the way back to the site root, the input declarations and the table rules (for
+    the "Why" of each result). URLs are site-root relative; the script prefixes them with
+    ``site_root_relative``, exactly as item hrefs are."""
+    references = {
+        str(number): {"anchor": reference_anchor(reference.key), "title": reference.title}
+        for number, reference in enumerate(guideline.meta.references, start=1)
+    }
+    references_page = guideline.references_page
+    return {
+        "guideline": model.guideline_id,
+        "version": model.version,
+        "last_updated": model.last_updated,
+        "references": references,
+        "references_url": page_url(references_page.src_uri) if references_page else None,
+        "site_root_relative": relative_url("", context.url),
+        "inputs": [
+            {
+                "name": case_input.name,
+                "type": case_input.type,
+                "values": list(case_input.values),
+                "required": case_input.required,
+                "nullable": case_input.nullable,
+                "finding": case_input.finding,
+                "default": case_input.default,
+                "unit": case_input.unit,
+                "label": {
+                    "clinician": case_input.label.clinician,
+                    "patient": case_input.label.patient,
+                },
+            }
+            for case_input in model.inputs
+        ],
+        "tables": {
+            table.id: {"title": table.title, "file": table.file, "line": table.line}
+            for table in model.tables
+        },
+        # Values the tables derive (a table's output read by later tables), by the table of origin.
+        "derived": {derived.name: derived.table for derived in model.derived},
+        "rules": {
+            f"{table.id}/{rule.id}": {
+                condition.input: condition.text for condition in rule.conditions
+            }
+            for table in model.tables
+            for rule in table.rules
+        },
+    }
+
+
+def calculator_directive(
+    guideline: Guideline, context: PageContext, model: DecisionModel | None
+) -> str:
+    """The HTML of ``::: case-calculator`` on a page of ``guideline``."""
+    if model is None:
+        return UNAVAILABLE
+    data = calculator_data(guideline, context, model)
+    return calculator_html(model.guideline_id, model.inputs, data)
