@@ -307,6 +307,18 @@ def test_a_malformed_module_is_rejected_with_a_clear_message() -> None:
         read_compiled_module(module)
 
 
+def test_a_module_whose_records_drift_from_the_contract_is_refused() -> None:
+    """A record with a key the contract lacks (or without one it has) names both."""
+    text = compile_module(load_decision_model(demo_source()))
+    drifted = text.replace('"exclusive_min": ', '"exclusive_minimum": ', 1)
+    with pytest.raises(
+        CompiledModuleError,
+        match=r"an INPUTS entry is not a record of the expected keys "
+        r"\(missing: exclusive_min; unexpected: exclusive_minimum\)",
+    ):
+        read_compiled_module(module_from_source(drifted, "drifted"))
+
+
 @pytest.mark.parametrize("guideline_id", ["no-such-guideline", "../etc", "Metastatic", ""])
 def test_unknown_guidelines_raise_a_named_error(guideline_id: str) -> None:
     with pytest.raises(UnknownGuidelineError):

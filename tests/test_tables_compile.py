@@ -89,14 +89,45 @@ def test_write_module_rewrites_only_on_change(tmp_path: Path) -> None:
 
 
 def test_generated_module_imports_only_the_standard_library() -> None:
+    """At run time; the record types of the contract are imported for type checkers only."""
     tree = ast.parse(GENERATED.read_text(encoding="utf-8"))
+    type_only = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+    ]
+    run_time = [node for node in tree.body if node not in type_only]
     imported = {
         node.module if isinstance(node, ast.ImportFrom) else alias.name
-        for node in ast.walk(tree)
+        for top in run_time
+        for node in ast.walk(top)
         if isinstance(node, (ast.Import, ast.ImportFrom))
         for alias in node.names
     }
-    assert imported == {"__future__", "collections.abc"}
+    assert imported == {"__future__", "collections.abc", "typing"}
+    assert [ast.unparse(node.body[0]).split(" import ")[0] for node in type_only] == [
+        "from calculators.runtime.module_data"
+    ]
+
+
+def test_mypy_strict_checks_generated_modules_against_the_contract(tmp_path: Path) -> None:
+    """The generated literals are checked against calculators.runtime.module_data: a module of
+    another guideline passes, and one whose record lacks a key of the contract fails."""
+    good = compile_module(build(demo_source()))
+    bad = good.replace('"exclusive_min": ', '"exclusive_minimum": ', 1)
+    assert bad != good
+    for name, text in (("demo_good", good), ("demo_bad", bad)):
+        (tmp_path / f"{name}.py").write_text(text, encoding="utf-8")
+    completed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--follow-imports=silent",
+         str(tmp_path / "demo_good.py"), str(tmp_path / "demo_bad.py")],
+        capture_output=True, text=True, cwd=ROOT, check=False,
+        env={**os.environ, "MYPYPATH": str(ROOT)},
+    )
+    errors = [line for line in completed.stdout.splitlines() if ": error:" in line]
+    assert errors, completed.stdout
+    assert all(line.startswith(str(tmp_path / "demo_bad.py")) for line in errors), errors
+    assert any('Missing key "exclusive_min" for TypedDict "InputData"' in line for line in errors)
 
 
 def test_every_rule_test_names_its_source_file_and_line() -> None:

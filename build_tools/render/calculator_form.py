@@ -23,6 +23,7 @@ from build_tools.render.input_reference import audience_html
 from build_tools.render.page import PageContext
 from build_tools.render.references import reference_anchor
 from build_tools.render.urls import relative_url
+from build_tools.tables.codegen import input_data
 from build_tools.tables.model import CaseInput, DecisionModel
 
 # What an empty choice means: a required field is not given yet; a nullable one is not known
@@ -203,7 +204,7 @@ def calculator_data(
     guideline: Guideline, context: PageContext, model: DecisionModel
 ) -> dict[str, object]:
     """The JSON the page script reads: reference numbers -> anchors and titles, the reference
-    list's URL, the way back to the site root, the input declarations and the table rules (for
+    list's URL, the way back to the site root, the case inputs and the table rules (for
     the "Why" of each result). URLs are site-root relative; the script prefixes them with
     ``site_root_relative``, exactly as item hrefs are."""
     references = {
@@ -218,23 +219,9 @@ def calculator_data(
         "references": references,
         "references_url": page_url(references_page.src_uri) if references_page else None,
         "site_root_relative": relative_url("", context.url),
-        "inputs": [
-            {
-                "name": case_input.name,
-                "type": case_input.type,
-                "values": list(case_input.values),
-                "required": case_input.required,
-                "nullable": case_input.nullable,
-                "finding": case_input.finding,
-                "default": case_input.default,
-                "unit": case_input.unit,
-                "label": {
-                    "clinician": case_input.label.clinician,
-                    "patient": case_input.label.patient,
-                },
-            }
-            for case_input in model.inputs
-        ],
+        # The very records the compiled module holds (calculators.runtime.module_data): the
+        # page script and the runtime read the case fields from one declaration.
+        "inputs": [input_data(case_input) for case_input in model.inputs],
         "tables": {
             table.id: {"title": table.title, "file": table.file, "line": table.line}
             for table in model.tables

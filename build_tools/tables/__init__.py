@@ -1,12 +1,15 @@
 """The decision-table engine: load, verify exhaustively and compile a guideline's decision tables.
 
-The plugin builds a :class:`GuidelineSource` from the pages and calls::
+The decisions stage (:mod:`build_tools.decisions`) builds a :class:`GuidelineSource` from the
+pages the content loader validated and calls::
 
     model = load_decision_model(source)     # raises ContentError with every finding
     findings = verify(model)                # exhaustive checks; empty when all is well
     text = compile_module(model)            # the stdlib-only decision module
     findings = prove(model, lambda: compiled_recommend(model, text))   # the safety constraints
     path = write_module(model, out_dir, text)   # calculators/guidelines/<module_name(id)>.py
+
+The compiled module's data has the shapes of :mod:`calculators.runtime.module_data`.
 
 ``build(source)`` does the first three steps and raises on any finding; ``check(model)`` does
 verification and proof of a loaded model and returns the compiled text.

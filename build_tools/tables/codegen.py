@@ -20,7 +20,11 @@ from build_tools.tables.model import (
     DecisionModel,
     DecisionTable,
     Item,
+    Notice,
     Outcome,
+    Pointer,
+    Rule,
+    Wording,
 )
 from build_tools.tables.unary import (
     AnyOf,
@@ -34,6 +38,19 @@ from build_tools.tables.unary import (
     UnaryTest,
 )
 from calculators.runtime.engine import Calculator
+from calculators.runtime.module_data import (
+    CaseErrorData,
+    DoseData,
+    GuidelineData,
+    InputData,
+    ItemData,
+    NoticeData,
+    OutcomeData,
+    PointerData,
+    RuleData,
+    TableData,
+    WordingData,
+)
 from calculators.runtime.records import read_compiled_module
 
 _GUIDELINE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -107,28 +124,22 @@ def module_name(guideline_id: str) -> str:
 
 
 def compile_module(model: DecisionModel) -> str:
-    inputs = [_input_data(case_input) for case_input in model.inputs]
+    """The module's source: the records of :mod:`calculators.runtime.module_data` as literals
+    under annotations of those types, then one function per rule test."""
+    inputs = [input_data(case_input) for case_input in model.inputs]
     items = {item.id: _item_data(item) for item in model.items}
     tables = [_table_data(table) for table in model.tables]
-    notices = [
-        {
-            "id": notice.id,
-            "text": notice.text,
-            "patient_text": notice.patient_text,
-            "citations": list(notice.citations),
-        }
-        for notice in model.notices
-    ]
+    notices = [_notice_data(notice) for notice in model.notices]
     guideline = python_literal(_guideline_data(model))
     names = rule_function_names(model)
     parts = [
         # isort style: one blank line between the imports and the first constant.
-        _header(model) + f"\nGUIDELINE: dict[str, str] = {guideline}\n",
-        f"INPUTS: list[dict[str, object]] = {python_literal(inputs)}\n",
-        f"ITEMS: dict[str, dict[str, object]] = {python_literal(items)}\n",
+        _header(model) + f"\nGUIDELINE: GuidelineData = {guideline}\n",
+        f"INPUTS: list[InputData] = {python_literal(inputs)}\n",
+        f"ITEMS: dict[str, ItemData] = {python_literal(items)}\n",
         "# Every result carries these notices (the source's currency, the review status, ...).\n"
-        f"NOTICES: list[dict[str, object]] = {python_literal(notices)}\n",
-        f"TABLES: list[dict[str, object]] = {python_literal(tables)}\n",
+        f"NOTICES: list[NoticeData] = {python_literal(notices)}\n",
+        f"TABLES: list[TableData] = {python_literal(tables)}\n",
         "# Evaluation order: every table comes after the tables whose outputs it consumes.\n"
         f"TABLE_ORDER: list[str] = {python_literal([table.id for table in model.tables])}\n",
         _HELPERS.strip("\n") + "\n",
@@ -174,15 +185,32 @@ def _header(model: DecisionModel) -> str:
         "Stdlib only: evaluated by calculators.runtime in CPython and in Pyodide alike.\n"
         '"""\n\n'
         "from __future__ import annotations\n\n"
-        "from collections.abc import Callable, Mapping\n"
+        "from collections.abc import Mapping\n"
+        "from typing import TYPE_CHECKING\n\n"
+        "# The records' types, for type checkers only: at run time the module needs nothing but\n"
+        "# the standard library (the runtime checks each record's keys when it reads them).\n"
+        "if TYPE_CHECKING:\n"
+        "    from calculators.runtime.module_data import (\n"
+        "        GuidelineData,\n"
+        "        InputData,\n"
+        "        ItemData,\n"
+        "        NoticeData,\n"
+        "        RuleTest,\n"
+        "        TableData,\n"
+        "    )\n"
     )
 
 
-def _guideline_data(model: DecisionModel) -> dict[str, object]:
+def _guideline_data(model: DecisionModel) -> GuidelineData:
     return {"id": model.guideline_id, "version": model.version, "last_updated": model.last_updated}
 
 
-def _input_data(case_input: CaseInput) -> dict[str, object]:
+def _wording(wording: Wording) -> WordingData:
+    return {"clinician": wording.clinician, "patient": wording.patient}
+
+
+def input_data(case_input: CaseInput) -> InputData:
+    """A case field as the compiled module and the calculator's page data both carry it."""
     return {
         "name": case_input.name,
         "type": case_input.type,
@@ -196,19 +224,32 @@ def _input_data(case_input: CaseInput) -> dict[str, object]:
         "nullable": case_input.nullable,
         "default": case_input.default,
         "group": case_input.group,
-        "label": {"clinician": case_input.label.clinician, "patient": case_input.label.patient},
-        "help": None
-        if case_input.help is None
-        else {"clinician": case_input.help.clinician, "patient": case_input.help.patient},
+        "label": _wording(case_input.label),
+        "help": None if case_input.help is None else _wording(case_input.help),
         "finding": case_input.finding,
-        "ask": None
-        if case_input.ask is None
-        else {"clinician": case_input.ask.clinician, "patient": case_input.ask.patient},
+        "ask": None if case_input.ask is None else _wording(case_input.ask),
     }
 
 
-def _item_data(item: Item) -> dict[str, object]:
-    dose = None
+def _notice_data(notice: Notice) -> NoticeData:
+    return {
+        "id": notice.id,
+        "text": notice.text,
+        "patient_text": notice.patient_text,
+        "citations": list(notice.citations),
+    }
+
+
+def _pointer_data(pointer: Pointer) -> PointerData:
+    return {
+        "text": pointer.text,
+        "patient_text": pointer.patient_text,
+        "citations": list(pointer.citations),
+    }
+
+
+def _item_data(item: Item) -> ItemData:
+    dose: DoseData | None = None
     if item.dose is not None:
         dose = {
             "agent": item.dose.agent,
@@ -231,16 +272,12 @@ def _item_data(item: Item) -> dict[str, object]:
         "origin": item.origin,
         "newer_guidance": None
         if item.newer_guidance is None
-        else {
-            "text": item.newer_guidance.text,
-            "patient_text": item.newer_guidance.patient_text,
-            "citations": list(item.newer_guidance.citations),
-        },
+        else _pointer_data(item.newer_guidance),
     }
 
 
-def _outcome_data(outcome: Outcome) -> dict[str, object]:
-    error = (
+def _outcome_data(outcome: Outcome) -> OutcomeData:
+    error: CaseErrorData | None = (
         None
         if outcome.error is None
         else {"field": outcome.error.field, "message": outcome.error.message}
@@ -253,7 +290,16 @@ def _outcome_data(outcome: Outcome) -> dict[str, object]:
     }
 
 
-def _table_data(table: DecisionTable) -> dict[str, object]:
+def _rule_data(rule: Rule) -> RuleData:
+    return {
+        "id": rule.id,
+        "line": rule.line,
+        "when": {condition.input: condition.text for condition in rule.conditions},
+        "then": _outcome_data(rule.outcome),
+    }
+
+
+def _table_data(table: DecisionTable) -> TableData:
     return {
         "id": table.id,
         "title": table.title,
@@ -265,15 +311,7 @@ def _table_data(table: DecisionTable) -> dict[str, object]:
         "output": None
         if table.output is None
         else {"name": table.output.name, "values": list(table.output.values)},
-        "rules": [
-            {
-                "id": rule.id,
-                "line": rule.line,
-                "when": {condition.input: condition.text for condition in rule.conditions},
-                "then": _outcome_data(rule.outcome),
-            }
-            for rule in table.rules
-        ],
+        "rules": [_rule_data(rule) for rule in table.rules],
         "default": None if table.default is None else _outcome_data(table.default),
     }
 
@@ -345,10 +383,9 @@ def _function_maps(model: DecisionModel, names: dict[tuple[str, str], str]) -> s
     return (
         "# The rules of each table in rule order, each with its test (the runtime applies the hit\n"
         "# policy: the first match only, every match, or exactly one).\n"
-        "TABLE_RULES: dict[str, list[tuple[str, Callable[[Mapping[str, object]], bool]]]] = "
-        f"{{\n{rules}}}\n\n"
+        f"TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {{\n{rules}}}\n\n"
         "# applies_when precondition of the tables that have one, by table id.\n"
-        f"APPLIES_WHEN: dict[str, Callable[[Mapping[str, object]], bool]] = {{\n{applies}}}\n"
+        f"APPLIES_WHEN: dict[str, RuleTest] = {{\n{applies}}}\n"
     )
 
 

@@ -17,12 +17,25 @@ Stdlib only: evaluated by calculators.runtime in CPython and in Pyodide alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-GUIDELINE: dict[str, str] = {"id": "metastatic-breast-cancer", "version": "1.1.0", "last_updated": "2026-11-29"}
+# The records' types, for type checkers only: at run time the module needs nothing but
+# the standard library (the runtime checks each record's keys when it reads them).
+if TYPE_CHECKING:
+    from calculators.runtime.module_data import (
+        GuidelineData,
+        InputData,
+        ItemData,
+        NoticeData,
+        RuleTest,
+        TableData,
+    )
+
+GUIDELINE: GuidelineData = {"id": "metastatic-breast-cancer", "version": "1.1.0", "last_updated": "2026-11-29"}
 
 
-INPUTS: list[dict[str, object]] = [
+INPUTS: list[InputData] = [
     {
         "name": "sex",
         "type": "enum",
@@ -692,7 +705,7 @@ INPUTS: list[dict[str, object]] = [
 ]
 
 
-ITEMS: dict[str, dict[str, object]] = {
+ITEMS: dict[str, ItemData] = {
     "goal-palliative": {
         "kind": "warning",
         "rank": None,
@@ -2133,7 +2146,7 @@ ITEMS: dict[str, dict[str, object]] = {
 
 
 # Every result carries these notices (the source's currency, the review status, ...).
-NOTICES: list[dict[str, object]] = [
+NOTICES: list[NoticeData] = [
     {
         "id": "currency",
         "text": "The treatment algorithm of this guideline's source (last updated 26 January 2026) predates the changes of 2012-2023 in the treatment of metastatic breast cancer: CDK4/6 inhibitors, pertuzumab, trastuzumab deruxtecan, immunotherapy, sacituzumab govitecan and PARP inhibitors among them. Its recommendations are the source's, not current practice: newer guidance is shown only as cited pointers. Check current guidance before treating.",
@@ -2149,7 +2162,7 @@ NOTICES: list[dict[str, object]] = [
 ]
 
 
-TABLES: list[dict[str, object]] = [
+TABLES: list[TableData] = [
     {
         "id": "scope",
         "title": "Who the guideline covers",
@@ -4729,7 +4742,7 @@ def rule_hr_positive_her2_positive(v: Mapping[str, object]) -> bool:
 
 # The rules of each table in rule order, each with its test (the runtime applies the hit
 # policy: the first match only, every match, or exactly one).
-TABLE_RULES: dict[str, list[tuple[str, Callable[[Mapping[str, object]], bool]]]] = {
+TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
     "scope": [
         ("scope-male", rule_scope_male),
         ("scope-locoregional-recurrence", rule_scope_locoregional_recurrence),
@@ -4882,7 +4895,7 @@ TABLE_RULES: dict[str, list[tuple[str, Callable[[Mapping[str, object]], bool]]]]
 }
 
 # applies_when precondition of the tables that have one, by table id.
-APPLIES_WHEN: dict[str, Callable[[Mapping[str, object]], bool]] = {
+APPLIES_WHEN: dict[str, RuleTest] = {
     "hormone_receptor_status": applies_hormone_receptor_status,
     "her2_status": applies_her2_status,
     "source_silent": applies_source_silent,

@@ -1,20 +1,23 @@
 """Typed views of a compiled guideline module.
 
-A compiled module is plain data plus functions (see build_tools.tables.codegen). It is read once
-into these frozen records, checking its shape, so the engine works with typed values only.
+A compiled module is plain data plus functions (see build_tools.tables.codegen): records of the
+shapes :mod:`calculators.runtime.module_data` defines. It is read once into these frozen
+records, checking that every record has exactly the keys of its shape and that each value has
+its type, so the engine works with typed values only and a module built by another version of
+the generator fails loudly here rather than misbehaving later.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 
+from calculators.runtime import module_data as shape
 from calculators.runtime.errors import CompiledModuleError
 
-RuleTest = Callable[[Mapping[str, object]], bool]
-AppliesFunction = Callable[[Mapping[str, object]], bool]
-Number = int | float
+RuleTest = shape.RuleTest
+AppliesFunction = shape.RuleTest
+Number = shape.Number
 
 
 @dataclass(frozen=True)
@@ -127,7 +130,9 @@ class GuidelineSpec:
 def read_compiled_module(module: ModuleType) -> GuidelineSpec:
     """Read a compiled guideline module, or raise CompiledModuleError naming what is wrong."""
     reader = _Reader(module.__name__)
-    guideline = reader.mapping(getattr(module, "GUIDELINE", None), "GUIDELINE")
+    guideline = reader.record(
+        getattr(module, "GUIDELINE", None), shape.GuidelineData.__required_keys__, "GUIDELINE"
+    )
     functions = reader.mapping(getattr(module, "TABLE_RULES", None), "TABLE_RULES")
     applies = reader.mapping(getattr(module, "APPLIES_WHEN", None), "APPLIES_WHEN")
     tables = {
@@ -181,6 +186,16 @@ class _Reader:
             raise self.fail(where, "a dict")
         return value
 
+    def record(self, value: object, keys: frozenset[str], where: str) -> dict[str, object]:
+        """A dict with exactly ``keys`` (those of a module_data record)."""
+        data = self.mapping(value, where)
+        if set(data) != keys:
+            missing = ", ".join(sorted(keys - set(data))) or "none"
+            extra = ", ".join(sorted(set(data) - keys)) or "none"
+            raise self.fail(where, f"a record of the expected keys (missing: {missing}; "
+                            f"unexpected: {extra})")
+        return data
+
     def sequence(self, value: object, where: str) -> list[object]:
         if not isinstance(value, list):
             raise self.fail(where, "a list")
@@ -214,7 +229,7 @@ class _Reader:
         return tuple(number for number in members if isinstance(number, int))
 
     def wording(self, value: object, where: str) -> tuple[str, str]:
-        data = self.mapping(value, where)
+        data = self.record(value, shape.WordingData.__required_keys__, where)
         return (
             self.text(data.get("clinician"), f"{where} clinician"),
             self.text(data.get("patient"), f"{where} patient"),
@@ -222,7 +237,7 @@ class _Reader:
 
 
 def _input(reader: _Reader, raw: object) -> InputSpec:
-    data = reader.mapping(raw, "an INPUTS entry")
+    data = reader.record(raw, shape.InputData.__required_keys__, "an INPUTS entry")
     name = reader.text(data.get("name"), "an INPUTS name")
     where = f"INPUTS[{name}]"
     label = reader.wording(data.get("label"), f"{where} label")
@@ -247,11 +262,11 @@ def _input(reader: _Reader, raw: object) -> InputSpec:
 
 
 def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
-    data = reader.mapping(raw, f"ITEMS[{item_id}]")
+    data = reader.record(raw, shape.ItemData.__required_keys__, f"ITEMS[{item_id}]")
     where = f"ITEMS[{item_id}]"
     dose = None
     if data.get("dose") is not None:
-        dose_data = reader.mapping(data["dose"], f"{where} dose")
+        dose_data = reader.record(data["dose"], shape.DoseData.__required_keys__, f"{where} dose")
         dose = DoseSpec(
             *(
                 reader.text(dose_data.get(key), f"{where} dose {key}")
@@ -261,7 +276,9 @@ def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
     pointer = data.get("newer_guidance")
     newer_guidance = None
     if pointer is not None:
-        pointer_data = reader.mapping(pointer, f"{where} newer_guidance")
+        pointer_data = reader.record(
+            pointer, shape.PointerData.__required_keys__, f"{where} newer_guidance"
+        )
         newer_guidance = PointerSpec(
             text=reader.text(pointer_data.get("text"), f"{where} newer_guidance text"),
             patient_text=reader.text(
@@ -289,7 +306,7 @@ def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
 
 
 def _notice(reader: _Reader, raw: object) -> NoticeSpec:
-    data = reader.mapping(raw, "a NOTICES entry")
+    data = reader.record(raw, shape.NoticeData.__required_keys__, "a NOTICES entry")
     notice_id = reader.text(data.get("id"), "a NOTICES id")
     where = f"NOTICES[{notice_id}]"
     return NoticeSpec(
@@ -301,10 +318,12 @@ def _notice(reader: _Reader, raw: object) -> NoticeSpec:
 
 
 def _outcome(reader: _Reader, raw: object, where: str) -> OutcomeSpec:
-    data = reader.mapping(raw, where)
+    data = reader.record(raw, shape.OutcomeData.__required_keys__, where)
     error = None
     if data.get("error") is not None:
-        error_data = reader.mapping(data["error"], f"{where} error")
+        error_data = reader.record(
+            data["error"], shape.CaseErrorData.__required_keys__, f"{where} error"
+        )
         error = CaseErrorSpec(
             reader.text(error_data.get("field"), f"{where} error field"),
             reader.text(error_data.get("message"), f"{where} error message"),
@@ -320,7 +339,7 @@ def _outcome(reader: _Reader, raw: object, where: str) -> OutcomeSpec:
 def _table(
     reader: _Reader, raw: object, functions: dict[str, object], applies: dict[str, object]
 ) -> TableSpec:
-    data = reader.mapping(raw, "a TABLES entry")
+    data = reader.record(raw, shape.TableData.__required_keys__, "a TABLES entry")
     table_id = reader.text(data.get("id"), "a TABLES id")
     where = f"TABLES[{table_id}]"
     precondition = applies.get(table_id)
@@ -339,7 +358,7 @@ def _table(
     output = data.get("output")
     rules: dict[str, OutcomeSpec] = {}
     for rule in reader.sequence(data.get("rules"), f"{where} rules"):
-        rule_data = reader.mapping(rule, f"{where} rule")
+        rule_data = reader.record(rule, shape.RuleData.__required_keys__, f"{where} rule")
         rule_id = reader.text(rule_data.get("id"), f"{where} rule id")
         rules[rule_id] = _outcome(reader, rule_data.get("then"), f"{where} rule {rule_id}")
     if [rule_id for rule_id, _ in tests] != list(rules):

@@ -1,0 +1,133 @@
+"""The data a compiled guideline module holds: the contract between its generator and the runtime.
+
+``build_tools.tables.codegen`` builds these records from a verified decision model and writes
+them out as literals; the generated module annotates its constants with these types, so
+``mypy --strict`` checks every literal it holds against them; :mod:`calculators.runtime.records`
+checks, when it reads a module, that each record has exactly these keys. The generator, the
+module and the runtime therefore cannot drift apart unnoticed. The page data of the browser's
+calculator carries the same :class:`InputData` records (one source of the case fields).
+
+Plain dicts, not classes: the module is data a person can read, and JSON as it stands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TypedDict
+
+Number = int | float
+Scalar = str | bool | int | float | None
+# A rule's test, or a table's applies_when precondition: the case's values in, true or false out.
+RuleTest = Callable[[Mapping[str, object]], bool]
+
+
+class WordingData(TypedDict):
+    """One text in both wordings of the site's clinician / patient switch."""
+
+    clinician: str
+    patient: str
+
+
+class GuidelineData(TypedDict):
+    id: str
+    version: str
+    last_updated: str  # ISO date
+
+
+class InputData(TypedDict):
+    """A case field as ``case_inputs:`` declares it (see AUTHORING.md, "Case inputs")."""
+
+    name: str
+    type: str  # enum | boolean | integer | number
+    values: list[str]  # the allowed values of an enum, else empty
+    min: Number | None
+    max: Number | None
+    exclusive_min: bool
+    exclusive_max: bool
+    unit: str | None
+    required: bool
+    nullable: bool
+    default: Scalar
+    group: str
+    label: WordingData
+    help: WordingData | None
+    # A clinical finding: unknown unless the case states it, never read as "no".
+    finding: bool
+    ask: WordingData | None  # the work-up wording for when an unknown finding decides something
+
+
+class DoseData(TypedDict):
+    agent: str
+    amount_per_kg: str  # a decimal literal kept as text so no float ever touches it
+    unit: str
+    weight_input: str  # the case field that holds the weight
+    schedule: str
+
+
+class PointerData(TypedDict):
+    """What newer guidance changes about an item: shown beside it, never as its own advice."""
+
+    text: str
+    patient_text: str
+    citations: list[int]
+
+
+class ItemData(TypedDict):
+    kind: str
+    rank: str | None
+    text: str
+    patient_text: str
+    citations: list[int]  # reference numbers
+    section: str
+    anchor: str
+    href: str  # the paragraph the item comes from, relative to the site root
+    dose: DoseData | None
+    agents: list[str]
+    origin: str  # source | newer_guidance
+    newer_guidance: PointerData | None
+
+
+class NoticeData(TypedDict):
+    """A notice every result carries (the source's currency, the review status, ...)."""
+
+    id: str
+    text: str
+    patient_text: str
+    citations: list[int]
+
+
+class CaseErrorData(TypedDict):
+    field: str
+    message: str
+
+
+class OutcomeData(TypedDict):
+    value: str | None  # a value table's output
+    items: list[str]  # item ids
+    status: str | None
+    error: CaseErrorData | None
+
+
+class RuleData(TypedDict):
+    id: str
+    line: int
+    when: dict[str, str]  # input -> its unary test, as written
+    then: OutcomeData
+
+
+class OutputData(TypedDict):
+    name: str
+    values: list[str]
+
+
+class TableData(TypedDict):
+    id: str
+    title: str
+    file: str
+    line: int
+    hit_policy: str
+    inputs: list[str]
+    applies_when: dict[str, str]
+    output: OutputData | None
+    rules: list[RuleData]
+    default: OutcomeData | None
