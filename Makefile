@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NPM    ?= npm
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install chromium servers build serve dev test lint tables bench clean
+.PHONY: install chromium servers build serve dev test test-fast lint format tables bench clean
 
 ## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
 install: $(STAMP) $(NODE_STAMP)
@@ -58,6 +58,11 @@ tables: install
 test: install chromium servers lint
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest
 
+## test-fast: every test that neither drives Chromium nor builds a whole site or searches a whole
+## case space (under a minute; `make test` runs them all)
+test-fast: install
+	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -m "not browser and not slow"
+
 ## bench: the decision tables (verification, safety proof, evaluation), then the site's start-up,
 ## bytes (compressed and not), reading-page cost, recompute, long tasks, Lighthouse scores and
 ## build times in Chromium vs a bare Pyodide and the theme alone (~20 min)
@@ -65,9 +70,17 @@ bench: install chromium
 	$(BIN)/python benchmarks/bench_decisions.py --cases 3000
 	$(BIN)/python benchmarks/bench_site.py
 
+## lint: ruff (rules and formatting), mypy --strict over the code, the generated modules and the
+## tests
 lint: install
 	$(BIN)/ruff check build_tools calculators tests benchmarks
+	$(BIN)/ruff format --check build_tools calculators tests benchmarks
 	$(BIN)/mypy
+
+## format: apply ruff's formatting and import order
+format: install
+	$(BIN)/ruff check --select I --fix build_tools calculators tests benchmarks
+	$(BIN)/ruff format build_tools calculators tests benchmarks
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -103,7 +103,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from benchmarks.lighthouse import LighthouseError, run_lighthouse  # noqa: E402
 from build_tools.browser_bundle.runtime_files import CORE_FILES, locate_pyodide  # noqa: E402
 from build_tools.serve import SiteRequestHandler  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK  # noqa: E402
+from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK  # noqa: E402
 
 BASE_PATH = "/guidelines/"
 CALCULATOR = "metastatic-breast-cancer/calculator/"

@@ -1,0 +1,36 @@
+"""Fixtures of the browser tests: one Chromium per session, one calculator page per module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser
+
+from tests.support.browser import (
+    RequestLog,
+    SharedPage,
+    chromium,
+    console_errors,
+    guarded_context,
+)
+from tests.support.paths import CALCULATOR_PATH
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="module")
+def calculator_page(browser: Browser, site_url: str) -> Iterator[SharedPage]:
+    """One calculator page per test module: Python starts once (each new page would start it
+    again: with routing on, Playwright disables the HTTP cache)."""
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    errors = console_errors(page)
+    page.goto(site_url + CALCULATOR_PATH)
+    yield page, log, errors
+    context.close()

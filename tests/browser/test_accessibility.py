@@ -1,0 +1,58 @@
+"""axe-core (from the npm lock) finds no serious or critical violation on the guideline and
+calculator pages, in both wordings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.browser import RequestLog, guarded_context
+from tests.support.paths import ROOT
+
+pytestmark = pytest.mark.browser
+
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CASE = "#sex=female&er_status=negative&pr_status=negative&her2_ihc=3%2B&weight_kg=70"
+PAGES = [
+    "metastatic-breast-cancer/",
+    "metastatic-breast-cancer/initial-assessment/",
+    "metastatic-breast-cancer/her2-positive/",
+    "metastatic-breast-cancer/references/",
+    "metastatic-breast-cancer/case-fields/",
+    "metastatic-breast-cancer/calculator/" + CASE,
+]
+
+
+def serious_violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    report = page.evaluate(
+        "() => axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "targets": [node["target"] for node in v["nodes"]][:5]}
+        for v in report["violations"] if v["impact"] in ("serious", "critical")
+    ]
+
+
+@pytest.mark.parametrize("audience", ["clinician", "patient"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_serious_accessibility_violation(
+    browser: Browser, site_url: str, path: str, audience: str
+) -> None:
+    log = RequestLog()
+    # axe is injected as an inline script, which the site's own CSP rightly refuses.
+    context = guarded_context(browser, log, bypass_csp=True)
+    page = context.new_page()
+    page.goto(site_url + "metastatic-breast-cancer/")
+    if audience == "patient":
+        page.get_by_label("Patient, family member or carer").check()
+    page.goto(site_url + path)
+    if "calculator" in path:
+        expect(page.locator(".gl-result-item").first).to_be_visible(timeout=60_000)
+    assert serious_violations(page) == []
+    context.close()
+    assert log.foreign == []

@@ -1,0 +1,614 @@
+"""The case calculator in Chromium, on the real built site served under a sub-path: Python in a
+self-hosted Pyodide worker, case links, keyboard entry, no request to anyone while computing,
+one worker across instant navigation, and plain-words failures.
+
+Every result shown is compared with what CPython computes from the very ``calculators.zip`` the
+site serves: the browser and the command line run the same code on the same case.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from http.server import ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+from build_tools.serve import SiteRequestHandler, start_server
+from tests.support.browser import RequestLog, SharedPage, guarded_context
+from tests.support.builds import copy_project, run_mkdocs_build
+from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
+
+pytestmark = pytest.mark.browser
+
+CALCULATOR = CALCULATOR_PATH
+READY_MS = 60_000
+OpenPage = Callable[[str], tuple[Page, RequestLog]]
+LISTS = ("recommendations", "warnings", "monitoring", "supportive_care", "workup", "dosing")
+
+# Every finding stated absent ("no" in the form): the results then hold no "depends on".
+NONE = "&".join(f"{name}=false" for name in (
+    "isolated_locoregional_recurrence", "visceral_involvement", "visceral_crisis", "bulky_disease",
+    "indolent_disease", "refuses_chemotherapy", "prior_endocrine_therapy", "endocrine_resistance",
+    "prior_anthracycline", "prior_trastuzumab", "responded_to_previous_chemotherapy",
+    "cardiac_dysfunction",
+))
+HR_POSITIVE = "sex=female&er_status=positive&pr_status=positive&her2_status=negative"
+BRANCHES = {
+    "hr-positive-premenopausal": f"{HR_POSITIVE}&menopausal_status=premenopausal&{NONE}",
+    "hr-positive-postmenopausal": f"{HR_POSITIVE}&menopausal_status=postmenopausal&{NONE}",
+    "her2-positive": "sex=female&er_status=negative&pr_status=negative&her2_status=positive"
+                     f"&weight_kg=70&{NONE}",
+    "triple-negative": "sex=female&er_status=negative&pr_status=negative&her2_status=negative"
+                       f"&{NONE}",
+    "male-out-of-scope": "sex=male&er_status=positive&her2_status=negative",
+    "invalid-weight": f"{HR_POSITIVE}&menopausal_status=postmenopausal&weight_kg=1000",
+    # Findings left out of the link: unknown, asked for, what depends on them held apart.
+    "findings-not-stated": f"{HR_POSITIVE}&menopausal_status=postmenopausal",
+    "her2-positive-cardiac-dysfunction": "sex=female&er_status=negative&pr_status=negative"
+    "&her2_ihc=3%2B&weight_kg=70&"
+    + NONE.replace("cardiac_dysfunction=false", "cardiac_dysfunction=true"),
+}
+
+
+# --- fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def instant_site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The site built for the address it is served at: mkdocs-material only navigates
+    instantly to URLs of its sitemap, which are made from site_url."""
+    project = copy_project(ROOT, tmp_path_factory.mktemp("instant"))
+    (project / "site").mkdir()
+    server = start_server(project / "site", base_path=BASE_PATH)
+    url = f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SITE_URL", url)
+        result = run_mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.output
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture
+def open_page(browser: Browser) -> Iterator[OpenPage]:
+    """Opens a URL in a new context that records every request and refuses any leaving the
+    machine; at the end, closes the contexts and checks that none tried."""
+    opened: list[tuple[BrowserContext, RequestLog]] = []
+
+    def open_url(url: str) -> tuple[Page, RequestLog]:
+        log = RequestLog()
+        context = guarded_context(browser, log)
+        opened.append((context, log))
+        page = context.new_page()
+        page.goto(url)
+        return page, log
+
+    yield open_url
+    for context, log in opened:
+        context.close()
+        assert log.foreign == []
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def control(page: Page, name: str) -> Any:
+    return page.locator(f"#gl-calc-{GUIDELINE}-{name}")
+
+
+def wait_for_result(page: Page) -> None:
+    """Until the result shown is the one of the case in the address bar, and the form has
+    nothing newer under way (the address bar follows edits a moment later)."""
+    page.wait_for_function(
+        """() => {
+          const s = document.querySelector('.gl-calculator');
+          const pending = Array.from(window.__glCalculator.calculators).some(
+            (c) => c.urlTimer !== null || c.fragment !== s.dataset.renderedCase);
+          return s && !pending && s.dataset.renderedCase !== undefined &&
+            s.dataset.renderedCase === new URLSearchParams(location.hash.slice(1)).toString();
+        }""",
+        timeout=READY_MS,
+    )
+
+
+def shown_items(page: Page) -> dict[str, list[str]]:
+    return {
+        key: page.locator(f".gl-result-{key.replace('_', '-')} li.gl-result-item")
+        .evaluate_all("items => items.map(item => item.dataset.item)")
+        for key in LISTS
+    }
+
+
+def anchor_exists(built_site: Path, site_url: str, url: str) -> bool:
+    parts = urlsplit(url)
+    assert parts.path.startswith(BASE_PATH), url
+    page = built_site / parts.path[len(BASE_PATH):] / "index.html"
+    return page.exists() and f'id="{parts.fragment}"' in page.read_text()
+
+
+# --- case links -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("branch", list(BRANCHES))
+def test_case_link_shows_what_cpython_computes(
+    calculator_page: SharedPage, site_url: str, built_site: Path,
+    cpython: Callable[[str], dict[str, Any]], branch: str,
+) -> None:
+    page, log, errors = calculator_page
+    fragment = BRANCHES[branch]
+    expected = cpython(fragment)
+    page.evaluate("f => { location.hash = f; }", fragment)  # as following a case link
+    wait_for_result(page)
+    section = page.locator(".gl-calculator")
+    assert section.get_attribute("data-status") == expected["status"]
+    assert shown_items(page) == {
+        key: [item["id"] for item in expected[key] if not item.get("field")] for key in LISTS
+    }
+    # The findings to establish come first, apart from the other work-up.
+    asks = page.locator(".gl-result-asks li.gl-result-item").evaluate_all(
+        "items => items.map(item => item.dataset.item)")
+    assert asks == [item["id"] for item in expected["workup"] if item.get("field")]
+
+    held = [item for group in expected["conditional"] for item in group["items"]]
+    shown_held = page.locator(".gl-result-conditional li.gl-result-item").evaluate_all(
+        "items => items.map(item => item.dataset.item)")
+    assert shown_held == [item["id"] for item in held]
+    conditions = page.locator(".gl-result-conditional .gl-result-condition").all_inner_texts()
+    assert len(conditions) == len(expected["conditional"])
+    assert all(text.startswith("If ") for text in conditions)
+    # The source's age and the review status, first, on every result.
+    notices = page.locator(".gl-result-notices .gl-result-notice")
+    expect(notices).to_have_count(2)
+    expect(notices.first).to_contain_text("predates the changes of 2012-2023")
+    expect(notices.nth(1)).to_contain_text("not approved")
+
+    items = {item["id"]: item for key in LISTS for item in expected[key]}
+    for item_id, item in [*items.items(), *((item["id"], item) for item in held)]:
+        node = page.locator(f'li.gl-result-item[data-item="{item_id}"]').first
+        expect(node.locator(".gl-result-text")).to_contain_text(item["text"])
+        numbers = node.locator(".gl-result-meta .gl-cite a").all_inner_texts()
+        assert numbers == [str(number) for number in item["citations"]], item_id
+        for link in node.locator(".gl-cite a").evaluate_all("links => links.map(a => a.href)"):
+            assert link.startswith(f"{site_url}{GUIDELINE}/references/#ref-"), link
+            assert anchor_exists(built_site, site_url, link), link
+        if item["newer_guidance"]:
+            expect(node.locator(".gl-result-newer")).to_contain_text(item["newer_guidance"]["text"])
+        if item.get("field"):  # an unknown finding: asked for, with a way to answer it
+            expect(node.locator("button.gl-result-answer")).to_be_visible()
+            continue
+        source = node.locator("a.gl-result-source").evaluate("a => a.href")
+        assert source == urljoin(site_url, item["href"])
+        assert anchor_exists(built_site, site_url, source), source
+
+    recommendations = expected["recommendations"]
+    if branch == "hr-positive-premenopausal":
+        assert any(item["href"].endswith("#hr-premenopausal") for item in recommendations)
+    if branch == "hr-positive-postmenopausal":
+        assert all("#hr-premenopausal" not in item["href"] for item in recommendations)
+    if branch == "her2-positive":
+        expect(page.locator(".gl-result-dosing")).to_contain_text("4 mg/kg × 70 kg = 280 mg")
+    if branch == "triple-negative":
+        assert all("/triple-negative/" in item["href"] for item in recommendations)
+    if branch == "male-out-of-scope":
+        assert expected["status"] == "out_of_scope"
+        expect(page.locator(".gl-calculator-summary")).to_contain_text("outside the scope")
+        assert page.locator(".gl-result-recommendations").count() == 0
+    if branch == "findings-not-stated":
+        assert expected["status"] == "needs_more_information"
+        expect(page.locator(".gl-calculator-summary")).to_contain_text("More information is needed")
+        asked = [item["field"] for item in expected["workup"] if item.get("field")]
+        assert "visceral_crisis" in asked
+        expect(page.locator('li.gl-result-item[data-item="unknown-visceral-crisis"]')).to_contain_text(
+            "not stated")
+        assert "endocrine-first-line" not in items  # held apart until the crisis is ruled out
+        expect(page.locator(".gl-result-conditional")).to_contain_text(
+            "If isolated locoregional recurrence (no distant disease) is no and visceral crisis "
+            "(rapidly progressive, life-threatening visceral disease) is no and resistance to the "
+            "current endocrine therapy is no")
+    if branch == "her2-positive-cardiac-dysfunction":
+        assert expected["status"] == "needs_more_information"
+        expect(page.locator(".gl-result-recommendations .gl-result-rank")).to_have_text(
+            ["Other option in the source"])
+        expect(page.locator('li.gl-result-item[data-item="cardiac-dysfunction-caution"]')).to_contain_text(
+            "subclinical and clinical cardiac failure")
+    if branch == "invalid-weight":
+        assert expected["status"] == "invalid"
+        weight = page.locator('.gl-field[data-field="weight_kg"]')
+        expect(weight.locator(".gl-field-error")).to_contain_text("from 20 to 400")
+        expect(control(page, "weight_kg")).to_have_attribute("aria-invalid", "true")
+        assert page.locator("li.gl-result-item").count() == 0
+    if expected["status"] != "invalid":
+        assert page.locator(".gl-field-error:not(:empty)").count() == 0
+    assert log.foreign == []
+    assert errors == []
+
+
+def test_findings_are_yes_no_or_not_known_and_the_page_shows_the_sources_age(
+    calculator_page: SharedPage,
+) -> None:
+    page, _, _ = calculator_page
+    for name in ("visceral_crisis", "cardiac_dysfunction", "prior_anthracycline",
+                 "isolated_locoregional_recurrence"):
+        options = control(page, name).locator("option")
+        expect(options).to_have_text(["Not known", "Yes", "No"])
+        assert options.evaluate_all("os => os.map(o => o.value)") == ["", "true", "false"]
+    # The currency notice and the review status, on the calculator page itself.
+    expect(page.locator(".gl-chrome .gl-notice--currency")).to_contain_text(
+        "predates the changes of 2012-2023")
+    expect(page.locator(".gl-chrome .gl-notice--review-status")).to_contain_text("not approved")
+
+
+def test_a_contradiction_is_reported_beside_its_field(browser: Browser, site_url: str) -> None:
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"{site_url}{CALCULATOR}#sex=female&her2_status=negative&her2_ihc=3%2B")
+    wait_for_result(page)
+    expect(control(page, "her2_ihc")).to_have_value("3+")
+    field = page.locator('.gl-field[data-field="her2_status"] .gl-field-error')
+    expect(field).to_contain_text("her2_ihc is 3+")
+    assert page.locator("li.gl-result-item").count() == 0
+    context.close()
+
+
+# --- entering a case ------------------------------------------------------------------------
+
+
+def tab_to(page: Page, name: str) -> None:
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("() => document.activeElement && document.activeElement.name") == name:
+            return
+    raise AssertionError(f"Tab never reached {name}")
+
+
+def test_filling_the_form_by_keyboard_gives_a_result_and_a_link(
+    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]],
+) -> None:
+    page, _ = open_page(site_url + CALCULATOR)
+    history_length = page.evaluate("() => history.length")
+    expect(page.locator(".gl-calculator-status")).to_contain_text("ready", timeout=READY_MS)
+    expect(page.locator(".gl-calculator-summary")).to_contain_text("Fill in the case")
+    control(page, "sex").focus()
+    page.keyboard.type("f")  # "female"
+    tab_to(page, "menopausal_status")
+    page.keyboard.type("post")
+    for name, value in (("er_status", "p"), ("pr_status", "p"), ("her2_status", "n")):
+        tab_to(page, name)
+        page.keyboard.type(value)
+    tab_to(page, "weight_kg")
+    page.keyboard.type("72.5")
+    wait_for_result(page)
+    fragment = page.evaluate("() => location.hash.slice(1)")
+    # Only what differs from the declared defaults goes into the link.
+    assert fragment == ("sex=female&menopausal_status=postmenopausal&er_status=positive"
+                        "&pr_status=positive&her2_status=negative&weight_kg=72.5")
+    expected = cpython(fragment)
+    # Nothing said about a visceral crisis (or the rest): not known, so asked for, never assumed.
+    assert expected["status"] == "needs_more_information"
+    assert shown_items(page)["recommendations"] == [
+        item["id"] for item in expected["recommendations"]
+    ]
+    assert "endocrine-first-line" not in shown_items(page)["recommendations"]
+    # Answering "no" to the findings that decide settles the recommendation.
+    for name in ("isolated_locoregional_recurrence", "visceral_involvement",
+                 "endocrine_resistance", "bulky_disease"):
+        control(page, name).focus()
+        page.keyboard.type("n")  # "No"
+    wait_for_result(page)
+    fragment = page.evaluate("() => location.hash.slice(1)")
+    assert cpython(fragment)["status"] == "ok"
+    assert "endocrine-first-line" in shown_items(page)["recommendations"]
+    assert page.evaluate("() => history.length") == history_length  # replaceState only
+
+
+def test_the_address_bar_follows_edits_and_back_returns_to_the_last_one(
+    open_page: OpenPage, site_url: str
+) -> None:
+    page, _ = open_page(f"{site_url}{CALCULATOR}#{BRANCHES['her2-positive']}")
+    wait_for_result(page)
+    for weight in ("71", "72", "73"):  # typed in quick succession
+        control(page, "weight_kg").fill(weight)
+    wait_for_result(page)
+    assert page.url.endswith("weight_kg=73")
+    control(page, "weight_kg").fill("81")
+    # Leaving at once (before the address bar caught up): the link click writes it first.
+    page.locator("nav.md-nav a", has_text="Critical pitfalls").first.click()
+    page.wait_for_url(f"**/{GUIDELINE}/critical-pitfalls/")
+    page.go_back()
+    page.wait_for_url(f"**/{CALCULATOR}#*")
+    assert page.url.endswith("weight_kg=81")
+    wait_for_result(page)
+    expect(control(page, "weight_kg")).to_have_value("81")
+
+
+def test_no_request_at_all_while_recomputing(open_page: OpenPage, site_url: str) -> None:
+    page, log = open_page(f"{site_url}{CALCULATOR}#{BRANCHES['hr-positive-postmenopausal']}")
+    wait_for_result(page)
+    page.wait_for_load_state("networkidle")
+    before = len(log.all)
+    edits: list[tuple[str, str]] = [
+        ("menopausal_status", "premenopausal"), ("her2_status", "positive"),
+        ("weight_kg", "64"), ("weight_kg", "81.5"), ("er_status", "negative"),
+        ("pr_status", "negative"), ("her2_status", "negative"),
+        ("visceral_involvement", "true"), ("visceral_crisis", "true"),
+        ("sex", "male"), ("sex", "female"),
+    ]
+    for name, value in edits:
+        target = control(page, name)
+        if name == "weight_kg":
+            target.fill(value)
+        else:
+            target.select_option(value)
+        wait_for_result(page)
+    # Chromium asks for the favicon again after each replaceState; with routing on, Playwright
+    # disables the HTTP cache, so the test sees it (a normal visit answers it from the cache).
+    assert [url for url in log.all[before:] if not url.endswith("/favicon.png")] == []
+    assert page.locator("li.gl-result-item").count() > 0
+
+
+def test_the_fragment_drives_the_form_and_the_audience_the_wording(
+    browser: Browser, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"{site_url}{CALCULATOR}#{BRANCHES['triple-negative']}")
+    wait_for_result(page)
+    fragment = BRANCHES["her2-positive"]
+    page.evaluate("f => { location.hash = f; }", fragment)
+    wait_for_result(page)
+    expect(control(page, "her2_status")).to_have_value("positive")
+    expect(control(page, "weight_kg")).to_have_value("70")
+    first = cpython(fragment)["recommendations"][0]
+    text = page.locator(".gl-result-recommendations .gl-result-text").first
+    expect(text).to_have_text(first["text"])
+    rank = page.locator(".gl-result-recommendations .gl-result-rank").first
+    expect(rank).to_have_text("First choice in the source")
+    page.get_by_label("Patient, family member or carer").check()
+    expect(text).to_have_text(first["patient_text"])
+    expect(rank).to_have_text("The source's first choice")
+    context.close()
+
+
+def test_print_shows_a_case_summary_without_the_form(browser: Browser, site_url: str) -> None:
+    """Also the cold path of a case link: a new page opened at a calculator URL with a case."""
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"{site_url}{CALCULATOR}#{BRANCHES['her2-positive']}")
+    wait_for_result(page)
+    page.emulate_media(media="print")
+    expect(page.locator(".gl-calculator-form")).to_be_hidden()
+    expect(page.locator(".md-header")).to_be_hidden()
+    summary = page.locator(".gl-calculator-print")
+    expect(summary).to_be_visible()
+    expect(summary).to_contain_text("Body weight")
+    expect(summary).to_contain_text("70 kg")
+    expect(summary).to_contain_text("Guideline version 1.1.0")
+    expect(page.locator(".gl-meta")).to_be_visible()  # version and dates of the chrome
+    # The source's age and the review status print: in the chrome and in the result.
+    expect(page.locator(".gl-review")).to_be_visible()
+    expect(page.locator(".gl-chrome .gl-notice--currency")).to_be_visible()
+    expect(page.locator(".gl-result-notices")).to_contain_text("not approved")
+    expect(page.locator(".gl-result-newer").first).to_be_visible()
+    expect(page.locator(".gl-disclaimer")).to_be_visible()
+    expect(page.locator(".gl-result-dosing")).to_be_visible()
+    context.close()
+
+
+# --- one worker across instant navigation ---------------------------------------------------
+
+
+def test_one_worker_started_by_any_guideline_page_survives_navigation(
+    browser: Browser, instant_site_url: str
+) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(f"{instant_site_url}{GUIDELINE}/her2-positive/")  # no calculator on this page
+    page.wait_for_function("() => window.__glCalculator.runtime.state === 'ready'",
+                           timeout=READY_MS)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator("nav.md-nav a", has_text="Case calculator").first.click()
+    page.wait_for_url(f"**/{CALCULATOR}")
+    expect(page.locator(".gl-calculator-status")).to_contain_text("ready")
+    control(page, "sex").select_option("male")
+    wait_for_result(page)
+    assert page.evaluate("() => window.__sameDocument") is True  # instant navigation, no reload
+    page.go_back()
+    page.wait_for_url(f"**/{GUIDELINE}/her2-positive/")
+    page.go_forward()
+    page.wait_for_url(f"**/{CALCULATOR}*")
+    control(page, "sex").select_option("female")
+    wait_for_result(page)
+    for name in ("worker.js", "pyodide.asm.wasm", "calculators.zip"):
+        assert sum(name in url for url in log.all) == 1, name
+    context.close()
+    assert log.foreign == []
+
+
+def test_the_worker_starts_from_the_head_of_calculator_pages(
+    browser: Browser, built_site: Path, instant_site_url: str
+) -> None:
+    # boot.js sits before the stylesheets of the calculator page, and on no other page.
+    head = (built_site / CALCULATOR / "index.html").read_text().split("</head>")[0]
+    assert '<script src="../../assets/calculator/boot.js"></script>' in head
+    assert head.index("boot.js") < head.index('rel="stylesheet"')
+    with_boot = [path.relative_to(built_site).as_posix() for path in built_site.rglob("*.html")
+                 if "boot.js" in path.read_text()]
+    assert with_boot == [f"{CALCULATOR}index.html"]
+
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(f"{instant_site_url}{CALCULATOR}#{BRANCHES['her2-positive']}")
+    wait_for_result(page)
+    started, parsed = page.evaluate(
+        "() => [window.__glCalculator.runtime.timings.workerStarted,"
+        " performance.getEntriesByType('navigation')[0].domInteractive]"
+    )
+    assert started < parsed  # while the page was still being parsed
+    assert sum("worker.js" in url for url in log.all) == 1
+
+    # A page without boot.js, then instant navigation to a calculator: calculator.js starts it.
+    page = context.new_page()
+    page.goto(instant_site_url)
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.locator("a", has_text="Metastatic breast cancer").first.click()
+    page.wait_for_url(f"**/{GUIDELINE}/")
+    page.locator("nav.md-nav a", has_text="Case calculator").first.click()
+    page.wait_for_url(f"**/{CALCULATOR}")
+    control(page, "sex").select_option("male")
+    wait_for_result(page)
+    assert page.evaluate("() => window.__sameDocument") is True
+    context.close()
+    assert log.foreign == []
+
+
+WHY = """item => {
+  const node = document.querySelector(`li.gl-result-item[data-item="${item}"]`);
+  const why = node.querySelector("details.gl-why");
+  return { kept: node.__mark === true, open: why.open, text: why.innerText };
+}"""
+
+
+def test_an_edit_redraws_only_the_items_it_changes_and_an_open_why_follows_it(
+    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]],
+) -> None:
+    fragment = BRANCHES["her2-positive"]
+    page, _ = open_page(f"{site_url}{CALCULATOR}#{fragment}")
+    wait_for_result(page)
+    result = cpython(fragment)
+    dose = result["dosing"][0]["id"]
+    warning = next(item for item in result["warnings"]
+                   if "weight_kg" in next(step["inputs"] for step in result["trace"]
+                                          if step["table"] == item["table"]))
+    others = [item["id"] for key in LISTS if key != "dosing" for item in result[key]]
+
+    why = page.locator(f'li.gl-result-item[data-item="{warning["id"]}"] details.gl-why')
+    why.locator("summary").click()
+    opened = page.evaluate(WHY, warning["id"])
+    assert opened["open"] is True
+    assert f"Rule\n{warning['rule']}" in opened["text"]
+    assert "Body weight = 70 kg" in opened["text"]
+    page.evaluate("""() => { for (const node of document.querySelectorAll("li.gl-result-item"))
+                               node.__mark = true; }""")
+
+    control(page, "weight_kg").fill("80")
+    wait_for_result(page)
+    expect(page.locator(".gl-result-dosing")).to_contain_text("4 mg/kg × 80 kg = 320 mg")
+    assert page.evaluate(WHY, dose)["kept"] is False  # its text changed: drawn anew
+    after = page.evaluate(WHY, warning["id"])
+    assert after["kept"] is True  # the same node,
+    assert after["open"] is True  # still open
+    assert "Body weight = 80 kg" in after["text"]
+    assert "Body weight = 70 kg" not in after["text"]
+    assert all(page.evaluate(WHY, item)["kept"] for item in others)
+
+
+# --- failures in plain words ------------------------------------------------------------------
+
+
+class WasmAsOctetStream(SiteRequestHandler):
+    extensions_map = {  # noqa: RUF012 - as in the parent class
+        **SiteRequestHandler.extensions_map, ".wasm": "application/octet-stream"
+    }
+
+
+class JsAsOctetStream(SiteRequestHandler):
+    extensions_map = {  # noqa: RUF012 - as in the parent class
+        **SiteRequestHandler.extensions_map, ".js": "application/octet-stream"
+    }
+
+
+class WithoutWasm(SiteRequestHandler):
+    def send_head(self) -> Any:
+        if self.path.split("?")[0].endswith(".wasm"):
+            self.send_error(404)
+            return None
+        return super().send_head()
+
+
+def serve(root: Path, handler_class: type[SiteRequestHandler]) -> ThreadingHTTPServer:
+    handler = functools.partial(handler_class, directory=str(root), base_path=BASE_PATH)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.quiet = True  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def test_a_wrong_wasm_type_is_survived_and_named(browser: Browser, built_site: Path) -> None:
+    server = serve(built_site, WasmAsOctetStream)
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}"
+              f"#{BRANCHES['male-out-of-scope']}")
+    wait_for_result(page)
+    status = page.locator(".gl-calculator-status")
+    expect(status).to_contain_text('as "application/octet-stream"; configure application/wasm')
+    context.close()
+    server.shutdown()
+
+
+def test_a_missing_runtime_fails_in_plain_words_and_the_page_stays(
+    browser: Browser, built_site: Path
+) -> None:
+    server = serve(built_site, WithoutWasm)
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}"
+              f"#{BRANCHES['male-out-of-scope']}")
+    status = page.locator(".gl-calculator-status")
+    expect(status).to_contain_text("The calculator could not start: the server answers 404 for "
+                                   f"{BASE_PATH}assets/pyodide/", timeout=READY_MS)
+    expect(status).to_contain_text("pyodide.asm.wasm")
+    expect(status).to_contain_text("The guideline itself is complete without it")
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator(".gl-calculator-form")).to_be_visible()
+    context.close()
+    server.shutdown()
+
+
+def test_a_wrong_module_script_type_is_named(browser: Browser, built_site: Path) -> None:
+    server = serve(built_site, JsAsOctetStream)
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}")
+    expect(page.locator(".gl-calculator-status")).to_contain_text(
+        f'the server sends {BASE_PATH}assets/calculator/worker.js as "application/octet-stream"; '
+        "configure text/javascript for .js files", timeout=READY_MS,
+    )
+    context.close()
+    server.shutdown()
+
+
+def test_a_case_link_pasted_into_the_address_bar_recomputes_with_no_request(
+    browser: Browser, instant_site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)  # service workers blocked
+    page = context.new_page()
+    page.goto(f"{instant_site_url}{CALCULATOR}#{BRANCHES['her2-positive']}")
+    wait_for_result(page)
+    page.wait_for_load_state("networkidle")
+    before = len(log.all)
+    second = BRANCHES["triple-negative"]
+    page.evaluate("() => { window.__sameDocument = true; }")
+    page.goto(f"{instant_site_url}{CALCULATOR}#{second}")  # only the fragment differs
+    wait_for_result(page)
+    assert shown_items(page)["recommendations"] == [
+        item["id"] for item in cpython(second)["recommendations"] if not item.get("field")
+    ]
+    page.go_back()  # the previous case, again with no request
+    wait_for_result(page)
+    assert page.evaluate("() => window.__sameDocument") is True
+    # Chromium itself checks the tab's icon again on every new history entry: not the page's.
+    assert [url for url in log.all[before:] if not url.endswith("/favicon.png")] == []
+    # Built with SITE_URL: the address is known, so pages name it as canonical.
+    canonical = page.locator('link[rel="canonical"]').get_attribute("href")
+    assert canonical == f"{instant_site_url}{CALCULATOR}"
+    context.close()

@@ -1,0 +1,255 @@
+"""Properties over the whole case space of the metastatic breast cancer guideline.
+
+Hypothesis draws cases from every declared input (missing, null, valid and out-of-range values;
+a finding missing or null is unknown) and checks that evaluation never fails, that every valid
+case gets a status and items, that the declared safety constraints and item assertions hold on
+the real results (unknown findings included), that what depends on an unknown finding is held
+apart and asked for, and that the source's critical pitfalls hold as invariants. ``derandomize``
+keeps CI runs identical.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+import calculators
+from calculators.guidelines import metastatic_breast_cancer as compiled
+from tests.support.safety import ITEM_LISTS, assertion_breaches, constraint_breaches
+
+pytestmark = pytest.mark.slow  # every case of the guideline's case space
+
+GUIDELINE = "metastatic-breast-cancer"
+CALCULATOR = calculators.load(GUIDELINE)
+MISSING = object()
+STATUSES = ("ok", "needs_more_information", "out_of_scope", "invalid")
+
+TRASTUZUMAB_FIRST_LINE = {
+    "trastuzumab-chemotherapy",
+    "trastuzumab-single-agent",
+    "trastuzumab-chemotherapy-cardiac",
+    "trastuzumab-single-agent-cardiac",
+}
+ENDOCRINE_THERAPY = {
+    "endocrine-first-line",
+    "endocrine-switch-after-resistance",
+    "endocrine-switch-before-menopause",
+    "endocrine-deferred-visceral-crisis",
+    "endocrine-pending-her2",
+    "endocrine-not-withheld-her2-positive",
+}
+FINDINGS = {spec["name"] for spec in compiled.INPUTS if spec["finding"]}
+
+
+def _field_strategy(
+    spec: Mapping[str, Any], *, valid_only: bool, wrong_types: bool
+) -> st.SearchStrategy[object]:
+    """Values of one field: valid ones, null and missing; unless ``valid_only`` also unknown and
+    out-of-range values, and with ``wrong_types`` a number given as text."""
+    kind = spec["type"]
+    absent: list[object] = [MISSING, None]
+    if kind == "enum":
+        return st.sampled_from([*spec["values"], *absent] + ([] if valid_only else ["bogus"]))
+    if kind == "boolean":
+        # Biased to false so that fewer cases are contradictory (and invalid); a finding left
+        # out or null is unknown, and is evaluated both ways.
+        return st.sampled_from([False, False, True, *absent])
+    low = spec["min"] if spec["min"] is not None else 0
+    high = spec["max"] if spec["max"] is not None else low + 60
+    if kind == "integer":
+        values = st.integers(low, high) if valid_only else st.integers(low - 2, high + 2)
+        return st.one_of(values, st.sampled_from(absent))
+    decimals = st.integers(int(low * 10), int(high * 10)).map(lambda tenths: tenths / 10)
+    wrong = [] if valid_only else [low - 1, high + 1, *(["12"] if wrong_types else [])]
+    return st.one_of(decimals, st.sampled_from([*absent, *wrong]))
+
+
+def _drawn_case(valid_only: bool, wrong_types: bool = True) -> st.SearchStrategy[dict[str, object]]:
+    fields = {
+        spec["name"]: _field_strategy(spec, valid_only=valid_only, wrong_types=wrong_types)
+        for spec in compiled.INPUTS
+    }
+    fields["sex"] = st.sampled_from(["female"] * 8 + ["male"] + ([] if valid_only else [MISSING]))
+    if valid_only:
+        fields["isolated_locoregional_recurrence"] = st.sampled_from([False] * 7 + [True])
+    return st.fixed_dictionaries(fields).map(
+        lambda drawn: {name: value for name, value in drawn.items() if value is not MISSING}
+    )
+
+
+def _coherent(case: dict[str, object]) -> dict[str, object]:
+    """Repair the contradictions the guideline rejects, so that most drawn cases are valid."""
+    if case.get("isolated_locoregional_recurrence") is True:
+        distant = ("visceral_involvement", "visceral_crisis", "bone_metastases", "cns_metastases")
+        for name in distant:
+            case[name] = False
+        case["number_of_metastatic_sites"] = 0
+    if case.get("visceral_crisis") is True:
+        case["visceral_involvement"] = True
+    if case.get("bone_metastases") is not True:
+        case["bone_metastases_lytic"] = case["bone_metastases_symptomatic"] = False
+    if case.get("endocrine_resistance") is True:
+        case["prior_endocrine_therapy"] = True
+    if case.get("chemotherapy_line") == 1:
+        case.pop("responded_to_previous_chemotherapy", None)
+    if case.get("her2_ihc") is not None or case.get("her2_fish") is not None:
+        case.pop("her2_status", None)  # the stated status could contradict the tests
+    return case
+
+
+Cases = st.SearchStrategy[dict[str, object]]
+
+
+def _mixture(unconstrained: Cases) -> Cases:
+    """Three coherent cases for one unconstrained case: coherent cases exercise the tables, the
+    others the validation and the contradiction rules."""
+    coherent = _drawn_case(valid_only=True).map(_coherent)
+    return st.sampled_from([True, True, True, False]).flatmap(
+        lambda pick_coherent: coherent if pick_coherent else unconstrained
+    )
+
+
+CASES = _mixture(_drawn_case(valid_only=False))
+# A fragment cannot tell the number 12 from the text "12", so the JSON side never sends the text.
+TYPED_CASES = _mixture(_drawn_case(valid_only=False, wrong_types=False))
+
+
+def _items(result: dict[str, Any]) -> list[dict[str, Any]]:
+    return [item for key in ITEM_LISTS for item in result[key]]
+
+
+def _held(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The items that hold under some answers only."""
+    return [item for group in result["conditional"] for item in group["items"]]
+
+
+def _output(result: dict[str, Any], name: str) -> object:
+    for entry in result["trace"]:
+        output = entry.get("output")
+        if output is not None and output["name"] == name:
+            return output["value"]
+    raise AssertionError(f"no table outputs {name}")
+
+
+@settings(
+    max_examples=6_000,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(case=CASES)
+def test_every_case_gets_a_coherent_and_safe_result(case: dict[str, object]) -> None:
+    result: dict[str, Any] = calculators.recommend(GUIDELINE, case)
+    assert result["status"] in STATUSES
+    event(f"status {result['status']}")
+    assert [notice["id"] for notice in result["notices"]] == ["currency", "review-status"]
+    items = _items(result)
+    if result["status"] == "invalid":
+        assert result["errors"]
+        for error in result["errors"]:
+            assert error["field"] is None or error["message"].startswith(error["field"])
+        assert items == []
+        assert result["prognosis"] is None
+        return
+    assert result["errors"] == []
+    assert items, "a valid case always gets at least one item"
+    # The declared safety constraints and item assertions hold: the build proves them for every
+    # stated case; here the runtime keeps them for cases that leave findings unknown.
+    assert constraint_breaches(case, result) == []
+    assert assertion_breaches(case, result) == []
+    recommendations = result["recommendations"]
+    ranks = [item["rank"] for item in recommendations]
+    assert ranks == sorted(ranks, key=["preferred", "alternative"].index)
+    for item in [*items, *_held(result)]:
+        if item.get("field"):  # the work-up item of an unknown finding
+            assert item["field"] in FINDINGS
+            assert case.get(item["field"]) is None
+            continue
+        assert item["href"] == f"{GUIDELINE}/{item['section']}/#{item['anchor']}"
+    asked = {item["field"] for item in result["workup"] if item.get("field")}
+    for group in result["conditional"]:
+        for cube in group["when"]:
+            assert cube, "a conditional item holds under some answers"
+            assert set(cube) <= asked, "every answer an item needs is asked for"
+            assert all(case.get(name) is None for name in cube), "only unknown findings"
+        if any(item["kind"] in ("recommendation", "dosing") for item in group["items"]):
+            assert result["status"] != "ok", "advice that waits for an answer is not ok yet"
+    for item in recommendations + result["dosing"]:
+        assert item["citations"], f"{item['id']} must cite"
+    for item in recommendations:
+        assert "high-dose" not in item["text"]
+        assert "stem-cell" not in item["text"]
+    if _output(result, "scope") != "metastatic":
+        return
+    her2, hr = _output(result, "her2"), _output(result, "hr")
+    event(f"metastatic, HER2 {her2}, HR {hr}")
+    every = {item["id"] for item in [*recommendations, *_held(result)]}
+    if her2 == "positive":
+        assert every & TRASTUZUMAB_FIRST_LINE, "HER2-positive: trastuzumab, first or held"
+    if hr == "positive":
+        assert every & ENDOCRINE_THERAPY, "endocrine therapy is never withheld from HR+ disease"
+    if result["prognosis"] is not None:
+        assert result["prognosis_reasons"]
+
+
+FIELDS = {
+    spec["name"]: _field_strategy(spec, valid_only=True, wrong_types=False)
+    for spec in compiled.INPUTS
+}
+COHERENT = _drawn_case(valid_only=True).map(_coherent)
+# Half the steps state every finding (as a complete work-up would): cases that share their
+# unknown findings share the most work, which is what the reuse must get right.
+STATED = COHERENT.map(
+    lambda case: {**case, **{name: False for name in FINDINGS if case.get(name) is None}}
+)
+# A reader's next step: one field edited (MISSING: cleared), or another case link opened.
+EDITS: st.SearchStrategy[tuple[str, object] | dict[str, object]] = st.one_of(
+    st.sampled_from(sorted(FIELDS)).flatmap(
+        lambda name: FIELDS[name].map(lambda value: (name, value))
+    ),
+    COHERENT,
+    STATED,
+)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(start=st.one_of(COHERENT, STATED), edits=st.lists(EDITS, max_size=16))
+def test_a_case_edited_step_by_step_gets_the_result_of_a_fresh_calculator(
+    start: dict[str, object], edits: list[tuple[str, object] | dict[str, object]]
+) -> None:
+
+    """The calculator reuses what it evaluated for earlier cases (a page recomputes on every
+    edit): after each step, its result is the one a calculator that has seen no case gives."""
+    shared = calculators.Calculator(CALCULATOR.spec)
+    case = dict(start)
+    assert shared.recommend(case) == calculators.Calculator(CALCULATOR.spec).recommend(case)
+    for edit in edits:
+        if isinstance(edit, dict):
+            case = dict(edit)
+        elif edit[1] is MISSING:
+            case.pop(edit[0], None)
+        else:
+            case[edit[0]] = edit[1]
+        fresh = calculators.Calculator(CALCULATOR.spec).recommend(case)
+        assert shared.recommend(case) == fresh, edit
+
+
+def _fragment_text(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+@settings(max_examples=2_000, derandomize=True, deadline=None)
+@given(case=TYPED_CASES)
+def test_json_and_url_fragment_mean_the_same_case(case: dict[str, object]) -> None:
+    fragment = "#" + urlencode({name: _fragment_text(value) for name, value in case.items()})
+    from_fragment = CALCULATOR.case_from_fragment(fragment)
+    assert CALCULATOR.recommend(from_fragment) == CALCULATOR.recommend(case)
