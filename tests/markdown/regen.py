@@ -64,8 +64,10 @@ def main(names: list[str]) -> int:
     with tempfile.TemporaryDirectory() as folder:
         producers: list[tuple[Path, Callable[[str], str]]] = [
             *((path, render_rule_fixture) for path in fixture_files(RULE_FIXTURES)),
-            *((path, lambda text: collect_page(text, Path(folder)))
-              for path in fixture_files(COLLECTED_FIXTURES)),
+            *(
+                (path, lambda text: collect_page(text, Path(folder)))
+                for path in fixture_files(COLLECTED_FIXTURES)
+            ),
         ]
         for path, produce in producers:
             if names and path.name not in names:

@@ -62,8 +62,10 @@ def fixture_files(folder: Path) -> list[Path]:
 def read_cases(path: Path) -> list[Case]:
     # read_fixture_file gives [index of the opening '.', title, input, expected]; the index of
     # that '.' (0-based) is the 1-based line of the title.
-    return [Case(path, int(line), str(title), str(source), str(expected))
-            for line, title, source, expected in read_fixture_file(path)]
+    return [
+        Case(path, int(line), str(title), str(source), str(expected))
+        for line, title, source, expected in read_fixture_file(path)
+    ]
 
 
 def cases(folder: Path) -> list[Case]:
@@ -102,8 +104,9 @@ def page_context(text: str) -> PageContext:
     meta = GuidelineMeta.model_construct(type="guideline", id="demo", references=REFERENCES)
     numbers = {reference.key: number for number, reference in enumerate(REFERENCES, start=1)}
     guideline = Guideline(meta, "demo", references_page, [page], numbers, references_page)
-    site = SiteContent({PAGE_SRC_URI: page, REFERENCES_SRC_URI: references_page},
-                       {"demo": guideline})
+    site = SiteContent(
+        {PAGE_SRC_URI: page, REFERENCES_SRC_URI: references_page}, {"demo": guideline}
+    )
     directives = {name: _directive_stub(name) for name in DIRECTIVES}
     return PageContext(site, page, guideline, directives, _after_point)
 
@@ -114,7 +117,7 @@ def render_rule_fixture(text: str) -> str:
     loader reports before anything is rendered)."""
     try:
         return render_body(page_context(text)).html
-    except Exception as error:  # noqa: BLE001 - the fixture records what is raised
+    except Exception as error:  # the fixture records what is raised
         return f"!! raises {type(error).__name__}: {error}\n"
 
 
@@ -132,8 +135,9 @@ def collect_page(text: str, folder: Path) -> str:
     page, findings = parse_page(path, COLLECTED_SRC_URI, COLLECTED_DISPLAY_PATH)
     anchors = ", ".join(f"{anchor} ({line})" for anchor, line in page.anchors.items())
     directives = ", ".join(f"{name} ({line})" for name, line in page.directives.items())
-    citations = " | ".join(f"{use.line}: {', '.join(use.keys) or '(none)'}"
-                           for use in page.citations)
+    citations = " | ".join(
+        f"{use.line}: {', '.join(use.keys) or '(none)'}" for use in page.citations
+    )
     links = " | ".join(f"{use.line}: {use.href}" for use in page.links)
     lines = [
         f"meta: {type(page.meta).__name__ if page.meta is not None else '-'}",

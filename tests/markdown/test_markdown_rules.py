@@ -25,11 +25,15 @@ regenerate them and read the diff before committing it::
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
+from markdown_it.utils import read_fixture_file
 
 import build_tools.markdown
+from tests.markdown.regen import regenerate_text
 from tests.markdown.support import (
     RULE_FIXTURES,
     Case,
@@ -63,3 +67,25 @@ def test_one_fixture_file_per_rule_module() -> None:
 def test_fixture_titles_are_unique(path: Path) -> None:
     titles = [case.title for case in read_cases(path)]
     assert len(titles) == len(set(titles)), "two cases share a title"
+
+
+def test_regen_replaces_only_the_expected_outputs() -> None:
+    text = "Commentary.\n\nfirst\n.\nA\n.\nstale\nlines\n.\n\nsecond\n.\nB\n.\n.\n"
+    new = regenerate_text(text, lambda source: f"<{source.strip()}>")
+    assert new == "Commentary.\n\nfirst\n.\nA\n.\n<A>\n.\n\nsecond\n.\nB\n.\n<B>\n.\n"
+    assert [case[1:] for case in read_fixture_file_text(new)] == [
+        ["first", "A\n", "<A>\n"],
+        ["second", "B\n", "<B>\n"],
+    ]
+
+
+def test_regen_refuses_an_unterminated_case() -> None:
+    with pytest.raises(ValueError, match="ends inside a case"):
+        regenerate_text("title\n.\nA\n.\n", lambda source: source)
+
+
+def read_fixture_file_text(text: str) -> list[list[Any]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "case.md"
+        path.write_text(text, encoding="utf-8")
+        return read_fixture_file(path)
