@@ -1,7 +1,9 @@
 """Rewrite the expected outputs of the Markdown fixture files from what the code does now.
+Run it from the repository root with the project's environment::
 
-    python -m tests.markdown.regen            # every fixture file
-    python -m tests.markdown.regen links.md   # only the files named
+    .venv/bin/python -m tests.markdown.regen            # every fixture file
+    .venv/bin/python -m tests.markdown.regen links.md   # the files of that name (fixtures/links.md
+                                                        # and fixtures/collected/links.md)
 
 Titles, inputs and the commentary between cases are kept; only each case's expected-output
 section is replaced. Read the diff (``git diff tests/markdown/fixtures``) before committing it:
