@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from tests.markdown.support import (
+from tests.support.markdown_fixtures import (
     COLLECTED_FIXTURES,
     RULE_FIXTURES,
     as_fixture_output,

@@ -14,7 +14,7 @@ Each case is rendered as the body of a guideline section (``demo/section.md``) w
 parser (``build_tools.markdown.parser.make_parser``) and the page renderer
 (``build_tools.render.page.render_body``) with a real :class:`PageContext`: real citation numbers
 and reference-list URL, real link rewriting, stub directives and a stub ``after_point`` (see
-``tests/markdown/support.py``). A case's test id is ``<file>:<line of its title>``.
+``tests/support/markdown_fixtures.py``). A case's test id is ``<file>:<line of its title>``.
 
 The expected outputs are what the code does; when a change of the rules changes them on purpose,
 regenerate them and read the diff before committing it::
@@ -34,7 +34,7 @@ from markdown_it.utils import read_fixture_file
 
 import build_tools.markdown
 from tests.markdown.regen import regenerate_text
-from tests.markdown.support import (
+from tests.support.markdown_fixtures import (
     RULE_FIXTURES,
     Case,
     as_fixture_output,

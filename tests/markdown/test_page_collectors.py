@@ -5,7 +5,8 @@ fixture files and on a whole guideline.
 input is a whole page (front matter included, so line numbers read as in an editor) and whose
 expected output is what :func:`build_tools.content.pages.parse_page` collects from it: point
 anchors, heading ids, citation keys, links and directives with their lines, then every finding
-as ``file:line: message -> remedy`` (see ``tests/markdown/support.py:collect_page``). A case's
+as ``file:line: message -> remedy`` (see
+``tests/support/markdown_fixtures.py:collect_page``). A case's
 test id is ``<file>:<line of its title>``.
 
 The rules that span pages (unknown citation keys, links to missing pages or anchors) are checked
@@ -28,14 +29,14 @@ import pytest
 from build_tools.content.pages import CitationUse, LinkUse, parse_page
 from build_tools.content.site import load_site, markdown_pages
 from build_tools.findings import ContentError
-from tests.conftest import FIXTURES
-from tests.markdown.support import (
+from tests.support.markdown_fixtures import (
     COLLECTED_FIXTURES,
     Case,
     as_fixture_output,
     cases,
     collect_page,
 )
+from tests.support.paths import FIXTURES
 
 COLLECTED_CASES = cases(COLLECTED_FIXTURES)
 WIDGET = FIXTURES / "sites" / "widget"

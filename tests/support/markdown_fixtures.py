@@ -22,8 +22,7 @@ from build_tools.markdown.blocks import DIRECTIVES
 from build_tools.markdown.parser import make_parser
 from build_tools.render.page import PageContext, render_body
 
-HERE = Path(__file__).parent
-FIXTURES = HERE / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "markdown" / "fixtures"
 RULE_FIXTURES = FIXTURES  # <rule module>.md: Markdown -> HTML of the page body
 COLLECTED_FIXTURES = FIXTURES / "collected"  # Markdown page -> what parse_page collects
 
