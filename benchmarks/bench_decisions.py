@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_tools.decisions.source import load_sources  # noqa: E402
+from build_tools.decisions.from_content import load_sources  # noqa: E402
 from build_tools.tables import load_decision_model, verify  # noqa: E402
 from build_tools.tables.coverage import evaluate_table  # noqa: E402
 from build_tools.tables.prove import violations  # noqa: E402

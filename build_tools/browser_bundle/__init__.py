@@ -1,9 +1,13 @@
-"""The in-page case calculator: the compiled decision module run by a self-hosted Pyodide.
+"""The browser packaging of the case calculator: what the site needs to run the compiled
+decision modules in a self-hosted Pyodide.
 
 * :mod:`.runtime_files` finds the Pyodide core files in ``node_modules/pyodide`` (``npm ci``);
-* :mod:`.bundle` packs the ``calculators`` package into ``calculators.zip`` plus a manifest;
-* :mod:`.html` renders the calculator's mount point and form from the declared case inputs;
+* :mod:`.precompile` compiles the standard library and the bundle to bytecode with Pyodide's own
+  Python, run in Node.js;
+* :mod:`.bundle` packs the ``calculators`` package (with the modules the decisions stage
+  compiled) into ``calculators.zip`` plus a manifest;
 * :mod:`.integration` is what the ``guideline`` plugin calls from its hooks.
 
-The browser side lives in ``build_tools/assets/calculator_ui/`` (worker, page script, styles).
+The calculator's form is page rendering (:mod:`build_tools.render.calculator_form`); the page
+script, the worker and the styles live in ``build_tools/assets/calculator_ui/``.
 """

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from build_tools import tables
 from build_tools.content.site import SiteContent
-from build_tools.decisions.source import guideline_source
+from build_tools.decisions.from_content import guideline_source
 from build_tools.findings import ContentError, Finding
 
 

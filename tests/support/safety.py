@@ -7,7 +7,7 @@ from functools import cache
 from typing import Any
 
 import calculators
-from build_tools.decisions.source import load_sources
+from build_tools.decisions.from_content import load_sources
 from build_tools.tables import DecisionModel, load_decision_model
 from build_tools.tables.model import Condition, SafetyConstraint
 from build_tools.tables.safety import AgentIndex

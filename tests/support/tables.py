@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 from dataclasses import replace
 
-from build_tools.decisions.source import load_sources
+from build_tools.decisions.from_content import load_sources
 from build_tools.findings import ContentError, Finding
 from build_tools.located_yaml import LocatedList, LocatedMap, load_located
 from build_tools.tables import compile_module, load_decision_model, verify

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from build_tools.decisions.source import load_sources
+from build_tools.decisions.from_content import load_sources
 from build_tools.findings import ContentError, Finding
 from build_tools.tables import build, compile_module, compiled_recommend, load_decision_model
 from build_tools.tables.prove import violations

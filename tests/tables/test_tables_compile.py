@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools.decisions.source import load_sources
+from build_tools.decisions.from_content import load_sources
 from build_tools.tables import build, compile_module, module_name, write_module
 from tests.support.paths import REAL_GUIDELINE, ROOT
 from tests.support.tables import DEMO_DOCS, demo_source, module_from_source
