@@ -46,7 +46,7 @@ def guarded_context(browser: Browser, log: RequestLog, **options: object) -> Bro
     """A context that aborts and records every request leaving the loopback interface.
     Service workers are blocked unless asked for: the site's would save every page in the
     background, requests that tests counting the page's own would see
-    (tests/test_browser_offline.py tests it on its own)."""
+    (tests/browser/test_browser_offline.py tests it on its own)."""
     require_browser_marker("a Chromium page")
     options.setdefault("service_workers", "block")
     context = browser.new_context(**options)  # type: ignore[arg-type]
