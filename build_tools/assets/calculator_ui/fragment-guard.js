@@ -2,7 +2,7 @@
 // fragment on the page whose calculator is on screen (a case link pasted into the address bar,
 // "back" to the previous case) is a new case, not a new page. mkdocs-material's instant
 // navigation would fetch the page again on that "popstate"; the calculator recomputes instead,
-// with no request (calculator.js sets showsPath and onFragment). Only a move between two
+// with no request (calculator-page.js sets showsPath and onFragment). Only a move between two
 // entries of the same path counts: "back" to another page, even while its content is still
 // being fetched, stays the theme's.
 (function () {
