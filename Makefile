@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NPM    ?= npm
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install chromium servers build serve dev test lint tables bench clean
+.PHONY: install chromium servers build serve dev test lint lint-js tables bench clean
 
 ## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
 install: $(STAMP) $(NODE_STAMP)
@@ -65,9 +65,18 @@ bench: install chromium
 	$(BIN)/python benchmarks/bench_decisions.py --cases 3000
 	$(BIN)/python benchmarks/bench_site.py
 
-lint: install
+lint: install lint-js
 	$(BIN)/ruff check build_tools calculators tests benchmarks
 	$(BIN)/mypy
+
+## lint-js: type-check the JavaScript (TypeScript on the JSDoc types: page, worker, service
+## worker, Node.js, one configuration each in build_tools/typecheck/), then lint and check its
+## format (Biome, biome.json; `node_modules/.bin/biome check --write` formats)
+lint-js: $(NODE_STAMP)
+	for config in page worker service-worker node; do \
+	  node_modules/.bin/tsc --noEmit -p build_tools/typecheck/tsconfig.$$config.json || exit 1; \
+	done
+	node_modules/.bin/biome ci
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

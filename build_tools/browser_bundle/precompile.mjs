@@ -20,17 +20,22 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 // Stage 1: the request.
+/**
+ * @typedef {{source: string, output: string, prefix: string}} Job
+ * @typedef {{pyodide: string, stdlib?: string | null, jobs: Job[]}} Request
+ */
+/** @type {Request} */
 const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
 
 // Stage 2: start Pyodide from the npm package. Its output goes to stderr: stdout carries only
 // the JSON answer.
 const { loadPyodide } = await import(pathToFileURL(join(request.pyodide, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({
-  indexURL: request.pyodide.endsWith("/") ? request.pyodide : request.pyodide + "/",
+  indexURL: request.pyodide.endsWith("/") ? request.pyodide : `${request.pyodide}/`,
   stdLibURL: request.stdlib || undefined,
   packages: [],
-  stdout: (line) => process.stderr.write(line + "\n"),
-  stderr: (line) => process.stderr.write(line + "\n"),
+  stdout: (/** @type {string} */ line) => process.stderr.write(`${line}\n`),
+  stderr: (/** @type {string} */ line) => process.stderr.write(`${line}\n`),
 });
 
 // Stage 3: the host folders inside Pyodide's file system (NODEFS reads and writes through).
@@ -50,11 +55,14 @@ const jobs = request.jobs.map((job, index) => {
 
 // Stage 4: compile, with compile_in_pyodide.py beside this script (why hash-based, unchecked
 // pycs and which dfile: see there). Only its function's JSON text comes back.
-const compiler = readFileSync(fileURLToPath(new URL("compile_in_pyodide.py", import.meta.url)), "utf8");
+const compiler = readFileSync(
+  fileURLToPath(new URL("compile_in_pyodide.py", import.meta.url)),
+  "utf8",
+);
 pyodide.runPython(compiler, { filename: "compile_in_pyodide.py" });
 /** @type {string} */
 const answer = pyodide.globals.get("compile_jobs")(JSON.stringify(jobs));
 
 // Stage 5: the answer, then leave (nothing else may keep Node running).
-process.stdout.write(answer + "\n");
+process.stdout.write(`${answer}\n`);
 process.exit(0);

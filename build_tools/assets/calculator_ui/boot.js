@@ -8,11 +8,11 @@
 //
 // The page script (runtime-client.js) adopts this worker and replays the messages it sent meanwhile; without this
 // script (a calculator reached by instant navigation) it starts the worker itself, the same way.
-(function () {
+(() => {
   "use strict";
   if (window.__glCalculator || window.__glCalculatorBoot) return;
-  const script = document.currentScript;
-  if (!script || !script.src || location.protocol === "file:" || typeof Worker === "undefined") {
+  const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
+  if (!script?.src || location.protocol === "file:" || typeof Worker === "undefined") {
     return; // the page script says why, in the page
   }
   // The worker and the manifest are siblings of this script (runtime-client.js finds them the
@@ -21,15 +21,18 @@
   const boot = { worker: null, url: new URL("worker.js", script.src), events: [], startedAt: 0 };
   try {
     boot.worker = new Worker(boot.url, { type: "module" });
-  } catch (error) {
+  } catch (_error) {
     return; // the page script tries again and reports the error
   }
   boot.startedAt = performance.now();
   // Kept in order, messages and errors alike, until the page script takes over.
-  boot.worker.onmessage = boot.worker.onerror = function (event) {
+  /** @param {Event} event */
+  const keep = (event) => {
     if (event.type === "error") event.preventDefault();
     boot.events.push(event);
   };
+  boot.worker.onmessage = keep;
+  boot.worker.onerror = keep;
   /** @type {import("./types.js").InitMessage} */
   const init = { type: "init", manifest: new URL("calculator-manifest.json", script.src).href };
   boot.worker.postMessage(init);

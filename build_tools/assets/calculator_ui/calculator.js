@@ -9,7 +9,7 @@
 // In both cases every calculator says why in its status, on every page instant navigation
 // shows, and the guideline stays readable. The modules use the same wording and diagnosis
 // (window.__glCalculatorEntry).
-(function () {
+(() => {
   "use strict";
   if (window.__glCalculatorEntry) return; // evaluated twice: keep the first
   const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
@@ -35,7 +35,7 @@
         if (!/javascript/.test(type)) {
           return `the server sends ${url.pathname} as "${type}"; configure text/javascript for .js files`;
         }
-      } catch (error) {
+      } catch (_error) {
         return "the server could not be reached";
       }
       return "the calculator's worker stopped with an error";
@@ -65,6 +65,7 @@
     // The worker is a module from the same folder: what stops the page's modules stops it too.
     showFailure(await entry.diagnoseScript(new URL("worker.js", base)));
   };
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", checkModules);
+  if (document.readyState === "loading")
+    document.addEventListener("DOMContentLoaded", checkModules);
   else checkModules();
 })();

@@ -97,7 +97,8 @@ export class CaseForm {
     const messages = new Map();
     for (const error of errors || []) {
       const slot = this.errorSlot(error.field);
-      if (slot) messages.set(slot, (messages.has(slot) ? `${messages.get(slot)} ` : "") + error.message);
+      if (slot)
+        messages.set(slot, (messages.has(slot) ? `${messages.get(slot)} ` : "") + error.message);
     }
     for (const slot of this.form.querySelectorAll(".gl-field-error")) {
       const text = messages.get(slot) || "";

@@ -31,7 +31,7 @@ export function renderPrint(view, answer) {
     content.appendChild(el("h3", "", words(["Case summary", "Your answers"])));
     const list = el("dl", "gl-print-case");
     for (const input of view.data.inputs) {
-      if (!Object.prototype.hasOwnProperty.call(printed, input.name)) continue;
+      if (!Object.hasOwn(printed, input.name)) continue;
       list.appendChild(el("dt", "", view.label(input.name)));
       list.appendChild(el("dd", "", view.valueText(input.name, printed[input.name])));
     }

@@ -29,14 +29,20 @@ export function itemElement(view, item, ranked) {
     text.appendChild(document.createTextNode(" "));
   }
   if (item.origin === "newer_guidance") {
-    text.appendChild(el("span", "gl-badge gl-badge--newer", words(["Newer guidance", "Newer guidance"])));
+    text.appendChild(
+      el("span", "gl-badge gl-badge--newer", words(["Newer guidance", "Newer guidance"])),
+    );
     text.appendChild(document.createTextNode(" "));
   }
   text.appendChild(document.createTextNode(patient() ? item.patient_text : item.text));
   const field = item.field;
   if (field) {
     // A finding the case does not state: a way to answer it in the form.
-    const answer = el("button", "gl-result-answer", words(["Answer in the form", "Answer this question"]));
+    const answer = el(
+      "button",
+      "gl-result-answer",
+      words(["Answer in the form", "Answer this question"]),
+    );
     answer.type = "button";
     answer.addEventListener("click", () => {
       const control = view.form.control(field);
@@ -54,7 +60,11 @@ export function itemElement(view, item, ranked) {
   }
   if (item.href) {
     if (meta.childNodes.length) meta.appendChild(el("span", "gl-result-sep", " · "));
-    const link = el("a", "gl-result-source", words(["Read in the guideline", "Read more in the guide"]));
+    const link = el(
+      "a",
+      "gl-result-source",
+      words(["Read in the guideline", "Read more in the guide"]),
+    );
     link.href = view.root + item.href;
     meta.appendChild(link);
   }
@@ -148,7 +158,10 @@ function whyFacts(view, item, inputs) {
     else dd.appendChild(value);
     facts.appendChild(dd);
   };
-  add("Rule", item.rule === "default" ? "the table's default (no rule matched)" : String(item.rule));
+  add(
+    "Rule",
+    item.rule === "default" ? "the table's default (no rule matched)" : String(item.rule),
+  );
   add(
     "Table",
     `${table.title ? `${table.title} ` : ""}(${item.table}${table.file ? `, ${table.file}:${table.line}` : ""})`,

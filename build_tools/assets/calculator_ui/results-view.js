@@ -116,6 +116,7 @@ export class ResultsView {
 
   /** @param {FieldError[] | undefined} errors */
   errorsBlock(errors) {
+    /** @type {string[]} */
     const general = [];
     for (const error of errors || []) {
       if (!this.form.errorSlot(error.field)) general.push(error.message);
@@ -132,7 +133,7 @@ export class ResultsView {
   // printed with the case.
   /** @param {Notice[] | undefined} notices */
   noticesBlock(notices) {
-    if (!notices || !notices.length) return null;
+    if (!notices?.length) return null;
     return this.keyed("notices", notices, () => {
       const block = el("section", "gl-result-block gl-result-notices");
       block.setAttribute("aria-label", words(["Notices", "Please note"]));
@@ -150,7 +151,7 @@ export class ResultsView {
   // answers they need ("If visceral crisis is yes"). They are never among the advice above.
   /** @param {ConditionalGroup[] | undefined} groups */
   conditionalBlock(groups) {
-    if (!groups || !groups.length) return null;
+    if (!groups?.length) return null;
     const conditions = groups.map((group) => this.conditionText(group.when));
     const block = this.keyed("conditional", conditions, () => {
       /** @type {Block} */
@@ -221,7 +222,9 @@ export class ResultsView {
     const block = this.keyed("list:asks", [], () => {
       /** @type {Block} */
       const block = el("section", "gl-result-block gl-result-asks");
-      block.appendChild(el("h3", "", words(["Findings to establish", "Questions to answer first"])));
+      block.appendChild(
+        el("h3", "", words(["Findings to establish", "Questions to answer first"])),
+      );
       block.lists = [block.appendChild(el("ul", "gl-result-items"))];
       return block;
     });
@@ -279,7 +282,9 @@ export class ResultsView {
     for (const item of items) {
       let key = `item:${list}/${item.id}`;
       while (this.cache.has(key)) key += "+"; // the same item twice in one list
-      const node = this.keyed(key, item, () => itemElement(this, item, list.indexOf("conditional") === 0));
+      const node = this.keyed(key, item, () =>
+        itemElement(this, item, list.indexOf("conditional") === 0),
+      );
       // The case values behind it change more often than the item (every dose edit changes the
       // weight shown in the "Why" of each item its table made): they update only its "Why".
       node.why.show(this.traceInputs(item.table));

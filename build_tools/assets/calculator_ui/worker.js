@@ -203,7 +203,9 @@ async function start(manifestLocation) {
         const resume = { ...options, _loadSnapshot: bytes };
         pyodide = await startPython(loadPyodide, indexURL, resume);
       } catch (error) {
-        remember(`the saved Python snapshot did not load (${errorMessage(error)}); starting afresh`);
+        remember(
+          `the saved Python snapshot did not load (${errorMessage(error)}); starting afresh`,
+        );
         timings.snapshot = "failed";
         forgetSnapshot(snapshotSlot);
       }
@@ -323,7 +325,7 @@ async function answer(request) {
   let entry;
   try {
     entry = await started;
-  } catch (error) {
+  } catch (_error) {
     post({ id, error: "the calculator could not start" });
     return;
   }
@@ -335,7 +337,9 @@ async function answer(request) {
     const fragment = "fragment" in request ? request.fragment : undefined;
     const mode = fragment !== undefined ? "fragment" : "json";
     const text =
-      mode === "fragment" ? String(fragment) : JSON.stringify(("case" in request ? request.case : undefined) ?? {});
+      mode === "fragment"
+        ? String(fragment)
+        : JSON.stringify(("case" in request ? request.case : undefined) ?? {});
     post({ id, json: entry.recommend_json(String(guideline), mode, text) });
   } catch (error) {
     // A Python exception (e.g. an unknown guideline): its last line is the useful part.
