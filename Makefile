@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NPM    ?= npm
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install chromium servers build serve dev test test-fast lint format tables bench clean
+.PHONY: install chromium servers build serve dev test test-fast lint lint-js format tables bench clean
 
 ## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
 install: $(STAMP) $(NODE_STAMP)
@@ -72,15 +72,25 @@ bench: install chromium
 
 ## lint: ruff (rules and formatting), mypy --strict over the code, the generated modules and the
 ## tests
-lint: install
+lint: install lint-js
 	$(BIN)/ruff check build_tools calculators tests benchmarks
 	$(BIN)/ruff format --check build_tools calculators tests benchmarks
 	$(BIN)/mypy
 
-## format: apply ruff's formatting and import order
+## format: apply the formatters (ruff's import order and format; Biome's for the JavaScript)
 format: install
 	$(BIN)/ruff check --select I --fix build_tools calculators tests benchmarks
 	$(BIN)/ruff format build_tools calculators tests benchmarks
+	node_modules/.bin/biome format --write
+
+## lint-js: type-check the JavaScript (TypeScript on the JSDoc types: page, worker, service
+## worker, Node.js, one configuration each in build_tools/typecheck/), then lint and check its
+## format (Biome, biome.json; `node_modules/.bin/biome check --write` formats)
+lint-js: $(NODE_STAMP)
+	for config in page worker service-worker node; do \
+	  node_modules/.bin/tsc --noEmit -p build_tools/typecheck/tsconfig.$$config.json || exit 1; \
+	done
+	node_modules/.bin/biome ci
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache

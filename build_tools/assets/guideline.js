@@ -2,11 +2,16 @@
 //
 // mkdocs-material's instant navigation swaps page content without reloading, and emits every
 // new page on `document$`; mounting is idempotent so it can run on each of them.
-(function () {
+(() => {
   "use strict";
 
-  var STORAGE_KEY = "gl-audience";
-  var AUDIENCES = ["clinician", "patient"];
+  const STORAGE_KEY = "gl-audience";
+  const AUDIENCES = ["clinician", "patient"];
+
+  /** The wording switch's radio buttons. @returns {NodeListOf<HTMLInputElement>} */
+  function audienceRadios() {
+    return document.querySelectorAll('input[name="gl-audience"]');
+  }
 
   function currentAudience() {
     return document.documentElement.getAttribute("data-gl-audience") === "patient"
@@ -14,6 +19,7 @@
       : "clinician";
   }
 
+  /** @param {string} audience */
   function applyAudience(audience) {
     if (AUDIENCES.indexOf(audience) < 0) return;
     if (audience === "patient") {
@@ -21,35 +27,36 @@
     } else {
       document.documentElement.removeAttribute("data-gl-audience");
     }
-    var radios = document.querySelectorAll('input[name="gl-audience"]');
-    for (var i = 0; i < radios.length; i++) radios[i].checked = radios[i].value === audience;
-    document.dispatchEvent(new CustomEvent("gl-audience-change", { detail: { audience: audience } }));
+    for (const radio of audienceRadios()) radio.checked = radio.value === audience;
+    document.dispatchEvent(
+      new CustomEvent("gl-audience-change", { detail: { audience: audience } }),
+    );
   }
 
+  /** @param {string} audience */
   function saveAudience(audience) {
     try {
       window.localStorage.setItem(STORAGE_KEY, audience);
-    } catch (error) {
+    } catch (_error) {
       // Without storage the choice lasts for this page only.
     }
   }
 
   function mount() {
-    var radios = document.querySelectorAll('input[name="gl-audience"]');
-    for (var i = 0; i < radios.length; i++) {
-      var radio = radios[i];
+    for (const radio of audienceRadios()) {
       radio.checked = radio.value === currentAudience();
       if (radio.dataset.glMounted) continue;
       radio.dataset.glMounted = "true";
-      radio.addEventListener("change", function (event) {
-        saveAudience(event.target.value);
-        applyAudience(event.target.value);
+      radio.addEventListener("change", (event) => {
+        const value = /** @type {HTMLInputElement} */ (event.target).value;
+        saveAudience(value);
+        applyAudience(value);
       });
     }
   }
 
   // Another tab changed the wording: follow it.
-  window.addEventListener("storage", function (event) {
+  window.addEventListener("storage", (event) => {
     if (event.key === STORAGE_KEY && event.newValue) applyAudience(event.newValue);
   });
 

@@ -5,45 +5,52 @@
 //
 // Service workers need a secure context: https, or http://localhost. On a plain-http intranet
 // host the browser has none, and the site works as before, online only (see README, Hosting).
-(function () {
+(() => {
   "use strict";
   if (window.__glOffline) return; // evaluated again by instant navigation
   window.__glOffline = { state: "off" };
   if (location.protocol === "file:") return explainFiles();
-  const script = document.currentScript;
-  if (!script || !script.src || !("serviceWorker" in navigator) || !window.isSecureContext) {
+  const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
+  if (!script?.src || !("serviceWorker" in navigator) || !window.isSecureContext) {
     return;
   }
   // This script is <root>/assets/guideline/offline.js.
   const root = new URL("../../", script.src);
   const state = window.__glOffline;
 
+  /** @param {() => void} callback */
   function whenIdle(callback) {
     if ("requestIdleCallback" in window) window.requestIdleCallback(callback, { timeout: 10000 });
     else setTimeout(callback, 2000);
   }
 
   function saveData() {
-    return Boolean(navigator.connection && navigator.connection.saveData);
+    return Boolean(navigator.connection?.saveData);
   }
 
+  /**
+   * @param {ServiceWorker | null} worker
+   * @param {string} type
+   * @returns {Promise<unknown>}
+   */
   function ask(worker, type) {
-    return new Promise(function (resolve) {
+    return new Promise((resolve) => {
       const channel = new MessageChannel();
-      channel.port1.onmessage = function (event) {
+      channel.port1.onmessage = (event) => {
         resolve(event.data);
       };
-      worker.postMessage({ type: type }, [channel.port2]);
+      /** @type {ServiceWorker} */ (worker).postMessage({ type: type }, [channel.port2]);
     });
   }
 
   // While the calculator's worker downloads the runtime, the service worker's own fetch of
   // the same files would download them a second time (the HTTP cache has them only once they
   // are complete): wait until it is ready (or has failed, or was never started).
+  /** @param {() => void} callback */
   function afterTheCalculatorsDownload(callback) {
     const calculator = window.__glCalculator;
-    if (!calculator || calculator.runtime.state !== "loading") return callback();
-    const settled = function () {
+    if (calculator?.runtime.state !== "loading") return callback();
+    const settled = () => {
       if (calculator.runtime.state === "loading") return;
       document.removeEventListener("gl-runtime-settled", settled);
       callback();
@@ -57,19 +64,17 @@
       await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.pathname });
       const registration = await navigator.serviceWorker.ready;
       state.state = "ready";
-      state.status = function () {
-        return ask(registration.active, "status");
-      };
+      state.status = () => ask(registration.active, "status");
       const calculatorPage = Boolean(document.querySelector(".gl-calculator"));
       if (saveData() && !calculatorPage) return;
-      whenIdle(function () {
-        afterTheCalculatorsDownload(async function () {
+      whenIdle(() => {
+        afterTheCalculatorsDownload(async () => {
           state.runtime = await ask(registration.active, "cache-runtime");
         });
       });
     } catch (error) {
       state.state = "failed";
-      state.error = String(error && error.message ? error.message : error);
+      state.error = String(error instanceof Error && error.message ? error.message : error);
     }
   }
 
@@ -77,7 +82,7 @@
   // service workers and fetch() there, so search and the calculator cannot work. Say so at the
   // top of every page, with the one-line fix, rather than leave them silently dead.
   function explainFiles() {
-    const show = function () {
+    const show = () => {
       if (document.querySelector(".gl-file-notice")) return;
       const note = document.createElement("div");
       note.className = "gl-file-notice";
@@ -100,5 +105,8 @@
   }
 
   if (document.readyState === "complete") whenIdle(register);
-  else window.addEventListener("load", function () { whenIdle(register); });
+  else
+    window.addEventListener("load", () => {
+      whenIdle(register);
+    });
 })();

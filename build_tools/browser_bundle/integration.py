@@ -14,7 +14,8 @@ Site layout (all relative to the site root, so the site works under any sub-path
     assets/pyodide/<version>/   pyodide.module.js, pyodide.asm.js, pyodide.asm.wasm,
                                 python_stdlib.zip (the npm package's files, scripts renamed to
                                 .js: see runtime_files.PUBLISHED_NAMES)
-    assets/calculator/          worker.js, boot.js, calculator.js, calculator.css,
+    assets/calculator/          worker.js (and the modules it imports), boot.js, calculator.js
+                                (and the page modules it imports), calculator.css,
                                 calculators.zip, calculator-manifest.json
 
 The Pyodide folder carries its version so that an upgrade can never mix cached files of two
@@ -35,6 +36,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from mkdocs.config.config_options import ExtraScriptValue
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
@@ -51,8 +53,16 @@ from build_tools.decisions import CompiledGuideline
 ASSETS = Path(__file__).resolve().parent.parent / "assets" / "calculator_ui"
 CALCULATOR_DIR = "assets/calculator"
 PYODIDE_DIR = "assets/pyodide"
-STATIC_ASSETS = ("worker.js", "boot.js", "calculator.js", "calculator.css")
-SCRIPT = f"{CALCULATOR_DIR}/calculator.js"
+# Published beside each other: every script finds its siblings relative to its own URL, and the
+# worker finds the rest through the manifest (its paths, and the way back to the site root).
+PAGE_SCRIPTS = (
+    "calculator.js", "calculator-page.js", "runtime-client.js", "case-section.js", "case-form.js",
+    "results-view.js", "result-item.js", "print-summary.js", "page-dom.js", "wording.js",
+)
+WORKER_SCRIPTS = ("worker.js", "worker-checks.js", "worker-log.js", "worker-snapshots.js")
+STATIC_ASSETS = (*WORKER_SCRIPTS, "boot.js", *PAGE_SCRIPTS, "calculator.css")
+SCRIPT = f"{CALCULATOR_DIR}/calculator.js"  # classic: what must work without modules
+MODULE_SCRIPT = f"{CALCULATOR_DIR}/calculator-page.js"  # the page's modules, from there
 BOOT_SCRIPT = f"{CALCULATOR_DIR}/boot.js"
 STYLESHEET = f"{CALCULATOR_DIR}/calculator.css"
 BUNDLE = f"{CALCULATOR_DIR}/calculators.zip"
@@ -61,17 +71,22 @@ SNAPSHOT_ENV = "GUIDELINE_SNAPSHOT"
 
 
 def register_assets(config: MkDocsConfig) -> None:
-    """Add the calculator's script and styles to every page (idempotent)."""
+    """Add the calculator's scripts and styles to every page (idempotent): calculator.js, a
+    classic script (it runs where module scripts cannot, a copy opened as files, to say why),
+    then the page's modules."""
     if STYLESHEET not in config.extra_css:
         config.extra_css.append(STYLESHEET)
     if SCRIPT not in [str(script) for script in config.extra_javascript]:
         config.extra_javascript.append(SCRIPT)
+        module = ExtraScriptValue(MODULE_SCRIPT)
+        module.type = "module"
+        config.extra_javascript.append(module)
 
 
 def boot_script(root_prefix: str) -> str:
     """The ``<script>`` of boot.js for the ``<head>`` of a calculator page: it starts the worker
-    while the page is parsed. Blocking on purpose (it is tiny and cached): calculator.js, at the
-    end of the body, must find the worker it started rather than start a second one."""
+    while the page is parsed. Blocking on purpose (it is tiny and cached): the page script, at
+    the end of the body, must find the worker it started rather than start a second one."""
     return f'<script src="{root_prefix}{BOOT_SCRIPT}"></script>'
 
 
@@ -108,6 +123,9 @@ def add_runtime_files(
     snapshot = os.environ.get(SNAPSHOT_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
     data = manifest(bundle, runtime, pyodide_dir, BUNDLE, stdlib_sha256=stdlib.sha256,
                     python_snapshot=snapshot)
+    # The way from the manifest back to the site root, which its paths are relative to: the
+    # worker knows where the manifest is, never where the build put the folders.
+    data["site_root"] = "../" * MANIFEST.count("/")
     runtime_urls = [str(data["calculators_zip"])]
     for path in runtime.files:
         stdlib_file = path.name == "python_stdlib.zip"

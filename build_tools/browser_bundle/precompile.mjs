@@ -17,20 +17,25 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 // Stage 1: the request.
+/**
+ * @typedef {{source: string, output: string, prefix: string}} Job
+ * @typedef {{pyodide: string, stdlib?: string | null, jobs: Job[]}} Request
+ */
+/** @type {Request} */
 const request = JSON.parse(readFileSync(process.argv[2], "utf8"));
 
 // Stage 2: start Pyodide from the npm package. Its output goes to stderr: stdout carries only
 // the JSON answer.
 const { loadPyodide } = await import(pathToFileURL(join(request.pyodide, "pyodide.mjs")).href);
 const pyodide = await loadPyodide({
-  indexURL: request.pyodide.endsWith("/") ? request.pyodide : request.pyodide + "/",
+  indexURL: request.pyodide.endsWith("/") ? request.pyodide : `${request.pyodide}/`,
   stdLibURL: request.stdlib || undefined,
   packages: [],
-  stdout: (line) => process.stderr.write(line + "\n"),
-  stderr: (line) => process.stderr.write(line + "\n"),
+  stdout: (/** @type {string} */ line) => process.stderr.write(`${line}\n`),
+  stderr: (/** @type {string} */ line) => process.stderr.write(`${line}\n`),
 });
 
 // Stage 3: the host folders inside Pyodide's file system (NODEFS reads and writes through).
@@ -48,46 +53,16 @@ const jobs = request.jobs.map((job, index) => {
   return { source, output, prefix: job.prefix };
 });
 
-// Stage 4: compile. Hash-based, unchecked pycs: the header holds the source's hash instead of
-// a time stamp, so the bytes do not depend on when or where the files were unpacked, and the
-// importer never reads the source to validate them. dfile is the path the module will have in
-// the browser, so tracebacks name the real file. optimize=-1: the level the runtime runs at (0),
-// so asserts and docstrings stay as in the sources.
-pyodide.globals.set("jobs_json", JSON.stringify(jobs));
-const answer = pyodide.runPython(`
-import importlib.util, json, os, py_compile, sys
-
-def compile_tree(source, output, prefix):
-    compiled, failed = 0, []
-    for folder, folders, names in os.walk(source):
-        folders.sort()
-        for name in sorted(names):
-            if not name.endswith(".py"):
-                continue
-            path = os.path.join(folder, name)
-            relative = os.path.relpath(path, source)
-            try:
-                py_compile.compile(
-                    path,
-                    cfile=os.path.join(output, relative + "c"),
-                    dfile=prefix.rstrip("/") + "/" + relative,
-                    doraise=True,
-                    optimize=-1,
-                    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
-                )
-                compiled += 1
-            except py_compile.PyCompileError as error:
-                failed.append([relative, str(error.exc_value)])
-    return {"compiled": compiled, "failed": failed}
-
-json.dumps({
-    "version": sys.version.split()[0],
-    "magic": importlib.util.MAGIC_NUMBER.hex(),
-    "cache_tag": sys.implementation.cache_tag,
-    "jobs": [compile_tree(**job) for job in json.loads(jobs_json)],
-})
-`);
+// Stage 4: compile, with compile_in_pyodide.py beside this script (why hash-based, unchecked
+// pycs and which dfile: see there). Only its function's JSON text comes back.
+const compiler = readFileSync(
+  fileURLToPath(new URL("compile_in_pyodide.py", import.meta.url)),
+  "utf8",
+);
+pyodide.runPython(compiler, { filename: "compile_in_pyodide.py" });
+/** @type {string} */
+const answer = pyodide.globals.get("compile_jobs")(JSON.stringify(jobs));
 
 // Stage 5: the answer, then leave (nothing else may keep Node running).
-process.stdout.write(answer + "\n");
+process.stdout.write(`${answer}\n`);
 process.exit(0);

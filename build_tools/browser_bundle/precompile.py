@@ -17,7 +17,7 @@ valid for one interpreter version (the magic number), and that is the exact buil
 loads. The pycs are hash-based and unchecked (PEP 552): no time stamps, no source reads.
 
 A Node.js start plus the whole standard library takes ~10-20 s, so the results are cached,
-keyed by the Pyodide version and a hash of every input (the sources, both compiler scripts and
+keyed by the Pyodide version and a hash of every input (the sources, the compiler's scripts and
 :data:`FORMAT`), in ``<checkout>/.cache/calculator/`` (``$GUIDELINE_CACHE_DIR`` overrides it).
 Builds from temporary copies of the project (the tests) share the checkout's cache.
 ``GUIDELINE_PRECOMPILE=0`` publishes the npm package's files as they are (no Node.js needed).
@@ -46,6 +46,8 @@ from build_tools.browser_bundle.runtime_files import PyodideRuntime
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 SCRIPT = Path(__file__).with_name("precompile.mjs")
+# The Python that script runs inside Pyodide: part of the recipe like the script itself.
+COMPILER = Path(__file__).with_name("compile_in_pyodide.py")
 CACHE_ENV = "GUIDELINE_CACHE_DIR"
 SWITCH_ENV = "GUIDELINE_PRECOMPILE"
 # Bump when the recipe changes in a way the hashed inputs do not show.
@@ -105,7 +107,7 @@ def _recipe_key(runtime: PyodideRuntime, kind: str, *parts: str) -> str:
     digest = hashlib.sha256()
     # The packing lives in bundle.py: its own code, not the whole module, is part of the recipe.
     packing = inspect.getsource(deterministic_zip)
-    for part in (FORMAT, kind, runtime.version, sha256_file(SCRIPT),
+    for part in (FORMAT, kind, runtime.version, sha256_file(SCRIPT), sha256_file(COMPILER),
                  sha256_file(Path(__file__)), packing, *parts):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()

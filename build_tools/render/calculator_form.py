@@ -9,7 +9,8 @@ The page data is JSON in the section's ``data-gl-calculator`` attribute, not in 
 Nothing here is written per field by hand: every control, label, help text and error slot comes
 from the same declaration that validates cases, so the form cannot drift from the contract. The
 page works without the script (the form is readable, a ``<noscript>`` says what is missing);
-``calculator.js`` brings it to life and fills the results.
+the page script (``calculator.js`` and the modules of ``calculator-page.js``) brings it to life
+and fills the results.
 """
 
 from __future__ import annotations

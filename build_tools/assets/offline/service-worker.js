@@ -18,39 +18,44 @@
 //   a service worker or a server; only GET requests inside the scope are handled.
 "use strict";
 
+// This script runs as a service worker (the type checker sees a plain worker's `self`).
+const sw = /** @type {ServiceWorkerGlobalScope} */ (/** @type {unknown} */ (self));
+/** @type {{id: string, shell: string[], runtime: string[]}} */
 const BUILD = /*BUILD*/ { id: "", shell: [], runtime: [] };
-const SCOPE = self.registration.scope;
+const SCOPE = sw.registration.scope;
 const PREFIX = `gl-offline:${SCOPE}:`;
 const CACHE = PREFIX + BUILD.id;
 const RUNTIME = new Set(BUILD.runtime.map((path) => new URL(path, SCOPE).href));
 
+/** @param {string} path */
 function shellRequest(path) {
   // Revalidated: the HTTP cache may hold a previous build's page under the same URL.
   return new Request(new URL(path, SCOPE), { cache: "no-cache" });
 }
 
-self.addEventListener("install", (event) => {
+sw.addEventListener("install", (event) => {
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
       await cache.addAll(BUILD.shell.map(shellRequest));
       await copyRuntimeFromOlderBuilds(cache);
-      await self.skipWaiting();
+      await sw.skipWaiting();
     })(),
   );
 });
 
-self.addEventListener("activate", (event) => {
+sw.addEventListener("activate", (event) => {
   event.waitUntil(
     (async () => {
       for (const name of await caches.keys()) {
         if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
       }
-      await self.clients.claim();
+      await sw.clients.claim();
     })(),
   );
 });
 
+/** @param {Cache} cache */
 async function copyRuntimeFromOlderBuilds(cache) {
   for (const name of await caches.keys()) {
     if (!name.startsWith(PREFIX) || name === CACHE) continue;
@@ -63,7 +68,7 @@ async function copyRuntimeFromOlderBuilds(cache) {
   }
 }
 
-self.addEventListener("fetch", (event) => {
+sw.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET" || !request.url.startsWith(SCOPE)) return;
   if (RUNTIME.has(request.url)) {
@@ -73,6 +78,7 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+/** @param {Request} request */
 async function runtimeFirstFromCache(request) {
   const cache = await caches.open(CACHE);
   const saved = await cache.match(request.url);
@@ -84,6 +90,7 @@ async function runtimeFirstFromCache(request) {
   return response;
 }
 
+/** @param {Request} request */
 async function networkFirst(request) {
   try {
     return await fetch(request);
@@ -109,13 +116,13 @@ function offlinePage() {
   });
 }
 
-self.addEventListener("message", (event) => {
+sw.addEventListener("message", (event) => {
   const message = event.data || {};
-  const port = event.ports && event.ports[0];
+  const port = event.ports?.[0];
   if (message.type === "cache-runtime") {
-    event.waitUntil(cacheRuntime().then((state) => port && port.postMessage(state)));
+    event.waitUntil(cacheRuntime().then((state) => port?.postMessage(state)));
   } else if (message.type === "status") {
-    event.waitUntil(status().then((state) => port && port.postMessage(state)));
+    event.waitUntil(status().then((state) => port?.postMessage(state)));
   }
 });
 
@@ -126,7 +133,7 @@ async function cacheRuntime() {
     try {
       const response = await fetch(url);
       if (response.ok) await cache.put(url, response);
-    } catch (error) {
+    } catch (_error) {
       // Offline or a full disk: the calculator will save what it downloads itself.
     }
   }
@@ -136,7 +143,8 @@ async function cacheRuntime() {
 async function status() {
   const cache = await caches.open(CACHE);
   const saved = new Set((await cache.keys()).map((request) => request.url));
-  const count = (paths) => paths.filter((path) => saved.has(new URL(path, SCOPE).href)).length;
+  const count = (/** @type {string[]} */ paths) =>
+    paths.filter((path) => saved.has(new URL(path, SCOPE).href)).length;
   return {
     build: BUILD.id,
     shell: [count(BUILD.shell), BUILD.shell.length],

@@ -1,0 +1,149 @@
+// The page's side of the Python worker: one worker per tab, started on the first guideline page
+// (not on the first click), kept across mkdocs-material's instant navigation, which swaps page
+// content without reloading. Computing is postMessage only: no request.
+
+/** @import {Answer, FromWorker, InitMessage, FragmentRequest, WorkerTimings} from "./types.js" */
+
+// Siblings of this script, wherever the site is published (the build names the folder).
+const WORKER_URL = new URL("worker.js", import.meta.url);
+const MANIFEST_URL = new URL("calculator-manifest.json", import.meta.url);
+
+/**
+ * @typedef {object} Runtime
+ * @property {Worker | null} worker
+ * @property {"idle" | "loading" | "ready" | "failed"} state
+ * @property {string} detail
+ * @property {string} notice
+ * @property {Map<number, (answer: Answer) => void>} requests
+ * @property {number} nextId
+ * @property {{workerStarted: number | null, ready: number | null, firstResult: number | null,
+ *   worker: WorkerTimings | null}} timings
+ */
+
+/** @type {Runtime} */
+export const runtime = {
+  worker: null,
+  state: "idle",
+  detail: "",
+  notice: "",
+  requests: new Map(),
+  nextId: 1,
+  timings: { workerStarted: null, ready: null, firstResult: null, worker: null },
+};
+
+/** Called on every change of the runtime's state. @type {Set<() => void>} */
+export const runtimeListeners = new Set();
+
+/** Start the worker once (later calls do nothing). */
+export function startRuntime() {
+  if (runtime.state !== "idle") return;
+  const entry = window.__glCalculatorEntry;
+  if (location.protocol === "file:") {
+    // Where a browser loads module scripts from files at all: the worker cannot start there.
+    return fail(entry ? entry.openedAsFile : "the page was opened as a file");
+  }
+  if (typeof Worker === "undefined") {
+    return fail("this browser cannot run the calculator (no module workers)");
+  }
+  runtime.state = "loading";
+  runtime.detail = "Starting the calculator…";
+  const url = WORKER_URL;
+  /** @param {Event | ErrorEvent} event */
+  const onError = (event) => {
+    event.preventDefault();
+    // Only a worker that never started gets here (its own errors are caught and posted).
+    const stopped = "the calculator's worker stopped with an error";
+    (entry ? entry.diagnoseScript(url) : Promise.resolve(stopped)).then(fail);
+  };
+  // Started from <head> by boot.js: take it over, with what it said meanwhile.
+  const boot = window.__glCalculatorBoot;
+  delete window.__glCalculatorBoot;
+  if (boot?.worker && boot.url.href === url.href) {
+    runtime.worker = boot.worker;
+    runtime.timings.workerStarted = boot.startedAt;
+    runtime.worker.onmessage = onWorkerMessage;
+    runtime.worker.onerror = onError;
+    for (const event of boot.events) {
+      if (event.type === "error") onError(event);
+      else onWorkerMessage(/** @type {MessageEvent<FromWorker>} */ (event));
+    }
+    changed();
+    return;
+  }
+  runtime.timings.workerStarted = performance.now();
+  try {
+    runtime.worker = new Worker(url, { type: "module" });
+  } catch (error) {
+    return fail(`the browser refused to start the calculator (${errorMessage(error)})`);
+  }
+  runtime.worker.onmessage = onWorkerMessage;
+  runtime.worker.onerror = onError;
+  /** @type {InitMessage} */
+  const init = { type: "init", manifest: MANIFEST_URL.href };
+  runtime.worker.postMessage(init);
+  changed();
+}
+
+/** @param {MessageEvent<FromWorker>} event */
+function onWorkerMessage(event) {
+  const message = event.data || {};
+  if ("id" in message && message.id !== undefined) {
+    const request = runtime.requests.get(message.id);
+    runtime.requests.delete(message.id);
+    if (request) request("json" in message ? JSON.parse(message.json) : message);
+    return;
+  }
+  if (!("type" in message)) return;
+  if (message.type === "progress") {
+    runtime.detail = message.detail;
+  } else if (message.type === "notice") {
+    runtime.notice = message.message;
+    console.warn(`Case calculator: ${message.message}`);
+  } else if (message.type === "ready") {
+    runtime.state = "ready";
+    runtime.timings.ready = performance.now();
+    runtime.timings.worker = message.timings;
+  } else if (message.type === "failed") {
+    if (message.log?.length) console.info(message.log.join("\n"));
+    return fail(message.message);
+  }
+  changed();
+}
+
+/** @param {string} reason */
+function fail(reason) {
+  runtime.state = "failed";
+  runtime.detail = reason;
+  for (const answer of runtime.requests.values()) answer({ error: reason });
+  runtime.requests.clear();
+  changed();
+}
+
+/**
+ * The worker's answer for a case given as fragment text (after the runtime has started).
+ * @param {string} guideline
+ * @param {string} fragment
+ * @returns {Promise<Answer>}
+ */
+export function recommend(guideline, fragment) {
+  return new Promise((resolve) => {
+    if (runtime.state === "failed" || !runtime.worker) return resolve({ error: runtime.detail });
+    const id = runtime.nextId++;
+    runtime.requests.set(id, resolve);
+    /** @type {FragmentRequest} */
+    const request = { id, type: "recommend", guideline, fragment };
+    runtime.worker.postMessage(request);
+  });
+}
+
+function changed() {
+  for (const listener of runtimeListeners) listener();
+  // offline.js waits for this before saving the runtime for offline use: a second download
+  // of the same files while the worker is fetching them would double the traffic.
+  if (runtime.state !== "loading") document.dispatchEvent(new CustomEvent("gl-runtime-settled"));
+}
+
+/** @param {unknown} error */
+function errorMessage(error) {
+  return error instanceof Error ? error.message : String(error);
+}

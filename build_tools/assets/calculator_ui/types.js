@@ -1,0 +1,200 @@
+// Shared JSDoc types of the case calculator: the page data the build writes, the result the
+// runtime returns, and the messages between the page and its worker. Types only: nothing
+// imports this file at run time (it is not published), `import("./types.js").Name` in a JSDoc
+// comment refers to it for the type checker (jsconfig.json).
+
+// --- the page data (build_tools/render/calculator_form.py: calculator_data) -----------------
+
+/**
+ * Wording for each audience.
+ * @typedef {{clinician: string, patient: string}} Wording
+ */
+
+/**
+ * One declared case input: exactly the runtime's input record (calculators/runtime/records.py).
+ * The page reads only some keys (`name`, `nullable`, `default`, `unit`, `label`); a page data
+ * entry may carry only those.
+ * @typedef {object} CaseInput
+ * @property {string} name
+ * @property {string} [type] "enum" | "boolean" | "number" | ...
+ * @property {string[]} [values]
+ * @property {number | null} [min]
+ * @property {number | null} [max]
+ * @property {boolean} [exclusive_min]
+ * @property {boolean} [exclusive_max]
+ * @property {string | null} [unit]
+ * @property {boolean} [required]
+ * @property {boolean} nullable
+ * @property {string | number | boolean | null} [default]
+ * @property {string | null} [group]
+ * @property {Wording} label
+ * @property {Wording | null} [help]
+ * @property {boolean} [finding]
+ * @property {Wording | null} [ask]
+ */
+
+/**
+ * @typedef {object} Reference
+ * @property {string} anchor
+ * @property {string} title
+ */
+
+/**
+ * @typedef {object} TableInfo
+ * @property {string} title
+ * @property {string} file
+ * @property {number} line
+ */
+
+/**
+ * The JSON in a `.gl-calculator` section's `data-gl-calculator`.
+ * @typedef {object} PageData
+ * @property {string} guideline
+ * @property {string} version
+ * @property {string} last_updated
+ * @property {Record<string, Reference>} references by reference number
+ * @property {string | null} references_url site-root relative
+ * @property {string} site_root_relative the way back to the site root from this page
+ * @property {CaseInput[]} inputs in the order of the form
+ * @property {Record<string, TableInfo>} tables by table id
+ * @property {Record<string, string>} derived a derived value's name -> its table
+ * @property {Record<string, Record<string, string>>} rules "table/rule" -> input -> condition
+ */
+
+// --- the result (calculators.recommend; format: AUTHORING.md) ------------------------------
+
+/** @typedef {string | number | boolean | null} CaseValue */
+
+/**
+ * @typedef {object} NewerGuidance
+ * @property {string} text
+ * @property {string} patient_text
+ * @property {number[]} citations
+ */
+
+/**
+ * @typedef {object} ResultItem
+ * @property {string} id
+ * @property {string} text
+ * @property {string} patient_text
+ * @property {number[]} [citations]
+ * @property {string} [rank] "preferred" | "alternative" | ...
+ * @property {string} [origin]
+ * @property {string} [field] a finding the case does not state
+ * @property {string} [href] site-root relative
+ * @property {string} [table]
+ * @property {string} [rule]
+ * @property {NewerGuidance | null} [newer_guidance]
+ */
+
+/**
+ * @typedef {object} Notice
+ * @property {string} id
+ * @property {string} text
+ * @property {string} patient_text
+ * @property {number[]} [citations]
+ */
+
+/**
+ * @typedef {object} FieldError
+ * @property {string | null} [field]
+ * @property {string} message
+ */
+
+/**
+ * Items that hold only under some answers (`when`: alternatives of finding -> answer).
+ * @typedef {object} ConditionalGroup
+ * @property {Record<string, boolean>[]} when
+ * @property {ResultItem[]} items
+ */
+
+/**
+ * @typedef {object} TraceStep
+ * @property {string} table
+ * @property {Record<string, CaseValue>} [inputs]
+ */
+
+/**
+ * @typedef {object} Result
+ * @property {string} status "ok" | "needs_more_information" | "out_of_scope" | "invalid"
+ * @property {FieldError[]} [errors]
+ * @property {string | null} prognosis
+ * @property {ResultItem[]} [prognosis_reasons]
+ * @property {ResultItem[]} [recommendations]
+ * @property {ResultItem[]} [warnings]
+ * @property {ResultItem[]} [monitoring]
+ * @property {ResultItem[]} [supportive_care]
+ * @property {ResultItem[]} [workup]
+ * @property {ResultItem[]} [dosing]
+ * @property {ConditionalGroup[]} [conditional]
+ * @property {Notice[]} [notices]
+ * @property {TraceStep[]} [trace]
+ */
+
+/**
+ * What the page shows for a request: the worker's answer, or an error (from the worker or
+ * because the runtime failed); `fragment`: the case it answers, set by the page.
+ * @typedef {object} Answer
+ * @property {Record<string, CaseValue>} [case]
+ * @property {Result} [result]
+ * @property {string} [error]
+ * @property {string} [fragment]
+ */
+
+// --- messages between the page and the worker (worker.js) -----------------------------------
+
+/**
+ * page -> worker. `manifest`: the absolute URL of calculator-manifest.json.
+ * @typedef {{type: "init", manifest: string}} InitMessage
+ * @typedef {{id: number, type: "recommend", guideline: string, fragment: string}} FragmentRequest
+ * @typedef {{id: number, type: "recommend", guideline: string, case: object}} CaseRequest
+ * @typedef {{id: number, type: "ping"}} PingMessage
+ * @typedef {InitMessage | FragmentRequest | CaseRequest | PingMessage} ToWorker
+ */
+
+/**
+ * Worker timings of its start-up stages, in ms since it started (`snapshot`: how Python started).
+ * @typedef {{[stage: string]: number | string}} WorkerTimings
+ */
+
+/**
+ * worker -> page.
+ * @typedef {{type: "progress", stage: string, detail: string}} ProgressMessage
+ * @typedef {{type: "notice", message: string}} NoticeMessage
+ * @typedef {{type: "ready", timings: WorkerTimings, guidelines: string[]}} ReadyMessage
+ * @typedef {{type: "failed", message: string, log: string[]}} FailedMessage
+ * @typedef {object} SnapshotMessage after "ready", first visits only
+ * @property {"snapshot"} type
+ * @property {"saved" | "skipped" | "failed"} state
+ * @property {number} [ms]
+ * @property {number} [blocked]
+ * @property {number} [at]
+ * @property {number} [heap] bytes of Python's memory in it
+ * @property {string} [detail]
+ * @typedef {{id: number, json: string}} JsonAnswer the JSON text Python wrote: {case, result}
+ * @typedef {{id: number, error: string}} ErrorAnswer
+ * @typedef {{id: number, pong: true}} PongAnswer
+ * @typedef {ProgressMessage | NoticeMessage | ReadyMessage | FailedMessage | SnapshotMessage}
+ *   StatusMessage
+ * @typedef {JsonAnswer | ErrorAnswer | PongAnswer} AnswerMessage
+ * @typedef {StatusMessage | AnswerMessage} FromWorker
+ */
+
+/**
+ * calculator-manifest.json (build_tools/browser_bundle/bundle.py: manifest). Paths are relative
+ * to the site root, which `site_root` names relative to the manifest itself.
+ * @typedef {object} Manifest
+ * @property {string} site_root
+ * @property {string} pyodide_version
+ * @property {string} pyodide_dir
+ * @property {{loader: string, module: string, wasm: string}} pyodide_files
+ * @property {string} [stdlib_zip]
+ * @property {string} calculators_zip
+ * @property {string} calculators_sha256
+ * @property {string[]} guidelines
+ * @property {object} pyodide_lock
+ * @property {boolean} [python_snapshot]
+ * @property {number} [python_snapshot_max_bytes]
+ */
+
+export {};

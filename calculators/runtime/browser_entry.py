@@ -1,0 +1,59 @@
+"""What the case calculator's Web Worker calls in Pyodide (``calculator_ui/worker.js``).
+
+The worker unpacks ``calculators.zip``, puts its folder first on ``sys.path``, imports this
+module and keeps it for the life of the worker. Every answer is JSON *text*: a string crosses
+from Python to JavaScript and then between threads in one copy each, where a ~20 KB object
+graph would cost milliseconds to convert and clone on every keystroke, and no proxy of a Python
+object is left for JavaScript to leak.
+
+Standard library only, like the rest of the runtime; the same calls work in CPython (the tests
+make them exactly as the worker does).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+from typing import Literal
+
+import calculators
+
+#: How the worker passes a case: the URL fragment's text (``"sex=female&weight_kg=70"``), read
+#: with the runtime's own :func:`calculators.case_from_fragment`, or a JSON object's text.
+CaseMode = Literal["fragment", "json"]
+
+
+def recommend_json(guideline: str, mode: CaseMode, text: str) -> str:
+    """The answer to one request: ``{"case": {...}, "result": {...}}`` as JSON text.
+
+    ``mode`` says what ``text`` is (see :data:`CaseMode`; anything but ``"fragment"`` is read as
+    JSON). Raises what the runtime raises (an unknown guideline, JSON that is not an object...):
+    the worker reports the exception's last line.
+    """
+    if mode == "fragment":
+        case = calculators.case_from_fragment(guideline, text)
+    else:
+        case = json.loads(text)
+    result = calculators.recommend(guideline, case)
+    return json.dumps({"case": case, "result": result}, ensure_ascii=False)
+
+
+def freeze_imports() -> None:
+    """Move everything imported so far out of the garbage collector's sight.
+
+    It lives as long as the worker, so a full collection (which a keystroke's allocations can
+    trigger) then walks only the objects of requests. Called once, right after the import on a
+    fresh start, so that a snapshot saved later carries the frozen state.
+    """
+    gc.collect()
+    gc.freeze()
+
+
+def warm_up() -> None:
+    """Run each guideline once, so that whatever it imports lazily is in the snapshot the
+    worker saves next. Never raises: a guideline that fails here fails again, and is reported,
+    when a case asks for it."""
+    for guideline in calculators.available_guidelines():
+        with contextlib.suppress(Exception):
+            recommend_json(guideline, "fragment", "")

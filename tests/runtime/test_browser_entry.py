@@ -1,0 +1,129 @@
+"""The worker's entry into Python (calculators.runtime.browser_entry), called exactly as
+worker.js calls it: the same arguments, the same JSON text out, the same result as
+``calculators.recommend``."""
+
+from __future__ import annotations
+
+import gc
+import json
+import subprocess
+import sys
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import calculators
+from build_tools.browser_bundle.bundle import build_bundle
+from build_tools.decisions import CompiledGuideline
+from build_tools.tables import compile_module, load_decision_model
+from calculators.runtime import browser_entry
+from calculators.runtime.errors import UnknownGuidelineError
+from tests.tables_support import demo_source
+
+GUIDELINE = "metastatic-breast-cancer"
+FRAGMENTS = (
+    "",
+    "sex=female&er_status=positive&her2_status=negative&weight_kg=70",
+    "sex=female&her2_ihc=3%2B&weight_kg=70&cardiac_dysfunction=false",
+    "sex=male",
+    "weight_kg=not-a-number",
+)
+
+
+def _answer(text: str) -> dict[str, Any]:
+    answer = json.loads(text)
+    assert list(answer) == ["case", "result"]
+    return dict(answer)
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS)
+def test_a_fragment_gives_the_case_and_the_runtimes_result(fragment: str) -> None:
+    # worker.js: recommend(String(guideline), "fragment", String(fragment))
+    answer = _answer(browser_entry.recommend_json(GUIDELINE, "fragment", fragment))
+    case = calculators.case_from_fragment(GUIDELINE, fragment)
+    assert answer["case"] == case
+    assert answer["result"] == json.loads(json.dumps(calculators.recommend(GUIDELINE, case)))
+
+
+@pytest.mark.parametrize("fragment", FRAGMENTS)
+def test_a_json_case_means_the_same_as_its_fragment(fragment: str) -> None:
+    # worker.js: recommend(String(guideline), "json", JSON.stringify(json ?? {}))
+    case = calculators.case_from_fragment(GUIDELINE, fragment)
+    by_json = browser_entry.recommend_json(GUIDELINE, "json", json.dumps(case))
+    assert by_json == browser_entry.recommend_json(GUIDELINE, "fragment", fragment)
+
+
+def test_the_answer_is_json_text_as_python_writes_it() -> None:
+    fragment = FRAGMENTS[1]
+    case = calculators.case_from_fragment(GUIDELINE, fragment)
+    expected = json.dumps(
+        {"case": case, "result": calculators.recommend(GUIDELINE, case)}, ensure_ascii=False
+    )
+    assert browser_entry.recommend_json(GUIDELINE, "fragment", fragment) == expected
+
+
+def test_an_empty_json_case_is_evaluated_like_an_empty_fragment() -> None:
+    answer = _answer(browser_entry.recommend_json(GUIDELINE, "json", "{}"))
+    assert answer["case"] == {}
+    assert (
+        answer["result"]
+        == _answer(browser_entry.recommend_json(GUIDELINE, "fragment", ""))["result"]
+    )
+
+
+def test_an_unknown_guideline_raises_what_the_runtime_raises() -> None:
+    # The worker reports the exception's last line ("UnknownGuidelineError: unknown guideline...").
+    with pytest.raises(UnknownGuidelineError, match="unknown guideline"):
+        browser_entry.recommend_json("no-such-guideline", "fragment", "")
+
+
+def test_warm_up_runs_every_guideline_and_never_raises(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[str, str, str]] = []
+    real = browser_entry.recommend_json
+
+    def recording(guideline: str, mode: browser_entry.CaseMode, text: str) -> str:
+        asked.append((guideline, mode, text))
+        if guideline == "broken":
+            raise RuntimeError("a guideline that fails")
+        return real(guideline, mode, text)
+
+    monkeypatch.setattr(browser_entry, "recommend_json", recording)
+    monkeypatch.setattr(calculators, "available_guidelines", lambda: ["broken", GUIDELINE])
+    browser_entry.warm_up()
+    assert asked == [("broken", "fragment", ""), (GUIDELINE, "fragment", "")]
+
+
+def test_freeze_imports_moves_everything_out_of_the_collectors_sight() -> None:
+    try:
+        browser_entry.freeze_imports()
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+
+
+def test_the_bundle_carries_the_entry_and_it_runs_from_the_bundle_alone(tmp_path: Path) -> None:
+    """What the worker does: calculators.zip unpacked, its folder first on sys.path, the entry
+    imported, the imports frozen, then a request (CPython -I -S: no site-packages)."""
+    model = load_decision_model(demo_source())
+    bundle = build_bundle({model.guideline_id: CompiledGuideline(model, compile_module(model))})
+    with zipfile.ZipFile(BytesIO(bundle.data)) as archive:
+        assert "calculators/runtime/browser_entry.py" in archive.namelist()
+        archive.extractall(tmp_path)
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); "
+        "from calculators.runtime import browser_entry as entry; "
+        "entry.freeze_imports(); entry.warm_up(); "
+        "print(entry.recommend_json('demo-guideline', 'fragment', 'sex=female'))"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    answer = _answer(completed.stdout)
+    assert answer["case"]["sex"] == "female"
+    assert answer["result"]["status"] in ("ok", "needs_more_information")
