@@ -7,7 +7,8 @@
 Builds the site from a copy of mkdocs.yml and docs/ (the working tree is never written), serves
 it on 127.0.0.1 under /guidelines/ with the project's own static server (build_tools/serve.py's
 handler: precompressed files where the browser accepts them, as the real server would), drives
-Debian Chromium (Playwright, the flags of tests/support/browser.py) and prints one JSON object per line:
+Debian Chromium (Playwright, the flags of tests/support/browser.py) and prints one JSON object per
+line:
 
 * figures ``{"name", "median", "min", "max", "unit", "runs"}``:
   ``ready_*`` navigation -> calculator ready; ``first_result_*`` navigation -> first result of a
@@ -370,7 +371,7 @@ def emit(line: Mapping[str, object]) -> None:
 
 
 def copy_project(destination: Path) -> Path:
-    """What a build reads: mkdocs.yml and docs/ (as tests/conftest.py does)."""
+    """What a build reads: mkdocs.yml and docs/ (as tests/support/builds.py does)."""
     destination.mkdir(parents=True)
     shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
     shutil.copytree(ROOT / "docs", destination / "docs")

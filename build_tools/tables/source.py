@@ -1,7 +1,7 @@
 """What the decision-table engine needs from a guideline's pages.
 
-The decisions stage (:mod:`build_tools.decisions.from_content`) fills these records in from the pages
-the content loader validated; the engine never reads a page. The raw front-matter values stay
+The decisions stage (:mod:`build_tools.decisions.from_content`) fills these records in from the
+pages the content loader validated; the engine never reads a page. The raw front-matter values stay
 :class:`~build_tools.located_yaml.LocatedMap` / :class:`~build_tools.located_yaml.LocatedList`
 so every finding can name ``file:line``.
 """

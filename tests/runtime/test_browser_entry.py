@@ -21,7 +21,7 @@ from build_tools.decisions import CompiledGuideline
 from build_tools.tables import compile_module, load_decision_model
 from calculators.runtime import browser_entry
 from calculators.runtime.errors import UnknownGuidelineError
-from tests.tables_support import demo_source
+from tests.support.tables import demo_source
 
 GUIDELINE = "metastatic-breast-cancer"
 FRAGMENTS = (
