@@ -341,13 +341,21 @@ def figure(name: str, values: Sequence[float], unit: str) -> dict[str, object]:
 
 
 OPS: dict[str, Callable[[float, float], bool]] = {
-    "<=": operator.le, "<": operator.lt, ">=": operator.ge, "==": operator.eq,
+    "<=": operator.le,
+    "<": operator.lt,
+    ">=": operator.ge,
+    "==": operator.eq,
 }
 
 
-def target(name: str, value: float | None, op: str, limit: float,
-           floor: tuple[str, float | None] | None = None,
-           error: str | None = None) -> dict[str, object]:
+def target(
+    name: str,
+    value: float | None,
+    op: str,
+    limit: float,
+    floor: tuple[str, float | None] | None = None,
+    error: str | None = None,
+) -> dict[str, object]:
     """One target line; ``floor``: what the same run measured under it (the theme alone, a
     bare worker round trip...), where the target may not be reachable."""
     line: dict[str, object] = {
@@ -402,9 +410,24 @@ def build(config: Path, site: Path, env: Mapping[str, str] | None = None) -> flo
     # -P: the project's calculators/guidelines/ (written by the first build) must not shadow
     # the installed calculators package as a namespace package on the next build.
     completed = subprocess.run(
-        [sys.executable, "-P", "-m", "mkdocs", "build", "--strict", "-q", "-f", str(config),
-         "-d", str(site)],
-        cwd=config.parent, capture_output=True, text=True, timeout=600, check=False,
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-q",
+            "-f",
+            str(config),
+            "-d",
+            str(site),
+        ],
+        cwd=config.parent,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
         env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
     )
     seconds = time.perf_counter() - started
@@ -471,9 +494,13 @@ class Traffic:
 
     def snapshot(self) -> Sent:
         with self.lock:
-            return Sent(dict(self.bodies), dict(self.uncompressed),
-                        sum(size for _, size in self.chunks), list(self.requests),
-                        list(self.chunks))
+            return Sent(
+                dict(self.bodies),
+                dict(self.uncompressed),
+                sum(size for _, size in self.chunks),
+                list(self.requests),
+                list(self.chunks),
+            )
 
     def settle(self, limit_s: float = 10.0) -> Sent:
         """Wait until nothing was sent for QUIET_S (at most limit_s), then what was sent."""
@@ -634,8 +661,9 @@ class Browser:
             worker = figures.get("worker") or {}
             if cold and worker.get("snapshot") in ("none", "failed"):
                 # Until the snapshot is saved (or not: then the repeat visit starts afresh).
-                page.wait_for_function(SNAPSHOT_DONE, timeout=SNAPSHOT_WAIT_MS,
-                                       polling=100).json_value()
+                page.wait_for_function(
+                    SNAPSHOT_DONE, timeout=SNAPSHOT_WAIT_MS, polling=100
+                ).json_value()
             snapshot = page.evaluate("() => window.__bench.snapshot || null")
         ready = float(figures["ready"])
         since = float(figures.get("started") or 0.0)
@@ -647,31 +675,51 @@ class Browser:
             saved = float(snapshot["at"])  # page time (the init script's wrapper sets it)
             pause = float(snapshot["blocked"])
         return Visit(
-            ready, None if first is None else float(first),
+            ready,
+            None if first is None else float(first),
             max((d for start, d in tasks if start >= since), default=0.0),
             max((d for start, d in tasks if start >= loaded), default=0.0),
             max((d for _, d in tasks), default=0.0),
-            sent, dict(figures.get("worker") or {}), saved, pause,
+            sent,
+            dict(figures.get("worker") or {}),
+            saved,
+            pause,
         )
 
     def site(self, profile: Path, url: str, cold: bool) -> Visit:
-        return self.visit(profile, url, SITE_DONE, """() => ({
+        return self.visit(
+            profile,
+            url,
+            SITE_DONE,
+            """() => ({
             ready: window.__glCalculator.runtime.timings.ready,
             started: window.__glCalculator.runtime.timings.workerStarted,
             worker: window.__glCalculator.runtime.timings.worker,
             first: window.__bench.rendered,
             loaded: performance.getEntriesByType("navigation")[0].loadEventEnd,
-            longtasks: window.__bench.longtasks })""", cold)
+            longtasks: window.__bench.longtasks })""",
+            cold,
+        )
 
     def bare(self, profile: Path, url: str, cold: bool) -> Visit:
-        return self.visit(profile, url, BARE_DONE, """() => ({
+        return self.visit(
+            profile,
+            url,
+            BARE_DONE,
+            """() => ({
             ready: window.__bareReady, first: null, longtasks: window.__bench.longtasks })""",
-            cold)
+            cold,
+        )
 
     def plain(self, profile: Path, url: str, cold: bool) -> Visit:
-        return self.visit(profile, url, PLAIN_DONE, """() => ({
+        return self.visit(
+            profile,
+            url,
+            PLAIN_DONE,
+            """() => ({
             ready: performance.now(), first: null, longtasks: window.__bench.longtasks })""",
-            cold)
+            cold,
+        )
 
     def recompute(
         self, profile: Path, url: str, count: int
@@ -692,9 +740,14 @@ class Browser:
             ping = [float(value) for value in page.evaluate(PING, count)]
             return weight, choices, ping
 
-
-    def reading(self, profile: Path, url: str, then: str | None = None,
-                calculator: tuple[str, str] | None = None, save_data: bool = False) -> Reading:
+    def reading(
+        self,
+        profile: Path,
+        url: str,
+        then: str | None = None,
+        calculator: tuple[str, str] | None = None,
+        save_data: bool = False,
+    ) -> Reading:
         """A first visit to a reading page: what the server sent in its first READING_SPLIT_S
         and after, until its runtime is ready (READING_READY_MS at most; not waited for with
         saveData on) and the downloads are over. Then, in the same tab, ``then``: "load" opens
@@ -713,7 +766,8 @@ class Browser:
             if not save_data:
                 try:
                     outcome = page.wait_for_function(
-                        READING_READY, timeout=READING_READY_MS, polling=100).json_value()
+                        READING_READY, timeout=READING_READY_MS, polling=100
+                    ).json_value()
                 except PlaywrightTimeout:
                     outcome = f"not ready within {READING_READY_MS / 1000:g} s"
             remaining = started + READING_SPLIT_S - time.monotonic()
@@ -744,9 +798,13 @@ class Browser:
             start_after_load=None if start is None else float(start) - loaded,
             longest_task=max((d for _, d in tasks), default=0.0),
             longest_task_after_load=max((d for t, d in tasks if t >= loaded), default=0.0),
-            sent=sent, first_split=sent.wire_before(started + READING_SPLIT_S),
-            save_data=bool(figures.get("saveData")), save_data_how=how,
-            worker=dict(worker), followed=followed, followed_sent=followed_sent,
+            sent=sent,
+            first_split=sent.wire_before(started + READING_SPLIT_S),
+            save_data=bool(figures.get("saveData")),
+            save_data_how=how,
+            worker=dict(worker),
+            followed=followed,
+            followed_sent=followed_sent,
         )
 
     def _save_data(self, context: BrowserContext, page: Any) -> str:
@@ -766,7 +824,8 @@ class Browser:
         if outcome is not True:
             raise SystemExit(f"bench: {url} after a reading page: {outcome}")
         first, worker = page.evaluate(
-            "() => [window.__bench.rendered, window.__glCalculator.runtime.timings.worker]")
+            "() => [window.__bench.rendered, window.__glCalculator.runtime.timings.worker]"
+        )
         sent = self.traffic.settle()
         log(f"  calculator after reading: worker {json.dumps(worker)}")
         return (None if first is None else float(first)), sent
@@ -830,8 +889,9 @@ def checked_deadline(deadline: float) -> Callable[[str], None]:
     return check
 
 
-def measure_builds(project: Path, work: Path, runs: int, series: Series,
-                   check: Callable[[str], None]) -> None:
+def measure_builds(
+    project: Path, work: Path, runs: int, series: Series, check: Callable[[str], None]
+) -> None:
     config, plain = project / "mkdocs.yml", plain_config(project)
     build(config, work / "warm-up")  # fills the build cache, as any earlier build would have
     for run in range(runs):
@@ -840,16 +900,28 @@ def measure_builds(project: Path, work: Path, runs: int, series: Series,
         series.add("plain_build", build(plain, work / "site-plain"))
         # An empty build cache: the first build on a machine (or after a Pyodide upgrade).
         cache = work / f"empty-cache-{run}"
-        series.add("build_empty_cache",
-                   build(config, work / "site-cold", {"GUIDELINE_CACHE_DIR": str(cache)}))
+        series.add(
+            "build_empty_cache",
+            build(config, work / "site-cold", {"GUIDELINE_CACHE_DIR": str(cache)}),
+        )
         shutil.rmtree(cache, ignore_errors=True)
-        log(f"build run {run + 1}/{runs}: " + ", ".join(
-            f"{name} {values[-1]:.2f} s" for name, values in series.values.items()))
+        log(
+            f"build run {run + 1}/{runs}: "
+            + ", ".join(f"{name} {values[-1]:.2f} s" for name, values in series.values.items())
+        )
 
 
-def measure_visits(site_url: str, reading: str, work: Path, runs: int, recompute: int,
-                   series: Series, traffic: Traffic, check: Callable[[str], None],
-                   verbose: bool) -> list[str]:
+def measure_visits(
+    site_url: str,
+    reading: str,
+    work: Path,
+    runs: int,
+    recompute: int,
+    series: Series,
+    traffic: Traffic,
+    check: Callable[[str], None],
+    verbose: bool,
+) -> list[str]:
     case_url = f"{site_url}{CALCULATOR}#{CASE}"
     bare_url = f"{site_url}{BARE_DIR}/index.html"
     plain_url = f"{site_url}{PLAIN_DIR}/{CALCULATOR}"
@@ -874,8 +946,7 @@ def measure_visits(site_url: str, reading: str, work: Path, runs: int, recompute
                         series.add(f"ready_{when}", visit.ready)
                         series.add(f"first_result_{when}", visit.first_result or math.nan)
                         series.add(f"page_longest_task_{when}", visit.page_longest_task)
-                        series.add(f"longest_task_after_load_{when}",
-                                   visit.longest_task_after_load)
+                        series.add(f"longest_task_after_load_{when}", visit.longest_task_after_load)
                         if visit.snapshot_saved is not None:
                             series.add("snapshot_saved", visit.snapshot_saved)
                         if visit.snapshot_pause is not None:
@@ -884,8 +955,9 @@ def measure_visits(site_url: str, reading: str, work: Path, runs: int, recompute
                         series.add(f"bare_pyodide_{when}", visit.ready)
                     series.add(f"{prefix}bytes_{when}", visit.sent.bytes)
                     series.add(f"{prefix}bytes_wire_{when}", visit.sent.wire)
-                    series.add(f"{prefix}bytes_uncompressed_{when}",
-                               sum(visit.sent.uncompressed.values()))
+                    series.add(
+                        f"{prefix}bytes_uncompressed_{when}", sum(visit.sent.uncompressed.values())
+                    )
                     series.add(f"{prefix}longest_task_{when}", visit.longest_task)
                     if verbose and visit.worker:
                         log(f"  {kind} {when}: worker {json.dumps(visit.worker)}")
@@ -894,11 +966,15 @@ def measure_visits(site_url: str, reading: str, work: Path, runs: int, recompute
                 shutil.rmtree(profile, ignore_errors=True)
                 if kind == "plain":
                     continue
-                log(f"visit run {run + 1}/{runs} {kind}: " + ", ".join(
-                    f"{when} {visit.ready:.0f} ms"
-                    + (f" (result {visit.first_result:.0f} ms)" if visit.first_result else "")
-                    + f" {visit.sent.bytes:,} B, longest task {visit.longest_task:.0f} ms"
-                    for when, visit in visits.items()))
+                log(
+                    f"visit run {run + 1}/{runs} {kind}: "
+                    + ", ".join(
+                        f"{when} {visit.ready:.0f} ms"
+                        + (f" (result {visit.first_result:.0f} ms)" if visit.first_result else "")
+                        + f" {visit.sent.bytes:,} B, longest task {visit.longest_task:.0f} ms"
+                        for when, visit in visits.items()
+                    )
+                )
             measure_reading(browser, site_url, reading, work, run, series, verbose)
         check("the recompute loop")
         profile = work / "profile-recompute"
@@ -916,8 +992,15 @@ def measure_visits(site_url: str, reading: str, work: Path, runs: int, recompute
         return browser.foreign
 
 
-def measure_reading(browser: Browser, site_url: str, reading: str, work: Path, run: int,
-                    series: Series, verbose: bool) -> None:
+def measure_reading(
+    browser: Browser,
+    site_url: str,
+    reading: str,
+    work: Path,
+    run: int,
+    series: Series,
+    verbose: bool,
+) -> None:
     """A reading page, its first visit: bytes at load and after, long tasks; then the
     calculator with a full page load ("load") and, in another empty profile, by instant
     navigation; the same page of the plain build; once, the page with saveData on."""
@@ -936,9 +1019,14 @@ def measure_reading(browser: Browser, site_url: str, reading: str, work: Path, r
             series.add("reading_bytes_wire_after_10s", sent.wire - visit.first_split)
             series.add("reading_bytes_wire", sent.wire)
             series.add("reading_bytes_uncompressed", sum(sent.uncompressed.values()))
-            series.add("reading_bytes_runtime",
-                       sum(size for path, size in sent.bodies.items()
-                           if any(part in path for part in RUNTIME_FILES)))
+            series.add(
+                "reading_bytes_runtime",
+                sum(
+                    size
+                    for path, size in sent.bodies.items()
+                    if any(part in path for part in RUNTIME_FILES)
+                ),
+            )
             series.add("reading_page_longest_task", visit.longest_task)
             series.add("reading_longest_task_after_load", visit.longest_task_after_load)
             if visit.ready is not None:
@@ -959,13 +1047,15 @@ def measure_reading(browser: Browser, site_url: str, reading: str, work: Path, r
             log_files(f"reading ({then})", sent)
             if followed is not None:
                 log_files(f"calculator after reading ({then})", followed)
-        log(f"visit run {run + 1} reading, then calculator ({then}): runtime {visit.state}"
+        log(
+            f"visit run {run + 1} reading, then calculator ({then}): runtime {visit.state}"
             + (f" at {visit.ready:.0f} ms" if visit.ready is not None else "")
             + f", {visit.first_split:,} B in {READING_SPLIT_S:g} s + "
             f"{sent.wire - visit.first_split:,} B after, longest task "
             f"{visit.longest_task:.0f} ms; calculator result "
             + (f"{visit.followed:.0f} ms" if visit.followed is not None else "none")
-            + (f", {followed.wire:,} B" if followed is not None else ""))
+            + (f", {followed.wire:,} B" if followed is not None else "")
+        )
     profile = work / f"profile-plain-reading-{run}"
     plain = browser.plain(profile, f"{site_url}{PLAIN_DIR}/{reading}", True)
     shutil.rmtree(profile, ignore_errors=True)
@@ -980,8 +1070,10 @@ def measure_reading(browser: Browser, site_url: str, reading: str, work: Path, r
         if not visit.save_data:
             log("  saveData: the page did not see navigator.connection.saveData === true")
         series.add("reading_save_data_seen", int(visit.save_data), "boolean")
-        log(f"reading with saveData ({visit.save_data_how}): {visit.sent.wire:,} B, runtime "
-            f"{visit.state}, runtime files asked for: {runtime or 'none'}")
+        log(
+            f"reading with saveData ({visit.save_data_how}): {visit.sent.wire:,} B, runtime "
+            f"{visit.state}, runtime files asked for: {runtime or 'none'}"
+        )
         if verbose:
             log_files("reading (saveData)", visit.sent)
 
@@ -995,13 +1087,24 @@ def log_files(what: str, sent: Sent) -> None:
 
 
 LIGHTHOUSE_METRICS = (  # (figure suffix, unit)
-    ("performance", "score"), ("accessibility", "score"), ("best_practices", "score"),
-    ("seo", "score"), ("tbt", "ms"), ("lcp", "ms"), ("total_bytes", "bytes"),
+    ("performance", "score"),
+    ("accessibility", "score"),
+    ("best_practices", "score"),
+    ("seo", "score"),
+    ("tbt", "ms"),
+    ("lcp", "ms"),
+    ("total_bytes", "bytes"),
 )
 
 
-def measure_lighthouse(site_url: str, reading: str, runs: int, series: Series,
-                       check: Callable[[str], None], verbose: bool) -> dict[str, str]:
+def measure_lighthouse(
+    site_url: str,
+    reading: str,
+    runs: int,
+    series: Series,
+    check: Callable[[str], None],
+    verbose: bool,
+) -> dict[str, str]:
     """Lighthouse (mobile, simulated throttling, empty cache) on the reading and calculator
     pages of both builds, ``runs`` times each; the errors by page, if any."""
     pages = {
@@ -1024,21 +1127,27 @@ def measure_lighthouse(site_url: str, reading: str, runs: int, series: Series,
                 log(f"{name}: {error}")
                 continue
             values = {
-                **result.scores(), "tbt": result.total_blocking_time_ms,
-                "lcp": result.largest_contentful_paint_ms, "total_bytes": result.total_byte_weight,
+                **result.scores(),
+                "tbt": result.total_blocking_time_ms,
+                "lcp": result.largest_contentful_paint_ms,
+                "total_bytes": result.total_byte_weight,
             }
             for metric, unit in LIGHTHOUSE_METRICS:
                 series.add(f"{name}_{metric}", values[metric], unit)
             if result.benchmark_index is not None:
                 series.add("lighthouse_benchmark_index", result.benchmark_index, "index")
-            log(f"Lighthouse run {run + 1}/{runs} {name}: {result.scores()}, TBT "
+            log(
+                f"Lighthouse run {run + 1}/{runs} {name}: {result.scores()}, TBT "
                 f"{result.total_blocking_time_ms:.0f} ms, LCP "
                 f"{result.largest_contentful_paint_ms:.0f} ms, {result.total_byte_weight:,} B "
-                f"({time.monotonic() - started:.0f} s)")
+                f"({time.monotonic() - started:.0f} s)"
+            )
             if verbose:
                 for category, audits in result.failing.items():
-                    log(f"  {name} {category}: " + ", ".join(
-                        f"{audit} {shown}" for audit, shown in audits.items()))
+                    log(
+                        f"  {name} {category}: "
+                        + ", ".join(f"{audit} {shown}" for audit, shown in audits.items())
+                    )
     return errors
 
 
@@ -1060,12 +1169,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs of each figure (default 5)")
     parser.add_argument("--recompute", type=int, default=200, help="input changes (default 200)")
-    parser.add_argument("--skip-builds", action="store_true",
-                        help="no build timings (quicker, for start-up experiments)")
+    parser.add_argument(
+        "--skip-builds",
+        action="store_true",
+        help="no build timings (quicker, for start-up experiments)",
+    )
     parser.add_argument("--deadline", type=float, default=3600, help="seconds for the whole run")
     parser.add_argument("--verbose", action="store_true", help="bytes per file of the first run")
-    parser.add_argument("--lighthouse-runs", type=int, default=3,
-                        help="Lighthouse runs of each page (default 3, 0: none)")
+    parser.add_argument(
+        "--lighthouse-runs",
+        type=int,
+        default=3,
+        help="Lighthouse runs of each page (default 3, 0: none)",
+    )
     args = parser.parse_args()
     if not 1 <= args.runs <= 50 or not 1 <= args.recompute <= 5000:
         parser.error("--runs must be 1-50 and --recompute 1-5000")
@@ -1092,10 +1208,20 @@ def main() -> None:
         reading = reading_page(site)
         log(f"reading page: {reading}")
         with serve(server) as site_url:
-            foreign = measure_visits(site_url, reading, work, args.runs, args.recompute, series,
-                                     traffic, check, args.verbose)
-            lighthouse_errors = measure_lighthouse(site_url, reading, args.lighthouse_runs,
-                                                   series, check, args.verbose)
+            foreign = measure_visits(
+                site_url,
+                reading,
+                work,
+                args.runs,
+                args.recompute,
+                series,
+                traffic,
+                check,
+                args.verbose,
+            )
+            lighthouse_errors = measure_lighthouse(
+                site_url, reading, args.lighthouse_runs, series, check, args.verbose
+            )
 
     for name, values in series.values.items():
         emit(figure(name, values, series.unit(name)))
@@ -1106,8 +1232,9 @@ def main() -> None:
         raise SystemExit(f"bench: requests to other hosts: {sorted(set(foreign))}")
 
 
-def targets(series: Series, core_bytes: int, lighthouse_errors: Mapping[str, str],
-            lighthouse: bool) -> Iterator[dict[str, object]]:
+def targets(
+    series: Series, core_bytes: int, lighthouse_errors: Mapping[str, str], lighthouse: bool
+) -> Iterator[dict[str, object]]:
     median = series.median
 
     def ratio(name: str, base: float | None) -> float | None:
@@ -1119,46 +1246,68 @@ def targets(series: Series, core_bytes: int, lighthouse_errors: Mapping[str, str
         return max(values) if values else None
 
     bare_cold = median("bare_pyodide_cold")
-    yield target("first_result_cold/bare_pyodide_cold",
-                 ratio("first_result_cold", bare_cold), "<=", 0.5)
-    yield target("first_result_warm/bare_pyodide_cold",
-                 ratio("first_result_warm", bare_cold), "<=", 0.25)
-    yield target("first_result_after_reading/bare_pyodide_cold",
-                 ratio("first_result_after_reading", bare_cold), "<=", 0.3,
-                 error="the reading page's runtime was never ready, or no result")
+    yield target(
+        "first_result_cold/bare_pyodide_cold", ratio("first_result_cold", bare_cold), "<=", 0.5
+    )
+    yield target(
+        "first_result_warm/bare_pyodide_cold", ratio("first_result_warm", bare_cold), "<=", 0.25
+    )
+    yield target(
+        "first_result_after_reading/bare_pyodide_cold",
+        ratio("first_result_after_reading", bare_cold),
+        "<=",
+        0.3,
+        error="the reading page's runtime was never ready, or no result",
+    )
     yield target("bytes_cold/pyodide_core_bytes", ratio("bytes_cold", core_bytes), "<=", 1.25)
     if "build" in series.values:
         yield target("build/plain_build", ratio("build", median("plain_build")), "<=", 1.5)
     round_trip = ("worker_round_trip_p95", median("worker_round_trip_p95"))
     for name in ("recompute", "recompute_choices"):
-        yield target(f"{name}_p95_ms", percentile(series.values[name], 0.95), "<", 16,
-                     round_trip)
+        yield target(f"{name}_p95_ms", percentile(series.values[name], 0.95), "<", 16, round_trip)
     plain_calculator = worst("plain_page_longest_task_cold", "plain_page_longest_task_warm")
     longest = max(series.values["longest_task_cold"] + series.values["longest_task_warm"])
-    yield target("longest_task_ms", longest, "<", 50,
-                 ("plain_page_longest_task", plain_calculator))
+    yield target("longest_task_ms", longest, "<", 50, ("plain_page_longest_task", plain_calculator))
     # The issue's: no long task of our own over 50 ms on any page, the theme's own bundle (the
     # same page built without the plugin) as the baseline. The worse of the cold and warm
     # medians on the calculator page; the reading page's first visit.
-    yield target("page_longest_task_calculator_ms",
-                 worst("page_longest_task_cold", "page_longest_task_warm"), "<=",
-                 max(50.0, plain_calculator or 0.0), ("plain_page_longest_task", plain_calculator))
+    yield target(
+        "page_longest_task_calculator_ms",
+        worst("page_longest_task_cold", "page_longest_task_warm"),
+        "<=",
+        max(50.0, plain_calculator or 0.0),
+        ("plain_page_longest_task", plain_calculator),
+    )
     plain_reading = median("plain_reading_page_longest_task")
-    yield target("page_longest_task_reading_ms", median("reading_page_longest_task"), "<=",
-                 max(50.0, plain_reading or 0.0),
-                 ("plain_reading_page_longest_task", plain_reading))
-    yield target("reading_save_data_runtime_requests",
-                 median("reading_save_data_runtime_requests"), "==", 0)
+    yield target(
+        "page_longest_task_reading_ms",
+        median("reading_page_longest_task"),
+        "<=",
+        max(50.0, plain_reading or 0.0),
+        ("plain_reading_page_longest_task", plain_reading),
+    )
+    yield target(
+        "reading_save_data_runtime_requests", median("reading_save_data_runtime_requests"), "==", 0
+    )
     if not lighthouse:
         return
     for page, performance in (("reading", 95), ("calculator", 90)):
         name = f"lighthouse_{page}"
-        for metric, limit, op in (("performance", performance, ">="),
-                                  ("accessibility", 100, "=="),
-                                  ("best_practices", 100, "=="), ("seo", 100, "==")):
+        for metric, limit, op in (
+            ("performance", performance, ">="),
+            ("accessibility", 100, "=="),
+            ("best_practices", 100, "=="),
+            ("seo", 100, "=="),
+        ):
             plain = f"plain_{name}_{metric}"
-            yield target(f"{name}_{metric}", median(f"{name}_{metric}"), op, limit,
-                         (plain, median(plain)), lighthouse_errors.get(name))
+            yield target(
+                f"{name}_{metric}",
+                median(f"{name}_{metric}"),
+                op,
+                limit,
+                (plain, median(plain)),
+                lighthouse_errors.get(name),
+            )
 
 
 if __name__ == "__main__":

@@ -87,7 +87,8 @@ def run_lighthouse(
     with tempfile.TemporaryDirectory(prefix="lighthouse-") as temporary:
         report = Path(temporary) / "report.json"
         command = [
-            str(lighthouse), url,
+            str(lighthouse),
+            url,
             f"--chrome-path={chromium}",
             f"--chrome-flags={CHROME_FLAGS}",
             "--output=json",
@@ -108,8 +109,13 @@ def _run(command: list[str], timeout_s: float, url: str) -> str:
     # Its own session, so that a time-out can end it and all it started (Lighthouse starts
     # Chromium in a process group of its own and ends it on SIGINT).
     process = subprocess.Popen(
-        command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE, text=True, start_new_session=True,
+        command,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     try:
         _, stderr = process.communicate(timeout=timeout_s)

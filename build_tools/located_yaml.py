@@ -131,8 +131,9 @@ def line_of_path(root: Any, path: tuple[str | int, ...], default: int) -> int:
     node = root
     for step in path:
         found_key = isinstance(node, LocatedMap) and isinstance(step, str) and step in node
-        found_item = isinstance(node, LocatedList) and isinstance(step, int) \
-            and 0 <= step < len(node)
+        found_item = (
+            isinstance(node, LocatedList) and isinstance(step, int) and 0 <= step < len(node)
+        )
         if found_key or found_item:
             line = node.line_of(step)
             node = node[step]

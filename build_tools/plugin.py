@@ -58,8 +58,10 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         if not self.config.enabled:
             return None
         if not config.use_directory_urls:
-            raise PluginError("guideline plugin: set 'use_directory_urls: true' in mkdocs.yml "
-                              "(page links and calculator links assume directory URLs)")
+            raise PluginError(
+                "guideline plugin: set 'use_directory_urls: true' in mkdocs.yml "
+                "(page links and calculator links assume directory URLs)"
+            )
         base = self.config.assets_dir.strip("/")
         scripts = SCRIPTS if self.config.hosting_offline else SCRIPTS[:1]
         config.extra_css.extend(f"{base}/{name}" for name in STYLESHEETS)
@@ -132,15 +134,22 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
             return None
         root = "../" * (page.url.count("/") if page.url else 0)
         script = root + f"{self.config.assets_dir.strip('/')}/{HEAD_SCRIPT}"
-        calculator_page = self.renderer is not None \
-            and page.file.src_uri in self.renderer.calculator_pages
+        calculator_page = (
+            self.renderer is not None and page.file.src_uri in self.renderer.calculator_pages
+        )
         return finish_page(
-            output, script,
+            output,
+            script,
             early_head=calculator.boot_script(root) if calculator_page else "",
-            head_links="\n".join(filter(None, (
-                calculator.fragment_guard(),
-                offline.head_links(root) if self.config.hosting_offline else "",
-            ))),
+            head_links="\n".join(
+                filter(
+                    None,
+                    (
+                        calculator.fragment_guard(),
+                        offline.head_links(root) if self.config.hosting_offline else "",
+                    ),
+                )
+            ),
             canonical=bool(self.config.hosting_published_url.strip()),
         )
 

@@ -38,7 +38,8 @@ CONTENT_TYPES = {
 
 class SiteRequestHandler(SimpleHTTPRequestHandler):
     extensions_map = {  # noqa: RUF012 - the stdlib declares it as a class attribute
-        **SimpleHTTPRequestHandler.extensions_map, **CONTENT_TYPES
+        **SimpleHTTPRequestHandler.extensions_map,
+        **CONTENT_TYPES,
     }
     base_path = "/"
 
@@ -59,7 +60,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
             self.send_error(HTTPStatus.NOT_FOUND, "outside the site's base path")
             return None
         site_path, _, self._query = self.path.split("#", 1)[0].partition("?")
-        site_path = site_path[len(self.base_path):]
+        site_path = site_path[len(self.base_path) :]
         self._site_path = site_path + "index.html" if site_path[-1:] in ("", "/") else site_path
         return self._send_precompressed() or super().send_head()
 
@@ -110,7 +111,7 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
 
     def translate_path(self, path: str) -> str:
         path = path.split("?", 1)[0].split("#", 1)[0]
-        relative = "/" + path[len(self.base_path):] if path.startswith(self.base_path) else path
+        relative = "/" + path[len(self.base_path) :] if path.startswith(self.base_path) else path
         trailing = "/" if relative.endswith("/") else ""
         return super().translate_path(posixpath.normpath(relative) + trailing)
 
@@ -120,8 +121,9 @@ class SiteRequestHandler(SimpleHTTPRequestHandler):
         super().log_message(format, *args)
 
 
-def make_server(root: Path, host: str, port: int, base_path: str = "/",
-                quiet: bool = False) -> ThreadingHTTPServer:
+def make_server(
+    root: Path, host: str, port: int, base_path: str = "/", quiet: bool = False
+) -> ThreadingHTTPServer:
     base = "/" + base_path.strip("/") + "/" if base_path.strip("/") else "/"
     handler = functools.partial(SiteRequestHandler, directory=str(root), base_path=base)
     server = ThreadingHTTPServer((host, port), handler)

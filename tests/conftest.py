@@ -51,8 +51,9 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def cpython(built_site: Path, tmp_path_factory: pytest.TempPathFactory
-            ) -> Callable[[str], dict[str, Any]]:
+def cpython(
+    built_site: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], dict[str, Any]]:
     """The result CPython computes for a case fragment of the project's guideline, from the
     site's own calculators.zip (CPython ignores the bundle's cpython-314 bytecode and reads the
     sources): what the browser must show."""
@@ -68,7 +69,9 @@ def cpython(built_site: Path, tmp_path_factory: pytest.TempPathFactory
     def result(fragment: str) -> dict[str, Any]:
         completed = subprocess.run(
             [sys.executable, "-I", "-S", "-c", script, str(bundle), GUIDELINE, fragment],
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return dict(json.loads(completed.stdout))
 

@@ -13,21 +13,47 @@ from tests.support.paths import ROOT
 
 # package -> packages it must never import (upstream stages, or the plugin that drives them)
 FORBIDDEN_IMPORTS = {
-    "build_tools.markdown": ("build_tools.content", "build_tools.decisions", "build_tools.tables",
-                             "build_tools.render", "build_tools.browser_bundle",
-                             "build_tools.hosting", "build_tools.plugin"),
-    "build_tools.content": ("build_tools.decisions", "build_tools.tables", "build_tools.render",
-                            "build_tools.browser_bundle", "build_tools.hosting",
-                            "build_tools.plugin"),
-    "build_tools.tables": ("build_tools.content", "build_tools.decisions", "build_tools.render",
-                           "build_tools.browser_bundle", "build_tools.hosting",
-                           "build_tools.plugin"),
-    "build_tools.decisions": ("build_tools.render", "build_tools.browser_bundle",
-                              "build_tools.hosting", "build_tools.plugin"),
-    "build_tools.render": ("build_tools.browser_bundle", "build_tools.hosting",
-                           "build_tools.plugin"),
-    "build_tools.browser_bundle": ("build_tools.render", "build_tools.hosting",
-                                   "build_tools.plugin"),
+    "build_tools.markdown": (
+        "build_tools.content",
+        "build_tools.decisions",
+        "build_tools.tables",
+        "build_tools.render",
+        "build_tools.browser_bundle",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
+    "build_tools.content": (
+        "build_tools.decisions",
+        "build_tools.tables",
+        "build_tools.render",
+        "build_tools.browser_bundle",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
+    "build_tools.tables": (
+        "build_tools.content",
+        "build_tools.decisions",
+        "build_tools.render",
+        "build_tools.browser_bundle",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
+    "build_tools.decisions": (
+        "build_tools.render",
+        "build_tools.browser_bundle",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
+    "build_tools.render": (
+        "build_tools.browser_bundle",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
+    "build_tools.browser_bundle": (
+        "build_tools.render",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
     "calculators": ("build_tools", "tests"),
 }
 
@@ -84,17 +110,18 @@ def test_every_path_the_map_names_exists() -> None:
     text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
     named = {
         match.group(1).rstrip("/")
-        for match in re.finditer(r"`((?:build_tools|calculators|tests|benchmarks|docs)/[^`*<>]+)`",
-                                 text)
+        for match in re.finditer(
+            r"`((?:build_tools|calculators|tests|benchmarks|docs)/[^`*<>]+)`", text
+        )
     }
     missing = sorted(path for path in named if not (ROOT / path).exists())
-    assert named and missing == []
+    assert named
+    assert missing == []
 
 
 def test_every_package_is_on_the_map() -> None:
     text = (ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
     packages = sorted(
-        str(path.parent.relative_to(ROOT))
-        for path in (ROOT / "build_tools").rglob("__init__.py")
+        str(path.parent.relative_to(ROOT)) for path in (ROOT / "build_tools").rglob("__init__.py")
     )
     assert [package for package in packages if f"`{package}/`" not in text] == []

@@ -56,8 +56,16 @@ PYODIDE_DIR = "assets/pyodide"
 # Published beside each other: every script finds its siblings relative to its own URL, and the
 # worker finds the rest through the manifest (its paths, and the way back to the site root).
 PAGE_SCRIPTS = (
-    "calculator.js", "calculator-page.js", "runtime-client.js", "case-section.js", "case-form.js",
-    "results-view.js", "result-item.js", "print-summary.js", "page-dom.js", "wording.js",
+    "calculator.js",
+    "calculator-page.js",
+    "runtime-client.js",
+    "case-section.js",
+    "case-form.js",
+    "results-view.js",
+    "result-item.js",
+    "print-summary.js",
+    "page-dom.js",
+    "wording.js",
 )
 WORKER_SCRIPTS = ("worker.js", "worker-checks.js", "worker-log.js", "worker-snapshots.js")
 STATIC_ASSETS = (*WORKER_SCRIPTS, "boot.js", *PAGE_SCRIPTS, "calculator.css")
@@ -121,8 +129,9 @@ def add_runtime_files(
         raise PluginError(f"guideline plugin: {error}") from None
     pyodide_dir = f"{PYODIDE_DIR}/{runtime.version}/"
     snapshot = os.environ.get(SNAPSHOT_ENV, "1").strip().lower() not in ("0", "false", "no", "off")
-    data = manifest(bundle, runtime, pyodide_dir, BUNDLE, stdlib_sha256=stdlib.sha256,
-                    python_snapshot=snapshot)
+    data = manifest(
+        bundle, runtime, pyodide_dir, BUNDLE, stdlib_sha256=stdlib.sha256, python_snapshot=snapshot
+    )
     # The way from the manifest back to the site root, which its paths are relative to: the
     # worker knows where the manifest is, never where the build put the folders.
     data["site_root"] = "../" * MANIFEST.count("/")

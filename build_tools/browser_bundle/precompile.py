@@ -107,8 +107,16 @@ def _recipe_key(runtime: PyodideRuntime, kind: str, *parts: str) -> str:
     digest = hashlib.sha256()
     # The packing lives in bundle.py: its own code, not the whole module, is part of the recipe.
     packing = inspect.getsource(deterministic_zip)
-    for part in (FORMAT, kind, runtime.version, sha256_file(SCRIPT), sha256_file(COMPILER),
-                 sha256_file(Path(__file__)), packing, *parts):
+    for part in (
+        FORMAT,
+        kind,
+        runtime.version,
+        sha256_file(SCRIPT),
+        sha256_file(COMPILER),
+        sha256_file(Path(__file__)),
+        packing,
+        *parts,
+    ):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 
@@ -139,9 +147,8 @@ def _store(directory: Path, name: str, data: bytes, kind: str) -> Path:
             f"cannot write the build cache {directory} ({error.strerror}) -> set {CACHE_ENV} "
             "to a writable folder"
         ) from None
-    entries = sorted(directory.glob(f"{kind}-*.zip"), key=lambda p: p.stat().st_mtime,
-                     reverse=True)
-    for old in entries[KEEP[kind]:]:
+    entries = sorted(directory.glob(f"{kind}-*.zip"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[KEEP[kind] :]:
         with contextlib.suppress(OSError):
             old.unlink()
     return path
@@ -166,8 +173,9 @@ class Compiled:
     failed: tuple[dict[str, str], ...]
 
 
-def run_compiler(runtime: PyodideRuntime, jobs: Iterable[Job],
-                 stdlib: Path | None = None) -> Compiled:
+def run_compiler(
+    runtime: PyodideRuntime, jobs: Iterable[Job], stdlib: Path | None = None
+) -> Compiled:
     """Compile every ``.py`` of each job's source folder with Pyodide's Python, in Node.js."""
     node = shutil.which("node")
     if node is None:
@@ -180,16 +188,21 @@ def run_compiler(runtime: PyodideRuntime, jobs: Iterable[Job],
     request = {
         "pyodide": str(runtime.directory),
         "stdlib": str(stdlib) if stdlib else None,
-        "jobs": [{"source": str(job.source), "output": str(job.output), "prefix": job.prefix}
-                 for job in jobs],
+        "jobs": [
+            {"source": str(job.source), "output": str(job.output), "prefix": job.prefix}
+            for job in jobs
+        ],
     }
     with tempfile.TemporaryDirectory(prefix="precompile-") as temporary:
         request_file = Path(temporary) / "request.json"
         request_file.write_text(json.dumps(request), encoding="utf-8")
         try:
             completed = subprocess.run(
-                [node, str(SCRIPT), str(request_file)], capture_output=True, text=True,
-                timeout=NODE_TIMEOUT_S, check=False,
+                [node, str(SCRIPT), str(request_file)],
+                capture_output=True,
+                text=True,
+                timeout=NODE_TIMEOUT_S,
+                check=False,
             )
         except subprocess.TimeoutExpired:
             raise PrecompileError(
@@ -235,8 +248,11 @@ def stdlib_zip(runtime: PyodideRuntime) -> Stdlib:
     path = _cached(directory, name)
     if path is None:
         started = time.perf_counter()
-        log.info("Precompiling Python's standard library for Pyodide %s (once: cached in %s)",
-                 runtime.version, directory)
+        log.info(
+            "Precompiling Python's standard library for Pyodide %s (once: cached in %s)",
+            runtime.version,
+            directory,
+        )
         data = _precompile_stdlib(runtime, original)
         path = _store(directory, name, data, "stdlib")
         log.info("Precompiled the standard library in %.1f s", time.perf_counter() - started)
@@ -299,8 +315,9 @@ def bundle_bytecode(
         return {entry: archive.read(entry) for entry in archive.namelist()}
 
 
-def _precompile_bundle(runtime: PyodideRuntime, modules: Mapping[str, bytes],
-                       stdlib: Path | None) -> bytes:
+def _precompile_bundle(
+    runtime: PyodideRuntime, modules: Mapping[str, bytes], stdlib: Path | None
+) -> bytes:
     with tempfile.TemporaryDirectory(prefix="calculators-") as temporary:
         source, output = Path(temporary) / "source", Path(temporary) / "output"
         output.mkdir()

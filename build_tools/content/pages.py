@@ -66,9 +66,15 @@ def parse_page(path: Path, src_uri: str, display_path: str) -> tuple[ParsedPage,
     page = ParsedPage(src_uri, display_path, None, None, tokens)
 
     if not tokens or tokens[0].type != "front_matter":
-        findings.append(Finding(display_path, 1, "the page has no front matter",
-                                "start the file with a '---' block holding at least 'type:' and "
-                                "'title:' (see AUTHORING.md)"))
+        findings.append(
+            Finding(
+                display_path,
+                1,
+                "the page has no front matter",
+                "start the file with a '---' block holding at least 'type:' and "
+                "'title:' (see AUTHORING.md)",
+            )
+        )
     else:
         _load_front_matter(page, tokens[0], findings)
 
@@ -81,14 +87,24 @@ def _load_front_matter(page: ParsedPage, token: Token, findings: list[Finding]) 
     try:
         data = load_located(token.content, first_line)
     except YamlSyntaxError as error:
-        findings.append(Finding(page.display_path, error.line,
-                                f"front matter is not valid YAML: {error.problem}",
-                                "fix the YAML syntax (indentation, quotes, ':' after keys)"))
+        findings.append(
+            Finding(
+                page.display_path,
+                error.line,
+                f"front matter is not valid YAML: {error.problem}",
+                "fix the YAML syntax (indentation, quotes, ':' after keys)",
+            )
+        )
         return
     if not isinstance(data, LocatedMap):
-        findings.append(Finding(page.display_path, first_line,
-                                "front matter must be a mapping of keys to values",
-                                "write 'key: value' lines between the '---' lines"))
+        findings.append(
+            Finding(
+                page.display_path,
+                first_line,
+                "front matter must be a mapping of keys to values",
+                "write 'key: value' lines between the '---' lines",
+            )
+        )
         return
     page.front_matter = data
     page.meta, problems = validate_front_matter(page.display_path, data)
@@ -141,18 +157,32 @@ def _check_blocks(page: ParsedPage, parent: _Block, findings: list[Finding]) -> 
         before = children[position - 1].kind if position > 0 else None
         after = children[position + 1].kind if position + 1 < len(children) else None
         if block.kind == "clinician" and parent.kind != POINT and after != "patient":
-            findings.append(Finding(file, block.line, "a '::: clinician' block is not followed "
-                                    "by its '::: patient' block",
-                                    "add the patient wording right after the clinician block"))
+            findings.append(
+                Finding(
+                    file,
+                    block.line,
+                    "a '::: clinician' block is not followed by its '::: patient' block",
+                    "add the patient wording right after the clinician block",
+                )
+            )
         if block.kind == "patient" and parent.kind != POINT and before != "clinician":
-            findings.append(Finding(file, block.line, "a '::: patient' block has no "
-                                    "'::: clinician' block right before it",
-                                    "put the clinician wording directly above the patient "
-                                    "wording"))
+            findings.append(
+                Finding(
+                    file,
+                    block.line,
+                    "a '::: patient' block has no '::: clinician' block right before it",
+                    "put the clinician wording directly above the patient wording",
+                )
+            )
         if block.kind in AUDIENCES and parent.kind in AUDIENCES:
-            findings.append(Finding(file, block.line, f"a '{block.kind}' block cannot sit "
-                                    f"inside a '{parent.kind}' block",
-                                    "close the outer block first"))
+            findings.append(
+                Finding(
+                    file,
+                    block.line,
+                    f"a '{block.kind}' block cannot sit inside a '{parent.kind}' block",
+                    "close the outer block first",
+                )
+            )
         if block.kind == POINT:
             _check_point(page, block, parent, findings)
         elif block.kind in DIRECTIVES:
@@ -164,43 +194,78 @@ def _check_point(page: ParsedPage, block: _Block, parent: _Block, findings: list
     file, line = page.display_path, block.line
     anchor = point_anchor(block.token)
     if not ANCHOR_ID.match(anchor):
-        findings.append(Finding(file, line, f"point anchor {anchor!r} is missing or invalid",
-                                "write ':::: point my-anchor' (lowercase, digits, hyphens)"))
+        findings.append(
+            Finding(
+                file,
+                line,
+                f"point anchor {anchor!r} is missing or invalid",
+                "write ':::: point my-anchor' (lowercase, digits, hyphens)",
+            )
+        )
     elif anchor in page.anchors:
-        findings.append(Finding(file, line, f"point anchor '{anchor}' is used twice on this "
-                                f"page (first on line {page.anchors[anchor]})",
-                                "give each point its own anchor"))
+        findings.append(
+            Finding(
+                file,
+                line,
+                f"point anchor '{anchor}' is used twice on this "
+                f"page (first on line {page.anchors[anchor]})",
+                "give each point its own anchor",
+            )
+        )
     else:
         page.anchors[anchor] = line
     if parent.kind in (POINT, *AUDIENCES, *DIRECTIVES):
-        findings.append(Finding(file, line, f"a point cannot sit inside a '{parent.kind}' block",
-                                "close the enclosing block before opening the point"))
+        findings.append(
+            Finding(
+                file,
+                line,
+                f"a point cannot sit inside a '{parent.kind}' block",
+                "close the enclosing block before opening the point",
+            )
+        )
     audiences = sorted(child.kind for child in block.children if child.kind in AUDIENCES)
     if audiences != ["clinician", "patient"]:
         found = ", ".join(child.kind for child in block.children) or "none"
-        findings.append(Finding(file, line, "a point must hold exactly one '::: clinician' and "
-                                f"one '::: patient' block (found: {found})",
-                                "wrap the clinician and the patient wording of the statement"))
+        findings.append(
+            Finding(
+                file,
+                line,
+                "a point must hold exactly one '::: clinician' and "
+                f"one '::: patient' block (found: {found})",
+                "wrap the clinician and the patient wording of the statement",
+            )
+        )
 
 
 def _check_directive(page: ParsedPage, block: _Block, findings: list[Finding]) -> None:
     file, line = page.display_path, block.line
     if block.kind in page.directives:
-        findings.append(Finding(file, line, f"directive '{block.kind}' is used twice on this "
-                                "page", "keep one"))
+        findings.append(
+            Finding(file, line, f"directive '{block.kind}' is used twice on this page", "keep one")
+        )
     page.directives.setdefault(block.kind, line)
     if block.children:
-        findings.append(Finding(file, line, f"directive '{block.kind}' must be empty",
-                                f"write '::: {block.kind}' and ':::' on two lines, nothing "
-                                "between"))
+        findings.append(
+            Finding(
+                file,
+                line,
+                f"directive '{block.kind}' must be empty",
+                f"write '::: {block.kind}' and ':::' on two lines, nothing between",
+            )
+        )
 
 
 def _check_heading(page: ParsedPage, token: Token, findings: list[Finding]) -> None:
     if token.tag == "h1":
-        findings.append(Finding(page.display_path, _line(token),
-                                "a '#' heading is not allowed in the body",
-                                "remove it: the page title comes from 'title:' in the front "
-                                "matter; use '##' for sections"))
+        findings.append(
+            Finding(
+                page.display_path,
+                _line(token),
+                "a '#' heading is not allowed in the body",
+                "remove it: the page title comes from 'title:' in the front "
+                "matter; use '##' for sections",
+            )
+        )
     heading_id = token.attrGet("id")
     if isinstance(heading_id, str):
         page.heading_ids.add(heading_id)
@@ -212,16 +277,24 @@ def _scan_inline(page: ParsedPage, token: Token, findings: list[Finding]) -> Non
     if _STRAY_CONTAINER.match(token.content):
         word = _STRAY_CONTAINER.match(token.content)
         found = word.group(1) if word else ""
-        findings.append(Finding(file, line, f"':::' line with unknown block name {found!r}",
-                                "use one of clinician, patient, point <anchor>, "
-                                + ", ".join(DIRECTIVES) + "; close every block with ':::'"))
+        findings.append(
+            Finding(
+                file,
+                line,
+                f"':::' line with unknown block name {found!r}",
+                "use one of clinician, patient, point <anchor>, "
+                + ", ".join(DIRECTIVES)
+                + "; close every block with ':::'",
+            )
+        )
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "citation":
             if child.meta.get("error"):
-                findings.append(Finding(file, line, str(child.meta["error"]),
-                                        "fix the citation syntax"))
+                findings.append(
+                    Finding(file, line, str(child.meta["error"]), "fix the citation syntax")
+                )
             else:
                 page.citations.append(CitationUse(tuple(child.meta["keys"]), line))
         elif child.type == "link_open":

@@ -171,32 +171,50 @@ def _describe(loc: tuple[str | int, ...]) -> str:
     return "".join(parts) or "front matter"
 
 
-def _finding(
-    file: str, front_matter: LocatedMap, error: Any, model: type[BaseModel]
-) -> Finding:
+def _finding(file: str, front_matter: LocatedMap, error: Any, model: type[BaseModel]) -> Finding:
     loc = tuple(step for step in error["loc"] if not str(step).startswith("function-"))
     where = _describe(loc)
     line = line_of_path(front_matter, loc, front_matter.line)
     kind = error["type"]
     if kind == "missing":
-        return Finding(file, line, f"missing required key '{where}'",
-                       f"add '{loc[-1]}:' here (see AUTHORING.md)")
+        return Finding(
+            file,
+            line,
+            f"missing required key '{where}'",
+            f"add '{loc[-1]}:' here (see AUTHORING.md)",
+        )
     if kind == "extra_forbidden":
-        return Finding(file, line, f"unknown key '{where}'",
-                       "remove it or fix its spelling (see AUTHORING.md for the allowed keys)")
+        return Finding(
+            file,
+            line,
+            f"unknown key '{where}'",
+            "remove it or fix its spelling (see AUTHORING.md for the allowed keys)",
+        )
     if kind == "literal_error":
         expected = error.get("ctx", {}).get("expected", "")
-        return Finding(file, line, f"'{where}' is {error['input']!r}, which is not allowed",
-                       f"use one of {expected}")
+        return Finding(
+            file,
+            line,
+            f"'{where}' is {error['input']!r}, which is not allowed",
+            f"use one of {expected}",
+        )
     if kind == "string_pattern_mismatch":
-        return Finding(file, line, f"'{where}' is {error['input']!r}, which is not a valid id",
-                       "use lowercase letters, digits and single hyphens, e.g. her2-positive")
+        return Finding(
+            file,
+            line,
+            f"'{where}' is {error['input']!r}, which is not a valid id",
+            "use lowercase letters, digits and single hyphens, e.g. her2-positive",
+        )
     if kind == "value_error":
         message = str(error.get("ctx", {}).get("error", error["msg"]))
         return Finding(file, line, f"'{where}' {message}", "fix the value")
     if kind == "string_type":
-        return Finding(file, line, f"'{where}' must be text, not {error['input']!r}",
-                       "quote the value, e.g. version: \"1.0\"")
+        return Finding(
+            file,
+            line,
+            f"'{where}' must be text, not {error['input']!r}",
+            'quote the value, e.g. version: "1.0"',
+        )
     return Finding(file, line, f"'{where}': {error['msg']}", "fix the value (see AUTHORING.md)")
 
 
@@ -209,8 +227,14 @@ def validate_front_matter(
     if model is None:
         line = front_matter.line_of("type")
         what = "missing" if page_type is None else f"{page_type!r} is not a page type"
-        return None, [Finding(file, line, f"front matter key 'type' is {what}",
-                              "set 'type:' to page, guideline or section")]
+        return None, [
+            Finding(
+                file,
+                line,
+                f"front matter key 'type' is {what}",
+                "set 'type:' to page, guideline or section",
+            )
+        ]
     try:
         return model.model_validate(dict(front_matter)), []
     except ValidationError as error:

@@ -106,9 +106,14 @@ def _assemble_guidelines(site: SiteContent, findings: list[Finding]) -> None:
     for page in site.pages.values():
         if "/" not in page.src_uri:
             if not isinstance(page.meta, PageMeta):
-                findings.append(Finding(page.display_path, 1,
-                                        "pages at the top of docs/ must have 'type: page'",
-                                        "guideline pages belong in a folder docs/<guideline-id>/"))
+                findings.append(
+                    Finding(
+                        page.display_path,
+                        1,
+                        "pages at the top of docs/ must have 'type: page'",
+                        "guideline pages belong in a folder docs/<guideline-id>/",
+                    )
+                )
             continue
         folders.setdefault(page.src_uri.split("/", 1)[0], []).append(page)
 
@@ -116,8 +121,14 @@ def _assemble_guidelines(site: SiteContent, findings: list[Finding]) -> None:
         index = site.pages.get(f"{folder}/index.md")
         if index is None or not isinstance(index.meta, GuidelineMeta):
             where = index.display_path if index else members[0].display_path
-            findings.append(Finding(where, 1, f"folder '{folder}' has no guideline index page",
-                                    f"add docs/{folder}/index.md with 'type: guideline'"))
+            findings.append(
+                Finding(
+                    where,
+                    1,
+                    f"folder '{folder}' has no guideline index page",
+                    f"add docs/{folder}/index.md with 'type: guideline'",
+                )
+            )
             continue
         guideline = _assemble(folder, index, index.meta, members, site, findings)
         if guideline is not None:
@@ -136,36 +147,68 @@ def _assemble(
     assert fm is not None
     file = index.display_path
     if meta.id != folder:
-        findings.append(Finding(file, fm.line_of("id"), f"guideline id '{meta.id}' differs from "
-                                f"its folder name '{folder}'", f"set 'id: {folder}' or rename "
-                                "the folder"))
+        findings.append(
+            Finding(
+                file,
+                fm.line_of("id"),
+                f"guideline id '{meta.id}' differs from its folder name '{folder}'",
+                f"set 'id: {folder}' or rename the folder",
+            )
+        )
     _check_review(index, meta, findings)
     for key in ("editorial_policy", "disclaimer"):
         target = getattr(meta, key)
         if target not in site.pages:
-            findings.append(Finding(file, fm.line_of(key), f"'{key}' names '{target}', which is "
-                                    "not a page of this site",
-                                    "give a docs-relative path such as editorial-policy.md"))
+            findings.append(
+                Finding(
+                    file,
+                    fm.line_of(key),
+                    f"'{key}' names '{target}', which is not a page of this site",
+                    "give a docs-relative path such as editorial-policy.md",
+                )
+            )
     disclaimer = site.pages.get(meta.disclaimer)
     if disclaimer is not None and not getattr(disclaimer.meta, "description", None):
-        findings.append(Finding(disclaimer.display_path, 1, "the disclaimer page has no "
-                                "'description'", "add 'description:' with a one-paragraph "
-                                "summary; every guideline page shows it"))
+        findings.append(
+            Finding(
+                disclaimer.display_path,
+                1,
+                "the disclaimer page has no 'description'",
+                "add 'description:' with a one-paragraph summary; every guideline page shows it",
+            )
+        )
     for position, topic in enumerate(meta.related):
         line = fm["related"].line_of(position)
         if topic.page is None and topic.note is None:
-            findings.append(Finding(file, line, f"related topic '{topic.title}' has neither "
-                                    "'page' nor 'note'", "link a page or describe the topic"))
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    f"related topic '{topic.title}' has neither 'page' nor 'note'",
+                    "link a page or describe the topic",
+                )
+            )
         if topic.page is not None and topic.page not in site.pages:
-            findings.append(Finding(file, line, f"related topic page '{topic.page}' does not "
-                                    "exist", "give a docs-relative path to an existing page"))
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    f"related topic page '{topic.page}' does not exist",
+                    "give a docs-relative path to an existing page",
+                )
+            )
 
     numbers: dict[str, int] = {}
     for position, reference in enumerate(meta.references):
         if reference.key in numbers:
-            findings.append(Finding(file, fm["references"].line_of(position),
-                                    f"reference key '{reference.key}' is listed twice",
-                                    "keep one entry per key"))
+            findings.append(
+                Finding(
+                    file,
+                    fm["references"].line_of(position),
+                    f"reference key '{reference.key}' is listed twice",
+                    "keep one entry per key",
+                )
+            )
         numbers.setdefault(reference.key, position + 1)
 
     sections: list[ParsedPage] = []
@@ -175,24 +218,41 @@ def _assemble(
         if page is index:
             continue
         if not isinstance(page.meta, SectionMeta):
-            findings.append(Finding(page.display_path, 1, "a page inside a guideline folder must "
-                                    "have 'type: section'", "set 'type: section' and its keys"))
+            findings.append(
+                Finding(
+                    page.display_path,
+                    1,
+                    "a page inside a guideline folder must have 'type: section'",
+                    "set 'type: section' and its keys",
+                )
+            )
             continue
         pfm = page.front_matter
         assert pfm is not None
         if page.meta.id in ids:
-            findings.append(Finding(page.display_path, pfm.line_of("id"),
-                                    f"section id '{page.meta.id}' is already used by "
-                                    f"{ids[page.meta.id].display_path}", "choose a unique id"))
+            findings.append(
+                Finding(
+                    page.display_path,
+                    pfm.line_of("id"),
+                    f"section id '{page.meta.id}' is already used by "
+                    f"{ids[page.meta.id].display_path}",
+                    "choose a unique id",
+                )
+            )
         if page.meta.order in orders:
-            findings.append(Finding(page.display_path, pfm.line_of("order"),
-                                    f"section order {page.meta.order} is already used by "
-                                    f"{orders[page.meta.order].display_path}",
-                                    "give each section its own order number"))
+            findings.append(
+                Finding(
+                    page.display_path,
+                    pfm.line_of("order"),
+                    f"section order {page.meta.order} is already used by "
+                    f"{orders[page.meta.order].display_path}",
+                    "give each section its own order number",
+                )
+            )
         ids.setdefault(page.meta.id, page)
         orders.setdefault(page.meta.order, page)
         sections.append(page)
-    sections.sort(key=lambda p: (p.meta.order if isinstance(p.meta, SectionMeta) else 0))
+    sections.sort(key=lambda p: p.meta.order if isinstance(p.meta, SectionMeta) else 0)
 
     guideline = Guideline(meta, folder, index, sections, numbers, None)
     _check_citations(guideline, site, findings)
@@ -206,15 +266,25 @@ def _check_review(index: ParsedPage, meta: GuidelineMeta, findings: list[Finding
     review_line = fm["review"].line_of("history")
     history = meta.review.history
     if history[-1].status != meta.review.status:
-        findings.append(Finding(index.display_path, review_line,
-                                f"review.status is '{meta.review.status}' but the latest history "
-                                f"entry says '{history[-1].status}'",
-                                "add a history entry for the current status (oldest first)"))
+        findings.append(
+            Finding(
+                index.display_path,
+                review_line,
+                f"review.status is '{meta.review.status}' but the latest history "
+                f"entry says '{history[-1].status}'",
+                "add a history entry for the current status (oldest first)",
+            )
+        )
     for before, after in itertools.pairwise(history):
         if after.date < before.date:
-            findings.append(Finding(index.display_path, review_line,
-                                    "review.history is not in date order",
-                                    "list history entries oldest first"))
+            findings.append(
+                Finding(
+                    index.display_path,
+                    review_line,
+                    "review.history is not in date order",
+                    "list history entries oldest first",
+                )
+            )
 
 
 def _check_citations(guideline: Guideline, site: SiteContent, findings: list[Finding]) -> None:
@@ -224,31 +294,49 @@ def _check_citations(guideline: Guideline, site: SiteContent, findings: list[Fin
             for key in use.keys:
                 used.add(key)
                 if key not in guideline.reference_numbers:
-                    findings.append(Finding(page.display_path, use.line,
-                                            f"unknown citation key '@{key}'",
-                                            f"add '{key}' to references in "
-                                            f"{guideline.index.display_path} or fix the key"))
+                    findings.append(
+                        Finding(
+                            page.display_path,
+                            use.line,
+                            f"unknown citation key '@{key}'",
+                            f"add '{key}' to references in "
+                            f"{guideline.index.display_path} or fix the key",
+                        )
+                    )
     fm = guideline.index.front_matter
     assert fm is not None
     for position, reference in enumerate(guideline.meta.references):
         if reference.key not in used:
-            site.warnings.append(Finding(guideline.index.display_path,
-                                         fm["references"].line_of(position),
-                                         f"reference '{reference.key}' is never cited",
-                                         "cite it with [@" + reference.key + "] or remove it"))
+            site.warnings.append(
+                Finding(
+                    guideline.index.display_path,
+                    fm["references"].line_of(position),
+                    f"reference '{reference.key}' is never cited",
+                    "cite it with [@" + reference.key + "] or remove it",
+                )
+            )
 
 
 def _check_directives(guideline: Guideline, findings: list[Finding]) -> None:
     holders = [page for page in guideline.pages if "reference-list" in page.directives]
     if not holders:
-        findings.append(Finding(guideline.index.display_path, 1,
-                                "the guideline has no reference list",
-                                "add a page (e.g. references.md) whose body holds "
-                                "'::: reference-list' and ':::'"))
+        findings.append(
+            Finding(
+                guideline.index.display_path,
+                1,
+                "the guideline has no reference list",
+                "add a page (e.g. references.md) whose body holds '::: reference-list' and ':::'",
+            )
+        )
     for extra in holders[1:]:
-        findings.append(Finding(extra.display_path, extra.directives["reference-list"],
-                                "the guideline's reference list appears on a second page",
-                                f"keep it only on {holders[0].display_path}"))
+        findings.append(
+            Finding(
+                extra.display_path,
+                extra.directives["reference-list"],
+                "the guideline's reference list appears on a second page",
+                f"keep it only on {holders[0].display_path}",
+            )
+        )
     if holders:
         guideline.references_page = holders[0]
 
@@ -262,12 +350,21 @@ def _check_links(site: SiteContent, findings: list[Finding]) -> None:
             target_uri, anchor = resolved
             target = site.pages.get(target_uri)
             if target is None:
-                findings.append(Finding(page.display_path, link.line,
-                                        f"link to '{link.href}' points to no page",
-                                        "link a .md file of docs/ with a path relative to this "
-                                        "page"))
+                findings.append(
+                    Finding(
+                        page.display_path,
+                        link.line,
+                        f"link to '{link.href}' points to no page",
+                        "link a .md file of docs/ with a path relative to this page",
+                    )
+                )
             elif anchor and anchor not in target.anchors and anchor not in target.heading_ids:
-                findings.append(Finding(page.display_path, link.line,
-                                        f"link '{link.href}': '#{anchor}' is not an anchor of "
-                                        f"{target.display_path}",
-                                        "use a point anchor or a heading id of that page"))
+                findings.append(
+                    Finding(
+                        page.display_path,
+                        link.line,
+                        f"link '{link.href}': '#{anchor}' is not an anchor of "
+                        f"{target.display_path}",
+                        "use a point anchor or a heading id of that page",
+                    )
+                )

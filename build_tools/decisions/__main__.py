@@ -60,8 +60,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{model.guideline_id}: {len(model.tables)} tables, {len(model.items)} items "
             f"verified and proven; {target} {state}"
         )
-    print(f"{len(site.pages)} pages loaded and checked, {len(compiled)} guideline(s) compiled "
-          f"in {elapsed_ms:.0f} ms")
+    print(
+        f"{len(site.pages)} pages loaded and checked, {len(compiled)} guideline(s) compiled "
+        f"in {elapsed_ms:.0f} ms"
+    )
     if stale:
         print(
             f"stale: {', '.join(stale)} -> "

@@ -42,15 +42,17 @@ def guideline_source(guideline: Guideline) -> GuidelineSource:
         front_matter = page.front_matter
         assert isinstance(meta, SectionMeta)
         assert front_matter is not None
-        sections.append(SectionSource(
-            id=meta.id,
-            file=page.display_path,
-            page_url=page_url(page.src_uri),
-            anchors=frozenset(page.anchors),
-            items=_located_map(front_matter.get("items")),
-            decision_tables=_located_list(front_matter.get("decision_tables")),
-            front_matter_line=front_matter.line,
-        ))
+        sections.append(
+            SectionSource(
+                id=meta.id,
+                file=page.display_path,
+                page_url=page_url(page.src_uri),
+                anchors=frozenset(page.anchors),
+                items=_located_map(front_matter.get("items")),
+                decision_tables=_located_list(front_matter.get("decision_tables")),
+                front_matter_line=front_matter.line,
+            )
+        )
     notices_node = index_fm.get("notices")
     notices = tuple(
         NoticeSource(

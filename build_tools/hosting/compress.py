@@ -79,13 +79,15 @@ class CompressionCache:
             os.replace(temp.name, path)
         return result
 
-
     def prune(self) -> None:
         if self.directory is None:
             return
         with contextlib.suppress(OSError):
-            entries = sorted(self.directory.glob(f"{CACHE_FORMAT}-*"),
-                             key=lambda path: path.stat().st_mtime, reverse=True)
+            entries = sorted(
+                self.directory.glob(f"{CACHE_FORMAT}-*"),
+                key=lambda path: path.stat().st_mtime,
+                reverse=True,
+            )
             for path in entries[CACHE_MAX_ENTRIES:]:
                 path.unlink(missing_ok=True)
 

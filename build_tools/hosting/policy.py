@@ -34,7 +34,15 @@ PRECOMPRESSED = (("br", ".br"), ("gzip", ".gz"))
 # archives, images and the sitemap's own .gz are compressed already; source maps are only ever
 # fetched by a developer's tools.
 COMPRESSIBLE_SUFFIXES = (
-    ".html", ".css", ".js", ".json", ".webmanifest", ".xml", ".svg", ".txt", ".wasm",
+    ".html",
+    ".css",
+    ".js",
+    ".json",
+    ".webmanifest",
+    ".xml",
+    ".svg",
+    ".txt",
+    ".wasm",
 )
 # Below this size, compression saves less than the headers that announce it.
 COMPRESS_MIN_BYTES = 1024

@@ -76,23 +76,26 @@ HTACCESS = """\
 def _rewrites(encoding: str, suffix: str) -> str:
     """A file, then a folder's index.html, to its ``suffix`` copy when the browser accepts it."""
     accepts = f"  RewriteCond %{{HTTP:Accept-Encoding}} \\b{encoding}\\b"
-    return "\n".join((
-        accepts,
-        "  RewriteCond %{REQUEST_FILENAME} -f",
-        f"  RewriteCond %{{REQUEST_FILENAME}}{suffix} -f",
-        f"  RewriteRule ^(.+)$ $1{suffix} [L]",
-        accepts,
-        f"  RewriteCond %{{REQUEST_FILENAME}}/index.html{suffix} -f",
-        f"  RewriteRule ^(.*/)?$ $1index.html{suffix} [L]",
-    ))
+    return "\n".join(
+        (
+            accepts,
+            "  RewriteCond %{REQUEST_FILENAME} -f",
+            f"  RewriteCond %{{REQUEST_FILENAME}}{suffix} -f",
+            f"  RewriteRule ^(.+)$ $1{suffix} [L]",
+            accepts,
+            f"  RewriteCond %{{REQUEST_FILENAME}}/index.html{suffix} -f",
+            f"  RewriteRule ^(.*/)?$ $1index.html{suffix} [L]",
+        )
+    )
 
 
 def htaccess() -> str:
     types = "\n".join(f"  AddType {kind} {suffix}" for suffix, kind in TYPES.items())
     fields = {
         "types": types,
-        "encodings": "\n".join(f"  AddEncoding {encoding} {suffix}"
-                                for encoding, suffix in PRECOMPRESSED),
+        "encodings": "\n".join(
+            f"  AddEncoding {encoding} {suffix}" for encoding, suffix in PRECOMPRESSED
+        ),
         "rewrites": "\n".join(_rewrites(*pair) for pair in PRECOMPRESSED),
         "utf8": " ".join(UTF8_SUFFIXES),
         "compressed": COMPRESSED_SUFFIX,

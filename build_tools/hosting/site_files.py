@@ -29,8 +29,10 @@ class HostingFiles:
 
     def write_service_worker(self, runtime_urls: Iterable[str]) -> None:
         files = offline.write_service_worker(self.site_dir, runtime_urls)
-        log.debug(f"service worker: build {files.build_id}, {len(files.shell)} files saved at "
-                  f"install, {len(files.runtime)} runtime files on first use")
+        log.debug(
+            f"service worker: build {files.build_id}, {len(files.shell)} files saved at "
+            f"install, {len(files.runtime)} runtime files on first use"
+        )
 
     def precompress(self) -> None:
         written = precompress(self.site_dir, CompressionCache(self._cache_dir()))

@@ -44,9 +44,7 @@ def _render_audience(
     return f'<div class="gl-audience gl-{audience}" data-audience="{audience}">\n'
 
 
-def _render_point(
-    renderer: Any, tokens: Sequence[Token], idx: int, _options: Any, env: Any
-) -> str:
+def _render_point(renderer: Any, tokens: Sequence[Token], idx: int, _options: Any, env: Any) -> str:
     """A point's ``<div>``; at its end, what the page adds to it (``env["after_point"](anchor)``,
     e.g. newer guidance that changes the advice the point states)."""
     token = tokens[idx]

@@ -54,8 +54,9 @@ def citation_plugin(md: MarkdownIt) -> None:
     citation_render_plugin(md)
 
 
-def _render_citation(renderer: object, tokens: list[object], idx: int, _options: object,
-                     env: dict[str, object]) -> str:
+def _render_citation(
+    renderer: object, tokens: list[object], idx: int, _options: object, env: dict[str, object]
+) -> str:
     token = tokens[idx]
     render = env.get("render_citation") if isinstance(env, dict) else None
     if callable(render):

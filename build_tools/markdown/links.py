@@ -10,8 +10,9 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 
-def _render_link_open(renderer: Any, tokens: Sequence[Token], idx: int, options: Any,
-                      env: Any) -> str:
+def _render_link_open(
+    renderer: Any, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
     token = tokens[idx]
     resolve = env.get("resolve_href") if isinstance(env, dict) else None
     href = token.attrGet("href")

@@ -100,17 +100,21 @@ def banners(guideline: Guideline, context: PageContext) -> list[Banner]:
 def header_html(guideline: Guideline, context: PageContext) -> str:
     meta: GuidelineMeta = guideline.meta
     title, patient_title = _titles(guideline, context)
-    return _environment().get_template("header.html").render(
-        guideline=meta,
-        guideline_url=context.url_of(guideline.index.src_uri),
-        steps=review_steps(meta.review.status),
-        status_labels=STATUS_LABELS,
-        format_date=format_date,
-        editorial_policy_url=context.url_of(meta.editorial_policy),
-        title=title,
-        patient_title=patient_title,
-        title_id=TITLE_ID,
-        notices=banners(guideline, context),
+    return (
+        _environment()
+        .get_template("header.html")
+        .render(
+            guideline=meta,
+            guideline_url=context.url_of(guideline.index.src_uri),
+            steps=review_steps(meta.review.status),
+            status_labels=STATUS_LABELS,
+            format_date=format_date,
+            editorial_policy_url=context.url_of(meta.editorial_policy),
+            title=title,
+            patient_title=patient_title,
+            title_id=TITLE_ID,
+            notices=banners(guideline, context),
+        )
     )
 
 
@@ -121,8 +125,12 @@ def footer_html(guideline: Guideline, context: PageContext, disclaimer_html: str
         for topic in meta.related
         if topic.page != context.page.src_uri
     ]
-    return _environment().get_template("footer.html").render(
-        related=related,
-        disclaimer_html=disclaimer_html,
-        disclaimer_url=context.url_of(meta.disclaimer),
+    return (
+        _environment()
+        .get_template("footer.html")
+        .render(
+            related=related,
+            disclaimer_html=disclaimer_html,
+            disclaimer_url=context.url_of(meta.disclaimer),
+        )
     )

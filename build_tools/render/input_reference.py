@@ -15,8 +15,10 @@ def audience_html(clinician: str, patient: str) -> str:
     """Both wordings of a short text; the audience switch shows one (plain text if equal)."""
     if clinician == patient:
         return escape(clinician)
-    return (f'<span class="gl-clinician">{escape(clinician)}</span>'
-            f'<span class="gl-patient">{escape(patient)}</span>')
+    return (
+        f'<span class="gl-clinician">{escape(clinician)}</span>'
+        f'<span class="gl-patient">{escape(patient)}</span>'
+    )
 
 
 def _number(value: object) -> str:
@@ -62,10 +64,15 @@ def case_inputs_table_html(model: DecisionModel) -> str:
     for case_input in model.inputs:
         if case_input.group != group:
             group = case_input.group
-            rows.append(f'<tr class="gl-inputs-group"><th colspan="5" scope="colgroup">'
-                        f"{escape(group)}</th></tr>")
-        help_text = (audience_html(case_input.help.clinician, case_input.help.patient)
-                     if case_input.help else "")
+            rows.append(
+                f'<tr class="gl-inputs-group"><th colspan="5" scope="colgroup">'
+                f"{escape(group)}</th></tr>"
+            )
+        help_text = (
+            audience_html(case_input.help.clinician, case_input.help.patient)
+            if case_input.help
+            else ""
+        )
         unit = f" ({escape(case_input.unit)})" if case_input.unit else ""
         rows.append(
             "<tr>"

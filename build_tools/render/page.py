@@ -71,8 +71,12 @@ def _toc(tokens: list[Token]) -> list[TocToken]:
         level = int(token.tag[1]) if token.type == "heading_open" else 0
         if level not in TOC_LEVELS:
             continue
-        entry: TocToken = {"level": level, "id": token.attrGet("id"),
-                           "name": escape(tokens[index + 1].content), "children": []}
+        entry: TocToken = {
+            "level": level,
+            "id": token.attrGet("id"),
+            "name": escape(tokens[index + 1].content),
+            "children": [],
+        }
         if level == TOC_LEVELS[0] or not toc:
             toc.append(entry)
         else:

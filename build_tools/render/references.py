@@ -64,14 +64,21 @@ def reference_list_html(references: list[Reference]) -> str:
             if current_group is not None:
                 html.append("</ol>")
             current_group = ref.group
-            html.append(f'<h2 id="{ref.group.replace("_", "-")}">'
-                        f"{escape(GROUP_TITLES[ref.group])}</h2>")
+            html.append(
+                f'<h2 id="{ref.group.replace("_", "-")}">{escape(GROUP_TITLES[ref.group])}</h2>'
+            )
             html.append(f'<ol class="gl-reference-list" start="{number}">')
-        badge = ('<span class="gl-badge" title="Not listed by the source; reconstructed from the '
-                 'statements it supports">reconstructed</span> ' if ref.reconstructed else "")
+        badge = (
+            '<span class="gl-badge" title="Not listed by the source; reconstructed from the '
+            'statements it supports">reconstructed</span> '
+            if ref.reconstructed
+            else ""
+        )
         note = f'<span class="gl-reference-note">{escape(ref.note)}</span>' if ref.note else ""
-        html.append(f'<li id="{reference_anchor(ref.key)}" value="{number}">{badge}'
-                    f"{_citation_text(ref)} {note}</li>")
+        html.append(
+            f'<li id="{reference_anchor(ref.key)}" value="{number}">{badge}'
+            f"{_citation_text(ref)} {note}</li>"
+        )
     if current_group is not None:
         html.append("</ol>")
     html.append("</div>")

@@ -56,8 +56,10 @@ class SiteRenderer:
         def case_inputs() -> str:
             model = self.decision_models.get(guideline.meta.id)
             if model is None:
-                return ('<p class="gl-unavailable">The case inputs are documented when the '
-                        "decision tables are compiled (tables_enabled: true).</p>")
+                return (
+                    '<p class="gl-unavailable">The case inputs are documented when the '
+                    "decision tables are compiled (tables_enabled: true).</p>"
+                )
             return case_inputs_table_html(model)
 
         def case_calculator() -> str:

@@ -10,8 +10,9 @@ import re
 
 # mkdocs-material's search dialog has role="dialog" but no accessible name (axe: serious).
 SEARCH_DIALOG = '<div class="md-search" data-md-component="search" role="dialog">'
-NAMED_SEARCH_DIALOG = ('<div class="md-search" data-md-component="search" role="dialog" '
-                       'aria-label="Search this site">')
+NAMED_SEARCH_DIALOG = (
+    '<div class="md-search" data-md-component="search" role="dialog" aria-label="Search this site">'
+)
 
 
 CHARSET = '<meta charset="utf-8">'
@@ -19,7 +20,10 @@ CANONICAL = re.compile(r'[ \t]*<link rel="canonical" href="[^"]*">\n?')
 
 
 def finish_page(
-    html: str, head_script_src: str, early_head: str = "", head_links: str = "",
+    html: str,
+    head_script_src: str,
+    early_head: str = "",
+    head_links: str = "",
     canonical: bool = True,
 ) -> str:
     """Name the search dialog and load the audience script in ``<head>`` (before first paint).

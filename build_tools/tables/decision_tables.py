@@ -465,8 +465,10 @@ def check_condition(
     values = (
         declared.values if declared is not None else derived.values if derived is not None else ()
     )
-    if declared is not None and declared.finding and any(
-        isinstance(leaf, IsNull) for leaf in leaves(condition.test)
+    if (
+        declared is not None
+        and declared.finding
+        and any(isinstance(leaf, IsNull) for leaf in leaves(condition.test))
     ):
         findings.add(
             file,

@@ -188,9 +188,7 @@ class FieldReader:
             if node is None or value is None:
                 continue
             if key(value) in seen:
-                self.report(
-                    node.line_of(field), f"{noun} {key(value)!r} is declared twice", remedy
-                )
+                self.report(node.line_of(field), f"{noun} {key(value)!r} is declared twice", remedy)
                 continue
             seen.add(key(value))
             loaded.append(value)

@@ -53,9 +53,7 @@ class Violation:
     remedy: str
 
 
-def prove(
-    model: DecisionModel, runtime: Callable[[], Recommend] | None = None
-) -> list[Finding]:
+def prove(model: DecisionModel, runtime: Callable[[], Recommend] | None = None) -> list[Finding]:
     """Every violated safety constraint and item assertion, as findings (empty when proven).
     ``runtime`` makes the compiled module's ``recommend``, which names the rules behind an
     offending item; it is called only when there is a violation to explain."""

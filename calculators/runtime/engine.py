@@ -458,9 +458,9 @@ def _ordered(items: Iterable[_Found]) -> list[_Found]:
     """Recommendations preferred first; otherwise in the order the tables produced them."""
     return sorted(
         items,
-        key=lambda found: RANK_ORDER.get(str(found[0].rank), 2)
-        if found[0].kind == "recommendation"
-        else 2,
+        key=lambda found: (
+            RANK_ORDER.get(str(found[0].rank), 2) if found[0].kind == "recommendation" else 2
+        ),
     )
 
 

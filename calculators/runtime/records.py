@@ -192,8 +192,9 @@ class _Reader:
         if set(data) != keys:
             missing = ", ".join(sorted(keys - set(data))) or "none"
             extra = ", ".join(sorted(set(data) - keys)) or "none"
-            raise self.fail(where, f"a record of the expected keys (missing: {missing}; "
-                            f"unexpected: {extra})")
+            raise self.fail(
+                where, f"a record of the expected keys (missing: {missing}; unexpected: {extra})"
+            )
         return data
 
     def sequence(self, value: object, where: str) -> list[object]:

@@ -32,9 +32,14 @@ def serious_violations(page: Page) -> list[dict[str, Any]]:
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"],
-         "targets": [node["target"] for node in v["nodes"]][:5]}
-        for v in report["violations"] if v["impact"] in ("serious", "critical")
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "targets": [node["target"] for node in v["nodes"]][:5],
+        }
+        for v in report["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
 
 

@@ -32,20 +32,31 @@ OpenPage = Callable[[str], tuple[Page, RequestLog]]
 LISTS = ("recommendations", "warnings", "monitoring", "supportive_care", "workup", "dosing")
 
 # Every finding stated absent ("no" in the form): the results then hold no "depends on".
-NONE = "&".join(f"{name}=false" for name in (
-    "isolated_locoregional_recurrence", "visceral_involvement", "visceral_crisis", "bulky_disease",
-    "indolent_disease", "refuses_chemotherapy", "prior_endocrine_therapy", "endocrine_resistance",
-    "prior_anthracycline", "prior_trastuzumab", "responded_to_previous_chemotherapy",
-    "cardiac_dysfunction",
-))
+NONE = "&".join(
+    f"{name}=false"
+    for name in (
+        "isolated_locoregional_recurrence",
+        "visceral_involvement",
+        "visceral_crisis",
+        "bulky_disease",
+        "indolent_disease",
+        "refuses_chemotherapy",
+        "prior_endocrine_therapy",
+        "endocrine_resistance",
+        "prior_anthracycline",
+        "prior_trastuzumab",
+        "responded_to_previous_chemotherapy",
+        "cardiac_dysfunction",
+    )
+)
 HR_POSITIVE = "sex=female&er_status=positive&pr_status=positive&her2_status=negative"
 BRANCHES = {
     "hr-positive-premenopausal": f"{HR_POSITIVE}&menopausal_status=premenopausal&{NONE}",
     "hr-positive-postmenopausal": f"{HR_POSITIVE}&menopausal_status=postmenopausal&{NONE}",
     "her2-positive": "sex=female&er_status=negative&pr_status=negative&her2_status=positive"
-                     f"&weight_kg=70&{NONE}",
+    f"&weight_kg=70&{NONE}",
     "triple-negative": "sex=female&er_status=negative&pr_status=negative&her2_status=negative"
-                       f"&{NONE}",
+    f"&{NONE}",
     "male-out-of-scope": "sex=male&er_status=positive&her2_status=negative",
     "invalid-weight": f"{HR_POSITIVE}&menopausal_status=postmenopausal&weight_kg=1000",
     # Findings left out of the link: unknown, asked for, what depends on them held apart.
@@ -119,8 +130,9 @@ def wait_for_result(page: Page) -> None:
 
 def shown_items(page: Page) -> dict[str, list[str]]:
     return {
-        key: page.locator(f".gl-result-{key.replace('_', '-')} li.gl-result-item")
-        .evaluate_all("items => items.map(item => item.dataset.item)")
+        key: page.locator(f".gl-result-{key.replace('_', '-')} li.gl-result-item").evaluate_all(
+            "items => items.map(item => item.dataset.item)"
+        )
         for key in LISTS
     }
 
@@ -128,7 +140,7 @@ def shown_items(page: Page) -> dict[str, list[str]]:
 def anchor_exists(built_site: Path, site_url: str, url: str) -> bool:
     parts = urlsplit(url)
     assert parts.path.startswith(BASE_PATH), url
-    page = built_site / parts.path[len(BASE_PATH):] / "index.html"
+    page = built_site / parts.path[len(BASE_PATH) :] / "index.html"
     return page.exists() and f'id="{parts.fragment}"' in page.read_text()
 
 
@@ -137,8 +149,11 @@ def anchor_exists(built_site: Path, site_url: str, url: str) -> bool:
 
 @pytest.mark.parametrize("branch", list(BRANCHES))
 def test_case_link_shows_what_cpython_computes(
-    calculator_page: SharedPage, site_url: str, built_site: Path,
-    cpython: Callable[[str], dict[str, Any]], branch: str,
+    calculator_page: SharedPage,
+    site_url: str,
+    built_site: Path,
+    cpython: Callable[[str], dict[str, Any]],
+    branch: str,
 ) -> None:
     page, log, errors = calculator_page
     fragment = BRANCHES[branch]
@@ -152,12 +167,14 @@ def test_case_link_shows_what_cpython_computes(
     }
     # The findings to establish come first, apart from the other work-up.
     asks = page.locator(".gl-result-asks li.gl-result-item").evaluate_all(
-        "items => items.map(item => item.dataset.item)")
+        "items => items.map(item => item.dataset.item)"
+    )
     assert asks == [item["id"] for item in expected["workup"] if item.get("field")]
 
     held = [item for group in expected["conditional"] for item in group["items"]]
     shown_held = page.locator(".gl-result-conditional li.gl-result-item").evaluate_all(
-        "items => items.map(item => item.dataset.item)")
+        "items => items.map(item => item.dataset.item)"
+    )
     assert shown_held == [item["id"] for item in held]
     conditions = page.locator(".gl-result-conditional .gl-result-condition").all_inner_texts()
     assert len(conditions) == len(expected["conditional"])
@@ -204,19 +221,23 @@ def test_case_link_shows_what_cpython_computes(
         expect(page.locator(".gl-calculator-summary")).to_contain_text("More information is needed")
         asked = [item["field"] for item in expected["workup"] if item.get("field")]
         assert "visceral_crisis" in asked
-        expect(page.locator('li.gl-result-item[data-item="unknown-visceral-crisis"]')).to_contain_text(
-            "not stated")
+        expect(
+            page.locator('li.gl-result-item[data-item="unknown-visceral-crisis"]')
+        ).to_contain_text("not stated")
         assert "endocrine-first-line" not in items  # held apart until the crisis is ruled out
         expect(page.locator(".gl-result-conditional")).to_contain_text(
             "If isolated locoregional recurrence (no distant disease) is no and visceral crisis "
             "(rapidly progressive, life-threatening visceral disease) is no and resistance to the "
-            "current endocrine therapy is no")
+            "current endocrine therapy is no"
+        )
     if branch == "her2-positive-cardiac-dysfunction":
         assert expected["status"] == "needs_more_information"
         expect(page.locator(".gl-result-recommendations .gl-result-rank")).to_have_text(
-            ["Other option in the source"])
-        expect(page.locator('li.gl-result-item[data-item="cardiac-dysfunction-caution"]')).to_contain_text(
-            "subclinical and clinical cardiac failure")
+            ["Other option in the source"]
+        )
+        expect(
+            page.locator('li.gl-result-item[data-item="cardiac-dysfunction-caution"]')
+        ).to_contain_text("subclinical and clinical cardiac failure")
     if branch == "invalid-weight":
         assert expected["status"] == "invalid"
         weight = page.locator('.gl-field[data-field="weight_kg"]')
@@ -233,14 +254,19 @@ def test_findings_are_yes_no_or_not_known_and_the_page_shows_the_sources_age(
     calculator_page: SharedPage,
 ) -> None:
     page, _, _ = calculator_page
-    for name in ("visceral_crisis", "cardiac_dysfunction", "prior_anthracycline",
-                 "isolated_locoregional_recurrence"):
+    for name in (
+        "visceral_crisis",
+        "cardiac_dysfunction",
+        "prior_anthracycline",
+        "isolated_locoregional_recurrence",
+    ):
         options = control(page, name).locator("option")
         expect(options).to_have_text(["Not known", "Yes", "No"])
         assert options.evaluate_all("os => os.map(o => o.value)") == ["", "true", "false"]
     # The currency notice and the review status, on the calculator page itself.
     expect(page.locator(".gl-chrome .gl-notice--currency")).to_contain_text(
-        "predates the changes of 2012-2023")
+        "predates the changes of 2012-2023"
+    )
     expect(page.locator(".gl-chrome .gl-notice--review-status")).to_contain_text("not approved")
 
 
@@ -268,7 +294,9 @@ def tab_to(page: Page, name: str) -> None:
 
 
 def test_filling_the_form_by_keyboard_gives_a_result_and_a_link(
-    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]],
+    open_page: OpenPage,
+    site_url: str,
+    cpython: Callable[[str], dict[str, Any]],
 ) -> None:
     page, _ = open_page(site_url + CALCULATOR)
     history_length = page.evaluate("() => history.length")
@@ -286,8 +314,10 @@ def test_filling_the_form_by_keyboard_gives_a_result_and_a_link(
     wait_for_result(page)
     fragment = page.evaluate("() => location.hash.slice(1)")
     # Only what differs from the declared defaults goes into the link.
-    assert fragment == ("sex=female&menopausal_status=postmenopausal&er_status=positive"
-                        "&pr_status=positive&her2_status=negative&weight_kg=72.5")
+    assert fragment == (
+        "sex=female&menopausal_status=postmenopausal&er_status=positive"
+        "&pr_status=positive&her2_status=negative&weight_kg=72.5"
+    )
     expected = cpython(fragment)
     # Nothing said about a visceral crisis (or the rest): not known, so asked for, never assumed.
     assert expected["status"] == "needs_more_information"
@@ -296,8 +326,12 @@ def test_filling_the_form_by_keyboard_gives_a_result_and_a_link(
     ]
     assert "endocrine-first-line" not in shown_items(page)["recommendations"]
     # Answering "no" to the findings that decide settles the recommendation.
-    for name in ("isolated_locoregional_recurrence", "visceral_involvement",
-                 "endocrine_resistance", "bulky_disease"):
+    for name in (
+        "isolated_locoregional_recurrence",
+        "visceral_involvement",
+        "endocrine_resistance",
+        "bulky_disease",
+    ):
         control(page, name).focus()
         page.keyboard.type("n")  # "No"
     wait_for_result(page)
@@ -333,11 +367,17 @@ def test_no_request_at_all_while_recomputing(open_page: OpenPage, site_url: str)
     page.wait_for_load_state("networkidle")
     before = len(log.all)
     edits: list[tuple[str, str]] = [
-        ("menopausal_status", "premenopausal"), ("her2_status", "positive"),
-        ("weight_kg", "64"), ("weight_kg", "81.5"), ("er_status", "negative"),
-        ("pr_status", "negative"), ("her2_status", "negative"),
-        ("visceral_involvement", "true"), ("visceral_crisis", "true"),
-        ("sex", "male"), ("sex", "female"),
+        ("menopausal_status", "premenopausal"),
+        ("her2_status", "positive"),
+        ("weight_kg", "64"),
+        ("weight_kg", "81.5"),
+        ("er_status", "negative"),
+        ("pr_status", "negative"),
+        ("her2_status", "negative"),
+        ("visceral_involvement", "true"),
+        ("visceral_crisis", "true"),
+        ("sex", "male"),
+        ("sex", "female"),
     ]
     for name, value in edits:
         target = control(page, name)
@@ -410,8 +450,9 @@ def test_one_worker_started_by_any_guideline_page_survives_navigation(
     context = guarded_context(browser, log)
     page = context.new_page()
     page.goto(f"{instant_site_url}{GUIDELINE}/her2-positive/")  # no calculator on this page
-    page.wait_for_function("() => window.__glCalculator.runtime.state === 'ready'",
-                           timeout=READY_MS)
+    page.wait_for_function(
+        "() => window.__glCalculator.runtime.state === 'ready'", timeout=READY_MS
+    )
     page.evaluate("() => { window.__sameDocument = true; }")
     page.locator("nav.md-nav a", has_text="Case calculator").first.click()
     page.wait_for_url(f"**/{CALCULATOR}")
@@ -438,8 +479,11 @@ def test_the_worker_starts_from_the_head_of_calculator_pages(
     head = (built_site / CALCULATOR / "index.html").read_text().split("</head>")[0]
     assert '<script src="../../assets/calculator/boot.js"></script>' in head
     assert head.index("boot.js") < head.index('rel="stylesheet"')
-    with_boot = [path.relative_to(built_site).as_posix() for path in built_site.rglob("*.html")
-                 if "boot.js" in path.read_text()]
+    with_boot = [
+        path.relative_to(built_site).as_posix()
+        for path in built_site.rglob("*.html")
+        if "boot.js" in path.read_text()
+    ]
     assert with_boot == [f"{CALCULATOR}index.html"]
 
     log = RequestLog()
@@ -477,16 +521,21 @@ WHY = """item => {
 
 
 def test_an_edit_redraws_only_the_items_it_changes_and_an_open_why_follows_it(
-    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]],
+    open_page: OpenPage,
+    site_url: str,
+    cpython: Callable[[str], dict[str, Any]],
 ) -> None:
     fragment = BRANCHES["her2-positive"]
     page, _ = open_page(f"{site_url}{CALCULATOR}#{fragment}")
     wait_for_result(page)
     result = cpython(fragment)
     dose = result["dosing"][0]["id"]
-    warning = next(item for item in result["warnings"]
-                   if "weight_kg" in next(step["inputs"] for step in result["trace"]
-                                          if step["table"] == item["table"]))
+    warning = next(
+        item
+        for item in result["warnings"]
+        if "weight_kg"
+        in next(step["inputs"] for step in result["trace"] if step["table"] == item["table"])
+    )
     others = [item["id"] for key in LISTS if key != "dosing" for item in result[key]]
 
     why = page.locator(f'li.gl-result-item[data-item="{warning["id"]}"] details.gl-why')
@@ -515,13 +564,15 @@ def test_an_edit_redraws_only_the_items_it_changes_and_an_open_why_follows_it(
 
 class WasmAsOctetStream(SiteRequestHandler):
     extensions_map = {  # noqa: RUF012 - as in the parent class
-        **SiteRequestHandler.extensions_map, ".wasm": "application/octet-stream"
+        **SiteRequestHandler.extensions_map,
+        ".wasm": "application/octet-stream",
     }
 
 
 class JsAsOctetStream(SiteRequestHandler):
     extensions_map = {  # noqa: RUF012 - as in the parent class
-        **SiteRequestHandler.extensions_map, ".js": "application/octet-stream"
+        **SiteRequestHandler.extensions_map,
+        ".js": "application/octet-stream",
     }
 
 
@@ -545,8 +596,10 @@ def test_a_wrong_wasm_type_is_survived_and_named(browser: Browser, built_site: P
     server = serve(built_site, WasmAsOctetStream)
     context = guarded_context(browser, RequestLog())
     page = context.new_page()
-    page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}"
-              f"#{BRANCHES['male-out-of-scope']}")
+    page.goto(
+        f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}"
+        f"#{BRANCHES['male-out-of-scope']}"
+    )
     wait_for_result(page)
     status = page.locator(".gl-calculator-status")
     expect(status).to_contain_text('as "application/octet-stream"; configure application/wasm')
@@ -560,11 +613,15 @@ def test_a_missing_runtime_fails_in_plain_words_and_the_page_stays(
     server = serve(built_site, WithoutWasm)
     context = guarded_context(browser, RequestLog())
     page = context.new_page()
-    page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}"
-              f"#{BRANCHES['male-out-of-scope']}")
+    page.goto(
+        f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}"
+        f"#{BRANCHES['male-out-of-scope']}"
+    )
     status = page.locator(".gl-calculator-status")
-    expect(status).to_contain_text("The calculator could not start: the server answers 404 for "
-                                   f"{BASE_PATH}assets/pyodide/", timeout=READY_MS)
+    expect(status).to_contain_text(
+        f"The calculator could not start: the server answers 404 for {BASE_PATH}assets/pyodide/",
+        timeout=READY_MS,
+    )
     expect(status).to_contain_text("pyodide.asm.wasm")
     expect(status).to_contain_text("The guideline itself is complete without it")
     expect(page.locator("h1")).to_be_visible()
@@ -580,7 +637,8 @@ def test_a_wrong_module_script_type_is_named(browser: Browser, built_site: Path)
     page.goto(f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}{CALCULATOR}")
     expect(page.locator(".gl-calculator-status")).to_contain_text(
         f'the server sends {BASE_PATH}assets/calculator/worker.js as "application/octet-stream"; '
-        "configure text/javascript for .js files", timeout=READY_MS,
+        "configure text/javascript for .js files",
+        timeout=READY_MS,
     )
     context.close()
     server.shutdown()

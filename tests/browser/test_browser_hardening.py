@@ -42,9 +42,7 @@ def injected(page: Page) -> list[str]:
 
 
 @pytest.mark.parametrize("payload", XSS)
-def test_payloads_in_every_field_render_as_text(
-    calculator_page: SharedPage, payload: str
-) -> None:
+def test_payloads_in_every_field_render_as_text(calculator_page: SharedPage, payload: str) -> None:
     shown, log, errors = calculator_page
     case = {spec.name: payload for spec in INPUTS}
     case[payload] = payload  # a hostile field name too (ignored: not a declared field)
@@ -61,16 +59,35 @@ def test_payloads_in_every_field_render_as_text(
 def malformed_fragments(count: int) -> list[str]:
     """A deterministic sample of malformed cases, written as case links."""
     chooser = random.Random(20261127)
-    bad = ["maybe", "-1", "1e999", "NaN", "Infinity", "3.5", "TRUE", "x" * 5000, "[1]", "{}",
-           "0x10", "١", " 2", "+-1", "1,5"]
+    bad = [
+        "maybe",
+        "-1",
+        "1e999",
+        "NaN",
+        "Infinity",
+        "3.5",
+        "TRUE",
+        "x" * 5000,
+        "[1]",
+        "{}",
+        "0x10",
+        "١",
+        " 2",
+        "+-1",
+        "1,5",
+    ]
     fragments: list[str] = []
     while len(fragments) < count:
         case = {"sex": "female"}
         for spec in chooser.sample(INPUTS, k=chooser.randint(1, 3)):
             case[spec.name] = chooser.choice(bad)
         fragment = urlencode(case)
-        if calculators.recommend(GUIDELINE, calculators.case_from_fragment(
-                GUIDELINE, fragment))["status"] == "invalid":
+        if (
+            calculators.recommend(GUIDELINE, calculators.case_from_fragment(GUIDELINE, fragment))[
+                "status"
+            ]
+            == "invalid"
+        ):
             fragments.append(fragment)
     return fragments
 
@@ -80,11 +97,14 @@ def test_malformed_cases_match_cpython_in_the_browser(
     calculator_page: SharedPage, fragment: str
 ) -> None:
     shown, log, _ = calculator_page
-    expected: dict[str, Any] = calculators.recommend(GUIDELINE, calculators.case_from_fragment(GUIDELINE, fragment))
+    expected: dict[str, Any] = calculators.recommend(
+        GUIDELINE, calculators.case_from_fragment(GUIDELINE, fragment)
+    )
     show(shown, fragment)
     assert shown.locator(".gl-calculator").get_attribute("data-status") == "invalid"
     flagged = shown.locator('[aria-invalid="true"]').evaluate_all(
-        "controls => controls.map(c => c.name)")
+        "controls => controls.map(c => c.name)"
+    )
     assert sorted(set(flagged)) == sorted({error["field"] for error in expected["errors"]})
     assert shown.locator(".gl-result-item").count() == 0
     assert log.foreign == []

@@ -36,12 +36,13 @@ def recommendation_ids(page: Page) -> list[str]:
 
 
 def expected_ids(cpython: Callable[[str], dict[str, Any]], fragment: str) -> list[str]:
-    return [item["id"] for item in cpython(fragment)["recommendations"]
-            if not item.get("field")]
+    return [item["id"] for item in cpython(fragment)["recommendations"] if not item.get("field")]
 
 
 def test_reading_and_the_calculator_work_offline_after_one_visit(
-    browser: Browser, built_site: Path, tmp_path: Path,
+    browser: Browser,
+    built_site: Path,
+    tmp_path: Path,
     cpython: Callable[[str], dict[str, Any]],
 ) -> None:
     server = start_server(built_site, base_path=BASE_PATH)
@@ -51,17 +52,24 @@ def test_reading_and_the_calculator_work_offline_after_one_visit(
         tmp_path / "profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS
     )
     foreign: list[str] = []
-    context.on("request", lambda request: foreign.append(request.url)
-               if (urlparse(request.url).hostname or "") not in LOOPBACK
-               and urlparse(request.url).scheme in ("http", "https") else None)
+    context.on(
+        "request",
+        lambda request: (
+            foreign.append(request.url)
+            if (urlparse(request.url).hostname or "") not in LOOPBACK
+            and urlparse(request.url).scheme in ("http", "https")
+            else None
+        ),
+    )
     try:
         page = context.pages[0] if context.pages else context.new_page()
         first = BRANCHES["her2-positive"]
         page.goto(f"{base}{CALCULATOR_PATH}#{first}")
         wait_for_result(page)
         # The service worker is in place and holds every file, the runtime included.
-        page.wait_for_function("() => window.__glOffline && window.__glOffline.runtime",
-                               timeout=READY_MS)
+        page.wait_for_function(
+            "() => window.__glOffline && window.__glOffline.runtime", timeout=READY_MS
+        )
         status = page.evaluate("() => window.__glOffline.status()")
         assert status["shell"][0] == status["shell"][1] > 20
         assert status["runtime"][0] == status["runtime"][1] == 5
@@ -96,8 +104,9 @@ def visit_reading_page(browser: Browser, site_url: str, save_data: bool) -> list
     if save_data:
         page.wait_for_timeout(4000)  # idle, long enough for any deferred start
     else:
-        page.wait_for_function("() => window.__glCalculator.runtime.state === 'ready'",
-                               timeout=READY_MS)
+        page.wait_for_function(
+            "() => window.__glCalculator.runtime.state === 'ready'", timeout=READY_MS
+        )
     state = page.evaluate("() => window.__glCalculator.runtime.state")
     context.close()
     return [state, *urls]
@@ -131,7 +140,9 @@ def test_a_copy_opened_as_files_says_to_use_a_web_server(
 
 
 def test_a_snapshot_this_pyodide_cannot_restore_is_not_saved(
-    browser: Browser, site_url: str, tmp_path: Path,
+    browser: Browser,
+    site_url: str,
+    tmp_path: Path,
     cpython: Callable[[str], dict[str, Any]],
 ) -> None:
     """Pyodide 314 cannot restore a snapshot over its default heap (#6254): with the limit set
@@ -146,7 +157,9 @@ def test_a_snapshot_this_pyodide_cannot_restore_is_not_saved(
     fragment = BRANCHES["her2-positive"]
     for visit in ("first", "repeat"):
         context = browser.browser_type.launch_persistent_context(
-            tmp_path / "profile", executable_path=CHROMIUM, args=CHROMIUM_ARGS,
+            tmp_path / "profile",
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
             service_workers="block",
         )
         context.route("**/calculator-manifest.json*", small_limit)

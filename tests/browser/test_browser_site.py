@@ -13,14 +13,18 @@ from tests.support.browser import RequestLog, console_errors, guarded_context
 pytestmark = pytest.mark.browser
 
 
-
 def test_pages_make_no_foreign_request(browser: Browser, site_url: str) -> None:
     log = RequestLog()
     context = guarded_context(browser, log)
     page = context.new_page()
     errors = console_errors(page)
-    for path in ("", "metastatic-breast-cancer/", "metastatic-breast-cancer/her2-positive/",
-                 "metastatic-breast-cancer/references/", "editorial-policy/"):
+    for path in (
+        "",
+        "metastatic-breast-cancer/",
+        "metastatic-breast-cancer/her2-positive/",
+        "metastatic-breast-cancer/references/",
+        "editorial-policy/",
+    ):
         response = page.goto(site_url + path)
         assert response is not None, path
         assert response.ok, path
@@ -91,8 +95,10 @@ def test_content_security_policy_blocks_nothing_the_site_needs(
     context = guarded_context(browser, log)
     context.add_init_script(CSP_LISTENER)
     page = context.new_page()
-    page.goto(site_url + "metastatic-breast-cancer/calculator/"
-              "#sex=female&er_status=negative&pr_status=negative&her2_ihc=3%2B&weight_kg=70")
+    page.goto(
+        site_url + "metastatic-breast-cancer/calculator/"
+        "#sex=female&er_status=negative&pr_status=negative&her2_ihc=3%2B&weight_kg=70"
+    )
     policy = page.locator('meta[http-equiv="Content-Security-Policy"]').get_attribute("content")
     assert policy is not None
     assert "script-src 'self' 'sha256-" in policy

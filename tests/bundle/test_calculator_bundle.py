@@ -44,10 +44,21 @@ def demo_model() -> DecisionModel:
 
 def case_input(name: str, type_: str, **overrides: object) -> CaseInput:
     values: dict[str, object] = {
-        "name": name, "type": type_, "values": (), "minimum": None, "maximum": None,
-        "exclusive_min": False, "exclusive_max": False, "unit": None, "required": False,
-        "nullable": False, "default": None, "group": "Group", "label": Wording(name, name),
-        "help": None, "line": 1,
+        "name": name,
+        "type": type_,
+        "values": (),
+        "minimum": None,
+        "maximum": None,
+        "exclusive_min": False,
+        "exclusive_max": False,
+        "unit": None,
+        "required": False,
+        "nullable": False,
+        "default": None,
+        "group": "Group",
+        "label": Wording(name, name),
+        "help": None,
+        "line": 1,
     }
     values.update(overrides)
     return CaseInput(**values)  # type: ignore[arg-type]
@@ -60,9 +71,16 @@ def test_only_the_four_core_files_are_published() -> None:
     runtime = locate_pyodide(ROOT)
     pinned = json.loads((ROOT / "package.json").read_text())["dependencies"]["pyodide"]
     assert runtime.version == pinned == "314.0.7"
-    assert [path.name for path in runtime.files] == list(CORE_FILES) == [
-        "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
-    ]
+    assert (
+        [path.name for path in runtime.files]
+        == list(CORE_FILES)
+        == [
+            "pyodide.mjs",
+            "pyodide.asm.mjs",
+            "pyodide.asm.wasm",
+            "python_stdlib.zip",
+        ]
+    )
     assert all(path.is_file() for path in runtime.files)
     # loadPyodide insists on a lock file: only its info goes to the browser, inline.
     lock = runtime_files.minimal_lockfile(runtime)
@@ -94,8 +112,11 @@ def test_a_stale_install_names_both_versions(
     installed = tmp_path / "node_modules" / "pyodide"
     installed.mkdir(parents=True)
     (installed / "package.json").write_text('{"version": "0.27.0"}')
-    with pytest.raises(RuntimeFilesError, match=r"Pyodide 0\.27\.0 but package\.json pins "
-                                                 r"314\.0\.7.*npm ci"):
+    with pytest.raises(
+        RuntimeFilesError,
+        match=r"Pyodide 0\.27\.0 but package\.json pins "
+        r"314\.0\.7.*npm ci",
+    ):
         locate_pyodide(tmp_path)
 
 
@@ -130,7 +151,8 @@ def test_stale_guideline_modules_on_disk_stay_out(tmp_path: Path) -> None:
     (package / "guidelines" / "old_guideline.py").write_text("STALE = True\n")
     (package / "guidelines" / "__pycache__" / "x.py").write_text("")
     assert sorted(package_sources(package)) == [
-        "calculators/__init__.py", "calculators/guidelines/__init__.py",
+        "calculators/__init__.py",
+        "calculators/guidelines/__init__.py",
     ]
 
 
@@ -145,15 +167,20 @@ def test_the_bundle_runs_on_the_standard_library_alone(
         "case = calculators.case_from_fragment('demo-guideline', 'sex=female&marker_a=positive'); "
         "print(json.dumps(calculators.recommend('demo-guideline', case)['status']))"
     )
-    completed = subprocess.run([sys.executable, "-I", "-S", "-c", script, str(tmp_path)],
-                               capture_output=True, text=True, check=True)
+    completed = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     assert json.loads(completed.stdout) in ("ok", "needs_more_information")
 
 
 def test_the_manifest_names_versions_for_cache_busting(demo_model: DecisionModel) -> None:
     bundle = build_bundle(_compiled(demo_model))
-    data = manifest(bundle, locate_pyodide(ROOT), "assets/pyodide/314.0.7/",
-                    "assets/calculator/calculators.zip")
+    data = manifest(
+        bundle, locate_pyodide(ROOT), "assets/pyodide/314.0.7/", "assets/calculator/calculators.zip"
+    )
     assert data["pyodide_version"] == "314.0.7"
     assert data["calculators_sha256"] == bundle.sha256
     assert data["calculators_zip"] == f"assets/calculator/calculators.zip?v={bundle.sha256[:16]}"
@@ -163,8 +190,9 @@ def test_the_manifest_names_versions_for_cache_busting(demo_model: DecisionModel
 def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: DecisionModel) -> None:
     config = MkDocsConfig()
     (tmp_path / "docs").mkdir()
-    config.load_dict({"site_name": "t", "docs_dir": str(tmp_path / "docs"),
-                      "site_dir": str(tmp_path / "site")})
+    config.load_dict(
+        {"site_name": "t", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site")}
+    )
     errors, _ = config.validate()
     assert errors == []
     config.plugins._current_plugin = "guideline"  # what MkDocs sets while a plugin hook runs
@@ -295,8 +323,14 @@ def test_controls_follow_the_declared_type() -> None:
     assert (tag["severe"], attrs["severe"]["type"]) == ("input", "checkbox")
     assert form.options["responded"] == ["", "true", "false"]  # nullable boolean: tri-state
     assert attrs["ecog"] | {"id": ""} == {
-        "type": "number", "inputmode": "numeric", "step": "1", "min": "0", "max": "4",
-        "id": "", "name": "ecog", "aria-describedby": "gl-calc-g-ecog-error",
+        "type": "number",
+        "inputmode": "numeric",
+        "step": "1",
+        "min": "0",
+        "max": "4",
+        "id": "",
+        "name": "ecog",
+        "aria-describedby": "gl-calc-g-ecog-error",
     }
     assert (attrs["weight_kg"]["step"], attrs["weight_kg"]["max"]) == ("any", "400")
 
@@ -304,9 +338,16 @@ def test_controls_follow_the_declared_type() -> None:
 def test_all_text_is_escaped() -> None:
     hostile = '<script>alert("x")</script>'
     inputs = [
-        case_input("field", "enum", values=('"><img src=x>', "ok"), default="ok",
-                   group="A & <B>", unit="<u>",
-                   label=Wording(hostile, hostile), help=Wording(hostile, "fine")),
+        case_input(
+            "field",
+            "enum",
+            values=('"><img src=x>', "ok"),
+            default="ok",
+            group="A & <B>",
+            unit="<u>",
+            label=Wording(hostile, hostile),
+            help=Wording(hostile, "fine"),
+        ),
     ]
     data = {"references": {"1": {"anchor": "ref-x", "title": "</script><script>alert(1)"}}}
     html = calculator_html("g", inputs, data)

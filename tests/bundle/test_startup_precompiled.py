@@ -101,9 +101,7 @@ def test_the_manifest_asks_for_the_published_zip_by_its_hash(built_site: Path) -
     stdlib = pyodide_dir(built_site) / "python_stdlib.zip"
     digest = hashlib.sha256(stdlib.read_bytes()).hexdigest()
     version = locate_pyodide(ROOT).version
-    assert manifest["stdlib_zip"] == (
-        f"assets/pyodide/{version}/python_stdlib.zip?v={digest[:16]}"
-    )
+    assert manifest["stdlib_zip"] == (f"assets/pyodide/{version}/python_stdlib.zip?v={digest[:16]}")
 
 
 def test_the_bundle_carries_python_314_bytecode_beside_each_source(built_site: Path) -> None:
@@ -122,8 +120,9 @@ def test_the_bundle_carries_python_314_bytecode_beside_each_source(built_site: P
 
 # --- in the browser ---------------------------------------------------------------------------
 
-in_chromium = pytest.mark.skipif(not chromium_available(),
-                                 reason=f"{CHROMIUM} is missing (make chromium)")
+in_chromium = pytest.mark.skipif(
+    not chromium_available(), reason=f"{CHROMIUM} is missing (make chromium)"
+)
 
 
 def items(result: dict[str, Any]) -> list[object]:
@@ -141,14 +140,16 @@ def shown(page: Page, fragment: str) -> list[object]:
           const items = section.querySelectorAll(".gl-result-recommendations li.gl-result-item");
           return [section.dataset.status, Array.from(items, (item) => item.dataset.item)];
         }""",
-        arg=fragment, timeout=READY_MS,
+        arg=fragment,
+        timeout=READY_MS,
     )
     return list(handle.json_value())
 
 
 def worker_timings(page: Page) -> dict[str, Any]:
-    page.wait_for_function("() => window.__glCalculator.runtime.state === 'ready'",
-                           timeout=READY_MS)
+    page.wait_for_function(
+        "() => window.__glCalculator.runtime.state === 'ready'", timeout=READY_MS
+    )
     return dict(page.evaluate("() => window.__glCalculator.runtime.timings.worker"))
 
 

@@ -23,10 +23,13 @@ def test_located_yaml_knows_file_lines() -> None:
     assert line_of_path(data, ("b", 0, "missing"), 0) == 7  # deepest existing node
 
 
-@pytest.mark.parametrize(("text", "line", "problem"), [
-    ("a: 1\na: 2\n", 4, "duplicate key 'a'"),
-    ("a: [1\nb: 2\n", 4, "expected ',' or ']'"),
-])
+@pytest.mark.parametrize(
+    ("text", "line", "problem"),
+    [
+        ("a: 1\na: 2\n", 4, "duplicate key 'a'"),
+        ("a: [1\nb: 2\n", 4, "expected ',' or ']'"),
+    ],
+)
 def test_yaml_errors_carry_the_file_line(text: str, line: int, problem: str) -> None:
     with pytest.raises(YamlSyntaxError) as error:
         load_located(text, first_line=3)
@@ -38,14 +41,17 @@ def test_impossible_dates_stay_text_for_the_schema() -> None:
     assert load_located("d: 2026-02-30\n")["d"] == "2026-02-30"
 
 
-@pytest.mark.parametrize(("target", "current", "expected"), [
-    ("g/references/", "g/her2/", "../references/"),
-    ("g/references/#ref-a", "g/her2/", "../references/#ref-a"),
-    ("g/her2/#p", "g/her2/", "./#p"),
-    ("", "g/her2/", "../../"),
-    ("g/", "", "g/"),
-    ("policy/", "", "policy/"),
-])
+@pytest.mark.parametrize(
+    ("target", "current", "expected"),
+    [
+        ("g/references/", "g/her2/", "../references/"),
+        ("g/references/#ref-a", "g/her2/", "../references/#ref-a"),
+        ("g/her2/#p", "g/her2/", "./#p"),
+        ("", "g/her2/", "../../"),
+        ("g/", "", "g/"),
+        ("policy/", "", "policy/"),
+    ],
+)
 def test_relative_url(target: str, current: str, expected: str) -> None:
     assert relative_url(target, current) == expected
 

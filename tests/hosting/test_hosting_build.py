@@ -69,8 +69,9 @@ def test_precompression_is_deterministic_and_the_cache_changes_nothing(tmp_path:
     assert list((tmp_path / "cache").iterdir())  # big.js went through the cache
     again = precompress(site, CompressionCache(None))  # no cache: the same bytes
     assert again == first
-    assert snapshot == {p.name: p.read_bytes() for p in site.rglob("*.*")
-                        if p.suffix in (".br", ".gz")}
+    assert snapshot == {
+        p.name: p.read_bytes() for p in site.rglob("*.*") if p.suffix in (".br", ".gz")
+    }
     assert gzip.decompress(snapshot["index.html.gz"]) == (site / "a/index.html").read_bytes()
 
 
@@ -79,14 +80,19 @@ def test_precompression_is_deterministic_and_the_cache_changes_nothing(tmp_path:
 
 def test_web_config_is_well_formed_and_maps_every_type_iis_lacks(built_site: Path) -> None:
     document = xml.dom.minidom.parse(str(built_site / "web.config"))
-    maps = {node.getAttribute("fileExtension"): node.getAttribute("mimeType")
-            for node in document.getElementsByTagName("mimeMap")}
+    maps = {
+        node.getAttribute("fileExtension"): node.getAttribute("mimeType")
+        for node in document.getElementsByTagName("mimeMap")
+    }
     assert maps[".wasm"] == "application/wasm"
     assert maps[".js"] == "text/javascript"
     assert maps[".json"] == "application/json"
     # Only sections IIS allows in a site folder by default: a locked one is a 500 for the site.
-    sections = {node.tagName for node in document.getElementsByTagName("system.webServer")[0]
-                .childNodes if node.nodeType == node.ELEMENT_NODE}
+    sections = {
+        node.tagName
+        for node in document.getElementsByTagName("system.webServer")[0].childNodes
+        if node.nodeType == node.ELEMENT_NODE
+    }
     assert sections == {"staticContent", "urlCompression"}
 
 
@@ -99,8 +105,16 @@ def test_htaccess_guards_every_module_directive(built_site: Path) -> None:
             depth += 1
         elif stripped == "</IfModule>":
             depth -= 1
-        elif stripped.split(" ")[0] in ("AddType", "AddEncoding", "RewriteEngine", "RewriteRule",
-                                        "RewriteCond", "Header", "SetEnv", "RemoveType"):
+        elif stripped.split(" ")[0] in (
+            "AddType",
+            "AddEncoding",
+            "RewriteEngine",
+            "RewriteRule",
+            "RewriteCond",
+            "Header",
+            "SetEnv",
+            "RemoveType",
+        ):
             assert depth > 0, f"unguarded: {stripped}"
     assert depth == 0
 
@@ -113,14 +127,17 @@ def test_the_service_worker_lists_every_page_and_the_runtime_apart(built_site: P
     shell, runtime = build["shell"], build["runtime"]
     assert isinstance(shell, list)
     assert isinstance(runtime, list)
-    pages = {"./" if p.parent == built_site else p.parent.relative_to(built_site).as_posix() + "/"
-             for p in built_site.rglob("index.html")}
+    pages = {
+        "./" if p.parent == built_site else p.parent.relative_to(built_site).as_posix() + "/"
+        for p in built_site.rglob("index.html")
+    }
     assert pages <= set(shell)
     manifest = json.loads((built_site / "assets/calculator/calculator-manifest.json").read_text())
     assert manifest["calculators_zip"] in runtime
     assert manifest["stdlib_zip"] in runtime
-    assert {manifest["pyodide_dir"] + name for name in manifest["pyodide_files"].values()} \
-        <= set(runtime)
+    assert {manifest["pyodide_dir"] + name for name in manifest["pyodide_files"].values()} <= set(
+        runtime
+    )
     assert not set(shell) & {url.split("?")[0] for url in runtime}
     for url in [*shell, *runtime]:
         target = built_site / url.split("?")[0]
@@ -168,8 +185,10 @@ def test_no_page_names_a_canonical_address_without_site_url(built_site: Path) ->
 
 
 def test_a_known_address_is_kept_as_canonical() -> None:
-    html = ('<html><head><meta charset="utf-8">\n'
-            '    <link rel="canonical" href="https://intranet.example/g/a/">\n</head></html>')
+    html = (
+        '<html><head><meta charset="utf-8">\n'
+        '    <link rel="canonical" href="https://intranet.example/g/a/">\n</head></html>'
+    )
     assert 'rel="canonical"' in finish_page(html, "x.js", canonical=True)
     assert 'rel="canonical"' not in finish_page(html, "x.js", canonical=False)
 
@@ -188,8 +207,7 @@ def small_site(tmp_path: Path) -> Path:
 
 
 def fetch(url: str, encoding: str | None) -> tuple[dict[str, str], bytes]:
-    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding
-                                     else {})
+    request = urllib.request.Request(url, headers={"Accept-Encoding": encoding} if encoding else {})
     with urllib.request.urlopen(request, timeout=10) as response:
         return dict(response.headers.items()), response.read()
 
@@ -228,12 +246,12 @@ def test_versioned_urls_are_immutable_and_the_rest_revalidated() -> None:
 def test_the_icon_is_a_white_cross_on_indigo_inside_the_maskable_safe_zone() -> None:
     size = 192
     data = icons.icon_png(size)
-    raw = zlib.decompress(data[data.index(b"IDAT") + 4:data.index(b"IEND") - 8])
+    raw = zlib.decompress(data[data.index(b"IDAT") + 4 : data.index(b"IEND") - 8])
     stride = 1 + 3 * size
 
     def pixel(x: int, y: int) -> tuple[int, ...]:
         start = y * stride + 1 + 3 * x
-        return tuple(raw[start:start + 3])
+        return tuple(raw[start : start + 3])
 
     assert pixel(size // 2, size // 2) == icons.FOREGROUND
     assert pixel(0, 0) == pixel(size - 1, size - 1) == icons.BACKGROUND

@@ -28,26 +28,42 @@ from tests.support.servers import SERVERS, RunningServer, ServerName, readme_ngi
 
 pytestmark = pytest.mark.browser
 needs_chromium = pytest.mark.skipif(
-    not chromium_available(), reason="Chromium is missing: `sudo apt-get install chromium` "
-    "(or set CHROMIUM to its path)")
+    not chromium_available(),
+    reason="Chromium is missing: `sudo apt-get install chromium` (or set CHROMIUM to its path)",
+)
 
 READY_MS = 60_000
 HTTP_TIMEOUT_S = 30.0
 FRAGMENT = BRANCHES["her2-positive"]  # a complete case: recommendations, warnings and a dose
 
 # The JavaScript MIME type essences of the HTML standard: what browsers accept for scripts.
-JAVASCRIPT_TYPES = frozenset({
-    "text/javascript", "application/javascript", "application/ecmascript",
-    "application/x-ecmascript", "application/x-javascript", "text/ecmascript",
-    "text/javascript1.0", "text/javascript1.1", "text/javascript1.2", "text/javascript1.3",
-    "text/javascript1.4", "text/javascript1.5", "text/jscript", "text/livescript",
-    "text/x-ecmascript", "text/x-javascript",
-})
+JAVASCRIPT_TYPES = frozenset(
+    {
+        "text/javascript",
+        "application/javascript",
+        "application/ecmascript",
+        "application/x-ecmascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "text/javascript1.0",
+        "text/javascript1.1",
+        "text/javascript1.2",
+        "text/javascript1.3",
+        "text/javascript1.4",
+        "text/javascript1.5",
+        "text/jscript",
+        "text/livescript",
+        "text/x-ecmascript",
+        "text/x-javascript",
+    }
+)
 SCRIPT_SUFFIXES = (".js", ".mjs")
 # The content types the byte-level checks accept, by the requested file's own extension (stock
 # nginx still sends .js as application/javascript: obsolete, but a JavaScript type).
 EXPECTED_TYPES: dict[str, frozenset[str]] = {
-    ".js": JAVASCRIPT_TYPES, ".mjs": JAVASCRIPT_TYPES, ".wasm": frozenset({"application/wasm"}),
+    ".js": JAVASCRIPT_TYPES,
+    ".mjs": JAVASCRIPT_TYPES,
+    ".wasm": frozenset({"application/wasm"}),
     ".html": frozenset({"text/html"}),
 }
 PRECOMPRESSED = {"br": ".br", "gzip": ".gz"}
@@ -74,8 +90,14 @@ def record_responses(context: BrowserContext) -> list[Served]:
     served: list[Served] = []
 
     def on_response(response: Response) -> None:
-        served.append(Served(response.url, response.request.resource_type, response.status,
-                             response.headers.get("content-type", "")))
+        served.append(
+            Served(
+                response.url,
+                response.request.resource_type,
+                response.status,
+                response.headers.get("content-type", ""),
+            )
+        )
 
     context.on("response", on_response)
     return served
@@ -85,8 +107,9 @@ def is_script(item: Served) -> bool:
     return item.resource_type == "script" or urlsplit(item.url).path.endswith(SCRIPT_SUFFIXES)
 
 
-def check_calculator(browser: Browser, server: RunningServer,
-                     cpython: Callable[[str], dict[str, Any]]) -> None:
+def check_calculator(
+    browser: Browser, server: RunningServer, cpython: Callable[[str], dict[str, Any]]
+) -> None:
     """Opens a case link on ``server``: the calculator starts, every script and the wasm come
     with the right type, and the result shown is the one CPython computes."""
     log = RequestLog()
@@ -102,13 +125,17 @@ def check_calculator(browser: Browser, server: RunningServer,
             timeout=READY_MS,
         )
         state, detail = page.evaluate(
-            "() => [window.__glCalculator.runtime.state, window.__glCalculator.runtime.detail]")
+            "() => [window.__glCalculator.runtime.state, window.__glCalculator.runtime.detail]"
+        )
         scripts = [item for item in served if is_script(item)]
         wasm = [item for item in served if urlsplit(item.url).path.endswith(".wasm")]
-        table = "\n".join(f"  {item.status} {item.content_type or '(none)'}  {item.url}"
-                          for item in scripts + wasm)
+        table = "\n".join(
+            f"  {item.status} {item.content_type or '(none)'}  {item.url}"
+            for item in scripts + wasm
+        )
         assert state == "ready", (
-            f"{server.name}: the calculator {state}: {detail}\nscripts and wasm served:\n{table}")
+            f"{server.name}: the calculator {state}: {detail}\nscripts and wasm served:\n{table}"
+        )
         wrong = [item for item in scripts if essence(item.content_type) not in JAVASCRIPT_TYPES]
         assert wrong == [], f"{server.name}: scripts without a JavaScript type:\n{table}"
         assert any("/assets/calculator/worker." in item.url for item in scripts), table
@@ -132,7 +159,9 @@ def check_calculator(browser: Browser, server: RunningServer,
 @needs_chromium
 @pytest.mark.parametrize("name", SERVERS)
 def test_the_calculator_works_on_a_stock_server(
-    name: ServerName, built_site: Path, browser: Browser,
+    name: ServerName,
+    built_site: Path,
+    browser: Browser,
     cpython: Callable[[str], dict[str, Any]],
 ) -> None:
     with serve(built_site, name) as server:
@@ -153,10 +182,16 @@ def files_to_fetch(site: Path) -> list[Path]:
     """Pages, the calculator's and Pyodide's files and the theme's scripts (never the
     precompressed copies themselves)."""
     chosen = [site / "index.html", site / CALCULATOR_PATH / "index.html"]
-    for folder, pattern in (("assets/calculator", "**/*"), ("assets/pyodide", "**/*"),
-                            ("assets/javascripts", "*.js")):
-        chosen += sorted(path for path in (site / folder).glob(pattern)
-                         if path.is_file() and path.suffix not in (".br", ".gz"))
+    for folder, pattern in (
+        ("assets/calculator", "**/*"),
+        ("assets/pyodide", "**/*"),
+        ("assets/javascripts", "*.js"),
+    ):
+        chosen += sorted(
+            path
+            for path in (site / folder).glob(pattern)
+            if path.is_file() and path.suffix not in (".br", ".gz")
+        )
     assert all(path.exists() for path in chosen), chosen
     return chosen
 
@@ -185,8 +220,11 @@ def fetch(server: RunningServer, path: str, accept_encoding: str | None) -> Fetc
 def expected_encoding(source: Path, accepted: list[str], supported: tuple[str, ...]) -> str | None:
     """The precompressed copy the server must send: br before gzip; None when none applies."""
     for coding in ("br", "gzip"):
-        if (coding in accepted and coding in supported
-                and source.with_name(source.name + PRECOMPRESSED[coding]).exists()):
+        if (
+            coding in accepted
+            and coding in supported
+            and source.with_name(source.name + PRECOMPRESSED[coding]).exists()
+        ):
             return coding
     return None
 
@@ -199,10 +237,11 @@ def check_negotiation(server: RunningServer, site: Path, supported: tuple[str, .
     problems: list[str] = []
     for source in files_to_fetch(site):
         relative = source.relative_to(site).as_posix()
-        url_path = server.base_url[len(server.origin):] + relative.removesuffix("index.html")
+        url_path = server.base_url[len(server.origin) :] + relative.removesuffix("index.html")
         original = source.read_bytes()
-        has_copies = any(source.with_name(source.name + PRECOMPRESSED[coding]).exists()
-                         for coding in supported)
+        has_copies = any(
+            source.with_name(source.name + PRECOMPRESSED[coding]).exists() for coding in supported
+        )
         for accept in ("br", "gzip", "gzip, deflate, br", None):
             accepted = [part.split(";")[0].strip() for part in (accept or "").split(",") if part]
             label = f"{relative} (Accept-Encoding: {accept or 'none'})"
@@ -213,20 +252,26 @@ def check_negotiation(server: RunningServer, site: Path, supported: tuple[str, .
             content_type = essence(got.headers.get("Content-Type"))
             want_type = EXPECTED_TYPES.get(source.suffix)
             if want_type and content_type not in want_type:
-                problems.append(f"{label}: Content-Type {content_type!r}, expected one of "
-                                f"{sorted(want_type)}")
+                problems.append(
+                    f"{label}: Content-Type {content_type!r}, expected one of {sorted(want_type)}"
+                )
             encoding = (got.headers.get("Content-Encoding") or "identity").strip().lower()
             want = expected_encoding(source, accepted, supported)
             if want is not None:
                 if encoding != want:
-                    problems.append(f"{label}: Content-Encoding {encoding}, expected {want} "
-                                    f"({relative}{PRECOMPRESSED[want]} exists)")
+                    problems.append(
+                        f"{label}: Content-Encoding {encoding}, expected {want} "
+                        f"({relative}{PRECOMPRESSED[want]} exists)"
+                    )
             elif not accepted and encoding != "identity":
                 problems.append(f"{label}: Content-Encoding {encoding} without Accept-Encoding")
             elif encoding not in ("identity", *accepted):
                 problems.append(f"{label}: Content-Encoding {encoding}, not one accepted")
-            vary = {part.strip().lower()
-                    for value in got.headers.get_all("Vary") or [] for part in value.split(",")}
+            vary = {
+                part.strip().lower()
+                for value in got.headers.get_all("Vary") or []
+                for part in value.split(",")
+            }
             if (has_copies or encoding != "identity") and "accept-encoding" not in vary:
                 problems.append(f"{label}: no 'Vary: Accept-Encoding' (Vary: {sorted(vary)})")
             if encoding == "identity":
@@ -247,8 +292,10 @@ def check_negotiation(server: RunningServer, site: Path, supported: tuple[str, .
                 continue
             if decoded is not None and decoded != original:
                 twice = " (still gzip: compressed twice)" if decoded[:2] == b"\x1f\x8b" else ""
-                problems.append(f"{label}: the decoded body ({len(decoded)} bytes) is not the "
-                                f"file ({len(original)} bytes){twice}")
+                problems.append(
+                    f"{label}: the decoded body ({len(decoded)} bytes) is not the "
+                    f"file ({len(original)} bytes){twice}"
+                )
     assert problems == [], f"{server.name}:\n" + "\n".join(problems) + "\n" + server.logs(1500)
 
 
@@ -270,7 +317,8 @@ def test_apache_honours_the_sites_htaccess(
 
 @needs_chromium
 def test_the_calculator_works_through_the_htaccess(
-    apache_with_htaccess: RunningServer, browser: Browser,
+    apache_with_htaccess: RunningServer,
+    browser: Browser,
     cpython: Callable[[str], dict[str, Any]],
 ) -> None:
     check_calculator(browser, apache_with_htaccess, cpython)
@@ -296,7 +344,8 @@ def test_nginx_with_the_readme_snippet_serves_precompressed_files(
 
 @needs_chromium
 def test_the_calculator_works_on_nginx_with_the_readme_snippet(
-    nginx_with_snippet: RunningServer, browser: Browser,
+    nginx_with_snippet: RunningServer,
+    browser: Browser,
     cpython: Callable[[str], dict[str, Any]],
 ) -> None:
     check_calculator(browser, nginx_with_snippet, cpython)

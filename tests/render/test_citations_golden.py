@@ -23,10 +23,13 @@ def render(src_uri: str) -> str:
     return SiteRenderer(site, compile_site(site)).render(src_uri).html
 
 
-@pytest.mark.parametrize(("src_uri", "golden"), [
-    ("widget-sorting/colour.md", "widget-colour.html"),
-    ("widget-sorting/references.md", "widget-references.html"),
-])
+@pytest.mark.parametrize(
+    ("src_uri", "golden"),
+    [
+        ("widget-sorting/colour.md", "widget-colour.html"),
+        ("widget-sorting/references.md", "widget-references.html"),
+    ],
+)
 def test_rendering_matches_golden_file(src_uri: str, golden: str) -> None:
     html = render(src_uri)
     path = GOLDEN / golden
@@ -39,8 +42,10 @@ def citation_tokens(source: str) -> list[list[str]]:
     tokens = make_parser().parse(source, {})
     return [
         child.meta["keys"]
-        for token in tokens if token.type == "inline"
-        for child in token.children or [] if child.type == "citation"
+        for token in tokens
+        if token.type == "inline"
+        for child in token.children or []
+        if child.type == "citation"
     ]
 
 

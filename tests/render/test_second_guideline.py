@@ -14,8 +14,11 @@ from tests.support.paths import ROOT
 
 def test_fixture_guideline_builds_with_full_chrome(widget_site: Path) -> None:
     html = (widget_site / "widget-sorting" / "colour" / "index.html").read_text()
-    assert re.search(r'gl-step--current" aria-current="step">\s*<span class="gl-step-label">'
-                     r"Approved", html)
+    assert re.search(
+        r'gl-step--current" aria-current="step">\s*<span class="gl-step-label">'
+        r"Approved",
+        html,
+    )
     assert "<dt>Version</dt><dd>0.3</dd>" in html
     assert '<a href="../../policy/">' in html
     assert "Fixture content for tests; it says nothing about patients." in html

@@ -37,8 +37,11 @@ def test_every_guideline_page_has_its_chrome(built_site: Path) -> None:
     for page in pages:
         html = page.read_text()
         assert 'class="gl-stepper"' in html, page
-        assert re.search(r'<li class="gl-step gl-step--current" aria-current="step">\s*'
-                         r'<span class="gl-step-label">Submitted</span>', html), page
+        assert re.search(
+            r'<li class="gl-step gl-step--current" aria-current="step">\s*'
+            r'<span class="gl-step-label">Submitted</span>',
+            html,
+        ), page
         assert "<dt>Version</dt><dd>1.1.0</dd>" in html, page
         assert '<time datetime="2026-11-29">29 November 2026</time>' in html, page
         # The source's age and the review status, on every page of the guideline.
@@ -66,8 +69,11 @@ def test_citations_link_to_the_reference_list(built_site: Path) -> None:
     assert references.count(">reconstructed</span>") == 2
     cited = 0
     for page in guideline_pages(built_site):
-        for match in re.finditer(r'<a href="([^"#]*)#(ref-[^"]+)" title="[^"]+" '
-                                 r'aria-label="Reference (\d+):', page.read_text()):
+        for match in re.finditer(
+            r'<a href="([^"#]*)#(ref-[^"]+)" title="[^"]+" '
+            r'aria-label="Reference (\d+):',
+            page.read_text(),
+        ):
             target = (page.parent / match.group(1) / "index.html").resolve()
             assert target == (built_site / GUIDELINE / "references" / "index.html").resolve()
             assert numbers[match.group(2)] == int(match.group(3))
@@ -81,29 +87,34 @@ def test_currency_notice_cites_newer_guidance(built_site: Path) -> None:
     assert "Currency notice" in text
     for agent in ("CDK4/6", "pertuzumab", "trastuzumab deruxtecan", "pembrolizumab"):
         assert agent.lower() in text.lower(), agent
-    notice = html[html.index("Currency notice"):]
+    notice = html[html.index("Currency notice") :]
     assert re.search(r'#ref-abc-2024"', notice)
     assert re.search(r'#ref-cleopatra-2012"', notice)
 
 
-@pytest.mark.parametrize(("page", "anchor", "references"), [
-    ("her2-positive", "her2-preferred-regimen", ["cleopatra-2012", "destiny-breast03-2022"]),
-    ("hr-positive-her2-negative", "hr-postmenopausal-ai", ["asco-hr-2021"]),
-    ("triple-negative", "tnbc-chemotherapy-primary", ["keynote355-2022", "ascent-2021"]),
-    ("initial-assessment", "policy-her2-low", ["destiny-breast04-2022"]),
-])
+@pytest.mark.parametrize(
+    ("page", "anchor", "references"),
+    [
+        ("her2-positive", "her2-preferred-regimen", ["cleopatra-2012", "destiny-breast03-2022"]),
+        ("hr-positive-her2-negative", "hr-postmenopausal-ai", ["asco-hr-2021"]),
+        ("triple-negative", "tnbc-chemotherapy-primary", ["keynote355-2022", "ascent-2021"]),
+        ("initial-assessment", "policy-her2-low", ["destiny-breast04-2022"]),
+    ],
+)
 def test_newer_guidance_is_shown_beside_the_advice_it_changes(
     built_site: Path, page: str, anchor: str, references: list[str]
 ) -> None:
     html = (built_site / GUIDELINE / page / "index.html").read_text()
-    point = html[html.index(f'id="{anchor}"'):]
+    point = html[html.index(f'id="{anchor}"') :]
     if '<div class="gl-point"' in point:  # up to the next point
         point = point[: point.index('<div class="gl-point"')]
     assert 'class="gl-newer-guidance"' in point
-    aside = point[point.index('class="gl-newer-guidance"'):]
+    aside = point[point.index('class="gl-newer-guidance"') :]
     aside = aside[: aside.index("</aside>")]
-    assert "Newer guidance, not this guideline&#x27;s recommendation" in aside or \
-        "Newer guidance, not this guideline's recommendation" in aside
+    assert (
+        "Newer guidance, not this guideline&#x27;s recommendation" in aside
+        or "Newer guidance, not this guideline's recommendation" in aside
+    )
     for key in references:
         assert f"#ref-{key}" in aside, key
 
@@ -162,14 +173,21 @@ def test_every_fact_of_the_source_is_on_the_site(built_site: Path, fact: dict[st
 
 def test_navigation_follows_the_section_order(built_site: Path) -> None:
     html = (built_site / GUIDELINE / "her2-positive" / "index.html").read_text()
-    primary = html[html.index("md-nav--primary"):]
-    titles = [t.strip() for t in re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>',
-                                            primary)]
-    expected = ["Treatment of metastatic breast cancer", "Goals of care",
-                "Initial assessment and risk stratification",
-                "Hormone-receptor-positive, HER2-negative disease", "HER2-positive disease",
-                "Triple-negative disease", "Treatment duration and response evaluation",
-                "Supportive care", "Critical pitfalls"]
+    primary = html[html.index("md-nav--primary") :]
+    titles = [
+        t.strip() for t in re.findall(r'<span class="md-ellipsis">\s*([^<]+?)\s*</span>', primary)
+    ]
+    expected = [
+        "Treatment of metastatic breast cancer",
+        "Goals of care",
+        "Initial assessment and risk stratification",
+        "Hormone-receptor-positive, HER2-negative disease",
+        "HER2-positive disease",
+        "Triple-negative disease",
+        "Treatment duration and response evaluation",
+        "Supportive care",
+        "Critical pitfalls",
+    ]
     positions = [titles.index(title) for title in expected]
     assert positions == sorted(positions), titles
 
@@ -186,9 +204,11 @@ def test_no_broken_internal_link_or_anchor(built_site: Path) -> None:
 
 def test_link_checker_finds_broken_links(tmp_path: Path) -> None:
     (tmp_path / "a").mkdir()
-    (tmp_path / "a" / "index.html").write_text('<h2 id="x">X</h2><a href="#x">ok</a>'
-                                               '<a href="#y">bad anchor</a>'
-                                               '<a href="../b/">missing page</a>')
+    (tmp_path / "a" / "index.html").write_text(
+        '<h2 id="x">X</h2><a href="#x">ok</a>'
+        '<a href="#y">bad anchor</a>'
+        '<a href="../b/">missing page</a>'
+    )
     found = {(link.link, link.reason) for link in check_site(tmp_path)}
     assert found == {("#y", "no such anchor"), ("../b/", "no such file")}
 
@@ -206,8 +226,9 @@ def test_two_builds_are_byte_identical(built_site: Path, tmp_path: Path) -> None
 
 def test_every_page_carries_the_same_content_security_policy(built_site: Path) -> None:
     policies = {
-        re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">',
-                  path.read_text()).group(1)  # type: ignore[union-attr]
+        re.search(
+            r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', path.read_text()
+        ).group(1)  # type: ignore[union-attr]
         for path in built_site.rglob("*.html")
     }
     assert len(policies) == 1

@@ -26,9 +26,16 @@ def _run(*arguments: str, stdin: str | None = None) -> subprocess.CompletedProce
 
 
 STATED = {  # a HER2-positive case whose every finding that matters is stated
-    "sex": "female", "her2_ihc": "3+", "weight_kg": 72.5, "isolated_locoregional_recurrence": False,
-    "cardiac_dysfunction": False, "refuses_chemotherapy": False, "visceral_crisis": False,
-    "visceral_involvement": False, "bulky_disease": False, "prior_trastuzumab": False,
+    "sex": "female",
+    "her2_ihc": "3+",
+    "weight_kg": 72.5,
+    "isolated_locoregional_recurrence": False,
+    "cardiac_dysfunction": False,
+    "refuses_chemotherapy": False,
+    "visceral_crisis": False,
+    "visceral_involvement": False,
+    "bulky_disease": False,
+    "prior_trastuzumab": False,
 }
 
 

@@ -31,7 +31,9 @@ def _ids(result: dict[str, object], key: str) -> list[str]:
 
 
 def test_valid_case_result_shape_and_trace() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend({"sex": "female", "marker_a": "positive", "interval_months": 30})
+    result: dict[str, Any] = CALCULATOR.recommend(
+        {"sex": "female", "marker_a": "positive", "interval_months": 30}
+    )
     assert list(result) == [
         "status",
         "errors",
@@ -264,7 +266,9 @@ def test_doses_use_exact_decimal_arithmetic(
 
 
 def test_dosing_items_fill_the_dose_into_both_texts() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend({"sex": "female", "marker_a": "positive", "weight_kg": 72.5})
+    result: dict[str, Any] = CALCULATOR.recommend(
+        {"sex": "female", "marker_a": "positive", "weight_kg": 72.5}
+    )
     dosing = result["dosing"][0]
     assert dosing["text"] == "Drug A: 4 mg/kg × 72.5 kg = 290 mg once."
     assert dosing["patient_text"] == "Drug A dose: 4 mg/kg × 72.5 kg = 290 mg."

@@ -21,11 +21,22 @@ GUIDELINE = "metastatic-breast-cancer"
 MAX_EXAMPLES = 10_000  # the issue asks for at least 10,000 malformed cases
 CALCULATOR = calculators.load(GUIDELINE)
 INPUTS = {spec.name: spec for spec in CALCULATOR.spec.inputs}
-VALID_BASE = {"sex": "female", "er_status": "positive", "pr_status": "negative",
-              "her2_status": "negative", "menopausal_status": "postmenopausal"}
+VALID_BASE = {
+    "sex": "female",
+    "er_status": "positive",
+    "pr_status": "negative",
+    "her2_status": "negative",
+    "menopausal_status": "postmenopausal",
+}
 
-junk = st.one_of(st.text(max_size=20), st.sampled_from(["x" * 100_000]),
-                 st.lists(st.integers(), max_size=3), st.floats(), st.integers(), st.booleans())
+junk = st.one_of(
+    st.text(max_size=20),
+    st.sampled_from(["x" * 100_000]),
+    st.lists(st.integers(), max_size=3),
+    st.floats(),
+    st.integers(),
+    st.booleans(),
+)
 
 
 def _rejected(spec: InputSpec, value: object) -> bool:
@@ -34,9 +45,27 @@ def _rejected(spec: InputSpec, value: object) -> bool:
 
 def _bad_value_pool(spec: InputSpec) -> list[object]:
     """Values of every wrong kind for one field; the strategy below adds generated text."""
-    wrong_types: list[object] = ["", " ", "x" * 1_000, "x" * 100_000, "<script>alert(1)</script>",
-                                 [], [1], {"a": 1}, math.nan, math.inf, -math.inf, 10**60,
-                                 "null", "unknown-value", "POSITIVE", True, 0, 1.5, -1]
+    wrong_types: list[object] = [
+        "",
+        " ",
+        "x" * 1_000,
+        "x" * 100_000,
+        "<script>alert(1)</script>",
+        [],
+        [1],
+        {"a": 1},
+        math.nan,
+        math.inf,
+        -math.inf,
+        10**60,
+        "null",
+        "unknown-value",
+        "POSITIVE",
+        True,
+        0,
+        1.5,
+        -1,
+    ]
     if spec.minimum is not None:
         wrong_types += [spec.minimum - 1, float(spec.minimum) - 0.001]
     if spec.maximum is not None:
@@ -53,8 +82,9 @@ POOLS = {name: _bad_value_pool(spec) for name, spec in INPUTS.items()}
 
 def bad_value(spec: InputSpec) -> st.SearchStrategy[object]:
     """A value the declaration rejects: any such value must make the case invalid."""
-    generated = st.one_of(st.text(max_size=12), st.integers(min_value=-10**9, max_value=10**9),
-                          st.floats()).filter(lambda value: _rejected(spec, value))
+    generated = st.one_of(
+        st.text(max_size=12), st.integers(min_value=-(10**9), max_value=10**9), st.floats()
+    ).filter(lambda value: _rejected(spec, value))
     return st.one_of(st.sampled_from(POOLS[spec.name]), generated)
 
 
@@ -69,16 +99,24 @@ def malformed_cases(draw: st.DrawFn) -> tuple[object, set[str | None]]:
     if shape == "missing-sex":
         del case["sex"]
         broken.add("sex")
-    for name in draw(st.lists(st.sampled_from(sorted(INPUTS)), min_size=1, max_size=3,
-                              unique=True)):
+    for name in draw(
+        st.lists(st.sampled_from(sorted(INPUTS)), min_size=1, max_size=3, unique=True)
+    ):
         case[name] = draw(bad_value(INPUTS[name]))
         broken.add(name)
     return case, broken
 
 
-@settings(max_examples=MAX_EXAMPLES, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                                 HealthCheck.data_too_large])
+@settings(
+    max_examples=MAX_EXAMPLES,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
+)
 @given(malformed_cases())
 def test_malformed_case_is_invalid_with_field_named_errors(
     drawn: tuple[object, set[str | None]],
@@ -99,8 +137,15 @@ def test_malformed_case_is_invalid_with_field_named_errors(
         if error["field"] is not None:
             assert error["field"] in error["message"]
     # An invalid case gets errors only.
-    for key in ("recommendations", "warnings", "monitoring", "supportive_care", "workup",
-                "dosing", "prognosis_reasons"):
+    for key in (
+        "recommendations",
+        "warnings",
+        "monitoring",
+        "supportive_care",
+        "workup",
+        "dosing",
+        "prognosis_reasons",
+    ):
         assert result[key] == []
     assert result["prognosis"] is None
 

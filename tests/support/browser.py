@@ -16,8 +16,14 @@ from tests.support.markers import require_browser_marker
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
@@ -67,8 +73,9 @@ def guarded_context(browser: Browser, log: RequestLog, **options: object) -> Bro
 
 def console_errors(page: Page) -> list[str]:
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error"
-            else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     return errors
 

@@ -23,9 +23,23 @@ def run_mkdocs_build(project: Path, site_dir: Path) -> BuildResult:
     completed = subprocess.run(
         # -P: the project copy holds a compiled calculators/ folder that must not shadow the
         # real package on sys.path.
-        [sys.executable, "-P", "-m", "mkdocs", "build", "--strict",
-         "-f", str(project / "mkdocs.yml"), "-d", str(site_dir)],
-        capture_output=True, text=True, env=env, cwd=project, check=False,
+        [
+            sys.executable,
+            "-P",
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=project,
+        check=False,
     )
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)
 

@@ -7,20 +7,43 @@ from html.parser import HTMLParser
 
 # (tag, attribute) pairs whose URL the browser fetches without a click.
 FETCHING_ATTRIBUTES = {
-    ("script", "src"), ("img", "src"), ("img", "srcset"), ("iframe", "src"), ("frame", "src"),
-    ("source", "src"), ("source", "srcset"), ("video", "src"), ("video", "poster"),
-    ("audio", "src"), ("embed", "src"), ("object", "data"), ("input", "src"), ("track", "src"),
+    ("script", "src"),
+    ("img", "src"),
+    ("img", "srcset"),
+    ("iframe", "src"),
+    ("frame", "src"),
+    ("source", "src"),
+    ("source", "srcset"),
+    ("video", "src"),
+    ("video", "poster"),
+    ("audio", "src"),
+    ("embed", "src"),
+    ("object", "data"),
+    ("input", "src"),
+    ("track", "src"),
 }
-FETCHING_LINK_RELS = {"stylesheet", "preload", "modulepreload", "icon", "shortcut", "manifest",
-                      "prefetch", "preconnect", "dns-prefetch", "apple-touch-icon"}
+FETCHING_LINK_RELS = {
+    "stylesheet",
+    "preload",
+    "modulepreload",
+    "icon",
+    "shortcut",
+    "manifest",
+    "prefetch",
+    "preconnect",
+    "dns-prefetch",
+    "apple-touch-icon",
+}
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)|@import\s+['\"]([^'\"]+)")
 
 
 def is_foreign(url: str) -> bool:
     """True for a URL that leaves the site's origin (with a scheme, or protocol-relative)."""
     url = url.strip()
-    return url.startswith("//") or (bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url)) and not \
-        url.startswith(("data:", "blob:", "javascript:void")))
+    return url.startswith("//") or (
+        bool(re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", url))
+        and not url.startswith(("data:", "blob:", "javascript:void"))
+    )
 
 
 class RequestCollector(HTMLParser):

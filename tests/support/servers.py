@@ -61,8 +61,18 @@ LIGHTTPD_CREATE_MIME = Path("/usr/share/lighttpd/create-mime.conf.pl")
 
 # The modules Debian enables by default that matter to static files (mods-enabled after
 # `apt-get install apache2`), each with its stock .conf where Debian ships one.
-APACHE_STOCK_MODULES = ("mpm_event", "authz_core", "authz_host", "mime", "dir", "filter",
-                        "deflate", "setenvif", "env", "negotiation")
+APACHE_STOCK_MODULES = (
+    "mpm_event",
+    "authz_core",
+    "authz_host",
+    "mime",
+    "dir",
+    "filter",
+    "deflate",
+    "setenvif",
+    "env",
+    "negotiation",
+)
 # What the `.htaccess` variant adds (AllowOverride All): what a site's .htaccess may use.
 APACHE_HTACCESS_MODULES = ("rewrite", "headers", "expires")
 
@@ -114,8 +124,13 @@ def ensure_binary(name: ServerName) -> Path:
     if os.geteuid() == 0 and apt:
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         with contextlib.suppress(subprocess.TimeoutExpired):
-            subprocess.run([apt, "install", "-y", "--no-install-recommends", package],
-                           env=env, capture_output=True, timeout=INSTALL_TIMEOUT_S, check=False)
+            subprocess.run(
+                [apt, "install", "-y", "--no-install-recommends", package],
+                env=env,
+                capture_output=True,
+                timeout=INSTALL_TIMEOUT_S,
+                check=False,
+            )
     if not Path(binary).exists():
         pytest.skip(f"{binary} is missing: install it with `sudo apt-get install {package}`")
     return Path(binary)
@@ -236,11 +251,15 @@ def apache_config(workdir: Path, docroot: Path, port: int, htaccess: bool) -> Pa
     if not SYSTEM_MIME_TYPES.exists():
         raise ServerError(f"{SYSTEM_MIME_TYPES} is missing (Debian's media-types ships it)")
     modules = APACHE_STOCK_MODULES + (APACHE_HTACCESS_MODULES if htaccess else ())
-    lines = [_apache_module(name) for name in modules
-             if name != "deflate" or (APACHE_MODULES / "mod_deflate.so").exists()]
+    lines = [
+        _apache_module(name)
+        for name in modules
+        if name != "deflate" or (APACHE_MODULES / "mod_deflate.so").exists()
+    ]
     stock_confs = [APACHE_MODS_AVAILABLE / f"{name}.conf" for name in modules]
-    includes = [f"Include {conf}" for conf in stock_confs
-                if conf.exists() and conf.name != "mpm_event.conf"]
+    includes = [
+        f"Include {conf}" for conf in stock_confs if conf.exists() and conf.name != "mpm_event.conf"
+    ]
     account = service_account()
     user = f"User {account[0]}\nGroup {account[1]}" if account else ""
     run = workdir / "run"
@@ -291,8 +310,7 @@ def lighttpd_config(workdir: Path, docroot: Path, port: int) -> Path:
     if not LIGHTTPD_CREATE_MIME.exists():
         raise ServerError(f"{LIGHTTPD_CREATE_MIME} is missing (Debian's lighttpd ships it)")
     account = service_account()
-    user = (f'server.username = "{account[0]}"\nserver.groupname = "{account[1]}"'
-            if account else "")
+    user = f'server.username = "{account[0]}"\nserver.groupname = "{account[1]}"' if account else ""
     if account:  # lighttpd opens its error log after dropping privileges
         error_log = workdir / "error.log"
         error_log.touch()
@@ -319,8 +337,17 @@ include_shell "{LIGHTTPD_CREATE_MIME}"
 
 def _command(name: ServerName, binary: Path, workdir: Path, config: Path) -> list[str]:
     if name == "nginx":
-        return [str(binary), "-p", f"{workdir}/", "-c", str(config),
-                "-e", str(workdir / "error.log"), "-g", "daemon off;"]
+        return [
+            str(binary),
+            "-p",
+            f"{workdir}/",
+            "-c",
+            str(config),
+            "-e",
+            str(workdir / "error.log"),
+            "-g",
+            "daemon off;",
+        ]
     if name == "apache2":
         return [str(binary), "-d", str(workdir / "serverroot"), "-f", str(config), "-DFOREGROUND"]
     return [str(binary), "-D", "-f", str(config)]
@@ -354,26 +381,35 @@ def _answers(server: RunningServer) -> bool:
 def _start(server: RunningServer) -> None:
     with server.output_log.open("wb") as output:
         server.process = subprocess.Popen(
-            server.command, stdin=subprocess.DEVNULL, stdout=output, stderr=subprocess.STDOUT,
-            cwd=server.workdir, start_new_session=True,
+            server.command,
+            stdin=subprocess.DEVNULL,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            cwd=server.workdir,
+            start_new_session=True,
         )
     deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         code = server.process.poll()
         if code is not None:
-            raise ServerError(f"{server.name} exited with {code} at start-up: "
-                              f"{' '.join(server.command)}\n{server.logs()}")
+            raise ServerError(
+                f"{server.name} exited with {code} at start-up: "
+                f"{' '.join(server.command)}\n{server.logs()}"
+            )
         if _answers(server):
             return
         time.sleep(0.1)
     _stop(server)
-    raise ServerError(f"{server.name} did not answer on 127.0.0.1:{server.port} within "
-                      f"{START_TIMEOUT_S:.0f} s: {' '.join(server.command)}\n{server.logs()}")
+    raise ServerError(
+        f"{server.name} did not answer on 127.0.0.1:{server.port} within "
+        f"{START_TIMEOUT_S:.0f} s: {' '.join(server.command)}\n{server.logs()}"
+    )
 
 
 @contextlib.contextmanager
-def serve(site: Path, name: ServerName, *, htaccess: bool = False,
-          nginx_extra: str | None = None) -> Iterator[RunningServer]:
+def serve(
+    site: Path, name: ServerName, *, htaccess: bool = False, nginx_extra: str | None = None
+) -> Iterator[RunningServer]:
     """Serve ``site`` under ``/guidelines/`` with the real ``name`` server and its stock
     content types; ``htaccess`` (Apache only): honour the site's .htaccess files;
     ``nginx_extra`` (nginx only): configuration text included inside the ``server`` block."""
@@ -395,9 +431,14 @@ def serve(site: Path, name: ServerName, *, htaccess: bool = False,
             else:
                 config = lighttpd_config(workdir, docroot, port)
             server = RunningServer(
-                name=name, port=port, workdir=workdir, docroot=docroot,
-                command=_command(name, binary, workdir, config), config=config,
-                error_log=workdir / "error.log", output_log=workdir / "output.log",
+                name=name,
+                port=port,
+                workdir=workdir,
+                docroot=docroot,
+                command=_command(name, binary, workdir, config),
+                config=config,
+                error_log=workdir / "error.log",
+                output_log=workdir / "output.log",
             )
             try:
                 _start(server)
@@ -436,8 +477,9 @@ def readme_nginx_snippet(readme: Path = README) -> str | None:
     README (blank lines between them allowed); None when the marker is absent. Raises
     ValueError when the marker is not followed by a fenced block."""
     lines = readme.read_text().splitlines()
-    marker = next((number for number, line in enumerate(lines) if NGINX_SNIPPET_MARKER in line),
-                  None)
+    marker = next(
+        (number for number, line in enumerate(lines) if NGINX_SNIPPET_MARKER in line), None
+    )
     if marker is None:
         return None
     number = marker + 1
@@ -445,11 +487,12 @@ def readme_nginx_snippet(readme: Path = README) -> str | None:
         number += 1
     opening = FENCE.match(lines[number]) if number < len(lines) else None
     if opening is None:
-        raise ValueError(f"{readme}:{marker + 1}: {NGINX_SNIPPET_MARKER} is not followed by a "
-                         "fenced code block")
+        raise ValueError(
+            f"{readme}:{marker + 1}: {NGINX_SNIPPET_MARKER} is not followed by a fenced code block"
+        )
     fence = opening["fence"]
     body: list[str] = []
-    for line in lines[number + 1:]:
+    for line in lines[number + 1 :]:
         stripped = line.strip()
         if stripped.startswith(fence[0] * len(fence)) and not stripped.strip(fence[0]):
             return "\n".join(body) + "\n"

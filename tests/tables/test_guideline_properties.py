@@ -222,7 +222,6 @@ EDITS: st.SearchStrategy[tuple[str, object] | dict[str, object]] = st.one_of(
 def test_a_case_edited_step_by_step_gets_the_result_of_a_fresh_calculator(
     start: dict[str, object], edits: list[tuple[str, object] | dict[str, object]]
 ) -> None:
-
     """The calculator reuses what it evaluated for earlier cases (a page recomputes on every
     edit): after each step, its result is the one a calculator that has seen no case gives."""
     shared = calculators.Calculator(CALCULATOR.spec)

@@ -182,9 +182,7 @@ def test_a_planted_violation_fails_the_build_with_a_counterexample(
     calculator = Calculator(
         read_compiled_module(module_from_source(compile_module(model), "planted"))
     )
-    result: dict[str, Any] = calculator.recommend(
-        calculator.case_from_fragment(fragment.group(1))
-    )
+    result: dict[str, Any] = calculator.recommend(calculator.case_from_fragment(fragment.group(1)))
     assert result["status"] != "invalid", result["errors"]
     if plant.offending is not None:
         produced = {

@@ -120,9 +120,20 @@ def test_mypy_strict_checks_generated_modules_against_the_contract(tmp_path: Pat
     for name, text in (("demo_good", good), ("demo_bad", bad)):
         (tmp_path / f"{name}.py").write_text(text, encoding="utf-8")
     completed = subprocess.run(
-        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--follow-imports=silent",
-         str(tmp_path / "demo_good.py"), str(tmp_path / "demo_bad.py")],
-        capture_output=True, text=True, cwd=ROOT, check=False,
+        [
+            sys.executable,
+            "-m",
+            "mypy",
+            "--strict",
+            "--no-incremental",
+            "--follow-imports=silent",
+            str(tmp_path / "demo_good.py"),
+            str(tmp_path / "demo_bad.py"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
         env={**os.environ, "MYPYPATH": str(ROOT)},
     )
     errors = [line for line in completed.stdout.splitlines() if ": error:" in line]
