@@ -13,7 +13,7 @@ import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -21,6 +21,9 @@ from build_tools.serve import start_server
 from tests.support import markers
 from tests.support.builds import copy_project, run_mkdocs_build
 from tests.support.paths import BASE_PATH, FIXTURES, GUIDELINE, ROOT
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 # Fixtures that build a whole site: a test that uses one is slow (see `make test-fast`).
 SITE_BUILDS = {"built_site", "widget_site", "site_url", "cpython"}
@@ -93,3 +96,13 @@ def widget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run_mkdocs_build(project, project / "site")
     assert result.returncode == 0, result.output
     return project / "site"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Chromium for the session. Playwright is imported here, not at the top: only the tests
+    that drive Chromium (all marked ``browser``) load it."""
+    from tests.support.browser import chromium
+
+    with chromium() as launched:
+        yield launched

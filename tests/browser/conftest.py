@@ -1,4 +1,5 @@
-"""Fixtures of the browser tests: one Chromium per session, one calculator page per module."""
+"""Fixtures of the browser tests: one calculator page per module (Chromium itself, the session's
+``browser``, is in the root conftest.py: the bundle and hosting layers drive it too)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,10 @@ from playwright.sync_api import Browser
 from tests.support.browser import (
     RequestLog,
     SharedPage,
-    chromium,
     console_errors,
     guarded_context,
 )
 from tests.support.paths import CALCULATOR_PATH
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
 
 
 @pytest.fixture(scope="module")
