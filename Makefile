@@ -64,6 +64,7 @@ test: install chromium servers lint
 bench: install chromium
 	$(BIN)/python benchmarks/bench_decisions.py --cases 3000
 	$(BIN)/python benchmarks/bench_site.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 lint: install
 	$(BIN)/ruff check build_tools calculators tests benchmarks
