@@ -35,9 +35,11 @@ most 1.5 x the per-guideline time at 10); ``value`` is that ratio.
 The build cache is kept between runs in ``--cache-dir`` (default ``.cache/bench-scale`` of the
 checkout, beside the build's own ``.cache/``, whose entries it leaves alone): every page of a
 50-guideline site lists all 600 pages in its navigation, so the first build of that site
-brotli-compresses ~170 MB of HTML, ~13 min on the project's 2-core machine. With that cache
-filled a run takes ~6 min (3 runs); the first run on a machine ~20 min. ``--cache-dir ''``: a
-temporary cache (always the slow case).
+brotli-compresses 171 MB of HTML, 8-13 min on the project's 2-core machine. With that cache
+filled a run takes ~5 min (3 runs of each size); the first run on a machine ~14 min.
+``--cache-dir ''``: a temporary cache (always the slow case). The cache keeps the 2000
+precompressed files last used (build_tools/hosting/compress.py): the default sizes need ~1600;
+larger ones are reported when they fill it (builds then compress again what it dropped).
 
 ``--profile N`` runs the two in-process stages for size N under cProfile instead and prints
 the functions with the most cumulative time to stderr. Progress goes to stderr.
@@ -72,7 +74,7 @@ from build_tools.hosting.compress import CACHE_FORMAT, CACHE_MAX_ENTRIES  # noqa
 GUIDELINE = "metastatic-breast-cancer"  # the real guideline, copied under other ids
 LINEAR_LIMIT = 1.5  # per-guideline time at the largest size / at the next smaller one
 STAGES = ("load", "verify")
-BUILD_TIMEOUT_S = 1800  # a 50-guideline build with an empty cache: ~13 min
+BUILD_TIMEOUT_S = 1800  # a 50-guideline build with an empty cache: 8-13 min
 DEFAULT_CACHE = ROOT / ".cache" / "bench-scale"
 
 
