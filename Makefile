@@ -65,10 +65,13 @@ test-fast: install
 
 ## bench: the decision tables (verification, safety proof, evaluation), then the site's start-up,
 ## bytes (compressed and not), reading-page cost, recompute, long tasks, Lighthouse scores and
-## build times in Chromium vs a bare Pyodide and the theme alone (~20 min)
+## build times in Chromium vs a bare Pyodide and the theme alone (~20 min), then build and
+## verification time for 1, 10 and 50 guidelines (~5 min; ~14 min the first time, which fills
+## .cache/bench-scale/)
 bench: install chromium
 	$(BIN)/python benchmarks/bench_decisions.py --cases 3000
 	$(BIN)/python benchmarks/bench_site.py
+	$(BIN)/python benchmarks/bench_scale.py
 
 ## lint: ruff (rules and formatting), mypy --strict over the code, the generated modules and the
 ## tests
