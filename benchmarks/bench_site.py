@@ -7,7 +7,7 @@
 Builds the site from a copy of mkdocs.yml and docs/ (the working tree is never written), serves
 it on 127.0.0.1 under /guidelines/ with the project's own static server (build_tools/serve.py's
 handler: precompressed files where the browser accepts them, as the real server would), drives
-Debian Chromium (Playwright, the flags of tests/support/browser.py) and prints one JSON object per
+Debian Chromium (Playwright, the flags of tests/support/chromium.py) and prints one JSON object per
 line:
 
 * figures ``{"name", "median", "min", "max", "unit", "runs"}``:
@@ -104,7 +104,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from benchmarks.lighthouse import LighthouseError, run_lighthouse  # noqa: E402
 from build_tools.browser_bundle.runtime_files import CORE_FILES, locate_pyodide  # noqa: E402
 from build_tools.serve import SiteRequestHandler  # noqa: E402
-from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, LOOPBACK  # noqa: E402
+from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, LOOPBACK  # noqa: E402
 
 BASE_PATH = "/guidelines/"
 CALCULATOR = "metastatic-breast-cancer/calculator/"

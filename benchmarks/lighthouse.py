@@ -7,8 +7,8 @@ the categories performance, accessibility, best practices and SEO, and returns t
 (0-100), total blocking time, largest contentful paint and the page's total byte weight.
 
 Lighthouse starts its own Chromium on a fresh temporary profile (an empty cache: a first
-visit) with the flags of tests/support/browser.py, plus a host resolver rule under which no name but
-127.0.0.1 resolves: left alone, that Chromium looks up Google's update and account hosts
+visit) with the flags of tests/support/chromium.py, plus a host resolver rule under which no name
+but 127.0.0.1 resolves: left alone, that Chromium looks up Google's update and account hosts
 (seen with strace). So the URL must be on 127.0.0.1, and nothing leaves the machine; Lighthouse
 itself needs no network for these categories. The full-page screenshot is turned off (slow,
 and no figure here needs it). Every run has a time-out; a failure (Lighthouse's own runtime

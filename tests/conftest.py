@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def _marked_for_chromium(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Lets tests.support.browser.chromium refuse a test without the browser marker, so that
+    """Lets tests.support.chromium.chromium refuse a test without the browser marker, so that
     `-m "not browser"` really leaves Chromium out."""
     with markers.current_test(request.node.get_closest_marker("browser") is not None):
         yield
@@ -102,7 +102,7 @@ def widget_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def browser() -> Iterator[Browser]:
     """One Chromium for the session. Playwright is imported here, not at the top: only the tests
     that drive Chromium (all marked ``browser``) load it."""
-    from tests.support.browser import chromium
+    from tests.support.chromium import chromium
 
     with chromium() as launched:
         yield launched

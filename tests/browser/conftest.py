@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser
 
-from tests.support.browser import (
+from tests.support.chromium import (
     RequestLog,
     SharedPage,
     console_errors,

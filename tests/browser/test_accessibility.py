@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import RequestLog, guarded_context
+from tests.support.chromium import RequestLog, guarded_context
 from tests.support.paths import ROOT
 
 pytestmark = pytest.mark.browser

@@ -20,8 +20,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from build_tools.serve import SiteRequestHandler, start_server
-from tests.support.browser import RequestLog, SharedPage, guarded_context
 from tests.support.builds import copy_project, run_mkdocs_build
+from tests.support.chromium import RequestLog, SharedPage, guarded_context
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
 
 pytestmark = pytest.mark.browser

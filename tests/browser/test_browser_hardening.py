@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 import calculators
 from tests.browser.test_browser_calculator import wait_for_result
-from tests.support.browser import SharedPage
+from tests.support.chromium import SharedPage
 from tests.support.paths import GUIDELINE
 
 pytestmark = pytest.mark.browser

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from tests.support.browser import RequestLog, console_errors, guarded_context
+from tests.support.chromium import RequestLog, console_errors, guarded_context
 
 pytestmark = pytest.mark.browser
 

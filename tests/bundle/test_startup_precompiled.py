@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Route
 
 from build_tools.browser_bundle.bundle import FIXED_TIME
 from build_tools.browser_bundle.runtime_files import locate_pyodide
-from tests.support.browser import (
+from tests.support.chromium import (
     CHROMIUM,
     CHROMIUM_ARGS,
     LOOPBACK,

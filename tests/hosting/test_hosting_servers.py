@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Response
 
 from tests.browser.test_browser_calculator import BRANCHES, LISTS, shown_items, wait_for_result
-from tests.support.browser import RequestLog, chromium_available, guarded_context
+from tests.support.chromium import RequestLog, chromium_available, guarded_context
 from tests.support.paths import CALCULATOR_PATH
 from tests.support.servers import SERVERS, RunningServer, ServerName, readme_nginx_snippet, serve
 

@@ -10,7 +10,7 @@ import yaml
 
 import calculators
 from tests.support.paths import DATA
-from tests.support.safety import ITEM_LISTS, assertion_breaches, project_model
+from tests.support.safety_checks import ITEM_LISTS, assertion_breaches, project_model
 
 GOLDEN = DATA / "golden_cases.yml"
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))["cases"]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 import calculators
 from calculators.guidelines import metastatic_breast_cancer as compiled
-from tests.support.safety import ITEM_LISTS, assertion_breaches, constraint_breaches
+from tests.support.safety_checks import ITEM_LISTS, assertion_breaches, constraint_breaches
 
 pytestmark = pytest.mark.slow  # every case of the guideline's case space
 

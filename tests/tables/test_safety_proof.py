@@ -23,7 +23,7 @@ from build_tools.tables.prove import violations
 from calculators.runtime.engine import Calculator
 from calculators.runtime.records import read_compiled_module
 from tests.support.paths import REAL_GUIDELINE
-from tests.support.safety import project_model
+from tests.support.safety_checks import project_model
 from tests.support.tables import module_from_source
 
 INDEX = "docs/metastatic-breast-cancer/index.md"
