@@ -78,7 +78,7 @@ def parse_page(path: Path, src_uri: str, display_path: str) -> tuple[ParsedPage,
     else:
         _load_front_matter(page, tokens[0], findings)
 
-    _walk_body(page, findings)
+    _walk_body(page, text.splitlines(), findings)
     return page, findings
 
 
@@ -140,13 +140,75 @@ def _block_tree(tokens: list[Token]) -> _Block:
     return root
 
 
-def _walk_body(page: ParsedPage, findings: list[Finding]) -> None:
+def _walk_body(page: ParsedPage, lines: list[str], findings: list[Finding]) -> None:
+    _check_closed(page, lines, findings)
     _check_blocks(page, _block_tree(page.tokens), findings)
     for token in page.tokens:
         if token.type == "heading_open":
             _check_heading(page, token, findings)
         elif token.type == "inline":
             _scan_inline(page, token, findings)
+    _check_anchor_ids(page, findings)
+
+
+def _check_closed(page: ParsedPage, lines: list[str], findings: list[Finding]) -> None:
+    """A ``:::`` block without a closing line of its own ends wherever markdown-it ends it for
+    the editor: at the end of the page, taking in every later paragraph and section, or where
+    an enclosing block closes. Say where it opened instead.
+
+    markdown-it-container gives an open token the map ``[its line, its closing line]``; a block
+    that found no closing line gets the end of what encloses it (the page, or the enclosing
+    block's closing line) instead, where no fence of its own stands."""
+    enclosing: list[Token] = []
+    for token in page.tokens:
+        if container_name(token) is None:
+            continue
+        if token.nesting == -1:
+            if enclosing:
+                enclosing.pop()
+            continue
+        parent = enclosing[-1] if enclosing else None
+        enclosing.append(token)
+        if token.map is None:  # markdown-it-container maps every block it opens
+            continue
+        end = token.map[1]
+        limit = parent.map[1] if parent is not None and parent.map else len(lines)
+        fence = re.compile(rf"[ \t]*:{{{len(token.markup)},}}[ \t]*")
+        if end < limit and fence.fullmatch(lines[end]):
+            continue
+        where = "it runs to the end of the page"
+        if parent is not None:
+            where = (
+                f"it ends where the enclosing '{_block_name(parent)}' block of line "
+                f"{_line(parent)} ends"
+            )
+        findings.append(
+            Finding(
+                page.display_path,
+                _line(token),
+                f"the '{_block_name(token)}' block opened here has no closing line: {where}",
+                f"close it with a '{token.markup}' line where it ends",
+            )
+        )
+
+
+def _block_name(token: Token) -> str:
+    return f"{token.markup} {token.info.strip()}".strip()
+
+
+def _check_anchor_ids(page: ParsedPage, findings: list[Finding]) -> None:
+    """A point anchor and a heading id are both element ids of the page: a link to one of them
+    would land on either."""
+    for anchor, line in page.anchors.items():
+        if anchor in page.heading_ids:
+            findings.append(
+                Finding(
+                    page.display_path,
+                    line,
+                    f"point anchor '{anchor}' is also the id of a heading on this page",
+                    "give the point another anchor (a link to it could land on the heading)",
+                )
+            )
 
 
 def _check_blocks(page: ParsedPage, parent: _Block, findings: list[Finding]) -> None:
