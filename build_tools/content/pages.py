@@ -359,6 +359,8 @@ def _scan_inline(page: ParsedPage, token: Token, findings: list[Finding]) -> Non
                 )
             else:
                 page.citations.append(CitationUse(tuple(child.meta["keys"]), line))
+            # "[@a;\n@b]" is one citation over two lines: later findings are a line further.
+            line += child.content.count("\n")
         elif child.type == "link_open":
             href = child.attrGet("href")
             if isinstance(href, str):
