@@ -349,6 +349,16 @@ def _scan_inline(page: ParsedPage, token: Token, findings: list[Finding]) -> Non
                 + "; close every block with ':::'",
             )
         )
+    for offset, text in enumerate(token.content.split("\n")[1:], start=1):
+        if _STRAY_CONTAINER.match(text):
+            findings.append(
+                Finding(
+                    file,
+                    line + offset,
+                    "a ':::' line inside a paragraph opens or closes no block: it shows as text",
+                    "remove it, or leave a blank line before a block it should open",
+                )
+            )
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
