@@ -341,9 +341,38 @@ def _check_directives(guideline: Guideline, findings: list[Finding]) -> None:
         guideline.references_page = holders[0]
 
 
+def _unusable_link(href: str) -> str | None:
+    """Why a link to a page of the site would break once built, or ``None``."""
+    if href.startswith("/") and not href.startswith("//"):
+        return (
+            f"link '{href}' starts at the server's root: it breaks when the site is served "
+            "under a sub-path (e.g. an intranet's /guidelines/)"
+        )
+    if "://" in href or href.startswith(("mailto:", "#", "//")):
+        return None
+    path = href.partition("#")[0]
+    if ".md?" in path.lower():
+        return f"link '{href}' carries a query after '.md': it is not rewritten to the page's URL"
+    if path.lower().endswith(".md") and not path.endswith(".md"):
+        return f"link '{href}' ends in '{path[-3:]}', not '.md': it is not rewritten to a page URL"
+    return None
+
+
 def _check_links(site: SiteContent, findings: list[Finding]) -> None:
     for page in site.pages.values():
         for link in page.links:
+            unusable = _unusable_link(link.href)
+            if unusable is not None:
+                findings.append(
+                    Finding(
+                        page.display_path,
+                        link.line,
+                        unusable,
+                        "link the page's .md file with a path relative to this page "
+                        "(e.g. ../other-section.md#anchor)",
+                    )
+                )
+                continue
             resolved = resolve_link(page.src_uri, link.href)
             if resolved is None:
                 continue

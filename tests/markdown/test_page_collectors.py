@@ -123,6 +123,9 @@ def test_links_to_missing_pages_and_anchors_reported_at_assembly(tmp_path: Path)
         f"docs/{COLOUR}:{line + 1}: link 'bins.md#no-such-anchor': '#no-such-anchor' is not an "
         "anchor of docs/widget-sorting/bins.md -> use a point anchor or a heading id of that "
         "page",
+        f"docs/{COLOUR}:{line + 2}: link 'other.md?x=1' carries a query after '.md': it is not "
+        "rewritten to the page's URL -> link the page's .md file with a path relative to this "
+        "page (e.g. ../other-section.md#anchor)",
     ]
 
 
