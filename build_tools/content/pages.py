@@ -359,9 +359,20 @@ def _scan_inline(page: ParsedPage, token: Token, findings: list[Finding]) -> Non
                     "remove it, or leave a blank line before a block it should open",
                 )
             )
+    in_link = False
     for child in token.children or []:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
+        elif child.type == "citation" and in_link:
+            findings.append(
+                Finding(
+                    file,
+                    line,
+                    f"the citation {child.content} sits inside a link's text (a link in a link)",
+                    "put it after the link: [text](page.md) [@key]",
+                )
+            )
+            line += child.content.count("\n")
         elif child.type == "citation":
             if child.meta.get("error"):
                 findings.append(
@@ -372,6 +383,9 @@ def _scan_inline(page: ParsedPage, token: Token, findings: list[Finding]) -> Non
             # "[@a;\n@b]" is one citation over two lines: later findings are a line further.
             line += child.content.count("\n")
         elif child.type == "link_open":
+            in_link = True
             href = child.attrGet("href")
             if isinstance(href, str):
                 page.links.append(LinkUse(href, line))
+        elif child.type == "link_close":
+            in_link = False

@@ -31,7 +31,11 @@ def parse_citation(inner: str) -> tuple[list[str], str | None]:
 
 def _citation_rule(state: StateInline, silent: bool) -> bool:
     src, pos = state.src, state.pos
-    if not src.startswith("[@", pos):
+    if silent or not src.startswith("[@", pos):
+        # Silent: markdown-it asks while it measures a link's text, and takes any bracket that
+        # is a token as a nested link, which would leave "[text [@x]](page.md)" no link at all
+        # (and its target unchecked). The text is parsed again afterwards, not silently: the
+        # citation is found then, and the loader reports it inside the link.
         return False
     end = src.find("]", pos)
     if end < 0 or "[" in src[pos + 1 : end]:
