@@ -51,7 +51,6 @@ import argparse
 import cProfile
 import itertools
 import json
-import os
 import pstats
 import shutil
 import statistics
@@ -70,6 +69,7 @@ from build_tools.browser_bundle.precompile import CACHE_ENV  # noqa: E402
 from build_tools.content.site import load_site, markdown_pages  # noqa: E402
 from build_tools.decisions import compile_site  # noqa: E402
 from build_tools.hosting.compress import CACHE_FORMAT, CACHE_MAX_ENTRIES  # noqa: E402
+from tests.support.builds import mkdocs_build  # noqa: E402
 
 GUIDELINE = "metastatic-breast-cancer"  # the real guideline, copied under other ids
 LINEAR_LIMIT = 1.5  # per-guideline time at the largest size / at the next smaller one
@@ -160,28 +160,12 @@ def build(project: Path, site: Path, cache: Path) -> Built:
     """One ``mkdocs build --strict`` of ``project`` into a fresh ``site`` (removed after)."""
     shutil.rmtree(site, ignore_errors=True)
     started = time.perf_counter()
-    # -P: the copy's calculators/guidelines/ (written by the build) must not shadow the
-    # installed calculators package as a namespace package.
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-P",
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-q",
-            "-f",
-            str(project / "mkdocs.yml"),
-            "-d",
-            str(site),
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
+    completed = mkdocs_build(
+        project / "mkdocs.yml",
+        site,
+        quiet=True,
+        env={CACHE_ENV: str(cache)},
         timeout=BUILD_TIMEOUT_S,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", CACHE_ENV: str(cache)},
     )
     seconds = time.perf_counter() - started
     if completed.returncode != 0:

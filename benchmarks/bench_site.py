@@ -82,7 +82,6 @@ import os
 import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -104,6 +103,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 from benchmarks.lighthouse import LighthouseError, run_lighthouse  # noqa: E402
 from build_tools.browser_bundle.runtime_files import CORE_FILES, locate_pyodide  # noqa: E402
 from build_tools.serve import SiteRequestHandler  # noqa: E402
+from tests.support.builds import mkdocs_build  # noqa: E402
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, LOOPBACK  # noqa: E402
 
 BASE_PATH = "/guidelines/"
@@ -407,29 +407,7 @@ def build(config: Path, site: Path, env: Mapping[str, str] | None = None) -> flo
     """Seconds of one ``mkdocs build --strict`` (a fresh output folder)."""
     shutil.rmtree(site, ignore_errors=True)
     started = time.perf_counter()
-    # -P: the project's calculators/guidelines/ (written by the first build) must not shadow
-    # the installed calculators package as a namespace package on the next build.
-    completed = subprocess.run(
-        [
-            sys.executable,
-            "-P",
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            "-q",
-            "-f",
-            str(config),
-            "-d",
-            str(site),
-        ],
-        cwd=config.parent,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-    )
+    completed = mkdocs_build(config, site, quiet=True, env=env, timeout=600)
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"bench: the build of {config} failed:\n{completed.stderr}")

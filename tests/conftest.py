@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +18,7 @@ import pytest
 from build_tools.serve import start_server
 from tests.support import markers
 from tests.support.builds import copy_project, run_mkdocs_build
+from tests.support.bundles import run_isolated
 from tests.support.paths import BASE_PATH, FIXTURES, GUIDELINE, ROOT
 
 if TYPE_CHECKING:
@@ -70,13 +69,7 @@ def cpython(
 
     @functools.cache
     def result(fragment: str) -> dict[str, Any]:
-        completed = subprocess.run(
-            [sys.executable, "-I", "-S", "-c", script, str(bundle), GUIDELINE, fragment],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return dict(json.loads(completed.stdout))
+        return dict(json.loads(run_isolated(script, str(bundle), GUIDELINE, fragment)))
 
     return result
 

@@ -4,8 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import zipfile
 from html.parser import HTMLParser
 from io import BytesIO
@@ -20,7 +18,7 @@ from build_tools.browser_bundle.bundle import FIXED_TIME, build_bundle, manifest
 from build_tools.browser_bundle.integration import add_runtime_files
 from build_tools.browser_bundle.runtime_files import CORE_FILES, RuntimeFilesError, locate_pyodide
 from build_tools.content.site import load_site, markdown_pages
-from build_tools.decisions import CompiledGuideline, compile_site
+from build_tools.decisions import compile_site
 from build_tools.render.calculator_form import (
     UNAVAILABLE,
     calculator_data,
@@ -29,8 +27,9 @@ from build_tools.render.calculator_form import (
 )
 from build_tools.render.page import PageContext
 from build_tools.render.renderer import SiteRenderer
-from build_tools.tables import DecisionModel, build, compile_module
+from build_tools.tables import DecisionModel, build
 from build_tools.tables.model import CaseInput, Wording
+from tests.support.bundles import compiled, run_isolated
 from tests.support.paths import ROOT
 from tests.support.tables import demo_source
 
@@ -123,13 +122,9 @@ def test_a_stale_install_names_both_versions(
 # --- the calculators bundle -----------------------------------------------------------------
 
 
-def _compiled(model: DecisionModel) -> dict[str, CompiledGuideline]:
-    return {model.guideline_id: CompiledGuideline(model, compile_module(model))}
-
-
 def test_the_bundle_is_byte_for_byte_deterministic(demo_model: DecisionModel) -> None:
-    first = build_bundle(_compiled(demo_model))
-    second = build_bundle(_compiled(demo_model))
+    first = build_bundle(compiled(demo_model))
+    second = build_bundle(compiled(demo_model))
     assert first.data == second.data
     assert first.sha256 == second.sha256
     archive = zipfile.ZipFile(BytesIO(first.data))
@@ -159,7 +154,7 @@ def test_stale_guideline_modules_on_disk_stay_out(tmp_path: Path) -> None:
 def test_the_bundle_runs_on_the_standard_library_alone(
     tmp_path: Path, demo_model: DecisionModel
 ) -> None:
-    bundle = build_bundle(_compiled(demo_model))
+    bundle = build_bundle(compiled(demo_model))
     zipfile.ZipFile(BytesIO(bundle.data)).extractall(tmp_path)
     # -I -S: no site-packages, no PYTHONPATH: only the bundle and the standard library.
     script = (
@@ -167,17 +162,11 @@ def test_the_bundle_runs_on_the_standard_library_alone(
         "case = calculators.case_from_fragment('demo-guideline', 'sex=female&marker_a=positive'); "
         "print(json.dumps(calculators.recommend('demo-guideline', case)['status']))"
     )
-    completed = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", script, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    assert json.loads(completed.stdout) in ("ok", "needs_more_information")
+    assert json.loads(run_isolated(script, str(tmp_path))) in ("ok", "needs_more_information")
 
 
 def test_the_manifest_names_versions_for_cache_busting(demo_model: DecisionModel) -> None:
-    bundle = build_bundle(_compiled(demo_model))
+    bundle = build_bundle(compiled(demo_model))
     data = manifest(
         bundle, locate_pyodide(ROOT), "assets/pyodide/314.0.7/", "assets/calculator/calculators.zip"
     )
@@ -197,7 +186,7 @@ def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: Decisio
     assert errors == []
     config.plugins._current_plugin = "guideline"  # what MkDocs sets while a plugin hook runs
     files = Files([])
-    add_runtime_files(files, config, ROOT, _compiled(demo_model))
+    add_runtime_files(files, config, ROOT, compiled(demo_model))
     assert sorted(file.src_uri for file in files) == [
         "assets/calculator/boot.js",
         "assets/calculator/calculator-manifest.json",

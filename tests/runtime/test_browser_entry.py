@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import gc
 import json
-import subprocess
-import sys
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -17,10 +15,10 @@ import pytest
 
 import calculators
 from build_tools.browser_bundle.bundle import build_bundle
-from build_tools.decisions import CompiledGuideline
-from build_tools.tables import compile_module, load_decision_model
+from build_tools.tables import load_decision_model
 from calculators.runtime import browser_entry
 from calculators.runtime.errors import UnknownGuidelineError
+from tests.support.bundles import compiled, run_isolated
 from tests.support.tables import demo_source
 
 GUIDELINE = "metastatic-breast-cancer"
@@ -108,7 +106,7 @@ def test_the_bundle_carries_the_entry_and_it_runs_from_the_bundle_alone(tmp_path
     """What the worker does: calculators.zip unpacked, its folder first on sys.path, the entry
     imported, the imports frozen, then a request (CPython -I -S: no site-packages)."""
     model = load_decision_model(demo_source())
-    bundle = build_bundle({model.guideline_id: CompiledGuideline(model, compile_module(model))})
+    bundle = build_bundle(compiled(model))
     with zipfile.ZipFile(BytesIO(bundle.data)) as archive:
         assert "calculators/runtime/browser_entry.py" in archive.namelist()
         archive.extractall(tmp_path)
@@ -118,12 +116,6 @@ def test_the_bundle_carries_the_entry_and_it_runs_from_the_bundle_alone(tmp_path
         "entry.freeze_imports(); entry.warm_up(); "
         "print(entry.recommend_json('demo-guideline', 'fragment', 'sex=female'))"
     )
-    completed = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", script, str(tmp_path)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    answer = _answer(completed.stdout)
+    answer = _answer(run_isolated(script, str(tmp_path)))
     assert answer["case"]["sex"] == "female"
     assert answer["result"]["status"] in ("ok", "needs_more_information")

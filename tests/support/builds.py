@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,12 +18,19 @@ class BuildResult:
     site_dir: Path
 
 
-def run_mkdocs_build(project: Path, site_dir: Path) -> BuildResult:
-    """``mkdocs build --strict`` of ``project/mkdocs.yml`` in a subprocess (a real build)."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    completed = subprocess.run(
-        # -P: the project copy holds a compiled calculators/ folder that must not shadow the
-        # real package on sys.path.
+def mkdocs_build(
+    config: Path,
+    site_dir: Path,
+    *,
+    quiet: bool = False,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+) -> subprocess.CompletedProcess[str]:
+    """``mkdocs build --strict`` of ``config`` into ``site_dir``, in a subprocess run in the
+    config's folder (the tests' builds and the benchmarks' timed ones alike)."""
+    return subprocess.run(
+        # -P: a project copy holds a compiled calculators/ folder (written by its build) that
+        # must not shadow the installed package on sys.path.
         [
             sys.executable,
             "-P",
@@ -30,17 +38,24 @@ def run_mkdocs_build(project: Path, site_dir: Path) -> BuildResult:
             "mkdocs",
             "build",
             "--strict",
+            *(["-q"] if quiet else []),
             "-f",
-            str(project / "mkdocs.yml"),
+            str(config),
             "-d",
             str(site_dir),
         ],
         capture_output=True,
         text=True,
-        env=env,
-        cwd=project,
+        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
+        cwd=config.parent,
+        timeout=timeout,
         check=False,
     )
+
+
+def run_mkdocs_build(project: Path, site_dir: Path) -> BuildResult:
+    """``mkdocs build --strict`` of ``project/mkdocs.yml`` (a real build)."""
+    completed = mkdocs_build(project / "mkdocs.yml", site_dir)
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)
 
 
