@@ -50,23 +50,17 @@ export function guardWasm() {
 }
 
 /**
+ * A promise that rejects with ``reason`` after ``ms`` milliseconds, unless cancelled.
  * @param {number} ms
- * @param {string} [what]
+ * @param {string} reason what went wrong, said in full
  * @returns {Deadline}
  */
-export function timeout(ms, what = "Python did not start") {
+export function timeout(ms, reason) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let timer;
   /** @type {Promise<never>} */
   const promise = new Promise((_, reject) => {
-    timer = setTimeout(() => {
-      const reason =
-        what === "Python did not start"
-          ? `Python did not start within ${ms / 1000} s (a very slow network, or a server ` +
-            "that sends pyodide.asm.wasm with another type than application/wasm)"
-          : `${what} within ${ms / 1000} s`;
-      reject(new Error(reason));
-    }, ms);
+    timer = setTimeout(() => reject(new Error(reason)), ms);
   });
   return { promise, cancel: () => clearTimeout(timer) };
 }

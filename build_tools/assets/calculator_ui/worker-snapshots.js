@@ -58,7 +58,10 @@ function snapshotRequest(db, mode, operation) {
  * @returns {Promise<SnapshotRecord | null>}
  */
 export async function readSnapshot(slot) {
-  const deadline = timeout(SNAPSHOT_READ_TIMEOUT_MS, "IndexedDB did not answer");
+  const deadline = timeout(
+    SNAPSHOT_READ_TIMEOUT_MS,
+    `IndexedDB did not answer within ${SNAPSHOT_READ_TIMEOUT_MS / 1000} s`,
+  );
   try {
     return await Promise.race([
       (async () => {

@@ -307,7 +307,11 @@ function withProxy(proxy, use) {
  * @returns {Promise<Pyodide>}
  */
 async function startPython(loadPyodide, indexURL, options) {
-  const deadline = timeout(START_TIMEOUT_MS);
+  const deadline = timeout(
+    START_TIMEOUT_MS,
+    `Python did not start within ${START_TIMEOUT_MS / 1000} s (a very slow network, or a ` +
+      "server that sends pyodide.asm.wasm with another type than application/wasm)",
+  );
   return await Promise.race([loadPyodide(options), wasmFailure.promise, deadline.promise])
     .catch(async (error) => {
       throw new Error((await diagnose(indexURL, published)) || errorMessage(error));
