@@ -13,6 +13,7 @@ import types
 from collections.abc import Callable
 from pathlib import Path
 
+from build_tools.tables.general import general_items
 from build_tools.tables.literals import python_literal
 from build_tools.tables.model import (
     CaseInput,
@@ -26,6 +27,7 @@ from build_tools.tables.model import (
     Rule,
     Wording,
 )
+from build_tools.tables.regions import Domains, RuleRegions
 from build_tools.tables.unary import (
     AnyOf,
     AnyValue,
@@ -126,8 +128,9 @@ def module_name(guideline_id: str) -> str:
 def compile_module(model: DecisionModel) -> str:
     """The module's source: the records of :mod:`calculators.runtime.module_data` as literals
     under annotations of those types, then one function per rule test."""
+    general = general_items(model, RuleRegions(model, Domains.of(model)))
     inputs = [input_data(case_input) for case_input in model.inputs]
-    items = {item.id: _item_data(item) for item in model.items}
+    items = {item.id: _item_data(item, general=item.id in general) for item in model.items}
     tables = [_table_data(table) for table in model.tables]
     notices = [_notice_data(notice) for notice in model.notices]
     guideline = python_literal(_guideline_data(model))
@@ -248,7 +251,7 @@ def _pointer_data(pointer: Pointer) -> PointerData:
     }
 
 
-def _item_data(item: Item) -> ItemData:
+def _item_data(item: Item, *, general: bool) -> ItemData:
     dose: DoseData | None = None
     if item.dose is not None:
         dose = {
@@ -273,6 +276,7 @@ def _item_data(item: Item) -> ItemData:
         "newer_guidance": None
         if item.newer_guidance is None
         else _pointer_data(item.newer_guidance),
+        "general": general,
     }
 
 

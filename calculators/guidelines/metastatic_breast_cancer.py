@@ -719,6 +719,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "out-of-scope-male": {
         "kind": "warning",
@@ -733,6 +734,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "silent-prior-trastuzumab": {
         "kind": "warning",
@@ -747,6 +749,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "silent-chemotherapy-after-endocrine": {
         "kind": "warning",
@@ -761,6 +764,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "silent-declined-chemotherapy": {
         "kind": "warning",
@@ -775,6 +779,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "silent-bone-metastases": {
         "kind": "warning",
@@ -789,6 +794,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "silent-locoregional-adjuvant": {
         "kind": "warning",
@@ -803,6 +809,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "workup-complete-staging": {
         "kind": "workup",
@@ -817,6 +824,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "workup-clinical-assessment": {
         "kind": "workup",
@@ -831,6 +839,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "workup-laboratory": {
         "kind": "workup",
@@ -845,6 +854,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "workup-imaging": {
         "kind": "workup",
@@ -859,6 +869,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "workup-receptors-on-metastasis": {
         "kind": "workup",
@@ -873,6 +884,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "workup-prognostic-factors": {
         "kind": "workup",
@@ -887,6 +899,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "workup-hormone-receptors-unknown": {
         "kind": "workup",
@@ -901,6 +914,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "workup-her2-ish": {
         "kind": "workup",
@@ -915,6 +929,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "workup-her2-testing": {
         "kind": "workup",
@@ -929,6 +944,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "favorable-long-dfi": {
         "kind": "prognosis_reason",
@@ -943,6 +959,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "favorable-limited-sites": {
         "kind": "prognosis_reason",
@@ -957,6 +974,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "favorable-no-visceral-involvement": {
         "kind": "prognosis_reason",
@@ -971,6 +989,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "favorable-hr-positive": {
         "kind": "prognosis_reason",
@@ -985,6 +1004,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "favorable-her2-negative": {
         "kind": "prognosis_reason",
@@ -999,6 +1019,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "unfavorable-short-dfi": {
         "kind": "prognosis_reason",
@@ -1013,6 +1034,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "unfavorable-multiple-sites": {
         "kind": "prognosis_reason",
@@ -1027,6 +1049,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "unfavorable-bulky": {
         "kind": "prognosis_reason",
@@ -1041,6 +1064,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "unfavorable-visceral-crisis": {
         "kind": "prognosis_reason",
@@ -1055,6 +1079,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "unfavorable-hr-negative": {
         "kind": "prognosis_reason",
@@ -1069,6 +1094,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "her2-low": {
         "kind": "warning",
@@ -1087,6 +1113,7 @@ ITEMS: dict[str, ItemData] = {
             "patient_text": "Newer guidance: a medicine called trastuzumab deruxtecan can be an option for HER2-low cancer after 1 or 2 chemotherapy treatments for cancer that has spread (in its main study, the median survival was 23.4 months, against 16.8 months with chemotherapy; lung inflammation occurred in 12.1 out of 100 people). This guide does not recommend it: ask your care team.",
             "citations": [19, 17],
         },
+        "general": False,
     },
     "newer-workup-her2-score": {
         "kind": "workup",
@@ -1101,6 +1128,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "newer_guidance",
         "newer_guidance": None,
+        "general": False,
     },
     "newer-workup-pd-l1": {
         "kind": "workup",
@@ -1115,6 +1143,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "newer_guidance",
         "newer_guidance": None,
+        "general": False,
     },
     "newer-workup-germline-brca": {
         "kind": "workup",
@@ -1129,6 +1158,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "newer_guidance",
         "newer_guidance": None,
+        "general": False,
     },
     "newer-workup-tumour-mutations": {
         "kind": "workup",
@@ -1143,6 +1173,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "newer_guidance",
         "newer_guidance": None,
+        "general": False,
     },
     "endocrine-first-line": {
         "kind": "recommendation",
@@ -1161,6 +1192,7 @@ ITEMS: dict[str, ItemData] = {
             "patient_text": "Newer guidance: hormone therapy is now usually given together with a medicine called a CDK4/6 inhibitor as the first treatment (after menopause: an aromatase inhibitor with a CDK4/6 inhibitor). Ask your care team about current treatment.",
             "citations": [8, 6, 7],
         },
+        "general": False,
     },
     "endocrine-tamoxifen-ovarian-ablation": {
         "kind": "recommendation",
@@ -1180,6 +1212,7 @@ ITEMS: dict[str, ItemData] = {
         ],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "endocrine-tamoxifen-instead-of-oophorectomy": {
         "kind": "recommendation",
@@ -1194,6 +1227,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["tamoxifen"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "endocrine-aromatase-inhibitor": {
         "kind": "recommendation",
@@ -1212,6 +1246,7 @@ ITEMS: dict[str, ItemData] = {
             "patient_text": "Newer guidance: after menopause, the aromatase inhibitor is now usually given together with a medicine called a CDK4/6 inhibitor.",
             "citations": [8],
         },
+        "general": False,
     },
     "endocrine-ai-over-tamoxifen": {
         "kind": "warning",
@@ -1226,6 +1261,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "endocrine-sequential": {
         "kind": "monitoring",
@@ -1240,6 +1276,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "endocrine-switch-after-resistance": {
         "kind": "recommendation",
@@ -1264,6 +1301,7 @@ ITEMS: dict[str, ItemData] = {
             "patient_text": "Newer guidance: when hormone therapy stops working, newer medicines can be added or used (a CDK4/6 inhibitor with fulvestrant, capivasertib, elacestrant, or a PARP inhibitor for people with an inherited BRCA change). Ask your care team.",
             "citations": [8, 14, 15, 13],
         },
+        "general": False,
     },
     "endocrine-switch-before-menopause": {
         "kind": "recommendation",
@@ -1288,6 +1326,7 @@ ITEMS: dict[str, ItemData] = {
         ],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "endocrine-deferred-visceral-crisis": {
         "kind": "recommendation",
@@ -1302,6 +1341,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["endocrine_unnamed"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "endocrine-pending-her2": {
         "kind": "recommendation",
@@ -1316,6 +1356,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["endocrine_unnamed"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "visceral-crisis-her2-pending": {
         "kind": "warning",
@@ -1330,6 +1371,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "visceral-crisis-chemotherapy": {
         "kind": "recommendation",
@@ -1344,6 +1386,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["chemotherapy_unnamed"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "visceral-crisis-inferred": {
         "kind": "warning",
@@ -1358,6 +1401,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "perimenopausal-as-premenopausal": {
         "kind": "warning",
@@ -1372,6 +1416,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "no-ai-without-ovarian-suppression": {
         "kind": "warning",
@@ -1386,6 +1431,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "workup-menopausal-status": {
         "kind": "workup",
@@ -1400,6 +1446,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "hr-her2-coexpression-caveat": {
         "kind": "warning",
@@ -1414,6 +1461,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "silent-endocrine-agent-her2-positive": {
         "kind": "warning",
@@ -1428,6 +1476,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "trastuzumab-chemotherapy": {
         "kind": "recommendation",
@@ -1446,6 +1495,7 @@ ITEMS: dict[str, ItemData] = {
             "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
             "citations": [9, 10, 18],
         },
+        "general": False,
     },
     "trastuzumab-paclitaxel": {
         "kind": "recommendation",
@@ -1464,6 +1514,7 @@ ITEMS: dict[str, ItemData] = {
             "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
             "citations": [9, 10, 18],
         },
+        "general": False,
     },
     "trastuzumab-chemotherapy-cardiac": {
         "kind": "recommendation",
@@ -1486,6 +1537,7 @@ ITEMS: dict[str, ItemData] = {
             "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
             "citations": [9, 10, 18],
         },
+        "general": False,
     },
     "trastuzumab-survival-benefit": {
         "kind": "warning",
@@ -1500,6 +1552,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "trastuzumab-loading-dose": {
         "kind": "dosing",
@@ -1520,6 +1573,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "trastuzumab-maintenance-dose": {
         "kind": "dosing",
@@ -1540,6 +1594,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "workup-weight-for-dosing": {
         "kind": "workup",
@@ -1554,6 +1609,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "trastuzumab-cardiac-monitoring": {
         "kind": "monitoring",
@@ -1568,6 +1624,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "trastuzumab-no-anthracycline": {
         "kind": "warning",
@@ -1582,6 +1639,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "trastuzumab-single-agent": {
         "kind": "recommendation",
@@ -1596,6 +1654,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "trastuzumab-single-agent-cardiac": {
         "kind": "recommendation",
@@ -1610,6 +1669,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "trastuzumab-greatest-benefit": {
         "kind": "warning",
@@ -1624,6 +1684,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "cardiac-dysfunction-caution": {
         "kind": "warning",
@@ -1638,6 +1699,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "workup-cardiac-assessment": {
         "kind": "workup",
@@ -1652,6 +1714,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "lvef-label-criteria": {
         "kind": "warning",
@@ -1666,6 +1729,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-mainstay": {
         "kind": "recommendation",
@@ -1684,6 +1748,7 @@ ITEMS: dict[str, ItemData] = {
             "patient_text": "Newer guidance: for triple-negative cancer there are now other options: an immunotherapy medicine (pembrolizumab) with chemotherapy when a test called PD-L1 scores 10 or more, sacituzumab govitecan after earlier treatment, and a PARP inhibitor for people with an inherited BRCA change. Ask your care team.",
             "citations": [11, 12, 13],
         },
+        "general": False,
     },
     "chemotherapy-single-agent-preferred": {
         "kind": "recommendation",
@@ -1698,6 +1763,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["chemotherapy_unnamed"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-single-agents": {
         "kind": "recommendation",
@@ -1719,6 +1785,7 @@ ITEMS: dict[str, ItemData] = {
         ],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-single-anthracycline": {
         "kind": "recommendation",
@@ -1733,6 +1800,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["doxorubicin", "epirubicin"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-single-anthracycline-caution": {
         "kind": "recommendation",
@@ -1747,6 +1815,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["doxorubicin", "epirubicin"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "anthracycline-cumulative-dose": {
         "kind": "warning",
@@ -1761,6 +1830,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-combination-indication": {
         "kind": "warning",
@@ -1775,6 +1845,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-combination-non-anthracycline": {
         "kind": "recommendation",
@@ -1794,6 +1865,7 @@ ITEMS: dict[str, ItemData] = {
         ],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-combination-anthracycline": {
         "kind": "recommendation",
@@ -1813,6 +1885,7 @@ ITEMS: dict[str, ItemData] = {
         ],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-combination-taxane": {
         "kind": "recommendation",
@@ -1833,6 +1906,7 @@ ITEMS: dict[str, ItemData] = {
         ],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "chemotherapy-no-superior-regimen": {
         "kind": "warning",
@@ -1847,6 +1921,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "duration-not-established": {
         "kind": "warning",
@@ -1861,6 +1936,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "duration-prolonged-treatment": {
         "kind": "warning",
@@ -1875,6 +1951,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "response-after-endocrine": {
         "kind": "monitoring",
@@ -1889,6 +1966,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "response-after-chemotherapy": {
         "kind": "monitoring",
@@ -1903,6 +1981,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "response-methods": {
         "kind": "monitoring",
@@ -1917,6 +1996,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "response-tumour-markers": {
         "kind": "monitoring",
@@ -1931,6 +2011,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "beyond-third-line-justified": {
         "kind": "recommendation",
@@ -1945,6 +2026,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["chemotherapy_unnamed"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "beyond-third-line-not-justified-performance": {
         "kind": "warning",
@@ -1959,6 +2041,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "beyond-third-line-not-justified-response": {
         "kind": "warning",
@@ -1973,6 +2056,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "workup-ecog-beyond-third-line": {
         "kind": "workup",
@@ -1987,6 +2071,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "bisphosphonates-hypercalcemia": {
         "kind": "supportive_care",
@@ -2001,6 +2086,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "bisphosphonates-lytic-bone": {
         "kind": "supportive_care",
@@ -2015,6 +2101,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "bisphosphonates-timing": {
         "kind": "warning",
@@ -2029,6 +2116,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "radiotherapy-symptomatic-bone": {
         "kind": "supportive_care",
@@ -2043,6 +2131,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "radiotherapy-cns": {
         "kind": "supportive_care",
@@ -2057,6 +2146,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "silent-cns-beyond-radiotherapy": {
         "kind": "warning",
@@ -2071,6 +2161,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "locoregional-curative-intent": {
         "kind": "recommendation",
@@ -2085,6 +2176,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["radical_resection", "adjuvant_therapy_unnamed"],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "pitfall-do-not-delay-trastuzumab": {
         "kind": "warning",
@@ -2099,6 +2191,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "pitfall-no-high-dose-chemotherapy": {
         "kind": "warning",
@@ -2113,6 +2206,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": True,
     },
     "endocrine-not-withheld-her2-positive": {
         "kind": "recommendation",
@@ -2127,6 +2221,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["endocrine_unnamed"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
     "tamoxifen-er-positive-benefit": {
         "kind": "warning",
@@ -2141,6 +2236,7 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     },
 }
 

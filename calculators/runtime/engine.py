@@ -426,6 +426,7 @@ class _Assembly:
             "agents": [],
             "origin": "site",
             "newer_guidance": None,
+            "general": False,
         }
 
     def _label(self, name: str, *, patient: bool = False) -> str:
@@ -529,6 +530,7 @@ def _item_result(item: ItemSpec, place: _Place, values: Mapping[str, object]) ->
             "patient_text": item.newer_guidance.patient_text,
             "citations": list(item.newer_guidance.citations),
         },
+        general=item.general,
     )
     if item.dose is not None and dose is not None:  # a dosing item: its dose as data too
         result["dose"] = {

@@ -85,6 +85,9 @@ class ItemData(TypedDict):
     agents: list[str]
     origin: str  # source | newer_guidance
     newer_guidance: PointerData | None
+    # The item holds for every case the guideline routes the same way at its root (see
+    # build_tools/tables/general.py): the page gathers such items as "General points".
+    general: bool
 
 
 class NoticeData(TypedDict):

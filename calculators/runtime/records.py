@@ -85,6 +85,7 @@ class ItemSpec:
     agents: tuple[str, ...]
     origin: str  # source | newer_guidance
     newer_guidance: PointerSpec | None
+    general: bool  # holds for every case of its route (build_tools/tables/general.py)
 
 
 @dataclass(frozen=True)
@@ -303,6 +304,7 @@ def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
         agents=reader.texts(data.get("agents"), f"{where} agents"),
         origin=reader.text(data.get("origin"), f"{where} origin"),
         newer_guidance=newer_guidance,
+        general=reader.flag(data.get("general"), f"{where} general"),
     )
 
 

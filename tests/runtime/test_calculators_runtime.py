@@ -74,6 +74,7 @@ def test_valid_case_result_shape_and_trace() -> None:
         "agents": ["drug_a"],
         "origin": "source",
         "newer_guidance": None,
+        "general": False,
     }
     assert result["conditional"] == []
     # The demo declares no notices; every guideline has a review status, and results say it.

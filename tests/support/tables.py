@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 from dataclasses import replace
+from pathlib import Path
 
 from build_tools.decisions.from_content import load_sources
 from build_tools.findings import ContentError, Finding
@@ -23,17 +24,17 @@ def demo_source() -> GuidelineSource:
     return load_sources(DEMO_DOCS, ROOT)["demo-guideline"]
 
 
-def fixture_section(name: str) -> SectionSource:
-    """A section made of ``tests/fixtures/tables/<name>.yml``: its front matter, plus the point
-    anchors its imaginary body would have (``fixture_anchors``)."""
-    path = TABLE_FIXTURES / f"{name}.yml"
+def fixture_section(name: str, folder: Path = TABLE_FIXTURES) -> SectionSource:
+    """A section made of ``tests/fixtures/tables/<name>.yml`` (or ``folder``): its front matter,
+    plus the point anchors its imaginary body would have (``fixture_anchors``)."""
+    path = folder / f"{name}.yml"
     front = load_located(path.read_text(encoding="utf-8"), first_line=1)
     assert isinstance(front, LocatedMap)
     items = front.get("items")
     tables = front.get("decision_tables")
     return SectionSource(
         id=name,
-        file=f"tests/fixtures/tables/{name}.yml",
+        file=path.relative_to(ROOT).as_posix(),
         page_url=f"demo-guideline/{name}/",
         anchors=frozenset(front.get("fixture_anchors") or ()),
         items=items if isinstance(items, LocatedMap) else None,
@@ -42,9 +43,9 @@ def fixture_section(name: str) -> SectionSource:
     )
 
 
-def demo_with_fixture(name: str) -> GuidelineSource:
+def demo_with_fixture(name: str, folder: Path = TABLE_FIXTURES) -> GuidelineSource:
     source = demo_source()
-    return replace(source, sections=(*source.sections, fixture_section(name)))
+    return replace(source, sections=(*source.sections, fixture_section(name, folder)))
 
 
 def all_findings(source: GuidelineSource) -> list[Finding]:
