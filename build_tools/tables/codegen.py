@@ -49,7 +49,9 @@ from calculators.runtime.module_data import (
     NoticeData,
     OutcomeData,
     PointerData,
+    ProbeValues,
     RuleData,
+    Scalar,
     TableData,
     WordingData,
 )
@@ -128,7 +130,8 @@ def module_name(guideline_id: str) -> str:
 def compile_module(model: DecisionModel) -> str:
     """The module's source: the records of :mod:`calculators.runtime.module_data` as literals
     under annotations of those types, then one function per rule test."""
-    general = general_items(model, RuleRegions(model, Domains.of(model)))
+    domains = Domains.of(model)
+    general = general_items(model, RuleRegions(model, domains))
     inputs = [input_data(case_input) for case_input in model.inputs]
     items = {item.id: _item_data(item, general=item.id in general) for item in model.items}
     tables = [_table_data(table) for table in model.tables]
@@ -139,6 +142,9 @@ def compile_module(model: DecisionModel) -> str:
         # isort style: one blank line between the imports and the first constant.
         _header(model) + f"\nGUIDELINE: GuidelineData = {guideline}\n",
         f"INPUTS: list[InputData] = {python_literal(inputs)}\n",
+        "# What field relevance tries for each field: values that stand for all of its values\n"
+        "# where the tables are concerned (thresholds, enum values, null where allowed).\n"
+        f"PROBE_VALUES: ProbeValues = {python_literal(probe_values(model, domains))}\n",
         f"ITEMS: dict[str, ItemData] = {python_literal(items)}\n",
         "# Every result carries these notices (the source's currency, the review status, ...).\n"
         f"NOTICES: list[NoticeData] = {python_literal(notices)}\n",
@@ -198,6 +204,7 @@ def _header(model: DecisionModel) -> str:
         "        InputData,\n"
         "        ItemData,\n"
         "        NoticeData,\n"
+        "        ProbeValues,\n"
         "        RuleTest,\n"
         "        TableData,\n"
         "    )\n"
@@ -249,6 +256,30 @@ def _pointer_data(pointer: Pointer) -> PointerData:
         "patient_text": pointer.patient_text,
         "citations": list(pointer.citations),
     }
+
+
+def probe_values(model: DecisionModel, domains: Domains) -> ProbeValues:
+    """For each case field, the values field relevance tries: the safety proof's domain (every
+    value where the tables are concerned), with null for findings too (a form can leave one
+    unknown) and, for a number, at least two values (a dose changes with any weight)."""
+    probes: ProbeValues = {}
+    for case_input in model.inputs:
+        values: list[Scalar] = [value for value in domains.values[case_input.name]]
+        if case_input.finding and None not in values:
+            values.append(None)
+        numbers = [
+            value
+            for value in values
+            if isinstance(value, (int, float)) and not isinstance(value, bool)
+        ]
+        if case_input.type in ("integer", "number") and len(numbers) == 1:
+            others = [
+                other for other in (numbers[0] + 1, numbers[0] - 1) if case_input.in_range(other)
+            ]
+            if others:
+                values.insert(values.index(numbers[0]) + 1, others[0])
+        probes[case_input.name] = values
+    return probes
 
 
 def _item_data(item: Item, *, general: bool) -> ItemData:

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         InputData,
         ItemData,
         NoticeData,
+        ProbeValues,
         RuleTest,
         TableData,
     )
@@ -703,6 +704,48 @@ INPUTS: list[InputData] = [
         "ask": None,
     },
 ]
+
+
+# What field relevance tries for each field: values that stand for all of its values
+# where the tables are concerned (thresholds, enum values, null where allowed).
+PROBE_VALUES: ProbeValues = {
+    "sex": ["female", "male"],
+    "menopausal_status": [
+        "premenopausal",
+        "perimenopausal",
+        "postmenopausal",
+        "unknown",
+        "not_applicable",
+    ],
+    "refuses_chemotherapy": [False, True, None],
+    "er_status": ["positive", "negative", "unknown"],
+    "pr_status": ["positive", "negative", "unknown"],
+    "her2_status": ["positive", "negative", "equivocal", "unknown"],
+    "her2_ihc": ["0", "1+", "2+", "3+", None],
+    "her2_fish": ["positive", "negative", "not_done", None],
+    "isolated_locoregional_recurrence": [False, True, None],
+    "number_of_metastatic_sites": [0, 1, 2, 3, 4, None],
+    "visceral_involvement": [False, True, None],
+    "visceral_crisis": [False, True, None],
+    "bulky_disease": [False, True, None],
+    "bone_metastases": [False, True],
+    "bone_metastases_lytic": [False, True],
+    "bone_metastases_symptomatic": [False, True],
+    "hypercalcemia": [False, True],
+    "cns_metastases": [False, True],
+    "indolent_disease": [False, True, None],
+    "disease_free_interval_months": [0, 6, 12, 18, 24, 25, None],
+    "prior_endocrine_therapy": [False, True, None],
+    "endocrine_resistance": [False, True, None],
+    "prior_anthracycline": [False, True, None],
+    "prior_trastuzumab": [False, True, None],
+    "chemotherapy_line": [1, 2, 4, 5, None],
+    "responded_to_previous_chemotherapy": [False, True, None],
+    "ecog": [0, 1, 2, 3, 4, None],
+    "cardiac_dysfunction": [False, True, None],
+    "lvef_percent": [0, 50, 100, None],
+    "weight_kg": [20, 210, 400, None],
+}
 
 
 ITEMS: dict[str, ItemData] = {

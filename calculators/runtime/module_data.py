@@ -118,6 +118,13 @@ class RuleData(TypedDict):
     then: OutcomeData
 
 
+# PROBE_VALUES: each case field -> the values that stand for all of its values where the tables
+# are concerned (the safety proof's domain: enum values, booleans, numbers at and between every
+# threshold any table tests, null where the field allows it, findings included). Field relevance
+# (calculators/runtime/relevance.py) tries them.
+ProbeValues = dict[str, list[Scalar]]
+
+
 class OutputData(TypedDict):
     name: str
     values: list[str]

@@ -9,7 +9,7 @@ the generator fails loudly here rather than misbehaving later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 from calculators.runtime import module_data as shape
@@ -40,6 +40,9 @@ class InputSpec:
     # wording (clinician, patient) for when an unknown finding decides something.
     finding: bool
     ask: tuple[str, str] | None
+    # The values that stand for all of the field's values where the tables are concerned
+    # (PROBE_VALUES of the module): what field relevance tries (see relevance.py).
+    probes: tuple[object, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -153,13 +156,21 @@ def read_compiled_module(module: ModuleType) -> GuidelineSpec:
         )
     items = reader.mapping(getattr(module, "ITEMS", None), "ITEMS")
     notices = reader.sequence(getattr(module, "NOTICES", None), "NOTICES")
+    inputs = [
+        _input(reader, raw) for raw in reader.sequence(getattr(module, "INPUTS", None), "INPUTS")
+    ]
+    probes = reader.mapping(getattr(module, "PROBE_VALUES", None), "PROBE_VALUES")
+    if sorted(probes) != sorted(spec.name for spec in inputs):
+        raise CompiledModuleError(
+            f"{module.__name__}: PROBE_VALUES does not list exactly the fields of INPUTS"
+        )
     return GuidelineSpec(
         id=reader.text(guideline.get("id"), "GUIDELINE id"),
         version=reader.text(guideline.get("version"), "GUIDELINE version"),
         last_updated=reader.text(guideline.get("last_updated"), "GUIDELINE last_updated"),
         inputs=tuple(
-            _input(reader, raw)
-            for raw in reader.sequence(getattr(module, "INPUTS", None), "INPUTS")
+            replace(spec, probes=reader.scalars(probes[spec.name], f"PROBE_VALUES[{spec.name}]"))
+            for spec in inputs
         ),
         items={
             reader.text(item_id, "ITEMS key"): _item(reader, item_id, raw)
@@ -220,6 +231,12 @@ class _Reader:
         if not isinstance(value, bool):
             raise self.fail(where, "true or false")
         return value
+
+    def scalars(self, value: object, where: str) -> tuple[object, ...]:
+        members = self.sequence(value, where)
+        if not all(member is None or isinstance(member, (str, int, float)) for member in members):
+            raise self.fail(where, "a list of field values")
+        return tuple(members)
 
     def texts(self, value: object, where: str) -> tuple[str, ...]:
         return tuple(self.text(member, where) for member in self.sequence(value, where))

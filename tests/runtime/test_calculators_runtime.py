@@ -325,6 +325,20 @@ def test_a_module_whose_records_drift_from_the_contract_is_refused() -> None:
         read_compiled_module(module_from_source(drifted, "drifted"))
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ('    "sex": ["female", "male"],\n', "", "PROBE_VALUES does not list exactly the fields"),
+        ('"sex": ["female", "male"]', '"sex": [["female"]]', r"PROBE_VALUES\[sex\] is not a list"),
+    ],
+)
+def test_a_module_whose_probe_values_drift_is_refused(old: str, new: str, message: str) -> None:
+    text = compile_module(load_decision_model(demo_source()))
+    assert old in text
+    with pytest.raises(CompiledModuleError, match=message):
+        read_compiled_module(module_from_source(text.replace(old, new, 1), "drifted"))
+
+
 @pytest.mark.parametrize("guideline_id", ["no-such-guideline", "../etc", "Metastatic", ""])
 def test_unknown_guidelines_raise_a_named_error(guideline_id: str) -> None:
     with pytest.raises(UnknownGuidelineError):
