@@ -157,11 +157,14 @@ class TableBranches:
 class Branches:
     """Every table of a guideline, evaluated under the answers to the findings it reads.
 
-    ``previous``: the branches of an earlier case with the same unknown findings. A table whose
-    case fields and producer tables are unchanged is not evaluated again, and a table evaluated
-    again to the same branches is shared with it; when every table is shared, so is everything
+    ``previous``: the branches of an earlier case. A table whose case fields and producer
+    tables are unchanged (and none of whose fields is unknown in one case and stated in the
+    other) is not evaluated again, and a table evaluated again to the same branches is shared
+    with it; when every table is shared and the unknown findings are the same, so is everything
     worked out from them. (A reader editing the weight changes only the dosing table's null
-    test, and the page recomputes on every keystroke.)"""
+    test, and the page recomputes on every keystroke.) ``changed``: the only fields whose values
+    differ from ``previous``'s case, when the caller knows them (field relevance tries one field
+    at a time): the others are not compared."""
 
     def __init__(
         self,
@@ -169,6 +172,7 @@ class Branches:
         values: Mapping[str, object],
         unknown: frozenset[str],
         previous: Branches | None = None,
+        changed: frozenset[str] | None = None,
     ) -> None:
         self._values = values
         self.unknown = unknown
@@ -177,14 +181,21 @@ class Branches:
         }
         self._reading: TableBranches | None = None  # the table being evaluated
         self._reads: dict[tuple[str, frozenset[tuple[str, bool]]], object] = {}
-        if previous is not None and previous.unknown != unknown:
-            previous = None
+        # A table that read a finding unknown in one case and stated in the other is evaluated
+        # again; one that read none of them evaluates alike (it forks on what it reads only).
+        self._toggled = unknown ^ previous.unknown if previous is not None else frozenset()
+        self._changed = changed
+        # Tables kept from ``previous`` after an evaluation that came out the same: what they
+        # record as read is what an earlier evaluation read, not necessarily this case's values.
+        self._stale: set[str] = set()
         self.tables: dict[str, TableBranches] = {}
         for table in spec.tables:  # evaluation order: producers come before their consumers
             self.tables[table.id] = self._reuse_or_evaluate(table, previous)
         self._reading = None  # nothing reads the case from here on
-        if previous is not None and all(
-            self.tables[key] is previous.tables.get(key) for key in self.tables
+        if (
+            previous is not None
+            and previous.unknown == unknown
+            and all(self.tables[key] is previous.tables.get(key) for key in self.tables)
         ):
             self._share(previous)
             return
@@ -221,20 +232,36 @@ class Branches:
         self.memo = previous.memo
 
     def _reuse_or_evaluate(self, table: TableSpec, previous: Branches | None) -> TableBranches:
-        kept = previous.tables.get(table.id) if previous is not None else None
+        if previous is None:
+            return self._evaluate(table)
+        kept = previous.tables.get(table.id)
         if kept is not None:
-            same_fields = all(
-                type(self._values.get(name, _MISSING)) is type(value)  # 1 is not True
-                and self._values[name] == value
-                for name, value in kept.read.items()
-            )
-            same_producers = all(
-                self.tables.get(producer) is read for producer, read in kept.producers.items()
-            )
-            if same_fields and same_producers:
+            if self._changed is not None and table.id not in previous._stale:
+                # Its reads are previous's values, and only ``changed`` differ from them.
+                same_fields = self._changed.isdisjoint(kept.read)
+            else:
+                same_fields = all(
+                    type(self._values.get(name, _MISSING)) is type(value)  # 1 is not True
+                    and self._values[name] == value
+                    for name, value in kept.read.items()
+                )
+            # A table reads another's output only (its paths): a producer evaluated again to
+            # other rules but the same output paths changes nothing for it. (``read``: the
+            # producer as the kept table's own evaluation read it.)
+            if (
+                same_fields
+                and self._toggled.isdisjoint(kept.read)
+                and all(
+                    (current := self.tables[producer]) is read or current.outputs == read.outputs
+                    for producer, read in kept.producers.items()
+                )
+            ):
                 return kept
         evaluated = self._evaluate(table)
-        return kept if evaluated == kept else evaluated
+        if kept is not None and evaluated == kept:
+            self._stale.add(table.id)
+            return kept
+        return evaluated
 
     def _evaluate(self, table: TableSpec) -> TableBranches:
         result = self._reading = TableBranches(table)
@@ -322,6 +349,16 @@ class Branches:
                 if name not in cube:
                     raise Unknown(name)
         raise AssertionError(f"the paths of {producer} do not partition the answers")
+
+    def fields_read(self) -> set[str]:
+        """The case fields (and table outputs) the tables' evaluations read for this case: a
+        field outside it changes no table's evaluation. A table kept from an earlier case after
+        an evaluation that came out the same counts every input it declares (what it records
+        is what an earlier evaluation read)."""
+        found: set[str] = set()
+        for table_id, branches in self.tables.items():
+            found.update(branches.table.inputs if table_id in self._stale else branches.read)
+        return found
 
     # --- questions about the answers ---------------------------------------------------------
 

@@ -58,7 +58,7 @@ CONDITIONAL_HEADING = "Depends on findings not stated"
 DECISIVE = ("recommendation", "dosing")
 
 
-# How many sets of unknown findings a calculator keeps branches for (see Calculator._branches).
+# How many sets of unknown findings a calculator keeps branches for (see Calculator.branches).
 _RECENT_CASES = 8
 
 
@@ -104,18 +104,28 @@ class Calculator:
         values, errors = self.validate(case)
         if errors:
             return self._result("invalid", errors, None, [], [], [])
-        unknown = frozenset(
+        return self.evaluate(values, self.branches(values))
+
+    def unknown(self, values: Mapping[str, object]) -> frozenset[str]:
+        """The findings a validated case leaves unknown."""
+        return frozenset(
             spec.name for spec in self.spec.inputs if spec.finding and values[spec.name] is None
         )
-        branches = self._branches(values, unknown)
-        if branches.all_impossible():
-            trace = self._trace(branches, values)
-            return self._result("invalid", _case_errors(branches), None, [], [], trace)
-        return _Assembly(self, branches, values).result()
 
-    def _branches(self, values: Mapping[str, object], unknown: frozenset[str]) -> Branches:
-        """The tables evaluated for a case, reusing what the last case with the same unknown
-        findings shares with it (see Branches)."""
+    def evaluate(
+        self, values: dict[str, object], branches: Branches, *, trace: bool = True
+    ) -> dict[str, object]:
+        """The result of a validated case from its branches; ``trace=False`` leaves the trace
+        empty (what field relevance compares needs no trace, and the trace is not free)."""
+        if branches.all_impossible():
+            steps = self._trace(branches, values) if trace else []
+            return self._result("invalid", _case_errors(branches), None, [], [], steps)
+        return _Assembly(self, branches, values).result(trace=trace)
+
+    def branches(self, values: Mapping[str, object]) -> Branches:
+        """The tables evaluated for a validated case, reusing what the last case with the same
+        unknown findings shares with it (see Branches)."""
+        unknown = self.unknown(values)
         previous = next((recent for recent in self._recent if recent.unknown == unknown), None)
         branches = Branches(self.spec, values, unknown, previous)
         self._recent = [
@@ -244,7 +254,7 @@ class _Assembly:
         self.branches = branches
         self.values = values
 
-    def result(self) -> dict[str, object]:
+    def result(self, *, trace: bool = True) -> dict[str, object]:
         layout = self.branches.memo.get("layout")
         if not isinstance(layout, _Layout):
             layout = self.branches.memo["layout"] = self._layout()
@@ -265,7 +275,7 @@ class _Assembly:
                 }
                 for group in layout.conditional
             ],
-            self.calculator._trace(self.branches, self.values),
+            self.calculator._trace(self.branches, self.values) if trace else [],
         )
 
     def _layout(self) -> _Layout:
@@ -389,19 +399,19 @@ class _Assembly:
             clinician.append("the prognosis")
             patient.append("the outlook")
         ask_clinician, ask_patient = spec.ask or (
-            f"Establish {_lower_first(spec.label)}",
+            f"Establish {lower_first(spec.label)}",
             "Your care team needs to find this out",
         )
         where = f" (listed under “{CONDITIONAL_HEADING}”)" if counts else ""
         condition_clinician = condition_patient = ""
         if only_if:
-            condition_clinician = " if " + _joined(
+            condition_clinician = " if " + joined(
                 [
                     f"{self._label(name)} is {'yes' if answer else 'no'}"
                     for name, answer in only_if.items()
                 ]
             )
-            condition_patient = " if " + _joined(
+            condition_patient = " if " + joined(
                 [
                     f"the answer to “{self._label(name, patient=True)}” is "
                     f"{'yes' if answer else 'no'}"
@@ -412,9 +422,9 @@ class _Assembly:
             "id": f"unknown-{spec.name.replace('_', '-')}",
             "kind": "workup",
             "text": f"{spec.label}: not stated. {ask_clinician}: the answer changes "
-            f"{_joined(clinician) or 'the recommendation'}{condition_clinician}{where}.",
+            f"{joined(clinician) or 'the recommendation'}{condition_clinician}{where}.",
             "patient_text": f"{spec.patient_label}: not known yet. {ask_patient}. The answer "
-            f"changes {_joined(patient) or 'the advice'}{condition_patient}.",
+            f"changes {joined(patient) or 'the advice'}{condition_patient}.",
             "citations": [],
             "section": None,
             "anchor": None,
@@ -431,10 +441,10 @@ class _Assembly:
 
     def _label(self, name: str, *, patient: bool = False) -> str:
         spec = self.calculator._inputs[name]
-        return spec.patient_label if patient else _lower_first(spec.label)
+        return spec.patient_label if patient else lower_first(spec.label)
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
     """ "Visceral crisis" -> "visceral crisis" inside a sentence; "HER2 status" stays."""
     if len(text) > 1 and text[1].isupper():
         return text
@@ -449,10 +459,11 @@ def _counted(number: int, nouns: tuple[str, str]) -> str:
     return f"{number} {nouns[0] if number == 1 else nouns[1]}"
 
 
-def _joined(parts: list[str]) -> str:
+def joined(parts: list[str], conjunction: str = "and") -> str:
+    """``a``, ``a and b``, ``a, b and c`` (or another conjunction)."""
     if len(parts) <= 1:
         return "".join(parts)
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return ", ".join(parts[:-1]) + f" {conjunction} " + parts[-1]
 
 
 def _ordered(items: Iterable[_Found]) -> list[_Found]:
