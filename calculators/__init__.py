@@ -19,6 +19,7 @@ from functools import cache
 from calculators.runtime.engine import Calculator
 from calculators.runtime.errors import CalculatorError, UnknownGuidelineError
 from calculators.runtime.records import read_compiled_module
+from calculators.runtime.relevance import relevance as field_relevance
 
 _GUIDELINE_ID = re.compile(r"^[a-z0-9-]+$")
 _PACKAGE = "calculators.guidelines"
@@ -54,6 +55,12 @@ def recommend(guideline_id: str, case: dict[str, object]) -> dict[str, object]:
     return load(guideline_id).recommend(case)
 
 
+def relevance(guideline_id: str, case: dict[str, object]) -> dict[str, object]:
+    """Which fields could change the result of ``case`` (format: AUTHORING.md, "Field
+    relevance")."""
+    return field_relevance(load(guideline_id), case)
+
+
 def case_from_fragment(guideline_id: str, params: Mapping[str, str] | str) -> dict[str, object]:
     """The case a calculator URL fragment (URLSearchParams text or dict) describes."""
     return load(guideline_id).case_from_fragment(params)
@@ -67,4 +74,5 @@ __all__ = [
     "case_from_fragment",
     "load",
     "recommend",
+    "relevance",
 ]

@@ -31,12 +31,25 @@ def recommend_json(guideline: str, mode: CaseMode, text: str) -> str:
     JSON). Raises what the runtime raises (an unknown guideline, JSON that is not an object...):
     the worker reports the exception's last line.
     """
-    if mode == "fragment":
-        case = calculators.case_from_fragment(guideline, text)
-    else:
-        case = json.loads(text)
+    case = _case(guideline, mode, text)
     result = calculators.recommend(guideline, case)
     return json.dumps({"case": case, "result": result}, ensure_ascii=False)
+
+
+def relevance_json(guideline: str, mode: CaseMode, text: str) -> str:
+    """Field relevance for one request: ``{"case": {...}, "relevance": {"status", "fields"}}``
+    as JSON text (see AUTHORING.md, "Field relevance"); ``mode`` and ``text`` as for
+    :func:`recommend_json`, and it raises what the runtime raises, as that does."""
+    case = _case(guideline, mode, text)
+    relevance = calculators.relevance(guideline, case)
+    return json.dumps({"case": case, "relevance": relevance}, ensure_ascii=False)
+
+
+def _case(guideline: str, mode: CaseMode, text: str) -> dict[str, object]:
+    if mode == "fragment":
+        return calculators.case_from_fragment(guideline, text)
+    case: dict[str, object] = json.loads(text)
+    return case
 
 
 def freeze_imports() -> None:

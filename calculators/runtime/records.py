@@ -118,6 +118,8 @@ class TableSpec:
     default: OutcomeSpec | None
     tests: tuple[tuple[str, RuleTest], ...]  # (rule id, its test), in rule order
     applies: AppliesFunction | None
+    # rule id -> input -> its unary test as written (the rule's ``when``), in rule order
+    conditions: dict[str, dict[str, str]]
 
 
 @dataclass(frozen=True)
@@ -377,10 +379,18 @@ def _table(
         tests.append((entry[0], entry[1]))
     output = data.get("output")
     rules: dict[str, OutcomeSpec] = {}
+    conditions: dict[str, dict[str, str]] = {}
     for rule in reader.sequence(data.get("rules"), f"{where} rules"):
         rule_data = reader.record(rule, shape.RuleData.__required_keys__, f"{where} rule")
         rule_id = reader.text(rule_data.get("id"), f"{where} rule id")
         rules[rule_id] = _outcome(reader, rule_data.get("then"), f"{where} rule {rule_id}")
+        when = reader.mapping(rule_data.get("when"), f"{where} rule {rule_id} when")
+        conditions[rule_id] = {
+            reader.text(name, f"{where} rule {rule_id} when"): reader.text(
+                test, f"{where} rule {rule_id} when {name}"
+            )
+            for name, test in when.items()
+        }
     if [rule_id for rule_id, _ in tests] != list(rules):
         raise reader.fail(f"TABLE_RULES[{table_id}]", f"the rules of {where} in rule order")
     line = data.get("line")
@@ -402,4 +412,5 @@ def _table(
         else _outcome(reader, data["default"], f"{where} default"),
         tests=tuple(tests),  # callables, checked above; their signature is the compiler's contract
         applies=precondition,
+        conditions=conditions,
     )

@@ -114,8 +114,12 @@ def test_the_bundle_carries_the_entry_and_it_runs_from_the_bundle_alone(tmp_path
         "import sys; sys.path.insert(0, sys.argv[1]); "
         "from calculators.runtime import browser_entry as entry; "
         "entry.freeze_imports(); entry.warm_up(); "
-        "print(entry.recommend_json('demo-guideline', 'fragment', 'sex=female'))"
+        "print(entry.recommend_json('demo-guideline', 'fragment', 'sex=female')); "
+        "print(entry.relevance_json('demo-guideline', 'fragment', 'sex=female'))"
     )
-    answer = _answer(run_isolated(script, str(tmp_path)))
+    result, relevance = run_isolated(script, str(tmp_path)).splitlines()
+    answer = _answer(result)
     assert answer["case"]["sex"] == "female"
     assert answer["result"]["status"] in ("ok", "needs_more_information")
+    fields = json.loads(relevance)["relevance"]["fields"]
+    assert [field["field"] for field in fields] == [spec.name for spec in model.inputs]

@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 
 import calculators
 from calculators.guidelines import metastatic_breast_cancer as compiled
+from calculators.runtime.relevance import relevance
+from tests.support.relevance_checks import brute_force_relevance
 from tests.support.safety_checks import ITEM_LISTS, assertion_breaches, constraint_breaches
 
 pytestmark = pytest.mark.slow  # every case of the guideline's case space
@@ -236,6 +238,31 @@ def test_a_case_edited_step_by_step_gets_the_result_of_a_fresh_calculator(
             case[edit[0]] = edit[1]
         fresh = calculators.Calculator(CALCULATOR.spec).recommend(case)
         assert shared.recommend(case) == fresh, edit
+
+
+@settings(max_examples=60, derandomize=True, deadline=None)
+@given(start=st.one_of(COHERENT, STATED), edits=st.lists(EDITS, max_size=6))
+def test_field_relevance_is_what_brute_force_finds_as_a_case_is_edited(
+    start: dict[str, object], edits: list[tuple[str, object] | dict[str, object]]
+) -> None:
+    """Relevance tries each field on what the calculator evaluated for the case, which it reuses
+    from earlier cases: after each step (the result first, as the page asks), it is what brute
+    force finds on a calculator that has seen no case."""
+    shared = calculators.Calculator(CALCULATOR.spec)
+    case = dict(start)
+    for edit in [None, *edits]:
+        if isinstance(edit, dict):
+            case = dict(edit)
+        elif edit is not None and edit[1] is MISSING:
+            case.pop(edit[0], None)
+        elif edit is not None:
+            case[edit[0]] = edit[1]
+        shared.recommend(case)
+        expected = brute_force_relevance(calculators.Calculator(CALCULATOR.spec), case)
+        found = relevance(shared, case)
+        event(f"status {found['status']}")
+        needed = {field["field"]: field["needed"] for field in found["fields"]}  # type: ignore[attr-defined]
+        assert (needed or None) == expected, edit
 
 
 def _fragment_text(value: object) -> str:
