@@ -9,6 +9,7 @@ site serves: the browser and the command line run the same code on the same case
 from __future__ import annotations
 
 import functools
+import json
 import threading
 from collections.abc import Callable, Iterator
 from http.server import ThreadingHTTPServer
@@ -20,6 +21,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from build_tools.serve import SiteRequestHandler, start_server
+from calculators.runtime import browser_entry
 from tests.support.builds import copy_project, run_mkdocs_build
 from tests.support.chromium import RequestLog, SharedPage, guarded_context
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
@@ -670,3 +672,28 @@ def test_a_case_link_pasted_into_the_address_bar_recomputes_with_no_request(
     canonical = page.locator('link[rel="canonical"]').get_attribute("href")
     assert canonical == f"{instant_site_url}{CALCULATOR}"
     context.close()
+
+
+# --- field relevance --------------------------------------------------------------------------
+
+# runtime-client.js's relevance(), from the page: the module the page itself loaded (same URL,
+# same module), so the request goes to the page's own worker.
+RELEVANCE = """async ([guideline, fragment]) => {
+  const page = document.querySelector('script[type="module"][src*="calculator-page.js"]');
+  const client = await import(new URL("runtime-client.js", page.src).href);
+  return await client.relevance(guideline, fragment);
+}"""
+
+
+@pytest.mark.parametrize("branch", ["her2-positive", "triple-negative"])
+def test_the_worker_answers_field_relevance_as_cpython_does(
+    calculator_page: SharedPage, branch: str
+) -> None:
+    page, _, errors = calculator_page
+    fragment = BRANCHES[branch]
+    answer = page.evaluate(RELEVANCE, [GUIDELINE, fragment])
+    assert "error" not in answer, answer
+    # What CPython answers, through the entry the worker calls in Pyodide.
+    assert answer == json.loads(browser_entry.relevance_json(GUIDELINE, "fragment", fragment))
+    assert any(not field["needed"] for field in answer["relevance"]["fields"])
+    assert errors == []

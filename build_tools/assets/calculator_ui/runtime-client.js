@@ -2,7 +2,10 @@
 // (not on the first click), kept across mkdocs-material's instant navigation, which swaps page
 // content without reloading. Computing is postMessage only: no request.
 
-/** @import {Answer, FromWorker, InitMessage, FragmentRequest, WorkerTimings} from "./types.js" */
+/**
+ * @import {Answer, FromWorker, InitMessage, FragmentRequest, RelevanceAnswer, RelevanceRequest,
+ *   WorkerTimings} from "./types.js"
+ */
 
 // Siblings of this script, wherever the site is published (the build names the folder).
 const WORKER_URL = new URL("worker.js", import.meta.url);
@@ -14,7 +17,7 @@ const MANIFEST_URL = new URL("calculator-manifest.json", import.meta.url);
  * @property {"idle" | "loading" | "ready" | "failed"} state
  * @property {string} detail
  * @property {string} notice
- * @property {Map<number, (answer: Answer) => void>} requests
+ * @property {Map<number, (answer: Answer & RelevanceAnswer) => void>} requests
  * @property {number} nextId
  * @property {{workerStarted: number | null, ready: number | null, firstResult: number | null,
  *   worker: WorkerTimings | null}} timings
@@ -132,6 +135,25 @@ export function recommend(guideline, fragment) {
     runtime.requests.set(id, resolve);
     /** @type {FragmentRequest} */
     const request = { id, type: "recommend", guideline, fragment };
+    runtime.worker.postMessage(request);
+  });
+}
+
+/**
+ * Which fields could change the result of a case given as fragment text: the worker's answer
+ * (`relevance`: `{status, fields: [{field, needed, reason}]}`, no fields for an invalid case),
+ * or an error.
+ * @param {string} guideline
+ * @param {string} fragment
+ * @returns {Promise<RelevanceAnswer>}
+ */
+export function relevance(guideline, fragment) {
+  return new Promise((resolve) => {
+    if (runtime.state === "failed" || !runtime.worker) return resolve({ error: runtime.detail });
+    const id = runtime.nextId++;
+    runtime.requests.set(id, resolve);
+    /** @type {RelevanceRequest} */
+    const request = { id, type: "relevance", guideline, fragment };
     runtime.worker.postMessage(request);
   });
 }

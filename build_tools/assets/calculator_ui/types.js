@@ -148,8 +148,27 @@
  * @typedef {{type: "init", manifest: string}} InitMessage
  * @typedef {{id: number, type: "recommend", guideline: string, fragment: string}} FragmentRequest
  * @typedef {{id: number, type: "recommend", guideline: string, case: object}} CaseRequest
+ * @typedef {{id: number, type: "relevance", guideline: string, fragment: string}} RelevanceRequest
  * @typedef {{id: number, type: "ping"}} PingMessage
- * @typedef {InitMessage | FragmentRequest | CaseRequest | PingMessage} ToWorker
+ * @typedef {InitMessage | FragmentRequest | CaseRequest | RelevanceRequest | PingMessage} ToWorker
+ */
+
+/**
+ * Whether a field of the form could change the result of the case entered (AUTHORING.md, "Field
+ * relevance"): `reason` (both wordings) for a field that is not needed only.
+ * @typedef {object} FieldRelevance
+ * @property {string} field
+ * @property {boolean} needed
+ * @property {{text: string, patient_text: string} | null} reason
+ */
+
+/**
+ * The worker's answer to a RelevanceRequest (its JSON text parsed), or an error; `fields` is
+ * empty when the case is invalid.
+ * @typedef {object} RelevanceAnswer
+ * @property {Record<string, CaseValue>} [case]
+ * @property {{status: string, fields: FieldRelevance[]}} [relevance]
+ * @property {string} [error]
  */
 
 /**
@@ -172,6 +191,7 @@
  * @property {number} [heap] bytes of Python's memory in it
  * @property {string} [detail]
  * @typedef {{id: number, json: string}} JsonAnswer the JSON text Python wrote: {case, result}
+ *   (or {case, relevance} for a RelevanceRequest)
  * @typedef {{id: number, error: string}} ErrorAnswer
  * @typedef {{id: number, pong: true}} PongAnswer
  * @typedef {ProgressMessage | NoticeMessage | ReadyMessage | FailedMessage | SnapshotMessage}

@@ -6,6 +6,9 @@
 //   page -> worker  {type: "init", manifest: "<absolute URL of calculator-manifest.json>"}
 //                   {id, type: "recommend", guideline, fragment: "a=b&c=d"}   (URL-fragment case)
 //                   {id, type: "recommend", guideline, case: {...}}          (JSON case)
+//                   {id, type: "relevance", guideline, fragment: "a=b&c=d"}  (which fields
+//                    could change the result of the case: answered like "recommend", with
+//                    '{"case": {...}, "relevance": {...}}')
 //                   {id, type: "ping"}   (answered at once with {id, pong: true}, Python or
 //                    not: the cost of a round trip alone, which benchmarks compare with)
 //   worker -> page  {type: "progress", stage, detail}  {type: "notice", message}
@@ -53,6 +56,7 @@ const SNAPSHOT_DELAY_MS = 500;
  * The entry's functions: answers as JSON text, and the warm-up before a snapshot.
  * @typedef {object} PythonEntry
  * @property {(guideline: string, mode: "fragment" | "json", text: string) => string} recommend_json
+ * @property {(guideline: string, mode: "fragment" | "json", text: string) => string} relevance_json
  * @property {() => void} warm_up
  * @property {() => void} freeze_imports
  */
@@ -82,7 +86,7 @@ self.onmessage = (event) => {
   const message = event.data || {};
   if (message.type === "init") {
     started ??= start(message.manifest);
-  } else if (message.type === "recommend") {
+  } else if (message.type === "recommend" || message.type === "relevance") {
     answer(message);
   } else if (message.type === "ping") {
     post({ id: message.id, pong: true });
@@ -279,6 +283,7 @@ function importedEntry(pyodide) {
 function entryFunctions(module) {
   return withProxy(module, (entry) => ({
     recommend_json: entry.recommend_json.copy(),
+    relevance_json: entry.relevance_json.copy(),
     warm_up: entry.warm_up.copy(),
     freeze_imports: entry.freeze_imports.copy(),
   }));
@@ -320,8 +325,10 @@ async function startPython(loadPyodide, indexURL, options) {
 }
 
 /**
- * Stage 4: answer requests, in order, once Python is up (requests sent earlier wait here).
- * @param {import("./types.js").FragmentRequest | import("./types.js").CaseRequest} request
+ * Stage 4: answer requests, in order, once Python is up (requests sent earlier wait here):
+ * a result ("recommend") or the relevance of the case's fields ("relevance").
+ * @param {import("./types.js").FragmentRequest | import("./types.js").CaseRequest
+ *   | import("./types.js").RelevanceRequest} request
  */
 async function answer(request) {
   const { id, guideline } = request;
@@ -344,7 +351,8 @@ async function answer(request) {
       mode === "fragment"
         ? String(fragment)
         : JSON.stringify(("case" in request ? request.case : undefined) ?? {});
-    post({ id, json: entry.recommend_json(String(guideline), mode, text) });
+    const compute = request.type === "relevance" ? entry.relevance_json : entry.recommend_json;
+    post({ id, json: compute(String(guideline), mode, text) });
   } catch (error) {
     // A Python exception (e.g. an unknown guideline): its last line is the useful part.
     const lines = String(error instanceof Error ? error.message : error)
