@@ -4,18 +4,23 @@
 
 Prints figures only (no thresholds): exhaustive verification of every table of the real
 guideline (input combinations per second), the proof of its safety constraints over the whole
-case space (which every build runs), then ``recommend`` over an exhaustive grid of the inputs
-that drive the treatment branches (cases per second), once with every other finding stated and
-once with them left unknown (each evaluated under every answer), side by side.
+case space (which every build runs) and the general items (which every build works out), then
+``recommend`` over an exhaustive grid of the inputs that drive the treatment branches (cases per
+second), once with every other finding stated and once with them left unknown (each evaluated
+under every answer), side by side, and field relevance on the golden cases as the page asks for
+it (after each result), beside ``recommend``.
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import statistics
 import sys
 import time
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -23,8 +28,10 @@ sys.path.insert(0, str(ROOT))
 from build_tools.decisions.from_content import load_sources  # noqa: E402
 from build_tools.tables import load_decision_model, verify  # noqa: E402
 from build_tools.tables.coverage import evaluate_table  # noqa: E402
+from build_tools.tables.general import general_items  # noqa: E402
 from build_tools.tables.prove import violations  # noqa: E402
-from calculators import load  # noqa: E402
+from calculators import Calculator, load  # noqa: E402
+from calculators.runtime.relevance import relevance  # noqa: E402
 
 GUIDELINE = "metastatic-breast-cancer"
 
@@ -79,6 +86,47 @@ def bench_proof() -> None:
     )
 
 
+def bench_general() -> None:
+    model = load_decision_model(load_sources(ROOT / "docs", ROOT)[GUIDELINE])
+    runs = []
+    for _ in range(5):
+        started = time.perf_counter()
+        general = general_items(model)
+        runs.append(time.perf_counter() - started)
+    print(
+        f"general items of {GUIDELINE}: {len(general)} of {len(model.items)} items; "
+        f"median {1000 * sorted(runs)[2]:.0f} ms of 5 runs"
+    )
+
+
+def _median_max(milliseconds: list[float]) -> str:
+    return f"median {statistics.median(milliseconds):.2f} ms, max {max(milliseconds):.2f} ms"
+
+
+def bench_relevance() -> None:
+    """The golden cases one after the other, as a page asks: the result of each (the calculator
+    has just evaluated the case before), then its field relevance; and each result on a
+    calculator that has seen no case."""
+    golden = yaml.safe_load((ROOT / "tests" / "data" / "golden_cases.yml").read_text())["cases"]
+    cases = [entry["case"] for entry in golden]
+    calculator = Calculator(load(GUIDELINE).spec)
+    recommended, related, cold = [], [], []
+    for case in cases:
+        started = time.perf_counter()
+        calculator.recommend(case)
+        recommended.append(1000 * (time.perf_counter() - started))
+        started = time.perf_counter()
+        relevance(calculator, case)
+        related.append(1000 * (time.perf_counter() - started))
+        fresh = Calculator(calculator.spec)
+        started = time.perf_counter()
+        fresh.recommend(case)
+        cold.append(1000 * (time.perf_counter() - started))
+    print(f"field relevance, {len(cases)} golden cases: {_median_max(related)}")
+    print(f"  recommend, after the case before: {_median_max(recommended)}")
+    print(f"  recommend, on a calculator that has seen no case: {_median_max(cold)}")
+
+
 def bench_runtime(limit: int) -> None:
     calculator = load(GUIDELINE)
     names = list(GRID)
@@ -125,7 +173,9 @@ def main() -> None:
     args = parser.parse_args()
     bench_verification()
     bench_proof()
+    bench_general()
     bench_runtime(args.cases)
+    bench_relevance()
 
 
 if __name__ == "__main__":
