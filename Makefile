@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NPM    ?= npm
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install chromium servers build serve dev test test-fast lint lint-js format tables bench clean
+.PHONY: install chromium servers build serve dev test test-fast lint lint-js format tables bench screenshots clean
 
 ## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
 install: $(STAMP) $(NODE_STAMP)
@@ -72,6 +72,12 @@ bench: install chromium
 	$(BIN)/python benchmarks/bench_decisions.py --cases 3000
 	$(BIN)/python benchmarks/bench_site.py
 	$(BIN)/python benchmarks/bench_scale.py
+
+## screenshots: the README's pictures (screenshots/*.png): the calculator with a case on a desktop
+## and a phone, and a guideline page, in Chromium, from the site built afresh in a temporary
+## folder (python -m build_tools.screenshots; --site DIR takes a built one)
+screenshots: install chromium
+	$(BIN)/python -m build_tools.screenshots
 
 ## lint: ruff (rules and formatting), mypy --strict over the code, the generated modules and the
 ## tests

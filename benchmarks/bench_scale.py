@@ -69,7 +69,7 @@ from build_tools.browser_bundle.precompile import CACHE_ENV  # noqa: E402
 from build_tools.content.site import load_site, markdown_pages  # noqa: E402
 from build_tools.decisions import compile_site  # noqa: E402
 from build_tools.hosting.compress import CACHE_FORMAT, CACHE_MAX_ENTRIES  # noqa: E402
-from tests.support.builds import mkdocs_build  # noqa: E402
+from build_tools.site_build import mkdocs_build  # noqa: E402
 
 GUIDELINE = "metastatic-breast-cancer"  # the real guideline, copied under other ids
 LINEAR_LIMIT = 1.5  # per-guideline time at the largest size / at the next smaller one

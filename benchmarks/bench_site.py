@@ -7,7 +7,7 @@
 Builds the site from a copy of mkdocs.yml and docs/ (the working tree is never written), serves
 it on 127.0.0.1 under /guidelines/ with the project's own static server (build_tools/serve.py's
 handler: precompressed files where the browser accepts them, as the real server would), drives
-Debian Chromium (Playwright, the flags of tests/support/chromium.py) and prints one JSON object per
+Debian Chromium (Playwright, the flags of build_tools/headless.py) and prints one JSON object per
 line:
 
 * figures ``{"name", "median", "min", "max", "unit", "runs"}``:
@@ -102,9 +102,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from benchmarks.lighthouse import LighthouseError, run_lighthouse  # noqa: E402
 from build_tools.browser_bundle.runtime_files import CORE_FILES, locate_pyodide  # noqa: E402
+from build_tools.headless import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_ONLY  # noqa: E402
 from build_tools.serve import SiteRequestHandler  # noqa: E402
-from tests.support.builds import mkdocs_build  # noqa: E402
-from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, LOOPBACK  # noqa: E402
+from build_tools.site_build import mkdocs_build  # noqa: E402
+from tests.support.chromium import LOOPBACK  # noqa: E402
 
 BASE_PATH = "/guidelines/"
 CALCULATOR = "metastatic-breast-cancer/calculator/"
@@ -117,7 +118,7 @@ WAIT_MS = 120_000
 QUIET_S = 0.75  # the server has sent nothing for this long: the visit's downloads are over
 # Any name but 127.0.0.1 fails to resolve: the benchmark cannot reach another machine, even by
 # mistake (request routing would do the same but turns Chromium's HTTP cache off).
-BROWSER_ARGS = [*CHROMIUM_ARGS, "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+BROWSER_ARGS = [*CHROMIUM_ARGS, LOOPBACK_ONLY]
 
 # Instrumentation added to every page before its own scripts run: long tasks (buffered, so
 # the ones before the observer count too) and the moment a result is first rendered (the

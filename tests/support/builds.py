@@ -1,14 +1,14 @@
-"""Real site builds: ``mkdocs build --strict`` of a copy of a project, in a subprocess."""
+"""Real site builds: ``mkdocs build --strict`` of a copy of a project, in a subprocess
+(:mod:`build_tools.site_build`), with the output the tests assert on."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+# The build command and the project copy live in build_tools (build_tools.screenshots builds too).
+from build_tools.site_build import copy_project as copy_project
+from build_tools.site_build import mkdocs_build as mkdocs_build
 
 
 @dataclass
@@ -18,50 +18,7 @@ class BuildResult:
     site_dir: Path
 
 
-def mkdocs_build(
-    config: Path,
-    site_dir: Path,
-    *,
-    quiet: bool = False,
-    env: Mapping[str, str] | None = None,
-    timeout: float | None = None,
-) -> subprocess.CompletedProcess[str]:
-    """``mkdocs build --strict`` of ``config`` into ``site_dir``, in a subprocess run in the
-    config's folder (the tests' builds and the benchmarks' timed ones alike)."""
-    return subprocess.run(
-        # -P: a project copy holds a compiled calculators/ folder (written by its build) that
-        # must not shadow the installed package on sys.path.
-        [
-            sys.executable,
-            "-P",
-            "-m",
-            "mkdocs",
-            "build",
-            "--strict",
-            *(["-q"] if quiet else []),
-            "-f",
-            str(config),
-            "-d",
-            str(site_dir),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})},
-        cwd=config.parent,
-        timeout=timeout,
-        check=False,
-    )
-
-
 def run_mkdocs_build(project: Path, site_dir: Path) -> BuildResult:
     """``mkdocs build --strict`` of ``project/mkdocs.yml`` (a real build)."""
     completed = mkdocs_build(project / "mkdocs.yml", site_dir)
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)
-
-
-def copy_project(source: Path, destination: Path) -> Path:
-    """Copy what a build reads (mkdocs.yml and docs/) into ``destination``."""
-    destination.mkdir(parents=True, exist_ok=True)
-    shutil.copy(source / "mkdocs.yml", destination / "mkdocs.yml")
-    shutil.copytree(source / "docs", destination / "docs")
-    return destination

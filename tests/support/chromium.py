@@ -3,7 +3,6 @@ and recorded (the site must never make one)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -12,19 +11,11 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
+# Where Chromium is and its flags: one source, shared with build_tools.screenshots.
+from build_tools.headless import CHROMIUM as CHROMIUM
+from build_tools.headless import CHROMIUM_ARGS as CHROMIUM_ARGS
 from tests.support.markers import require_browser_marker
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}
 
 
