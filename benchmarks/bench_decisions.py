@@ -18,7 +18,9 @@ import itertools
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 import yaml
 
@@ -49,6 +51,8 @@ GRID: dict[str, list[object]] = {
     "ecog": [None, 1, 3],
 }
 
+T = TypeVar("T")
+
 
 def bench_verification() -> None:
     started = time.perf_counter()
@@ -71,31 +75,33 @@ def bench_verification() -> None:
     )
 
 
-def bench_proof() -> None:
-    model = load_decision_model(load_sources(ROOT / "docs", ROOT)[GUIDELINE])
+def _five_runs(work: Callable[[], T]) -> tuple[T, float]:
+    """The last of five runs of ``work`` and their median time, in ms."""
     runs = []
     for _ in range(5):
         started = time.perf_counter()
-        found = violations(model)
+        value = work()
         runs.append(time.perf_counter() - started)
+    return value, 1000 * sorted(runs)[2]
+
+
+def bench_proof() -> None:
+    model = load_decision_model(load_sources(ROOT / "docs", ROOT)[GUIDELINE])
+    found, median = _five_runs(lambda: violations(model))
     assertions = sum(1 for item in model.items if item.asserts)
     print(
         f"safety proof of {GUIDELINE}: {len(model.safety)} constraints and {assertions} item "
         f"assertions over the whole case space, {len(found)} violations; "
-        f"median {1000 * sorted(runs)[2]:.0f} ms of 5 runs (budget: 10 s per build)"
+        f"median {median:.0f} ms of 5 runs (budget: 10 s per build)"
     )
 
 
 def bench_general() -> None:
     model = load_decision_model(load_sources(ROOT / "docs", ROOT)[GUIDELINE])
-    runs = []
-    for _ in range(5):
-        started = time.perf_counter()
-        general = general_items(model)
-        runs.append(time.perf_counter() - started)
+    general, median = _five_runs(lambda: general_items(model))
     print(
         f"general items of {GUIDELINE}: {len(general)} of {len(model.items)} items; "
-        f"median {1000 * sorted(runs)[2]:.0f} ms of 5 runs"
+        f"median {median:.0f} ms of 5 runs"
     )
 
 

@@ -47,8 +47,10 @@ RENDERED = """(fragment) => {
   const runtime = window.__glCalculator && window.__glCalculator.runtime;
   if (runtime && runtime.state === "failed") return "the calculator failed: " + runtime.detail;
   const section = document.querySelector(".gl-calculator");
-  return Boolean(
-    section && section.dataset.renderedCase === new URLSearchParams(fragment).toString());
+  const shown = new URLSearchParams(fragment).toString();
+  // The result, then (a valid case) the marks of the fields that cannot change it.
+  return Boolean(section && section.dataset.renderedCase === shown &&
+    (section.dataset.status === "invalid" || section.dataset.relevanceCase === shown));
 }"""
 # The fonts loaded, then two frames: the layout of the last change has been drawn.
 SETTLED = """() => document.fonts.ready.then(() => new Promise((resolve) =>
@@ -59,7 +61,8 @@ SETTLED = """() => document.fonts.ready.then(() => new Promise((resolve) =>
 class Shot:
     """One picture: a page of the site (``path`` under the site; ``case`` the fragment of the
     case link it opens with, if any) seen in a viewport of ``size`` CSS pixels at ``scale``
-    device pixels each, as a phone (touch, mobile mode) or not."""
+    device pixels each, as a phone (touch, mobile mode) or not; ``click``: what the reader
+    clicks first (a CSS selector), if anything."""
 
     name: str
     path: str
@@ -67,6 +70,7 @@ class Shot:
     scale: int = 1
     phone: bool = False
     case: str | None = None
+    click: str | None = None
 
     @property
     def pixels(self) -> tuple[int, int]:
@@ -78,7 +82,7 @@ class ScreenshotError(RuntimeError):
     """A page could not be pictured as it should be (the message says why)."""
 
 
-SHOT_KEYS = {"file", "page", "viewport", "scale", "phone", "case"}
+SHOT_KEYS = {"file", "page", "viewport", "scale", "phone", "case", "click"}
 
 
 def load_shots(path: Path = SHOTS_FILE) -> list[Shot]:
@@ -124,13 +128,16 @@ def _shot(path: Path, where: str, entry: object, cases: dict[str, object]) -> Sh
         raise wrong("scale must be 1, 2 or 3")
     if not isinstance(phone, bool):
         raise wrong("phone must be true or false")
+    click = entry.get("click")
+    if click is not None and (not isinstance(click, str) or not click.strip()):
+        raise wrong("click must be a CSS selector, e.g. '.gl-summary-bar-open'")
     fragment = None
     if case is not None:
         fields = cases.get(case) if isinstance(case, str) else None
         if not isinstance(fields, dict):
             raise wrong(f"case must name one of the [cases] tables: {sorted(cases)}")
         fragment = _fragment(path, case, fields)
-    return Shot(name, page, (size[0], size[1]), scale, phone, fragment)
+    return Shot(name, page, (size[0], size[1]), scale, phone, fragment, click)
 
 
 def _fragment(path: Path, name: str, fields: dict[str, object]) -> str:
@@ -180,6 +187,12 @@ def take(browser: Browser, url: str, shot: Shot, out: Path) -> Path:
                 ) from None
             if outcome.json_value() is not True:
                 raise ScreenshotError(f"{address}: {outcome.json_value()}")
+        if shot.click is not None:
+            page.evaluate(SETTLED)
+            try:
+                page.locator(shot.click).first.click(timeout=10_000)
+            except PlaywrightTimeout:
+                raise ScreenshotError(f"{address}: nothing to click at {shot.click!r}") from None
         page.evaluate(SETTLED)
         if errors:
             raise ScreenshotError(f"{address}: the page reported errors: {errors}")

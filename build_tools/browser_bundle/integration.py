@@ -63,6 +63,8 @@ PAGE_SCRIPTS = (
     "case-form.js",
     "results-view.js",
     "result-item.js",
+    "result-summary.js",
+    "summary-bar.js",
     "print-summary.js",
     "page-dom.js",
     "wording.js",

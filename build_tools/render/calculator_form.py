@@ -117,7 +117,12 @@ def _uses_checkbox(case_input: CaseInput) -> bool:
 def _field(guideline_id: str, case_input: CaseInput) -> str:
     control_id = f"gl-calc-{guideline_id}-{case_input.name}"
     help_id, error_id = f"{control_id}-help", f"{control_id}-error"
-    described = f"{help_id} {error_id}" if case_input.help else error_id
+    # The note says how the field stands for the case entered: "the result is waiting for it" or
+    # "not needed: <why>" (the page script fills it).
+    note_id = f"{control_id}-note"
+    described = " ".join(
+        part for part in (help_id if case_input.help else "", note_id, error_id) if part
+    )
     control_attrs = _attrs(
         id=control_id,
         name=case_input.name,
@@ -143,10 +148,11 @@ def _field(guideline_id: str, case_input: CaseInput) -> str:
             f'<p class="gl-field-help"{_attrs(id=help_id)}>'
             f"{audience_html(case_input.help.clinician, case_input.help.patient)}</p>"
         )
+    note = f'<p class="gl-field-note"{_attrs(id=note_id)}></p>'
     error = f'<p class="gl-field-error"{_attrs(id=error_id)} aria-live="polite"></p>'
     return (
         f'<div class="gl-field gl-field--{escape(case_input.type)}"'
-        f"{_attrs(data_field=case_input.name)}>{body}{help_html}{error}</div>"
+        f"{_attrs(data_field=case_input.name)}>{body}{help_html}{note}{error}</div>"
     )
 
 
@@ -179,9 +185,14 @@ def calculator_html(
         data_gl_calculator=page_data_json(data),
     )
     form = _attrs(class_="gl-calculator-form", novalidate=True, aria_labelledby=title_id)
-    results = _attrs(class_="gl-calculator-results", role="region", aria_labelledby=result_id)
+    # tabindex: the results panel scrolls on its own beside the form on wide screens, so the
+    # keyboard must be able to reach it; "show the result" moves the focus to it.
+    results = _attrs(
+        class_="gl-calculator-results", role="region", aria_labelledby=result_id, tabindex="-1"
+    )
     case_title = audience_html("The case", "About you")
     result_title = audience_html("Result", "What the guideline suggests")
+    new_case = audience_html("New case", "Start again")
     return (
         f"<section{section}>\n"
         f"<h2{_attrs(id=title_id)}>{case_title}</h2>\n"
@@ -189,13 +200,24 @@ def calculator_html(
         '<noscript><p class="gl-calculator-fallback">The case calculator needs JavaScript, '
         "which is turned off. Every recommendation it gives is in the guideline's pages, with its "
         "sources.</p></noscript>\n"
+        # The form and the result side by side on wide screens (the result stays in view while
+        # the form scrolls); one after the other on narrow ones, with a summary bar.
+        '<div class="gl-calculator-layout">\n'
+        '<div class="gl-calculator-entry">\n'
+        '<p class="gl-calculator-actions">'
+        f'<button type="button" class="gl-calculator-reset">{new_case}</button></p>\n'
         f"<form{form}>\n{fieldsets}\n</form>\n"
-        # Only the one-line summary is live: re-announcing every item on each keystroke would
-        # drown a screen reader; the items are read on demand.
+        "</div>\n"
+        # Only the status line is live: re-announcing every item on each keystroke would drown a
+        # screen reader; the summary and the items are read on demand.
         f"<div{results}>\n"
         f"<h2{_attrs(id=result_id)}>{result_title}</h2>\n"
+        '<div class="gl-result-summary">\n'
         '<p class="gl-calculator-summary" aria-live="polite"></p>\n'
+        '<div class="gl-summary-body"></div>\n'
+        "</div>\n"
         '<div class="gl-calculator-output"></div>\n'
+        "</div>\n"
         "</div>\n"
         "</section>\n"
     )

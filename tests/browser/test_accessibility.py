@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.support.calculator_page import wait_for_result
 from tests.support.chromium import RequestLog, guarded_context
 from tests.support.paths import ROOT
 
@@ -59,5 +60,25 @@ def test_no_serious_accessibility_violation(
     if "calculator" in path:
         expect(page.locator(".gl-result-item").first).to_be_visible(timeout=60_000)
     assert serious_violations(page) == []
+    context.close()
+    assert log.foreign == []
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}], ids=str
+)
+def test_the_calculator_has_no_serious_violation_at_desktop_and_phone_sizes(
+    browser: Browser, site_url: str, viewport: dict[str, int]
+) -> None:
+    """With the result beside the form (desktop) or the summary bar showing (phone), and with a
+    needs-information case whose fields are marked as waited for."""
+    log = RequestLog()
+    context = guarded_context(browser, log, bypass_csp=True, viewport=viewport)
+    page = context.new_page()
+    for case in (CASE, "#sex=female&er_status=positive&her2_status=negative"):
+        page.goto(site_url + "metastatic-breast-cancer/calculator/" + case)
+        wait_for_result(page)
+        page.wait_for_timeout(500)  # the field marks come once the edits pause
+        assert serious_violations(page) == []
     context.close()
     assert log.foreign == []

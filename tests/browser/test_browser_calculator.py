@@ -23,51 +23,22 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from build_tools.serve import SiteRequestHandler, start_server
 from calculators.runtime import browser_entry
 from tests.support.builds import copy_project, run_mkdocs_build
+from tests.support.calculator_page import (
+    BRANCHES,
+    LISTS,
+    READY_MS,
+    control,
+    expected_items,
+    shown_items,
+    wait_for_result,
+)
 from tests.support.chromium import RequestLog, SharedPage, guarded_context
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
 
 pytestmark = pytest.mark.browser
 
 CALCULATOR = CALCULATOR_PATH
-READY_MS = 60_000
 OpenPage = Callable[[str], tuple[Page, RequestLog]]
-LISTS = ("recommendations", "warnings", "monitoring", "supportive_care", "workup", "dosing")
-
-# Every finding stated absent ("no" in the form): the results then hold no "depends on".
-NONE = "&".join(
-    f"{name}=false"
-    for name in (
-        "isolated_locoregional_recurrence",
-        "visceral_involvement",
-        "visceral_crisis",
-        "bulky_disease",
-        "indolent_disease",
-        "refuses_chemotherapy",
-        "prior_endocrine_therapy",
-        "endocrine_resistance",
-        "prior_anthracycline",
-        "prior_trastuzumab",
-        "responded_to_previous_chemotherapy",
-        "cardiac_dysfunction",
-    )
-)
-HR_POSITIVE = "sex=female&er_status=positive&pr_status=positive&her2_status=negative"
-BRANCHES = {
-    "hr-positive-premenopausal": f"{HR_POSITIVE}&menopausal_status=premenopausal&{NONE}",
-    "hr-positive-postmenopausal": f"{HR_POSITIVE}&menopausal_status=postmenopausal&{NONE}",
-    "her2-positive": "sex=female&er_status=negative&pr_status=negative&her2_status=positive"
-    f"&weight_kg=70&{NONE}",
-    "triple-negative": "sex=female&er_status=negative&pr_status=negative&her2_status=negative"
-    f"&{NONE}",
-    "male-out-of-scope": "sex=male&er_status=positive&her2_status=negative",
-    "invalid-weight": f"{HR_POSITIVE}&menopausal_status=postmenopausal&weight_kg=1000",
-    # Findings left out of the link: unknown, asked for, what depends on them held apart.
-    "findings-not-stated": f"{HR_POSITIVE}&menopausal_status=postmenopausal",
-    "her2-positive-cardiac-dysfunction": "sex=female&er_status=negative&pr_status=negative"
-    "&her2_ihc=3%2B&weight_kg=70&"
-    + NONE.replace("cardiac_dysfunction=false", "cardiac_dysfunction=true"),
-}
-
 
 # --- fixtures ---------------------------------------------------------------------------------
 
@@ -111,34 +82,6 @@ def open_page(browser: Browser) -> Iterator[OpenPage]:
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def control(page: Page, name: str) -> Any:
-    return page.locator(f"#gl-calc-{GUIDELINE}-{name}")
-
-
-def wait_for_result(page: Page) -> None:
-    """Until the result shown is the one of the case in the address bar, and the form has
-    nothing newer under way (the address bar follows edits a moment later)."""
-    page.wait_for_function(
-        """() => {
-          const s = document.querySelector('.gl-calculator');
-          const pending = Array.from(window.__glCalculator.calculators).some(
-            (c) => c.urlTimer !== null || c.fragment !== s.dataset.renderedCase);
-          return s && !pending && s.dataset.renderedCase !== undefined &&
-            s.dataset.renderedCase === new URLSearchParams(location.hash.slice(1)).toString();
-        }""",
-        timeout=READY_MS,
-    )
-
-
-def shown_items(page: Page) -> dict[str, list[str]]:
-    return {
-        key: page.locator(f".gl-result-{key.replace('_', '-')} li.gl-result-item").evaluate_all(
-            "items => items.map(item => item.dataset.item)"
-        )
-        for key in LISTS
-    }
-
-
 def anchor_exists(built_site: Path, site_url: str, url: str) -> bool:
     parts = urlsplit(url)
     assert parts.path.startswith(BASE_PATH), url
@@ -164,9 +107,12 @@ def test_case_link_shows_what_cpython_computes(
     wait_for_result(page)
     section = page.locator(".gl-calculator")
     assert section.get_attribute("data-status") == expected["status"]
-    assert shown_items(page) == {
-        key: [item["id"] for item in expected[key] if not item.get("field")] for key in LISTS
-    }
+    shown, general = expected_items(expected)
+    assert shown_items(page) == shown
+    general_shown = page.locator(".gl-result-general li.gl-result-item").evaluate_all(
+        "items => items.map(item => item.dataset.item)"
+    )
+    assert sorted(general_shown) == sorted(general)
     # The findings to establish come first, apart from the other work-up.
     asks = page.locator(".gl-result-asks li.gl-result-item").evaluate_all(
         "items => items.map(item => item.dataset.item)"
@@ -191,7 +137,10 @@ def test_case_link_shows_what_cpython_computes(
     for item_id, item in [*items.items(), *((item["id"], item) for item in held)]:
         node = page.locator(f'li.gl-result-item[data-item="{item_id}"]').first
         expect(node.locator(".gl-result-text")).to_contain_text(item["text"])
-        numbers = node.locator(".gl-result-meta .gl-cite a").all_inner_texts()
+        # textContent: general points are folded in a closed disclosure (no inner text).
+        numbers = node.locator(".gl-result-meta .gl-cite a").evaluate_all(
+            "links => links.map(a => a.textContent)"
+        )
         assert numbers == [str(number) for number in item["citations"]], item_id
         for link in node.locator(".gl-cite a").evaluate_all("links => links.map(a => a.href)"):
             assert link.startswith(f"{site_url}{GUIDELINE}/references/#ref-"), link
@@ -220,7 +169,7 @@ def test_case_link_shows_what_cpython_computes(
         assert page.locator(".gl-result-recommendations").count() == 0
     if branch == "findings-not-stated":
         assert expected["status"] == "needs_more_information"
-        expect(page.locator(".gl-calculator-summary")).to_contain_text("More information is needed")
+        expect(page.locator(".gl-calculator-summary")).to_contain_text("Needs information")
         asked = [item["field"] for item in expected["workup"] if item.get("field")]
         assert "visceral_crisis" in asked
         expect(
@@ -432,10 +381,12 @@ def test_print_shows_a_case_summary_without_the_form(browser: Browser, site_url:
     expect(summary).to_contain_text("70 kg")
     expect(summary).to_contain_text("Guideline version 1.1.0")
     expect(page.locator(".gl-meta")).to_be_visible()  # version and dates of the chrome
-    # The source's age and the review status print: in the chrome and in the result.
+    # The source's age and the review status print once, at the top of the page (the result's
+    # own copy of them is the chrome's: not printed twice, so that a result fits one page).
     expect(page.locator(".gl-review")).to_be_visible()
     expect(page.locator(".gl-chrome .gl-notice--currency")).to_be_visible()
-    expect(page.locator(".gl-result-notices")).to_contain_text("not approved")
+    expect(page.locator(".gl-chrome .gl-notice--review-status")).to_contain_text("not approved")
+    expect(page.locator(".gl-calculator-output .gl-result-notices")).to_be_hidden()
     expect(page.locator(".gl-result-newer").first).to_be_visible()
     expect(page.locator(".gl-disclaimer")).to_be_visible()
     expect(page.locator(".gl-result-dosing")).to_be_visible()
@@ -535,7 +486,8 @@ def test_an_edit_redraws_only_the_items_it_changes_and_an_open_why_follows_it(
     warning = next(
         item
         for item in result["warnings"]
-        if "weight_kg"
+        if not item["general"]  # shown, not folded in "General points"
+        and "weight_kg"
         in next(step["inputs"] for step in result["trace"] if step["table"] == item["table"])
     )
     others = [item["id"] for key in LISTS if key != "dosing" for item in result[key]]

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page
 
 import calculators
-from tests.browser.test_browser_calculator import wait_for_result
+from tests.support.calculator_page import wait_for_result
 from tests.support.chromium import SharedPage
 from tests.support.paths import GUIDELINE
 

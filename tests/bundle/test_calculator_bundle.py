@@ -199,8 +199,10 @@ def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: Decisio
         "assets/calculator/page-dom.js",
         "assets/calculator/print-summary.js",
         "assets/calculator/result-item.js",
+        "assets/calculator/result-summary.js",
         "assets/calculator/results-view.js",
         "assets/calculator/runtime-client.js",
+        "assets/calculator/summary-bar.js",
         "assets/calculator/wording.js",
         "assets/calculator/worker-checks.js",
         "assets/calculator/worker-log.js",
@@ -319,7 +321,7 @@ def test_controls_follow_the_declared_type() -> None:
         "max": "4",
         "id": "",
         "name": "ecog",
-        "aria-describedby": "gl-calc-g-ecog-error",
+        "aria-describedby": "gl-calc-g-ecog-note gl-calc-g-ecog-error",
     }
     assert (attrs["weight_kg"]["step"], attrs["weight_kg"]["max"]) == ("any", "400")
 

@@ -21,7 +21,9 @@ runtimeListeners.add(() => {
 
 function mount() {
   for (const calculator of Array.from(calculators)) {
-    if (!calculator.section.isConnected) calculators.delete(calculator);
+    if (calculator.section.isConnected) continue;
+    calculators.delete(calculator);
+    calculator.results.bar.detach(); // its listeners, and the room kept for it
   }
   const sections = document.querySelectorAll(".gl-calculator");
   for (const section of sections) {

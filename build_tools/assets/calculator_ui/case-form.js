@@ -4,8 +4,9 @@
 // Absent means the declared default, so the form writes only the fields that differ from it, and
 // links stay short; "null" is a nullable field left unknown, unlike its default.
 
-/** @import {CaseInput, FieldError} from "./types.js" */
-import { el } from "./page-dom.js";
+/** @import {CaseInput, FieldError, FieldRelevance} from "./types.js" */
+import { el, words } from "./page-dom.js";
+import { NOT_NEEDED, WAITING } from "./wording.js";
 
 /**
  * @typedef {HTMLInputElement | HTMLSelectElement} Control
@@ -19,6 +20,79 @@ export class CaseForm {
   constructor(form, inputs) {
     this.form = form;
     this.inputs = inputs;
+    /** The fields the result shown is waiting for. @type {string[]} */
+    this.waiting = [];
+    /** Fields that cannot change the result of the case shown, with why. @type {FieldRelevance[]} */
+    this.relevance = [];
+  }
+
+  /**
+   * Bring a field into view and focus it.
+   * @param {string} name
+   */
+  focusField(name) {
+    const control = this.control(name);
+    if (!control) return;
+    control.scrollIntoView({ block: "center" });
+    control.focus({ preventScroll: true });
+  }
+
+  /**
+   * Mark the fields the result is waiting for (the findings it asks for).
+   * @param {string[]} names
+   */
+  showWaiting(names) {
+    this.waiting = names;
+    this.showNotes();
+  }
+
+  /**
+   * Mark the fields that cannot change the result of the case entered, with the reason; null:
+   * not known (a new case is being computed, or the case is invalid).
+   * @param {FieldRelevance[] | null} fields
+   */
+  showRelevance(fields) {
+    this.relevance = fields || [];
+    this.showNotes();
+  }
+
+  // Each field's note and state: "waiting" (highlighted) or "not needed: <why>" (muted, never
+  // hidden or disabled: the clinician may still state it).
+  showNotes() {
+    const waiting = new Set(this.waiting);
+    /** @type {Map<string, FieldRelevance>} */
+    const unneeded = new Map();
+    for (const field of this.relevance) if (!field.needed) unneeded.set(field.field, field);
+    for (const field of this.form.querySelectorAll(".gl-field")) {
+      if (!(field instanceof HTMLElement)) continue;
+      const name = field.dataset.field || "";
+      const note = field.querySelector(".gl-field-note");
+      const reason = unneeded.get(name)?.reason;
+      let state = "";
+      let text = "";
+      if (waiting.has(name)) {
+        state = "waiting";
+        text = words(WAITING);
+      } else if (unneeded.has(name)) {
+        state = "not-needed";
+        const why = reason ? words([reason.text, reason.patient_text]) : "";
+        text = why || words(NOT_NEEDED);
+      }
+      if (field.dataset.state !== state) {
+        if (state) field.dataset.state = state;
+        else delete field.dataset.state;
+      }
+      if (note && note.textContent !== text) note.textContent = text;
+    }
+  }
+
+  /** An empty case: every field back to its default, nothing marked. */
+  reset() {
+    this.show(new URLSearchParams());
+    this.waiting = [];
+    this.relevance = [];
+    this.showNotes();
+    this.showFieldErrors([]);
   }
 
   /**

@@ -6,10 +6,15 @@
 
 /** @import {Answer, PageData} from "./types.js" */
 import { CaseForm } from "./case-form.js";
+import { setData } from "./page-dom.js";
 import { ResultsView } from "./results-view.js";
-import { recommend, runtime, startRuntime } from "./runtime-client.js";
+import { recommend, relevance, runtime, startRuntime } from "./runtime-client.js";
 
 const URL_DELAY_MS = 250;
+// Which fields cannot change the result is asked for once the edits pause: it runs the case once
+// per other value of each field (tens of runs), and the worker runs one request at a time, so
+// asking on every keystroke would delay the next result.
+const RELEVANCE_DELAY_MS = 300;
 
 export class CaseSection {
   /** @param {HTMLElement} section */
@@ -30,6 +35,10 @@ export class CaseSection {
     /** A case not yet in the address bar (see fromForm). @type {ReturnType<typeof setTimeout> | null} */
     this.urlTimer = null;
     this.pathname = location.pathname;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.relevanceTimer = null;
+    const reset = section.querySelector(".gl-calculator-reset");
+    reset?.addEventListener("click", () => this.newCase());
     const edited = () => this.fromForm();
     this.form.form.addEventListener("input", edited);
     this.form.form.addEventListener("change", edited);
@@ -95,16 +104,31 @@ export class CaseSection {
     );
   }
 
+  // "New case": every field back to its default, the case gone from the address bar, the focus
+  // on the first field.
+  newCase() {
+    if (this.urlTimer !== null) clearTimeout(this.urlTimer);
+    this.urlTimer = null;
+    this.form.reset();
+    this.compute("");
+    if (location.hash) history.replaceState(history.state, "", location.pathname + location.search);
+    const first = this.form.form.querySelector("select, input");
+    if (first instanceof HTMLElement) first.focus();
+  }
+
   /** @param {string} fragment */
   compute(fragment) {
     this.fragment = fragment;
+    // Answers to anything asked before (results, field relevance) are dropped from now on.
+    const sequence = ++this.sequence;
+    if (this.relevanceTimer !== null) clearTimeout(this.relevanceTimer);
+    this.relevanceTimer = null;
     if (!fragment) {
       this.render(null);
       return;
     }
     startRuntime();
-    const sequence = ++this.sequence;
-    if (!this.results.last) this.results.summary.textContent = "Calculating…";
+    if (!this.results.last) this.results.summaryView.showText("Calculating…");
     recommend(this.data.guideline, fragment).then((answer) => {
       if (sequence !== this.sequence || !this.section.isConnected) return;
       if (runtime.timings.firstResult === null && answer.result) {
@@ -112,7 +136,32 @@ export class CaseSection {
       }
       answer.fragment = fragment;
       this.render(answer);
+      this.askRelevance(answer);
     });
+  }
+
+  /**
+   * Once the edits pause: which fields cannot change the result of the case shown, and why.
+   * Until the answer comes the marks of the previous case stay (they are about to be replaced).
+   * @param {Answer} answer
+   */
+  askRelevance(answer) {
+    const fragment = answer.fragment || "";
+    if (!answer.result || answer.result.status === "invalid") {
+      this.form.showRelevance(null);
+      setData(this.section, "relevanceCase", null);
+      return;
+    }
+    const sequence = this.sequence;
+    this.relevanceTimer = setTimeout(() => {
+      this.relevanceTimer = null;
+      relevance(this.data.guideline, fragment).then((reply) => {
+        if (sequence !== this.sequence || !this.section.isConnected) return;
+        this.form.showRelevance(reply.relevance ? reply.relevance.fields : null);
+        // Last: the case the marks are for (tests and the README's pictures wait on it).
+        setData(this.section, "relevanceCase", fragment);
+      });
+    }, RELEVANCE_DELAY_MS);
   }
 
   /**
@@ -122,5 +171,11 @@ export class CaseSection {
    */
   render(answer = this.results.last) {
     this.results.render(answer, Boolean(this.fragment));
+    if (!answer?.result) {
+      this.form.showRelevance(null);
+      setData(this.section, "relevanceCase", null);
+    } else {
+      this.form.showNotes(); // the notes follow the wording too
+    }
   }
 }

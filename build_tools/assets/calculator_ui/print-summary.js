@@ -17,7 +17,7 @@ export function renderPrint(view, answer) {
   let block = section.querySelector(".gl-calculator-print");
   if (!block) {
     block = el("div", "gl-calculator-print");
-    section.insertBefore(block, section.querySelector(".gl-calculator-results"));
+    section.insertBefore(block, section.querySelector(".gl-calculator-layout"));
   }
   const printed = answer?.case;
   if (!printed) {
@@ -65,11 +65,15 @@ export function printReferencesBlock(view, result) {
   const add = (numbers) => {
     for (const number of numbers || []) cited.add(number);
   };
+  // The items printed: not the general points nor what depends on findings not stated (both
+  // stay on screen, see calculator.css), nor the findings to establish (the status names them).
   /** @type {ResultItem[]} */
   const items = [];
-  for (const [key] of LISTS) items.push(...(result[key] || []));
+  for (const [key] of LISTS) {
+    const folded = key !== "recommendations" && key !== "dosing";
+    items.push(...(result[key] || []).filter((item) => !item.field && !(folded && item.general)));
+  }
   items.push(...(result.prognosis_reasons || []));
-  for (const group of result.conditional || []) items.push(...group.items);
   for (const item of items) {
     add(item.citations);
     if (item.newer_guidance) add(item.newer_guidance.citations);

@@ -3,6 +3,13 @@
 // its DOM nodes, so an edit that changes one dose redraws that dose's item, not the forty around
 // it (measured: a render 5.4 -> 1.1 ms), and an open "Why" stays open. A changed item is built
 // anew, never patched.
+//
+// The order is that of what changes the decision: the summary (result-summary.js), then the
+// cautions and notices, the recommendations (with what depends on findings not stated), the
+// prognosis, the doses, the work-up (the findings to establish first), monitoring, supportive
+// care; statements that hold for every case routed this way ("general" items) are gathered in
+// one closed "General points" disclosure at the end. Recommendations and doses are never
+// folded away there.
 
 /**
  * @import {Answer, CaseInput, CaseValue, ConditionalGroup, FieldError, Notice, PageData, Result,
@@ -13,7 +20,16 @@
 import { el, humanize, lowerFirst, patient, place, setData, words } from "./page-dom.js";
 import { printReferencesBlock, renderPrint } from "./print-summary.js";
 import { itemElement } from "./result-item.js";
-import { CONDITIONAL, LISTS, RANKS, STATUS } from "./wording.js";
+import { ResultSummary, waitingFields } from "./result-summary.js";
+import { SummaryBar } from "./summary-bar.js";
+import { CONDITIONAL, GENERAL, GENERAL_NOTE, LISTS, RANKS } from "./wording.js";
+
+/** The lists whose general items go to "General points" (never recommendations or doses). */
+/** @type {ReadonlyArray<ListKey>} */
+const FOLDABLE = ["warnings", "workup", "monitoring", "supportive_care"];
+/** The lists after the recommendations, in the order shown. */
+/** @type {ReadonlyArray<ListKey>} */
+const AFTER = ["dosing", "workup", "monitoring", "supportive_care"];
 
 /**
  * A block with the lists its items are placed in.
@@ -30,7 +46,6 @@ export class ResultsView {
     this.section = section;
     this.data = data;
     this.form = form;
-    this.summary = /** @type {HTMLElement} */ (section.querySelector(".gl-calculator-summary"));
     this.output = /** @type {HTMLElement} */ (section.querySelector(".gl-calculator-output"));
     this.root = data.site_root_relative || "";
     /** @type {Record<string, CaseInput>} */
@@ -44,6 +59,8 @@ export class ResultsView {
     this.cache = new Map();
     /** During a render: the previous render's cache. @type {typeof this.cache | null} */
     this.shown = null;
+    this.summaryView = new ResultSummary(this);
+    this.bar = new SummaryBar(this);
   }
 
   /**
@@ -54,44 +71,43 @@ export class ResultsView {
   render(answer, pending) {
     this.last = answer;
     const result = answer && !answer.error ? answer.result || null : null;
-    let summary = "";
-    if (!answer) {
-      summary = pending
-        ? ""
-        : words([
-            "Fill in the case to see the recommendations.",
-            "Answer the questions to see what the guideline suggests.",
-          ]);
-    } else if (answer.error) {
-      summary = `The calculator could not compute this case: ${answer.error}.`;
-    } else if (result) {
-      summary = words(STATUS[result.status] || [result.status, result.status]);
-    }
-    if (this.summary.textContent !== summary) this.summary.textContent = summary;
-    setData(this.section, "status", result ? result.status : null);
-
     this.shown = this.cache;
     this.cache = new Map();
+    if (!answer) {
+      this.summaryView.showText(
+        pending
+          ? ""
+          : words([
+              "Fill in the case to see the recommendations.",
+              "Answer the questions to see what the guideline suggests.",
+            ]),
+      );
+    } else if (answer.error) {
+      this.summaryView.showText(`The calculator could not compute this case: ${answer.error}.`);
+    } else if (result) {
+      this.summaryView.show(result);
+    }
+    setData(this.section, "status", result ? result.status : null);
+
     /** @type {(Node | null)[]} */
     const blocks = [];
     if (result) {
-      blocks.push(this.noticesBlock(result.notices));
+      blocks.push(this.cautionsBlock(result));
       blocks.push(this.errorsBlock(result.errors));
       if (result.status !== "invalid") {
-        // What to establish first, then what holds whatever the answers, then what depends on
-        // them, then the rest.
-        blocks.push(this.asksBlock(result.workup));
+        blocks.push(this.listBlock(result, "recommendations"));
+        blocks.push(this.conditionalBlock(result.conditional));
         blocks.push(this.prognosisBlock(result));
-        for (const [key, title] of LISTS) {
-          blocks.push(this.listBlock(result, key, title));
-          if (key === "recommendations") blocks.push(this.conditionalBlock(result.conditional));
-        }
+        for (const key of AFTER) blocks.push(this.listBlock(result, key));
+        blocks.push(this.generalBlock(result));
         blocks.push(printReferencesBlock(this, result));
       }
     }
     this.form.showFieldErrors(result ? result.errors : []);
+    this.form.showWaiting(result ? waitingFields(result) : []);
     place(this.output, /** @type {Node[]} */ (blocks.filter(Boolean)));
     renderPrint(this, result ? answer : null);
+    this.bar.render(result);
     this.shown = null;
     // Last: the case shown (tests and benchmarks wait on it).
     setData(this.section, "renderedCase", result ? answer?.fragment : null);
@@ -129,22 +145,69 @@ export class ResultsView {
     });
   }
 
-  // Every result carries its notices (the source's age, the review status): shown first, and
-  // printed with the case.
-  /** @param {Notice[] | undefined} notices */
-  noticesBlock(notices) {
-    if (!notices?.length) return null;
-    return this.keyed("notices", notices, () => {
-      const block = el("section", "gl-result-block gl-result-notices");
-      block.setAttribute("aria-label", words(["Notices", "Please note"]));
-      for (const notice of notices) {
-        const line = el("p", `gl-result-notice gl-result-notice--${notice.id}`);
-        line.appendChild(el("span", "", patient() ? notice.patient_text : notice.text));
-        if (notice.citations?.length) line.appendChild(this.citations(notice.citations));
-        block.appendChild(line);
+  // The cautions that change the decision: the notices every result carries (the source's age,
+  // the review status: printed with the case), then the case's own warnings.
+  /** @param {Result} result */
+  cautionsBlock(result) {
+    const notices = result.notices || [];
+    const warnings = this.caseItems(result, "warnings");
+    if (!notices.length && !warnings.length) return null;
+    const block = this.keyed("cautions", [notices, warnings.length > 0], () => {
+      /** @type {Block} */
+      const block = el("section", "gl-result-block gl-result-warnings");
+      block.appendChild(el("h3", "", words(["Cautions and notices", "Important warnings"])));
+      if (notices.length) {
+        const box = block.appendChild(el("div", "gl-result-notices"));
+        for (const notice of notices) {
+          const line = el("p", `gl-result-notice gl-result-notice--${notice.id}`);
+          line.appendChild(el("span", "", patient() ? notice.patient_text : notice.text));
+          if (notice.citations?.length) line.appendChild(this.citations(notice.citations));
+          box.appendChild(line);
+        }
       }
+      block.lists = warnings.length ? [block.appendChild(el("ul", "gl-result-items"))] : [];
       return block;
     });
+    if (warnings.length) placeItems(block, 0, this.items("warnings", warnings));
+    return block;
+  }
+
+  /**
+   * The items of a list that are about this case: without the general ones where those are
+   * folded away, and without the findings to establish in the work-up (see listBlock).
+   * @param {Result} result
+   * @param {ListKey} key
+   */
+  caseItems(result, key) {
+    const foldable = FOLDABLE.includes(key);
+    return (result[key] || []).filter((item) => !(foldable && item.general));
+  }
+
+  // Statements that hold for every case routed this way (the palliative aim, the staging work-up,
+  // how to evaluate response...): one closed disclosure, each item still with its sources.
+  /** @param {Result} result */
+  generalBlock(result) {
+    /** @type {ResultItem[]} */
+    const general = [];
+    for (const key of FOLDABLE) {
+      general.push(...(result[key] || []).filter((item) => item.general && !item.field));
+    }
+    if (!general.length) return null;
+    const block = this.keyed("general", [general.length > 0], () => {
+      /** @type {Block & HTMLDetailsElement} */
+      const block = el("details", "gl-result-block gl-result-general");
+      const summary = block.appendChild(el("summary", ""));
+      summary.appendChild(el("span", "gl-result-general-title", words(GENERAL)));
+      summary.appendChild(el("span", "gl-result-general-count", ""));
+      block.appendChild(el("p", "gl-result-general-note", words(GENERAL_NOTE)));
+      block.lists = [block.appendChild(el("ul", "gl-result-items"))];
+      return block;
+    });
+    const count = block.querySelector(".gl-result-general-count");
+    if (count && count.textContent !== ` (${general.length})`)
+      count.textContent = ` (${general.length})`;
+    placeItems(block, 0, this.items("general", general));
+    return block;
   }
 
   // Items that hold only under some answers to findings the case leaves unknown, grouped by the
@@ -167,6 +230,7 @@ export class ResultsView {
           ]),
         ),
       );
+      block.appendChild(el("p", "gl-print-only gl-result-conditional-print"));
       block.lists = conditions.map((text) => {
         block.appendChild(el("h4", "gl-result-condition", text));
         return block.appendChild(el("ul", "gl-result-items"));
@@ -176,6 +240,15 @@ export class ResultsView {
     groups.forEach((group, index) => {
       placeItems(block, index, this.items(`conditional-${index}`, group.items));
     });
+    // Printed: only how many, so that a case with findings not stated still prints on one page;
+    // the status line above names the findings to establish.
+    const count = groups.reduce((total, group) => total + group.items.length, 0);
+    const note = block.querySelector(".gl-result-conditional-print");
+    const text = words([
+      `${count} items depend on the findings not stated; they are shown on screen, not printed. Establish the findings, then print again.`,
+      `${count} points depend on questions not yet answered; they are shown on screen, not printed.`,
+    ]);
+    if (note && note.textContent !== text) note.textContent = text;
     return block;
   }
 
@@ -213,45 +286,32 @@ export class ResultsView {
     return block;
   }
 
-  // The findings the case does not state and that decide something: first, each with a way to
-  // answer it in the form. (They are work-up items of the result: listed here, not again.)
-  /** @param {ResultItem[] | undefined} workup */
-  asksBlock(workup) {
-    const asks = (workup || []).filter((item) => item.field);
-    if (!asks.length) return null;
-    const block = this.keyed("list:asks", [], () => {
-      /** @type {Block} */
-      const block = el("section", "gl-result-block gl-result-asks");
-      block.appendChild(
-        el("h3", "", words(["Findings to establish", "Questions to answer first"])),
-      );
-      block.lists = [block.appendChild(el("ul", "gl-result-items"))];
-      return block;
-    });
-    placeItems(block, 0, this.items("asks", asks));
-    return block;
-  }
-
   /**
+   * A list of the result under its heading. Recommendations: preferred first, then alternatives
+   * (the runtime sorts them this way). Work-up: first the findings the case does not state and
+   * that decide something, each with a way to answer it in the form.
    * @param {Result} result
    * @param {ListKey} key
-   * @param {Pair} title
    */
-  listBlock(result, key, title) {
-    let all = result[key] || [];
-    if (key === "workup") {
-      all = all.filter((item) => !item.field); // shown first, in the asks block
-    }
+  listBlock(result, key) {
+    const title = /** @type {Pair} */ (
+      (LISTS.find((entry) => entry[0] === key) || [key, [key, key]])[1]
+    );
+    const all = this.caseItems(result, key);
     if (!all.length) return null;
-    // Recommendations: preferred first, then alternatives (the runtime sorts them this way).
     /** @type {[string | null, ResultItem[]][]} */
-    const groups =
-      key === "recommendations"
-        ? ["preferred", "alternative", null].map((rank) => [
-            rank,
-            all.filter((item) => (rank ? item.rank === rank : !RANKS[item.rank ?? ""])),
-          ])
-        : [[null, all]];
+    let groups = [[null, all]];
+    if (key === "recommendations") {
+      groups = ["preferred", "alternative", null].map((rank) => [
+        rank,
+        all.filter((item) => (rank ? item.rank === rank : !RANKS[item.rank ?? ""])),
+      ]);
+    } else if (key === "workup") {
+      groups = [
+        ["asks", all.filter((item) => item.field)],
+        [null, all.filter((item) => !item.field)],
+      ];
+    }
     const shown = groups.filter((group) => group[1].length > 0);
     // The block and its headings stay while the same groups show; the items inside them are
     // placed one by one (a changed item replaces its old node, the others stay untouched).
@@ -261,13 +321,24 @@ export class ResultsView {
       const block = el("section", `gl-result-block gl-result-${key.replace(/_/g, "-")}`);
       block.appendChild(el("h3", "", words(title)));
       block.lists = ranks.map((rank) => {
+        if (rank === "asks") {
+          const asks = block.appendChild(el("div", "gl-result-asks"));
+          asks.appendChild(
+            el(
+              "h4",
+              "gl-result-rank",
+              words(["Findings to establish", "Questions to answer first"]),
+            ),
+          );
+          return asks.appendChild(el("ul", "gl-result-items"));
+        }
         if (rank) block.appendChild(el("h4", "gl-result-rank", words(RANKS[rank])));
         return block.appendChild(el("ul", "gl-result-items"));
       });
       return block;
     });
     shown.forEach((group, index) => {
-      placeItems(block, index, this.items(key, group[1]));
+      placeItems(block, index, this.items(group[0] === "asks" ? "asks" : key, group[1]));
     });
     return block;
   }

@@ -129,14 +129,7 @@ function fail(reason) {
  * @returns {Promise<Answer>}
  */
 export function recommend(guideline, fragment) {
-  return new Promise((resolve) => {
-    if (runtime.state === "failed" || !runtime.worker) return resolve({ error: runtime.detail });
-    const id = runtime.nextId++;
-    runtime.requests.set(id, resolve);
-    /** @type {FragmentRequest} */
-    const request = { id, type: "recommend", guideline, fragment };
-    runtime.worker.postMessage(request);
-  });
+  return ask({ id: 0, type: "recommend", guideline, fragment });
 }
 
 /**
@@ -148,12 +141,20 @@ export function recommend(guideline, fragment) {
  * @returns {Promise<RelevanceAnswer>}
  */
 export function relevance(guideline, fragment) {
+  return ask({ id: 0, type: "relevance", guideline, fragment });
+}
+
+/**
+ * Send a request under a new id; its answer resolves the promise (an error if the runtime
+ * failed or has not started).
+ * @param {FragmentRequest | RelevanceRequest} request
+ * @returns {Promise<Answer & RelevanceAnswer>}
+ */
+function ask(request) {
   return new Promise((resolve) => {
     if (runtime.state === "failed" || !runtime.worker) return resolve({ error: runtime.detail });
-    const id = runtime.nextId++;
-    runtime.requests.set(id, resolve);
-    /** @type {RelevanceRequest} */
-    const request = { id, type: "relevance", guideline, fragment };
+    request.id = runtime.nextId++;
+    runtime.requests.set(request.id, resolve);
     runtime.worker.postMessage(request);
   });
 }

@@ -78,13 +78,17 @@
  * @property {string} text
  * @property {string} patient_text
  * @property {number[]} [citations]
+ * @property {string} [kind] "recommendation" | "warning" | "dosing" | ...
  * @property {string} [rank] "preferred" | "alternative" | ...
+ * @property {boolean} [general] it holds for every case routed this way, not for this case's
+ *   findings (AUTHORING.md)
  * @property {string} [origin]
  * @property {string} [field] a finding the case does not state
  * @property {string} [href] site-root relative
  * @property {string} [table]
  * @property {string} [rule]
  * @property {NewerGuidance | null} [newer_guidance]
+ * @property {{agent: string, total: string, unit: string}} [dose] a dose worked out for the case
  */
 
 /**

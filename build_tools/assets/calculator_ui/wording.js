@@ -20,19 +20,50 @@ export const STATUS = {
 };
 
 /**
- * The result's lists, in the order shown, with their headings.
+ * The status in one word or two, as the summary and the summary bar lead with it.
+ * @type {Record<string, Pair>}
+ */
+export const STATUS_WORD = {
+  ok: ["Complete", "Complete"],
+  needs_more_information: ["Needs information", "More answers needed"],
+  out_of_scope: ["Out of scope", "Not covered"],
+  invalid: ["Invalid case", "Answers to correct"],
+};
+
+/**
+ * The result's lists with their headings. They are shown in the order of what changes the
+ * decision (results-view.js): cautions, recommendations, dosing, work-up, monitoring, supportive
+ * care; this order is the one of the printed references and of tests.
  * @type {ReadonlyArray<readonly [ListKey, Pair]>}
  * @typedef {"recommendations" | "warnings" | "monitoring" | "supportive_care" | "workup" | "dosing"}
  *   ListKey
  */
 export const LISTS = [
   ["recommendations", ["Recommendations", "Suggested treatment"]],
-  ["warnings", ["Warnings", "Important warnings"]],
+  ["warnings", ["Cautions", "Important warnings"]],
   ["monitoring", ["Monitoring", "Check-ups"]],
   ["supportive_care", ["Supportive care", "Support and symptom care"]],
   ["workup", ["Work-up", "Tests"]],
   ["dosing", ["Dosing", "Doses"]],
 ];
+
+/** @type {Pair} */
+export const GENERAL = ["General points", "Points that apply to everyone"];
+
+/** @type {Pair} */
+export const GENERAL_NOTE = [
+  "These hold for every case the guideline treats this way, not because of this case's findings.",
+  "These apply to everyone in this situation, not only to you.",
+];
+
+/** @type {Pair} */
+export const FIRST_CHOICE = ["First choice in the source", "The source's first choice"];
+
+/** @type {Pair} */
+export const NOT_NEEDED = ["Not needed", "Not needed"];
+
+/** @type {Pair} */
+export const WAITING = ["The result is waiting for this", "Please answer this"];
 
 // Rank labels say whose ranking it is: the source's, which predates current practice.
 /** @type {Record<string, Pair>} */

@@ -1,0 +1,228 @@
+// The three-second summary at the top of a result: the status in words (naming, as links to
+// them, the fields the result waits for or that are wrong), the source's first choice, the
+// cautions that change the decision (the case's own warnings, then the notices every result
+// carries: the source's age and the review status), then the doses. The full items, with their
+// sources, paragraph links and "Why", follow in the result; the summary only reads them.
+
+/**
+ * @import {FieldError, Result, ResultItem} from "./types.js"
+ * @import {ResultsView} from "./results-view.js"
+ * @import {Pair} from "./wording.js"
+ */
+import { el, lowerFirst, patient, words } from "./page-dom.js";
+import { FIRST_CHOICE, STATUS_WORD } from "./wording.js";
+
+/** A field the summary names: its label and whether it has a control to focus. */
+/** @typedef {{name: string, label: string}} NamedField */
+
+/**
+ * The fields the result is waiting for: the findings it asks for, in the order of the form.
+ * @param {Result} result
+ * @returns {string[]}
+ */
+export function waitingFields(result) {
+  if (result.status === "invalid") return [];
+  const asked = (result.workup || []).map((item) => item.field).filter((name) => Boolean(name));
+  return /** @type {string[]} */ (Array.from(new Set(asked)));
+}
+
+/**
+ * The fields a wrong case must correct (errors without a field are listed with the result).
+ * @param {FieldError[] | undefined} errors
+ * @returns {string[]}
+ */
+function wrongFields(errors) {
+  const names = (errors || []).map((error) => error.field).filter((name) => Boolean(name));
+  return /** @type {string[]} */ (Array.from(new Set(names)));
+}
+
+/**
+ * The items of the result that change the decision for this case: its own warnings (the
+ * statements that hold for every case are "General points", not cautions).
+ * @param {Result} result
+ * @returns {ResultItem[]}
+ */
+export function cautions(result) {
+  return (result.warnings || []).filter((item) => !item.general);
+}
+
+/**
+ * The source's first choice: the recommendations it ranks first.
+ * @param {Result} result
+ */
+export function firstChoices(result) {
+  return (result.recommendations || []).filter((item) => item.rank === "preferred");
+}
+
+/** @param {ResultItem | {text: string, patient_text: string}} item */
+function itemText(item) {
+  return patient() ? item.patient_text : item.text;
+}
+
+export class ResultSummary {
+  /** @param {ResultsView} view */
+  constructor(view) {
+    this.view = view;
+    this.line = /** @type {HTMLElement} */ (view.section.querySelector(".gl-calculator-summary"));
+    this.body = /** @type {HTMLElement} */ (view.section.querySelector(".gl-summary-body"));
+  }
+
+  /**
+   * The status line without a result: nothing entered, being computed, or failed.
+   * @param {string} text
+   */
+  showText(text) {
+    if (this.line.textContent !== text || this.line.childElementCount) this.line.textContent = text;
+    if (this.body.firstChild) this.body.replaceChildren();
+  }
+
+  /** @param {Result} result */
+  show(result) {
+    const view = this.view;
+    const waiting = waitingFields(result);
+    const wrong = result.status === "invalid" ? wrongFields(result.errors) : [];
+    const line = view.keyed("summary:status", [result.status, waiting, wrong], () =>
+      this.statusLine(result.status, waiting, wrong),
+    );
+    if (this.line.firstChild !== line || this.line.childNodes.length !== 1) {
+      this.line.replaceChildren(line);
+    }
+    const first = firstChoices(result);
+    const warned = cautions(result);
+    const doses = (result.dosing || []).filter((item) => !item.general);
+    const data = [
+      result.status,
+      first.map(itemText),
+      (result.recommendations || []).length,
+      warned.map(itemText),
+      (result.notices || []).map(itemText),
+      doses.map(itemText),
+    ];
+    const facts = view.keyed("summary:facts", data, () => this.facts(result, first, warned, doses));
+    if (this.body.firstChild !== facts || this.body.childNodes.length !== 1) {
+      this.body.replaceChildren(facts);
+    }
+  }
+
+  /**
+   * "Needs information: visceral crisis, bulky disease." with each field a link that focuses it.
+   * @param {string} status
+   * @param {string[]} waiting
+   * @param {string[]} wrong
+   */
+  statusLine(status, waiting, wrong) {
+    const line = el("span", "gl-summary-status");
+    line.appendChild(
+      el("strong", "gl-summary-word", words(STATUS_WORD[status] || [status, status])),
+    );
+    /** @param {string} text */
+    const add = (text) => line.appendChild(document.createTextNode(text));
+    const fields = status === "invalid" ? wrong : waiting;
+    if (status === "ok") {
+      add(
+        words([
+          ": the guideline's recommendations for this case.",
+          ": see what the guide suggests below.",
+        ]),
+      );
+    } else if (status === "out_of_scope") {
+      add(
+        words([
+          ": this case is outside the scope of this guideline.",
+          ": this guide does not cover your situation.",
+        ]),
+      );
+    } else if (fields.length) {
+      add(
+        status === "invalid"
+          ? words([": correct ", ": please check "])
+          : words([": establish ", ": please answer "]),
+      );
+      fields.forEach((name, index) => {
+        if (index) add(index === fields.length - 1 ? " and " : ", ");
+        line.appendChild(this.fieldLink(name, index === 0));
+      });
+      add(".");
+    } else if (status === "invalid") {
+      add(
+        words([": correct the errors listed below.", ": please check the answers listed below."]),
+      );
+    } else {
+      add(
+        words([
+          ": complete the work-up below first.",
+          ": some tests are needed first (see below).",
+        ]),
+      );
+    }
+    return line;
+  }
+
+  /**
+   * A link to a field of the form that focuses it (not a navigation: the fragment holds the case).
+   * @param {string} name
+   * @param {boolean} first
+   */
+  fieldLink(name, first) {
+    const view = this.view;
+    const control = view.form.control(name);
+    const label = view.label(name);
+    if (!control) return el("span", "", first ? label : lowerFirst(label));
+    const link = el("a", "gl-summary-field", first ? label : lowerFirst(label));
+    link.href = `#${control.id}`;
+    link.dataset.field = name;
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      view.form.focusField(name);
+    });
+    return link;
+  }
+
+  /**
+   * @param {Result} result
+   * @param {ResultItem[]} first
+   * @param {ResultItem[]} warned
+   * @param {ResultItem[]} doses
+   */
+  facts(result, first, warned, doses) {
+    const facts = el("dl", "gl-summary-facts");
+    /**
+     * @param {string} className
+     * @param {Pair} term
+     * @param {(ResultItem | {text: string, patient_text: string})[]} items
+     * @param {string} [empty]
+     */
+    const row = (className, term, items, empty) => {
+      if (!items.length && !empty) return;
+      const group = facts.appendChild(el("div", `gl-summary-row ${className}`));
+      group.appendChild(el("dt", "", words(term)));
+      const value = group.appendChild(el("dd", ""));
+      if (!items.length) {
+        value.textContent = empty || "";
+        return;
+      }
+      const list = value.appendChild(el("ul", ""));
+      for (const item of items) list.appendChild(el("li", "", itemText(item)));
+    };
+    const treats = result.status === "ok" || result.status === "needs_more_information";
+    if (treats) {
+      let none = "";
+      if (!first.length) {
+        none = (result.recommendations || []).length
+          ? words(["None ranked first: see the options below.", "None: see the options below."])
+          : words([
+              "None yet: it depends on what is still to be established.",
+              "Not yet: more answers are needed.",
+            ]);
+      }
+      row("gl-summary-first", FIRST_CHOICE, first, none);
+    }
+    row(
+      "gl-summary-cautions",
+      [`Cautions (${warned.length + (result.notices || []).length})`, "Important warnings"],
+      [...warned, ...(result.notices || [])],
+    );
+    row("gl-summary-doses", ["Doses", "Doses"], doses);
+    return facts;
+  }
+}

@@ -1,0 +1,192 @@
+"""The calculator at the point of care, on a 1366 x 900 screen and on a 390 x 844 phone: the
+answer is in view on opening a case link and while the last field of the form is edited, a
+needs-information result links each field it waits for, the form says which fields cannot change
+the result, "new case" clears the case, and printing stays one page for every golden case."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.calculator_page import BRANCHES, control, fragment_of, wait_for_result
+from tests.support.chromium import RequestLog, guarded_context
+from tests.support.paths import CALCULATOR_PATH, DATA
+
+pytestmark = pytest.mark.browser
+
+SIZES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}
+GOLDEN = yaml.safe_load((DATA / "golden_cases.yml").read_text(encoding="utf-8"))["cases"]
+
+# Whether an element is drawn and wholly inside the viewport, below the theme's header and above
+# the summary bar when the bar shows (unless it is in the bar).
+IN_VIEW = """node => {
+  const rect = node.getBoundingClientRect();
+  if (!rect.width || !rect.height || getComputedStyle(node).visibility === 'hidden') return false;
+  const header = document.querySelector('.md-header');
+  const top = header ? header.getBoundingClientRect().bottom : 0;
+  const bar = document.querySelector('.gl-summary-bar');
+  const covered = bar && !bar.hidden && !bar.contains(node);
+  const bottom = covered ? bar.getBoundingClientRect().top : innerHeight;
+  return rect.top >= top - 1 && rect.bottom <= bottom + 1 && rect.left >= 0 &&
+    rect.right <= innerWidth + 1;
+}"""
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    log = RequestLog()
+    context = guarded_context(browser, log, **SIZES[request.param])
+    yield context.new_page()
+    context.close()
+    assert log.foreign == []
+
+
+def visible_summary(page: Page, text: str) -> list[str]:
+    """The summary elements (in the result panel or in the summary bar) showing `text` that are
+    inside the viewport."""
+    found: list[str] = page.evaluate(
+        """(text) => {
+          const check = """
+        + IN_VIEW
+        + """;
+          const nodes = document.querySelectorAll(
+            '.gl-result-summary dd, .gl-result-summary li, .gl-summary-bar-text');
+          return Array.from(nodes)
+            .filter((node) => node.textContent.includes(text) && check(node))
+            .map((node) => node.className || node.tagName);
+        }""",
+        text,
+    )
+    return found
+
+
+def test_the_first_choice_is_in_view_on_opening_a_case_link(
+    sized_page: Page, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    fragment = BRANCHES["her2-positive"]
+    first = next(
+        item for item in cpython(fragment)["recommendations"] if item["rank"] == "preferred"
+    )
+    sized_page.goto(f"{site_url}{CALCULATOR_PATH}#{fragment}")
+    wait_for_result(sized_page)
+    sized_page.wait_for_timeout(100)  # the bar is placed on the next animation frame
+    assert sized_page.evaluate("() => scrollY") == 0
+    assert visible_summary(sized_page, first["text"][:40]), "first choice not in view"
+    expect(sized_page.locator(".gl-summary-bar")).to_contain_text("Complete")
+
+
+def test_the_summary_follows_an_edit_of_the_last_field(
+    sized_page: Page, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    fragment = BRANCHES["her2-positive"]
+    sized_page.goto(f"{site_url}{CALCULATOR_PATH}#{fragment}")
+    wait_for_result(sized_page)
+    last = sized_page.locator(".gl-calculator-form").locator("select, input").last
+    name = last.get_attribute("name")
+    assert name == "weight_kg"  # the form's last field, a dose input of this case
+    last.scroll_into_view_if_needed()
+    last.fill("80")
+    wait_for_result(sized_page)
+    assert sized_page.evaluate(IN_VIEW, last.element_handle()), "the field is covered"
+    expected = cpython(fragment.replace("weight_kg=70", "weight_kg=80"))
+    total = expected["dosing"][0]["dose"]["total"]
+    sized_page.wait_for_timeout(100)
+    assert visible_summary(sized_page, f"{total} mg"), "the updated dose is not in view"
+
+
+def test_a_needs_information_result_links_each_field_it_waits_for(
+    sized_page: Page, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    fragment = BRANCHES["findings-not-stated"]
+    waiting = [item["field"] for item in cpython(fragment)["workup"] if item.get("field")]
+    assert waiting
+    sized_page.goto(f"{site_url}{CALCULATOR_PATH}#{fragment}")
+    wait_for_result(sized_page)
+    status = sized_page.locator(".gl-calculator-summary")
+    expect(status).to_contain_text("Needs information")
+    links = status.locator("a.gl-summary-field")
+    assert links.evaluate_all("links => links.map(a => a.dataset.field)") == waiting
+    for name in waiting:
+        field = sized_page.locator(f'.gl-field[data-field="{name}"]')
+        expect(field).to_have_attribute("data-state", "waiting")
+        expect(field.locator(".gl-field-note")).not_to_be_empty()
+    for name in waiting:
+        status.locator(f'a[data-field="{name}"]').click()
+        assert sized_page.evaluate("() => document.activeElement.name") == name
+        assert sized_page.evaluate(IN_VIEW, control(sized_page, name).element_handle())
+        assert "=" in sized_page.evaluate("() => location.hash")  # the case stays in the link
+        # Back to the status line for the next field (on a phone it is above the form).
+        status.scroll_into_view_if_needed()
+
+
+def test_new_case_clears_the_form_and_the_fragment(sized_page: Page, site_url: str) -> None:
+    sized_page.goto(f"{site_url}{CALCULATOR_PATH}#{BRANCHES['findings-not-stated']}")
+    wait_for_result(sized_page)
+    sized_page.locator(".gl-calculator-reset").click()
+    expect(sized_page.locator(".gl-calculator-summary")).to_contain_text("Fill in the case")
+    assert sized_page.evaluate("() => location.hash") == ""
+    fragments = sized_page.evaluate(
+        "() => Array.from(window.__glCalculator.calculators).map(c => c.form.fragment())"
+    )
+    assert fragments == [""]  # every field at its default
+    assert sized_page.locator(".gl-result-item").count() == 0
+    assert sized_page.locator(".gl-field[data-state]").count() == 0
+    expect(sized_page.locator(".gl-summary-bar")).to_be_hidden()
+    assert sized_page.evaluate("() => document.activeElement.name") == "sex"
+    # Reloading shows an empty case too: the fragment is gone from the address bar.
+    sized_page.reload()
+    expect(sized_page.locator(".gl-calculator-summary")).to_contain_text("Fill in the case")
+
+
+def test_fields_that_cannot_change_the_result_say_why(sized_page: Page, site_url: str) -> None:
+    sized_page.goto(f"{site_url}{CALCULATOR_PATH}#{BRANCHES['her2-positive-cardiac-dysfunction']}")
+    wait_for_result(sized_page)
+    fish = sized_page.locator('.gl-field[data-field="her2_fish"]')
+    expect(fish).to_have_attribute("data-state", "not-needed", timeout=10_000)
+    expect(fish.locator(".gl-field-note")).to_contain_text("IHC")
+    # Not hidden or disabled: the clinician may still state it.
+    expect(control(sized_page, "her2_fish")).to_be_enabled()
+    weight = sized_page.locator('.gl-field[data-field="weight_kg"]')
+    assert weight.get_attribute("data-state") != "not-needed"  # it sets the doses
+    # A man: out of scope, so the menopausal status cannot matter.
+    control(sized_page, "sex").select_option("male")
+    wait_for_result(sized_page)
+    menopause = sized_page.locator('.gl-field[data-field="menopausal_status"]')
+    expect(menopause).to_have_attribute("data-state", "not-needed", timeout=10_000)
+
+
+def _pages(pdf: bytes) -> int:
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+
+
+@pytest.mark.slow
+def test_print_is_one_page_for_every_golden_case(
+    browser: Browser, site_url: str, tmp_path: Path
+) -> None:
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    page.goto(f"{site_url}{CALCULATOR_PATH}")
+    longer: dict[str, int] = {}
+    for case in GOLDEN:
+        page.evaluate("f => { location.hash = f; }", fragment_of(case["case"]))
+        wait_for_result(page)
+        # A4, with the margins the page's own CSS sets (@page), as a print dialog uses them.
+        pages = _pages(page.pdf(format="A4"))
+        if pages != 1:
+            longer[case["name"]] = pages
+    context.close()
+    assert longer == {}
