@@ -26,6 +26,8 @@ class Guideline:
     sections: list[ParsedPage]
     reference_numbers: dict[str, int]
     references_page: ParsedPage | None
+    # The page of '::: decision-logic' (the tables as grids), if the guideline has one.
+    decision_logic_page: ParsedPage | None = None
 
     @property
     def pages(self) -> list[ParsedPage]:
@@ -339,6 +341,17 @@ def _check_directives(guideline: Guideline, findings: list[Finding]) -> None:
         )
     if holders:
         guideline.references_page = holders[0]
+    logic = [page for page in guideline.pages if "decision-logic" in page.directives]
+    for extra in logic[1:]:
+        findings.append(
+            Finding(
+                extra.display_path,
+                extra.directives["decision-logic"],
+                "the guideline's decision logic appears on a second page",
+                f"keep it only on {logic[0].display_path}",
+            )
+        )
+    guideline.decision_logic_page = logic[0] if logic else None
 
 
 def _unusable_link(href: str) -> str | None:

@@ -2,8 +2,8 @@
 
 * ``::: clinician`` / ``::: patient`` hold the two wordings of the same facts;
 * ``:::: point <anchor-id>`` wraps one anchored statement (one clinician and one patient block);
-* ``::: reference-list``, ``::: case-inputs``, ``::: case-calculator`` are directives: empty
-  containers that the page renderer fills in (see :mod:`build_tools.render.page`).
+* ``::: reference-list``, ``::: case-inputs``, ``::: case-calculator``, ``::: decision-logic`` are
+  directives: empty containers that the page renderer fills in (see :mod:`build_tools.render.page`).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 AUDIENCES = ("clinician", "patient")
-DIRECTIVES = ("reference-list", "case-inputs", "case-calculator")
+DIRECTIVES = ("reference-list", "case-inputs", "case-calculator", "decision-logic")
 POINT = "point"
 ANCHOR_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -235,12 +235,15 @@ def calculator_data(
         for number, reference in enumerate(guideline.meta.references, start=1)
     }
     references_page = guideline.references_page
+    logic_page = guideline.decision_logic_page
     return {
         "guideline": model.guideline_id,
         "version": model.version,
         "last_updated": model.last_updated,
         "references": references,
         "references_url": page_url(references_page.src_uri) if references_page else None,
+        # Where each rule's row is (the "Why" of an item links to it), if the guideline has one.
+        "decision_logic_url": page_url(logic_page.src_uri) if logic_page else None,
         "site_root_relative": relative_url("", context.url),
         # The very records the compiled module holds (calculators.runtime.module_data): the
         # page script and the runtime read the case fields from one declaration.

@@ -11,10 +11,12 @@ from build_tools.content.site import Guideline, SiteContent
 from build_tools.decisions import CompiledGuideline
 from build_tools.render.calculator_form import calculator_directive
 from build_tools.render.chrome import footer_html, header_html
+from build_tools.render.decision_logic import decision_logic_html
 from build_tools.render.input_reference import case_inputs_table_html
 from build_tools.render.page import PageContext, RenderedPage, render_body
 from build_tools.render.pointers import newer_guidance_after_point
 from build_tools.render.references import reference_list_html
+from build_tools.render.urls import relative_url
 
 
 class SiteRenderer:
@@ -62,6 +64,15 @@ class SiteRenderer:
                 )
             return case_inputs_table_html(model)
 
+        def decision_logic() -> str:
+            model = self.decision_models.get(guideline.meta.id)
+            if model is None:
+                return (
+                    '<p class="gl-unavailable">The decision logic is shown when the decision '
+                    "tables are compiled (tables_enabled: true).</p>"
+                )
+            return decision_logic_html(model, relative_url("", context.url))
+
         def case_calculator() -> str:
             model = self.decision_models.get(guideline.meta.id)
             if model is not None:
@@ -72,4 +83,5 @@ class SiteRenderer:
             "reference-list": reference_list,
             "case-inputs": case_inputs,
             "case-calculator": case_calculator,
+            "decision-logic": decision_logic,
         }

@@ -497,6 +497,8 @@ def test_an_edit_redraws_only_the_items_it_changes_and_an_open_why_follows_it(
     opened = page.evaluate(WHY, warning["id"])
     assert opened["open"] is True
     assert f"Rule\n{warning['rule']}" in opened["text"]
+    rule_link = why.locator("a.gl-why-rule").evaluate("a => a.href")
+    assert rule_link.endswith(f"/decision-logic/#rule-{warning['table']}-{warning['rule']}")
     assert "Body weight = 70 kg" in opened["text"]
     page.evaluate("""() => { for (const node of document.querySelectorAll("li.gl-result-item"))
                                node.__mark = true; }""")

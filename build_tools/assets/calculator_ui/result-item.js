@@ -158,10 +158,16 @@ function whyFacts(view, item, inputs) {
     else dd.appendChild(value);
     facts.appendChild(dd);
   };
-  add(
-    "Rule",
-    item.rule === "default" ? "the table's default (no rule matched)" : String(item.rule),
-  );
+  const rule =
+    item.rule === "default" ? "the table's default (no rule matched)" : String(item.rule);
+  if (view.data.decision_logic_url) {
+    // The rule's row in the guideline's decision logic (render/decision_logic.py: rule_anchor).
+    const link = el("a", "gl-why-rule", rule);
+    link.href = `${view.root}${view.data.decision_logic_url}#rule-${item.table}-${item.rule}`;
+    add("Rule", link);
+  } else {
+    add("Rule", rule);
+  }
   add(
     "Table",
     `${table.title ? `${table.title} ` : ""}(${item.table}${table.file ? `, ${table.file}:${table.line}` : ""})`,

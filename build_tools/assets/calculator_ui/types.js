@@ -54,6 +54,7 @@
  * @property {string} last_updated
  * @property {Record<string, Reference>} references by reference number
  * @property {string | null} references_url site-root relative
+ * @property {string | null} [decision_logic_url] the page of the rules' rows, site-root relative
  * @property {string} site_root_relative the way back to the site root from this page
  * @property {CaseInput[]} inputs in the order of the form
  * @property {Record<string, TableInfo>} tables by table id
