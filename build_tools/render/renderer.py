@@ -58,19 +58,13 @@ class SiteRenderer:
         def case_inputs() -> str:
             model = self.decision_models.get(guideline.meta.id)
             if model is None:
-                return (
-                    '<p class="gl-unavailable">The case inputs are documented when the '
-                    "decision tables are compiled (tables_enabled: true).</p>"
-                )
+                return _unavailable("The case inputs are documented")
             return case_inputs_table_html(model)
 
         def decision_logic() -> str:
             model = self.decision_models.get(guideline.meta.id)
             if model is None:
-                return (
-                    '<p class="gl-unavailable">The decision logic is shown when the decision '
-                    "tables are compiled (tables_enabled: true).</p>"
-                )
+                return _unavailable("The decision logic is shown")
             return decision_logic_html(model, relative_url("", context.url))
 
         def case_calculator() -> str:
@@ -85,3 +79,11 @@ class SiteRenderer:
             "case-calculator": case_calculator,
             "decision-logic": decision_logic,
         }
+
+
+def _unavailable(what: str) -> str:
+    """What a directive that needs the compiled tables shows without them."""
+    return (
+        f'<p class="gl-unavailable">{what} when the decision tables are compiled '
+        "(tables_enabled: true).</p>"
+    )

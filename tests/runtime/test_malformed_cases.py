@@ -13,6 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import calculators
+from calculators.runtime.engine import ITEM_LISTS
 from calculators.runtime.records import InputSpec
 
 pytestmark = pytest.mark.slow  # 10,000 generated cases
@@ -137,15 +138,7 @@ def test_malformed_case_is_invalid_with_field_named_errors(
         if error["field"] is not None:
             assert error["field"] in error["message"]
     # An invalid case gets errors only.
-    for key in (
-        "recommendations",
-        "warnings",
-        "monitoring",
-        "supportive_care",
-        "workup",
-        "dosing",
-        "prognosis_reasons",
-    ):
+    for key in ITEM_LISTS.values():
         assert result[key] == []
     assert result["prognosis"] is None
 

@@ -4,10 +4,10 @@ its controls, and waiting until the result shown is the one of the case in the a
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from playwright.sync_api import Page
 
+from build_tools.tables.prove import case_fragment
 from tests.support.paths import GUIDELINE
 
 READY_MS = 60_000
@@ -50,16 +50,8 @@ BRANCHES = {
 
 
 def fragment_of(case: dict[str, Any]) -> str:
-    """A case as the fragment of a case link (as case-form.js writes it)."""
-
-    def text(value: Any) -> str:
-        if value is None:
-            return "null"
-        if isinstance(value, bool):
-            return "true" if value else "false"
-        return str(value)
-
-    return urlencode({name: text(value) for name, value in case.items()})
+    """A case as the fragment of a case link (as case-form.js writes it), without the '#'."""
+    return case_fragment(case).removeprefix("#")
 
 
 def control(page: Page, name: str) -> Any:

@@ -141,25 +141,30 @@ export class CaseSection {
   }
 
   /**
+   * Mark the fields that cannot change the result of `fragment` (null: none, no case), then say
+   * which case the marks are for (tests and the README's pictures wait on it).
+   * @param {import("./types.js").FieldRelevance[] | null} fields
+   * @param {string | null} [fragment]
+   */
+  showRelevance(fields, fragment = null) {
+    this.form.showRelevance(fields);
+    setData(this.section, "relevanceCase", fragment);
+  }
+
+  /**
    * Once the edits pause: which fields cannot change the result of the case shown, and why.
    * Until the answer comes the marks of the previous case stay (they are about to be replaced).
    * @param {Answer} answer
    */
   askRelevance(answer) {
     const fragment = answer.fragment || "";
-    if (!answer.result || answer.result.status === "invalid") {
-      this.form.showRelevance(null);
-      setData(this.section, "relevanceCase", null);
-      return;
-    }
+    if (!answer.result || answer.result.status === "invalid") return this.showRelevance(null);
     const sequence = this.sequence;
     this.relevanceTimer = setTimeout(() => {
       this.relevanceTimer = null;
       relevance(this.data.guideline, fragment).then((reply) => {
         if (sequence !== this.sequence || !this.section.isConnected) return;
-        this.form.showRelevance(reply.relevance ? reply.relevance.fields : null);
-        // Last: the case the marks are for (tests and the README's pictures wait on it).
-        setData(this.section, "relevanceCase", fragment);
+        this.showRelevance(reply.relevance ? reply.relevance.fields : null, fragment);
       });
     }, RELEVANCE_DELAY_MS);
   }
@@ -171,11 +176,7 @@ export class CaseSection {
    */
   render(answer = this.results.last) {
     this.results.render(answer, Boolean(this.fragment));
-    if (!answer?.result) {
-      this.form.showRelevance(null);
-      setData(this.section, "relevanceCase", null);
-    } else {
-      this.form.showNotes(); // the notes follow the wording too
-    }
+    if (!answer?.result) this.showRelevance(null);
+    else this.form.showNotes(); // the notes follow the wording too
   }
 }

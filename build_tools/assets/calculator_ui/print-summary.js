@@ -6,7 +6,7 @@
  * @import {ResultsView} from "./results-view.js"
  */
 import { el, place, words } from "./page-dom.js";
-import { LISTS } from "./wording.js";
+import { FOLDED_LISTS, LISTS } from "./wording.js";
 
 /**
  * @param {ResultsView} view
@@ -70,7 +70,7 @@ export function printReferencesBlock(view, result) {
   /** @type {ResultItem[]} */
   const items = [];
   for (const [key] of LISTS) {
-    const folded = key !== "recommendations" && key !== "dosing";
+    const folded = FOLDED_LISTS.includes(key);
     items.push(...(result[key] || []).filter((item) => !item.field && !(folded && item.general)));
   }
   items.push(...(result.prognosis_reasons || []));

@@ -47,6 +47,14 @@ export function cautions(result) {
 }
 
 /**
+ * How many cautions the summary lists: the case's own warnings and the notices.
+ * @param {Result} result
+ */
+export function cautionCount(result) {
+  return cautions(result).length + (result.notices || []).length;
+}
+
+/**
  * The source's first choice: the recommendations it ranks first.
  * @param {Result} result
  */
@@ -89,7 +97,7 @@ export class ResultSummary {
     }
     const first = firstChoices(result);
     const warned = cautions(result);
-    const doses = (result.dosing || []).filter((item) => !item.general);
+    const doses = result.dosing || []; // never folded, like the dosing block below
     const data = [
       result.status,
       first.map(itemText),
@@ -219,7 +227,7 @@ export class ResultSummary {
     }
     row(
       "gl-summary-cautions",
-      [`Cautions (${warned.length + (result.notices || []).length})`, "Important warnings"],
+      [`Cautions (${cautionCount(result)})`, "Important warnings"],
       [...warned, ...(result.notices || [])],
     );
     row("gl-summary-doses", ["Doses", "Doses"], doses);

@@ -22,11 +22,8 @@ import { printReferencesBlock, renderPrint } from "./print-summary.js";
 import { itemElement } from "./result-item.js";
 import { ResultSummary, waitingFields } from "./result-summary.js";
 import { SummaryBar } from "./summary-bar.js";
-import { CONDITIONAL, GENERAL, GENERAL_NOTE, LISTS, RANKS } from "./wording.js";
+import { CONDITIONAL, FOLDED_LISTS, GENERAL, GENERAL_NOTE, LISTS, RANKS } from "./wording.js";
 
-/** The lists whose general items go to "General points" (never recommendations or doses). */
-/** @type {ReadonlyArray<ListKey>} */
-const FOLDABLE = ["warnings", "workup", "monitoring", "supportive_care"];
 /** The lists after the recommendations, in the order shown. */
 /** @type {ReadonlyArray<ListKey>} */
 const AFTER = ["dosing", "workup", "monitoring", "supportive_care"];
@@ -179,7 +176,7 @@ export class ResultsView {
    * @param {ListKey} key
    */
   caseItems(result, key) {
-    const foldable = FOLDABLE.includes(key);
+    const foldable = FOLDED_LISTS.includes(key);
     return (result[key] || []).filter((item) => !(foldable && item.general));
   }
 
@@ -189,7 +186,7 @@ export class ResultsView {
   generalBlock(result) {
     /** @type {ResultItem[]} */
     const general = [];
-    for (const key of FOLDABLE) {
+    for (const key of FOLDED_LISTS) {
       general.push(...(result[key] || []).filter((item) => item.general && !item.field));
     }
     if (!general.length) return null;

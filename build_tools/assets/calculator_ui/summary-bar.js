@@ -9,7 +9,7 @@
  * @import {ResultsView} from "./results-view.js"
  */
 import { el, patient, words } from "./page-dom.js";
-import { cautions, firstChoices } from "./result-summary.js";
+import { cautionCount, firstChoices } from "./result-summary.js";
 import { STATUS_WORD } from "./wording.js";
 
 const SHOWN_CLASS = "gl-summary-bar-shown";
@@ -60,7 +60,7 @@ export class SummaryBar {
   keyedText(result) {
     const status = result?.status || "";
     const first = result ? firstChoices(result).map((item) => item.id) : [];
-    const count = result ? cautions(result).length + (result.notices || []).length : 0;
+    const count = result ? cautionCount(result) : 0;
     // Doses by their totals, per agent ("<agent> 280 mg, 140 mg"): the arithmetic and the
     // schedules are in the result.
     /** @type {Map<string, string[]>} */

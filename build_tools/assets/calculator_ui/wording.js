@@ -47,6 +47,13 @@ export const LISTS = [
   ["dosing", ["Dosing", "Doses"]],
 ];
 
+/**
+ * The lists whose general items are folded into "General points" (never the recommendations or
+ * the doses).
+ * @type {ReadonlyArray<ListKey>}
+ */
+export const FOLDED_LISTS = ["warnings", "workup", "monitoring", "supportive_care"];
+
 /** @type {Pair} */
 export const GENERAL = ["General points", "Points that apply to everyone"];
 
