@@ -18,7 +18,13 @@ verification and proof of a loaded model and returns the compiled text.
 from __future__ import annotations
 
 from build_tools.findings import ContentError, Finding
-from build_tools.tables.codegen import compile_module, compiled_recommend, module_name, write_module
+from build_tools.tables.codegen import (
+    compile_module,
+    compiled_calculator,
+    compiled_recommend,
+    module_name,
+    write_module,
+)
 from build_tools.tables.loader import load_decision_model
 from build_tools.tables.model import DecisionModel
 from build_tools.tables.prove import prove
@@ -52,6 +58,7 @@ __all__ = [
     "build",
     "check",
     "compile_module",
+    "compiled_calculator",
     "compiled_recommend",
     "load_decision_model",
     "module_name",

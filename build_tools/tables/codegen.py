@@ -160,15 +160,20 @@ def compile_module(model: DecisionModel) -> str:
     return "\n\n\n".join(part.rstrip("\n") for part in parts) + "\n"
 
 
-def compiled_recommend(
-    model: DecisionModel, text: str
-) -> Callable[[dict[str, object]], dict[str, object]]:
-    """``recommend`` of the module ``text`` compiles to, run by the real runtime (calculators):
-    how the build checks what it ships, without writing or importing anything."""
+def compiled_calculator(model: DecisionModel, text: str) -> Calculator:
+    """The real runtime's calculator (calculators) of the module ``text`` compiles to: how the
+    build runs what it ships, without writing or importing anything."""
     name = module_name(model.guideline_id)
     module = types.ModuleType(name)
     exec(compile(text, f"<compiled {name}>", "exec"), module.__dict__)  # noqa: S102 (our own output)
-    return Calculator(read_compiled_module(module)).recommend
+    return Calculator(read_compiled_module(module))
+
+
+def compiled_recommend(
+    model: DecisionModel, text: str
+) -> Callable[[dict[str, object]], dict[str, object]]:
+    """``recommend`` of the module ``text`` compiles to (see compiled_calculator)."""
+    return compiled_calculator(model, text).recommend
 
 
 def write_module(model: DecisionModel, out_dir: Path, text: str | None = None) -> Path:

@@ -61,6 +61,7 @@ class ItemContext:
     reference_groups: dict[str, str]  # citation key -> group (source, newer_guidance, ...)
     inputs: tuple[CaseInput, ...]
     agents: frozenset[str]  # declared agent ids
+    waived_checks: frozenset[str] = frozenset()  # see tables.source.WAIVABLE_CHECKS
 
 
 def load_items(
@@ -128,7 +129,8 @@ def _load_item(
     citations = _citations(node, what, kind, context.references, reader)
     dose = _dose(node, what, kind, context.inputs, reader)
     _check_placeholders(node, what, dose, reader)
-    _check_patient_numbers(node, what, text, patient_text, reader)
+    if "patient-numbers" not in context.waived_checks:
+        _check_patient_numbers(node, what, text, patient_text, reader)
     origin = _origin(node, what, kind, context, reader)
     return Item(
         id=item_id,
@@ -143,7 +145,9 @@ def _load_item(
         dose=dose,
         file=section.file,
         line=line,
-        agents=_agents(node, what, kind, context.agents, reader),
+        agents=_agents(
+            node, what, kind, context.agents, reader, "item-agents" in context.waived_checks
+        ),
         asserts=read_conditions(node, "asserts", what, reader),
         origin=origin,
         newer_guidance=_pointer(node, what, context, reader),
@@ -165,10 +169,15 @@ def _check_patient_numbers(
 
 
 def _agents(
-    node: LocatedMap, what: str, kind: ItemKind, declared: frozenset[str], reader: FieldReader
+    node: LocatedMap,
+    what: str,
+    kind: ItemKind,
+    declared: frozenset[str],
+    reader: FieldReader,
+    waived: bool = False,
 ) -> tuple[str, ...]:
     if "agents" not in node:
-        if kind in _AGENTS_REQUIRED:
+        if kind in _AGENTS_REQUIRED and not waived:
             reader.report(
                 node.line,
                 f"{what}: a {kind} item must list the agents it involves",
@@ -234,7 +243,8 @@ def _pointer(
     reader.check_keys(raw, _POINTER_KEYS, where)
     text = reader.text(raw, "text", where)
     patient_text = reader.text(raw, "patient_text", where)
-    _check_patient_numbers(raw, where, text, patient_text, reader)
+    if "patient-numbers" not in context.waived_checks:
+        _check_patient_numbers(raw, where, text, patient_text, reader)
     _require_newer_guidance_citations(raw, "cite", where, context, reader)
     citations = reader.citations(raw, "cite", where, context.references)
     return Pointer(text, patient_text, citations, raw.line)

@@ -33,7 +33,9 @@ def load_decision_model(source: GuidelineSource) -> DecisionModel:
         source.case_inputs, source.file, source.case_inputs_line, findings, needed=has_decisions
     )
     agents = AgentIndex(load_agents(source.agents, source.file, findings))
-    context = ItemContext(source.references, source.reference_groups, inputs, agents.ids)
+    context = ItemContext(
+        source.references, source.reference_groups, inputs, agents.ids, source.waived_checks
+    )
     items = load_items(source.sections, context, findings)
     tables = load_tables(source.sections, findings)
     derived = derived_values(tables, inputs, findings)
@@ -102,7 +104,7 @@ def _notices(source: GuidelineSource, findings: FindingCollector) -> tuple[Notic
             elif number not in numbers:
                 numbers.append(number)
         missing = numbers_missing(notice.text, notice.patient_text)
-        if missing:
+        if missing and "patient-numbers" not in source.waived_checks:
             findings.add(
                 source.file,
                 notice.line,

@@ -12,6 +12,12 @@ from dataclasses import dataclass, field
 
 from build_tools.located_yaml import LocatedList, LocatedMap
 
+# Authoring checks a version released before they existed may waive, and only when it is recorded
+# from its git history (python -m build_tools.releases record --git): neither changes what the
+# tables decide. "item-agents": recommendation and dosing items list their agents;
+# "patient-numbers": patient wording keeps every number of the clinician wording.
+WAIVABLE_CHECKS = ("item-agents", "patient-numbers")
+
 
 @dataclass(frozen=True)
 class SectionSource:
@@ -56,3 +62,4 @@ class GuidelineSource:
     agents_line: int = 0
     safety: LocatedList | None = None  # ``safety:`` of index.md, checked by the engine
     safety_line: int = 0
+    waived_checks: frozenset[str] = frozenset()  # of WAIVABLE_CHECKS; empty for the working content

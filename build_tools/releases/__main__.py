@@ -1,0 +1,124 @@
+"""``python -m build_tools.releases record <guideline-id> [--git REV [--waive CHECK ...]]``
+
+Records a guideline version as released: writes ``releases/<guideline-id>/<version>.json`` from
+the working content (``make release GUIDELINE=<id>``), or from the pages as they were at a git
+revision (``--git``: how a version released before records existed is recorded). A record is
+never overwritten with different content: change the version number instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from build_tools.content.site import load_site, markdown_pages
+from build_tools.decisions.from_content import guideline_source
+from build_tools.findings import ContentError
+from build_tools.releases.record import compile_source, frozen_digest, record_json, record_of
+from build_tools.releases.store import RELEASES_DIR, read_record, record_path
+from build_tools.tables.source import WAIVABLE_CHECKS
+
+
+def _commit(revision: str) -> str:
+    """Where a record made from history came from: the full commit id (not a frozen part)."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--verify", f"{revision}^{{commit}}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    return f"git {commit}"
+
+
+def _record(args: argparse.Namespace) -> int:
+    project_root = Path.cwd()
+    with tempfile.TemporaryDirectory(prefix="release-") as scratch:
+        docs = args.docs
+        if args.git:
+            docs = Path(scratch) / "docs"
+            archive = subprocess.run(
+                ["git", "archive", "--format=tar", args.git, str(args.docs)],
+                capture_output=True,
+                check=False,
+            )
+            if archive.returncode != 0:
+                print(archive.stderr.decode(errors="replace").strip(), file=sys.stderr)
+                return 2
+            subprocess.run(["tar", "-x", "-C", scratch], input=archive.stdout, check=True)
+            docs = Path(scratch) / args.docs
+        elif args.waive:
+            print("--waive applies only to a version recorded from git (--git)", file=sys.stderr)
+            return 2
+        try:
+            site = load_site(docs, markdown_pages(docs), project_root)
+            guideline = site.guidelines.get(args.guideline)
+            if guideline is None:
+                known = ", ".join(sorted(site.guidelines)) or "none"
+                print(
+                    f"no guideline {args.guideline!r} under {docs} (found: {known})",
+                    file=sys.stderr,
+                )
+                return 2
+            source = replace(guideline_source(guideline), waived_checks=frozenset(args.waive))
+            compile_source(source)  # a release must load, verify and prove like a build
+            record = record_of(guideline, source)
+            if args.git:
+                record["recorded_from"] = _commit(args.git)
+        except ContentError as error:
+            print(error.report(), file=sys.stderr)
+            return 1
+    target = record_path(args.releases, args.guideline, record["version"])
+    if target.exists():
+        existing = read_record(target)
+        if frozen_digest(existing) == frozen_digest(record):
+            print(f"{target}: version {record['version']} is already recorded, unchanged")
+            return 0
+        print(
+            f"{target}: version {record['version']} is released with other content -> a released "
+            "version never changes: raise 'version:' in index.md (with a review history entry) "
+            "and record that",
+            file=sys.stderr,
+        )
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(record_json(record), encoding="utf-8", newline="\n")
+    source_note = f" from {args.git}" if args.git else ""
+    print(
+        f"{target}: recorded version {record['version']}{source_note} "
+        f"({frozen_digest(record)}; {len(record['points'])} points)"
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m build_tools.releases", description="Record released guideline versions."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    record = commands.add_parser("record", help="write the release record of a version")
+    record.add_argument("guideline", help="the guideline id (its folder under docs/)")
+    record.add_argument("--docs", type=Path, default=Path("docs"), help="the docs folder")
+    record.add_argument(
+        "--releases",
+        type=Path,
+        default=Path(RELEASES_DIR),
+        help="where records are kept (default: releases)",
+    )
+    record.add_argument("--git", metavar="REV", help="record the pages as they were at REV")
+    record.add_argument(
+        "--waive",
+        action="append",
+        default=[],
+        choices=WAIVABLE_CHECKS,
+        help="an authoring check the version predates (only with --git)",
+    )
+    args = parser.parse_args(argv)
+    return _record(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
