@@ -50,6 +50,7 @@ def _record(args: argparse.Namespace) -> int:
                 return 2
             subprocess.run(["tar", "-x", "-C", scratch], input=archive.stdout, check=True)
             docs = Path(scratch) / args.docs
+            project_root = Path(scratch)  # files named as in the repository, not the scratch copy
         elif args.waive:
             print("--waive applies only to a version recorded from git (--git)", file=sys.stderr)
             return 2
