@@ -1,0 +1,206 @@
+"""What differs between two results of the same case: the comparison the changelog and the
+calculator's "changed in" note share.
+
+A result differs when any of these differs (never the wording: text changes are listed per
+anchored point by the changelog):
+
+* the status, the prognosis, the fields named as invalid;
+* an item of any list (recommendations with their rank, warnings, work-up, dosing with its dose
+  per kg, unit and schedule, ...), by item id;
+* what depends on findings not stated: each item with the answers it needs;
+* the notices every result carries, by id.
+
+Stdlib only: it runs in the browser's worker beside ``recommend``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from calculators.runtime.engine import ITEM_LISTS, Calculator, lower_first
+from calculators.runtime.records import GuidelineSpec
+
+Facet = tuple[str, ...]  # what a fact is about, e.g. ("item", "recommendations", "<id>")
+
+_STATUS_WORDS = {
+    "ok": "complete",
+    "needs_more_information": "needs information",
+    "out_of_scope": "out of scope",
+    "invalid": "invalid case",
+}
+_LIST_WORDS = {
+    "prognosis_reasons": "prognosis reason",
+    "recommendations": "recommendation",
+    "warnings": "warning",
+    "monitoring": "monitoring",
+    "supportive_care": "supportive care",
+    "workup": "work-up",
+    "dosing": "dose",
+    "conditional": "depends on findings not stated",
+}
+
+
+def facts(result: Mapping[str, Any]) -> dict[Facet, object]:
+    """The facts of a result that changes are compared on, each facet with its value."""
+    found: dict[Facet, object] = {
+        ("status",): result.get("status"),
+        ("prognosis",): result.get("prognosis"),
+    }
+    for error in result.get("errors") or []:
+        found[("error", str(error.get("field")))] = True
+    for list_name in ITEM_LISTS.values():
+        for item in result.get(list_name) or []:
+            found[("item", list_name, str(item["id"]))] = _item_value(item)
+    for group in result.get("conditional") or []:
+        when = _when_text(group.get("when") or [])
+        for item in group.get("items") or []:
+            found[("conditional", str(item["id"]), when)] = _item_value(item)
+    for notice in result.get("notices") or []:
+        found[("notice", str(notice["id"]))] = True
+    return found
+
+
+def _item_value(item: Mapping[str, Any]) -> object:
+    dose = item.get("dose")
+    if isinstance(dose, Mapping):
+        return f"{dose.get('amount_per_kg')} {dose.get('unit')}/kg, {dose.get('schedule')}"
+    rank = item.get("rank")
+    return rank if rank is not None else True
+
+
+def _when_text(when: list[Mapping[str, Any]]) -> str:
+    alternatives = [
+        ", ".join(f"{name} = {_value_text(value)}" for name, value in sorted(answers.items()))
+        for answers in when
+    ]
+    return " or ".join(sorted(alternatives))
+
+
+def _value_text(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, object]]:
+    """Every fact that differs, in a stable order: ``{"facet": [...], "before": v|None,
+    "after": v|None, "text": clinician wording, "patient_text": patient wording}``."""
+    old, new = facts(before), facts(after)
+    changed = []
+    for facet in sorted(old.keys() | new.keys(), key=_facet_order):
+        was, now = old.get(facet), new.get(facet)
+        if was == now:
+            continue
+        clinician, patient = _describe(facet, was, now, before, after)
+        changed.append(
+            {
+                "facet": list(facet),
+                "before": _jsonable(was),
+                "after": _jsonable(now),
+                "text": clinician,
+                "patient_text": patient,
+            }
+        )
+    return changed
+
+
+_KIND_ORDER = {"status": 0, "prognosis": 1, "error": 2, "item": 3, "conditional": 4, "notice": 5}
+_LIST_ORDER = {name: position for position, name in enumerate(ITEM_LISTS.values())}
+
+
+def _facet_order(facet: Facet) -> tuple[int, int, tuple[str, ...]]:
+    list_position = _LIST_ORDER.get(facet[1], 0) if facet[0] == "item" else 0
+    return (_KIND_ORDER.get(facet[0], 9), list_position, facet[1:])
+
+
+def _jsonable(value: object) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _item_text(result: Mapping[str, Any], facet: Facet, *, patient: bool) -> str:
+    key = "patient_text" if patient else "text"
+    if facet[0] == "item":
+        for item in result.get(facet[1]) or []:
+            if item.get("id") == facet[2]:
+                return str(item.get(key) or item.get("text"))
+    if facet[0] == "conditional":
+        for group in result.get("conditional") or []:
+            for item in group.get("items") or []:
+                if item.get("id") == facet[1]:
+                    return str(item.get(key) or item.get("text"))
+    if facet[0] == "notice":
+        for notice in result.get("notices") or []:
+            if notice.get("id") == facet[1]:
+                return str(notice.get(key) or notice.get("text"))
+    return facet[-1]
+
+
+def _describe(
+    facet: Facet,
+    was: object,
+    now: object,
+    before: Mapping[str, Any],
+    after: Mapping[str, Any],
+) -> tuple[str, str]:
+    """A change in words, for clinicians and for patients."""
+    kind = facet[0]
+    if kind == "status":
+        words = f"{_STATUS_WORDS.get(str(was), was)} → {_STATUS_WORDS.get(str(now), now)}"
+        return f"Status: {words}.", f"Result: {words}."
+    if kind == "prognosis":
+        return (
+            f"Prognosis: {_value_text(was)} → {_value_text(now)}.",
+            f"Outlook: {_value_text(was)} → {_value_text(now)}.",
+        )
+    if kind == "error":
+        state = "now invalid" if now else "no longer invalid"
+        return f"{facet[1]}: {state}.", f"{facet[1]}: {state}."
+    texts = []
+    for patient in (False, True):
+        source = after if now is not None else before
+        text = lower_first(_item_text(source, facet, patient=patient).rstrip("."))
+        what = _LIST_WORDS.get(facet[1], "notice") if kind != "notice" else "notice"
+        if kind == "conditional":
+            what = f"{_LIST_WORDS['conditional']} ({facet[2]})"
+        if was is None:
+            label = f"New {what}" + (f" ({now})" if isinstance(now, str) else "")
+        elif now is None:
+            label = f"No longer a {what}" + (f" (was {was})" if isinstance(was, str) else "")
+        else:
+            label = f"{what.capitalize()}: {was} → {now}"
+        texts.append(f"{label}: {text}.")
+    return texts[0], texts[1]
+
+
+def case_for(spec: GuidelineSpec, case: Mapping[str, object]) -> dict[str, object]:
+    """``case`` as another version of the guideline reads it: fields that version does not
+    declare are left out, and so is an unknown (null) value of a field it cannot leave unknown
+    but gives a default: its form showed that default when nothing was entered (1.0.0 read an
+    unstated finding as "no")."""
+    inputs = {spec_input.name: spec_input for spec_input in spec.inputs}
+    projected: dict[str, object] = {}
+    for name, value in case.items():
+        spec_input = inputs.get(name)
+        if spec_input is None:
+            continue
+        if value is None and not spec_input.nullable and spec_input.default is not None:
+            continue
+        projected[name] = value
+    return projected
+
+
+def compare_case(
+    before: Calculator, after: Calculator, case: Mapping[str, object]
+) -> dict[str, object]:
+    """How the result of ``case`` differs between two versions: ``{"from": version, "to":
+    version, "changes": differences(...)}`` (no changes: an empty list)."""
+    old = before.recommend(case_for(before.spec, case))
+    new = after.recommend(case_for(after.spec, case))
+    return {
+        "from": before.spec.version,
+        "to": after.spec.version,
+        "changes": differences(old, new),
+    }
