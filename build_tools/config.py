@@ -13,6 +13,10 @@ class GuidelineConfig(Config):
     tables_enabled = opt.Type(bool, default=True)
     tables_output_dir = opt.Type(str, default="calculators/guidelines")
 
+    # Releases: where the records of released versions are kept (relative to mkdocs.yml); the
+    # build fails when the content claims a released version and differs from its record.
+    releases_dir = opt.Type(str, default="releases")
+
     # Page chrome: the site-wide assets the plugin adds to every page.
     assets_dir = opt.Type(str, default="assets/guideline")
 

@@ -34,6 +34,7 @@ from build_tools.decisions import CompiledGuideline, compile_site, write_modules
 from build_tools.findings import ContentError
 from build_tools.hosting import offline
 from build_tools.hosting.site_files import HostingFiles
+from build_tools.releases.history import GuidelineHistory, release_histories
 from build_tools.render.csp import content_security_policy, inline_script_hashes, with_policy
 from build_tools.render.renderer import SiteRenderer
 from build_tools.render.theme import finish_page
@@ -75,16 +76,20 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         project_root = Path(config.config_file_path).parent
         pages = [file.src_uri for file in files.documentation_pages()]
         compiled: dict[str, CompiledGuideline] = {}
+        histories: dict[str, GuidelineHistory] = {}
         try:
             self.site = load_site(Path(config.docs_dir), pages, project_root)
             if self.config.tables_enabled:
                 compiled = compile_site(self.site)
+                histories = release_histories(
+                    self.site, compiled, project_root / self.config.releases_dir, project_root
+                )
         except ContentError as error:
             raise PluginError(error.report()) from None
         for warning in self.site.warnings:
             log.warning(str(warning))
         write_modules(compiled, project_root / self.config.tables_output_dir)
-        self.renderer = SiteRenderer(self.site, compiled)
+        self.renderer = SiteRenderer(self.site, compiled, histories)
         base = self.config.assets_dir.strip("/")
         for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))

@@ -122,10 +122,15 @@ def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Re
     meta = guideline.meta
     index_fm: dict[str, Any] = guideline.index.front_matter or {}
     sections = []
+    titles = {
+        guideline.section_meta(page).id: guideline.section_meta(page) for page in guideline.sections
+    }
     for section in source.sections:
         sections.append(
             {
                 "id": section.id,
+                "title": titles[section.id].title,
+                "patient_title": titles[section.id].patient_title,
                 "file": section.file,
                 "page_url": section.page_url,
                 "anchors": sorted(section.anchors),

@@ -9,6 +9,7 @@ from typing import Any
 from build_tools.content.schema import PageMeta
 from build_tools.content.site import Guideline, SiteContent
 from build_tools.decisions import CompiledGuideline
+from build_tools.releases.history import GuidelineHistory
 from build_tools.render.calculator_form import calculator_directive
 from build_tools.render.chrome import footer_html, header_html
 from build_tools.render.decision_logic import decision_logic_html
@@ -21,10 +22,17 @@ from build_tools.render.urls import relative_url
 
 class SiteRenderer:
     """Renders the pages of a loaded ``site`` with the decisions stage's result (``compiled``, by
-    guideline id: empty when the tables are not compiled)."""
+    guideline id: empty when the tables are not compiled) and each guideline's versions
+    (``histories``: its release records and working content)."""
 
-    def __init__(self, site: SiteContent, compiled: Mapping[str, CompiledGuideline]) -> None:
+    def __init__(
+        self,
+        site: SiteContent,
+        compiled: Mapping[str, CompiledGuideline],
+        histories: Mapping[str, GuidelineHistory] | None = None,
+    ) -> None:
         self.site = site
+        self.histories = dict(histories or {})
         self.decision_models = {
             guideline_id: guideline.model for guideline_id, guideline in compiled.items()
         }
