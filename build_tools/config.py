@@ -12,6 +12,8 @@ class GuidelineConfig(Config):
     # Decision tables: where the compiled decision modules are written (relative to mkdocs.yml).
     tables_enabled = opt.Type(bool, default=True)
     tables_output_dir = opt.Type(str, default="calculators/guidelines")
+    # ... and the modules of superseded released versions (compiled from releases/).
+    tables_released_dir = opt.Type(str, default="calculators/released")
 
     # Releases: where the records of released versions are kept (relative to mkdocs.yml); the
     # build fails when the content claims a released version and differs from its record.

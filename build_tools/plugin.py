@@ -35,6 +35,7 @@ from build_tools.findings import ContentError
 from build_tools.hosting import offline
 from build_tools.hosting.site_files import HostingFiles
 from build_tools.releases.history import GuidelineHistory, release_histories
+from build_tools.releases.modules import released_modules, write_released_modules
 from build_tools.render.csp import content_security_policy, inline_script_hashes, with_policy
 from build_tools.render.renderer import SiteRenderer
 from build_tools.render.theme import finish_page
@@ -89,12 +90,17 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         for warning in self.site.warnings:
             log.warning(str(warning))
         write_modules(compiled, project_root / self.config.tables_output_dir)
+        released = released_modules(histories)
+        if self.config.tables_enabled:
+            write_released_modules(released, project_root / self.config.tables_released_dir)
         self.renderer = SiteRenderer(self.site, compiled, histories)
         base = self.config.assets_dir.strip("/")
         for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))
         # The bundle holds the guidelines compiled by this build.
-        self.runtime_urls = calculator.add_runtime_files(files, config, project_root, compiled)
+        self.runtime_urls = calculator.add_runtime_files(
+            files, config, project_root, compiled, released
+        )
         if self.config.hosting_offline:
             manifest = offline.web_manifest(config.site_name, config.site_description or "")
             files.append(File.generated(config, offline.MANIFEST, content=manifest))

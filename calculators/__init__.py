@@ -16,13 +16,16 @@ import re
 from collections.abc import Mapping
 from functools import cache
 
+from calculators.runtime.compare import compare_case
 from calculators.runtime.engine import Calculator
 from calculators.runtime.errors import CalculatorError, UnknownGuidelineError
 from calculators.runtime.records import read_compiled_module
 from calculators.runtime.relevance import relevance as field_relevance
 
 _GUIDELINE_ID = re.compile(r"^[a-z0-9-]+$")
+_VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
 _PACKAGE = "calculators.guidelines"
+_RELEASED = "calculators.released"
 
 
 def available_guidelines() -> list[str]:
@@ -36,9 +39,30 @@ def available_guidelines() -> list[str]:
     return sorted(name.replace("_", "-") for name in names)
 
 
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+def superseded_versions(guideline_id: str) -> list[str]:
+    """The released versions of a guideline older than its current one that can still be run
+    (``load(f"{guideline_id}@{version}")``), oldest first."""
+    package = importlib.import_module(_RELEASED)
+    prefix = f"{guideline_id.replace('-', '_')}__"
+    versions = [
+        module.name.removeprefix(prefix).replace("_", ".")
+        for module in pkgutil.iter_modules(package.__path__)
+        if module.name.startswith(prefix)
+    ]
+    return sorted(versions, key=_version_key)
+
+
 @cache
 def load(guideline_id: str) -> Calculator:
-    """The calculator of a guideline; raises UnknownGuidelineError for an unknown id."""
+    """The calculator of a guideline (``"<id>"``: its current version) or of one of its
+    superseded versions (``"<id>@<version>"``); raises UnknownGuidelineError for an unknown id
+    or version."""
+    if isinstance(guideline_id, str) and "@" in guideline_id:
+        return _load_superseded(*guideline_id.split("@", 1))
     if not isinstance(guideline_id, str) or not _GUIDELINE_ID.match(guideline_id):
         raise UnknownGuidelineError(
             f"{guideline_id!r} is not a guideline id (lower-case letters, digits and '-')"
@@ -48,6 +72,37 @@ def load(guideline_id: str) -> Calculator:
         raise UnknownGuidelineError(f"unknown guideline {guideline_id!r}; available: {known}")
     module = importlib.import_module(f"{_PACKAGE}.{guideline_id.replace('-', '_')}")
     return Calculator(read_compiled_module(module))
+
+
+def _load_superseded(guideline_id: str, version: str) -> Calculator:
+    current = load(guideline_id)
+    if version == current.spec.version:
+        return current
+    if not _VERSION.match(version) or version not in superseded_versions(guideline_id):
+        known = ", ".join(superseded_versions(guideline_id)) or "none"
+        raise UnknownGuidelineError(
+            f"{guideline_id} has no released version {version!r} to run; superseded versions: "
+            f"{known}; current: {current.spec.version}"
+        )
+    name = f"{guideline_id.replace('-', '_')}__{version.replace('.', '_')}"
+    return Calculator(read_compiled_module(importlib.import_module(f"{_RELEASED}.{name}")))
+
+
+def previous_version(guideline_id: str) -> str | None:
+    """The newest superseded version of a guideline (what its current result is compared
+    with), or None when it has none."""
+    versions = superseded_versions(guideline_id)
+    return versions[-1] if versions else None
+
+
+def changes(guideline_id: str, case: dict[str, object]) -> dict[str, object] | None:
+    """How the result of ``case`` differs from the guideline's previous released version:
+    ``{"from", "to", "changes": [...]}`` (an empty list: no difference), or None when the
+    guideline has no previous version (format: calculators/runtime/compare.py)."""
+    previous = previous_version(guideline_id)
+    if previous is None:
+        return None
+    return compare_case(load(f"{guideline_id}@{previous}"), load(guideline_id), case)
 
 
 def recommend(guideline_id: str, case: dict[str, object]) -> dict[str, object]:
@@ -72,7 +127,10 @@ __all__ = [
     "UnknownGuidelineError",
     "available_guidelines",
     "case_from_fragment",
+    "changes",
     "load",
+    "previous_version",
     "recommend",
     "relevance",
+    "superseded_versions",
 ]

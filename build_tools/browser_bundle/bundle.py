@@ -33,6 +33,7 @@ from build_tools.decisions import CompiledGuideline
 
 PACKAGE = "calculators"
 GUIDELINES = "guidelines"
+RELEASED = "released"  # the superseded versions' modules (build_tools.releases.modules)
 # 1980-01-01 is the earliest time a zip entry can hold.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Pyodide 314 restores a memory snapshot into a heap of its compiled default size, 30 MiB
@@ -54,14 +55,14 @@ class Bundle:
 
 def package_sources(package_dir: Path | None = None) -> dict[str, bytes]:
     """Archive name -> bytes of every ``.py`` file of the runtime package, without compiled
-    guideline modules (only ``guidelines/__init__.py``)."""
+    guideline modules (only ``guidelines/__init__.py`` and ``released/__init__.py``)."""
     root = package_dir or Path(calculators.__file__).parent
     sources: dict[str, bytes] = {}
     for path in sorted(root.rglob("*.py")):
         relative = path.relative_to(root)
         if "__pycache__" in relative.parts:
             continue
-        if relative.parts[0] == GUIDELINES and relative.name != "__init__.py":
+        if relative.parts[0] in (GUIDELINES, RELEASED) and relative.name != "__init__.py":
             continue
         sources[f"{PACKAGE}/{relative.as_posix()}"] = path.read_bytes()
     return sources
@@ -99,11 +100,14 @@ def build_bundle(
     compiled: Mapping[str, CompiledGuideline],
     package_dir: Path | None = None,
     bytecode: Callable[[Mapping[str, bytes]], Mapping[str, bytes]] | None = None,
+    released: Mapping[str, str] | None = None,
 ) -> Bundle:
-    """The bundle of the runtime package and the ``compiled`` guidelines (by id); ``bytecode``
-    maps the sources to extra archive entries (the site build passes
-    precompile.bundle_bytecode)."""
+    """The bundle of the runtime package, the ``compiled`` guidelines (by id) and the
+    ``released`` modules of superseded versions (module name -> text); ``bytecode`` maps the
+    sources to extra archive entries (the site build passes precompile.bundle_bytecode)."""
     files = {**package_sources(package_dir), **guideline_sources(compiled)}
+    for name, text in sorted((released or {}).items()):
+        files[f"{PACKAGE}/{RELEASED}/{name}.py"] = text.encode()
     if bytecode is not None:
         files.update(bytecode(dict(files)))
     data = deterministic_zip(files)

@@ -114,9 +114,11 @@ def add_runtime_files(
     config: MkDocsConfig,
     project_root: Path,
     compiled: Mapping[str, CompiledGuideline],
+    released: Mapping[str, str] | None = None,
 ) -> list[str]:
     """Publish the Pyodide core files, the bundled ``calculators`` package with the guidelines
-    ``compiled`` by this build's decisions stage, its manifest and the calculator assets.
+    ``compiled`` by this build's decisions stage and the ``released`` modules of superseded
+    versions (module name -> text), its manifest and the calculator assets.
     Returns the URLs (relative to the site root, as the worker asks for them) of the runtime:
     the files whose URL changes with their content."""
     try:
@@ -126,6 +128,7 @@ def add_runtime_files(
         bundle = build_bundle(
             compiled,
             bytecode=lambda sources: bundle_bytecode(runtime, sources, compiled_stdlib),
+            released=released,
         )
     except (RuntimeFilesError, PrecompileError) as error:
         raise PluginError(f"guideline plugin: {error}") from None

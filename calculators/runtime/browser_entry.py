@@ -45,6 +45,16 @@ def relevance_json(guideline: str, mode: CaseMode, text: str) -> str:
     return json.dumps({"case": case, "relevance": relevance}, ensure_ascii=False)
 
 
+def changes_json(guideline: str, mode: CaseMode, text: str) -> str:
+    """How the case's result differs from the guideline's previous released version:
+    ``{"case": {...}, "changes": {"from", "to", "changes": [...]} | null}`` as JSON text
+    (``null``: no previous version); ``mode`` and ``text`` as for :func:`recommend_json`."""
+    case = _case(guideline, mode, text)
+    return json.dumps(
+        {"case": case, "changes": calculators.changes(guideline, case)}, ensure_ascii=False
+    )
+
+
 def _case(guideline: str, mode: CaseMode, text: str) -> dict[str, object]:
     if mode == "fragment":
         return calculators.case_from_fragment(guideline, text)
