@@ -196,11 +196,20 @@ def compare_case(
     before: Calculator, after: Calculator, case: Mapping[str, object]
 ) -> dict[str, object]:
     """How the result of ``case`` differs between two versions: ``{"from": version, "to":
-    version, "changes": differences(...)}`` (no changes: an empty list)."""
+    version, "changes": [...], "every_case": [...]}`` (see :func:`differences`). ``changes``
+    are this case's own; ``every_case`` are the changes every result of the two versions shares
+    (the notices each result carries), which say nothing about this case in particular."""
     old = before.recommend(case_for(before.spec, case))
     new = after.recommend(case_for(after.spec, case))
+    found = differences(old, new)
     return {
         "from": before.spec.version,
         "to": after.spec.version,
-        "changes": differences(old, new),
+        "changes": [change for change in found if not _every_case(change)],
+        "every_case": [change for change in found if _every_case(change)],
     }
+
+
+def _every_case(change: Mapping[str, object]) -> bool:
+    facet = change["facet"]
+    return isinstance(facet, list) and facet[0] == "notice"
