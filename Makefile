@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NPM    ?= npm
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install chromium servers build serve dev test test-fast lint lint-js format tables bench screenshots clean
+.PHONY: install chromium servers build serve dev test test-fast lint lint-js format tables release review bench screenshots clean
 
 ## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
 install: $(STAMP) $(NODE_STAMP)
@@ -62,6 +62,19 @@ test: install chromium servers lint
 ## case space (under a minute; `make test` runs them all)
 test-fast: install
 	NO_MKDOCS_2_WARNING=1 $(BIN)/python -m pytest -m "not browser and not slow"
+
+## release: record GUIDELINE's working version as released (releases/<id>/<version>.json) and
+## write its changelog against the previous release (<version>.changes.md); a released version
+## is never overwritten (raise 'version:' in index.md to release a change)
+release: install
+	@test -n "$(GUIDELINE)" || { echo "usage: make release GUIDELINE=<guideline-id>" >&2; exit 2; }
+	$(BIN)/python -m build_tools.releases record $(GUIDELINE)
+
+## review: what a reviewer of GUIDELINE's working version reads before approving it: its changelog
+## against the previous release, the safety constraints and their proof, the checks it waives
+review: install
+	@test -n "$(GUIDELINE)" || { echo "usage: make review GUIDELINE=<guideline-id>" >&2; exit 2; }
+	$(BIN)/python -m build_tools.releases review $(GUIDELINE)
 
 ## bench: the decision tables (verification, safety proof, evaluation), then the site's start-up,
 ## bytes (compressed and not), reading-page cost, recompute, long tasks, Lighthouse scores and

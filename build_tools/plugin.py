@@ -34,8 +34,9 @@ from build_tools.decisions import CompiledGuideline, compile_site, write_modules
 from build_tools.findings import ContentError
 from build_tools.hosting import offline
 from build_tools.hosting.site_files import HostingFiles
-from build_tools.releases.history import GuidelineHistory, release_histories
+from build_tools.releases.history import GuidelineHistory
 from build_tools.releases.modules import released_modules, write_released_modules
+from build_tools.releases.stage import release_histories
 from build_tools.render.csp import content_security_policy, inline_script_hashes, with_policy
 from build_tools.render.renderer import SiteRenderer
 from build_tools.render.theme import finish_page

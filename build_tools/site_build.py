@@ -13,10 +13,13 @@ from pathlib import Path
 
 
 def copy_project(source: Path, destination: Path) -> Path:
-    """Copy what a build reads (mkdocs.yml and docs/) into ``destination``."""
+    """Copy what a build reads (mkdocs.yml, docs/ and the release records in releases/, if
+    any) into ``destination``."""
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy(source / "mkdocs.yml", destination / "mkdocs.yml")
     shutil.copytree(source / "docs", destination / "docs")
+    if (source / "releases").is_dir():
+        shutil.copytree(source / "releases", destination / "releases")
     return destination
 
 

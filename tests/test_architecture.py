@@ -24,6 +24,7 @@ FORBIDDEN_IMPORTS = {
     ),
     "build_tools.content": (
         "build_tools.decisions",
+        "build_tools.releases",
         "build_tools.tables",
         "build_tools.render",
         "build_tools.browser_bundle",
@@ -39,6 +40,13 @@ FORBIDDEN_IMPORTS = {
         "build_tools.plugin",
     ),
     "build_tools.decisions": (
+        "build_tools.releases",
+        "build_tools.render",
+        "build_tools.browser_bundle",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
+    "build_tools.releases": (
         "build_tools.render",
         "build_tools.browser_bundle",
         "build_tools.hosting",

@@ -1,29 +1,17 @@
-"""A guideline's versions as the build sees them: its release records, its working content, and
-what follows from both (the previous release, since when each statement holds, whether the
-content claims a released version it differs from).
-
-The build (:func:`release_histories`) fails, naming ``index.md``'s ``version:`` line, when the
-working content claims a released version number but differs from that version's record: a
-released version is never rebuilt differently.
-"""
+"""A guideline's versions as the build sees them: its release records and its working content,
+and what follows from both (the previous release, the superseded ones, since when each item and
+each anchored point has stayed the same)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TypeVar
 
-from build_tools.content.site import Guideline, SiteContent
-from build_tools.decisions import CompiledGuideline
-from build_tools.findings import ContentError, Finding
 from build_tools.releases.record import (
     VersionSnapshot,
-    frozen_digest,
-    frozen_part,
-    working_snapshot,
 )
-from build_tools.releases.store import load_release, release_files, version_key
+from build_tools.releases.store import version_key
 from build_tools.tables.model import Item
 
 Key = TypeVar("Key", bound=Hashable)
@@ -150,60 +138,3 @@ def _since(
             since = version
         found[key] = Since(since.version, since.date)
     return found
-
-
-def release_histories(
-    site: SiteContent,
-    compiled: Mapping[str, CompiledGuideline],
-    releases_dir: Path,
-    project_root: Path,
-) -> dict[str, GuidelineHistory]:
-    """The history of every compiled guideline; ContentError when the working content differs
-    from the record of the version it claims, or a record cannot be rebuilt."""
-    findings: list[Finding] = []
-    histories: dict[str, GuidelineHistory] = {}
-    for guideline_id, guideline_compiled in sorted(compiled.items()):
-        guideline = site.guidelines[guideline_id]
-        working = working_snapshot(
-            guideline, guideline_compiled.model, guideline_compiled.module_text
-        )
-        released: list[VersionSnapshot] = []
-        for release in release_files(releases_dir, guideline_id):
-            try:
-                released.append(load_release(release, project_root))
-            except ContentError as error:
-                findings.extend(error.findings)
-        claimed = next((v for v in released if v.version == working.version), None)
-        if claimed is not None and frozen_digest(claimed.record) != frozen_digest(working.record):
-            findings.append(_differs_finding(guideline, claimed, working))
-        histories[guideline_id] = GuidelineHistory(released, working)
-    if findings:
-        raise ContentError(findings)
-    return histories
-
-
-def _differs_finding(
-    guideline: Guideline, claimed: VersionSnapshot, working: VersionSnapshot
-) -> Finding:
-    old, new = frozen_part(claimed.record), frozen_part(working.record)
-    parts = [key for key in old if old[key] != new[key]]
-    if "points" in parts:
-        old_points = {(p["section"], p["anchor"]): p for p in old["points"]}
-        changed = [
-            f"{p['section']}#{p['anchor']}"
-            for p in new["points"]
-            if old_points.get((p["section"], p["anchor"])) != p
-        ]
-        parts[parts.index("points")] = (
-            "points (" + ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "") + ")"
-        )
-    front_matter = guideline.index.front_matter
-    line = front_matter.line_of("version") if front_matter is not None else 1
-    return Finding(
-        guideline.index.display_path,
-        line,
-        f"version {working.version} is released (releases/{working.guideline_id}/"
-        f"{working.version}.json) but the content differs from it in: {', '.join(parts)}",
-        "a released version never changes: raise 'version:' (and 'last_updated:', with a review "
-        "history entry saying what changed), or undo the change",
-    )

@@ -58,6 +58,11 @@ def record_path(releases_dir: Path, guideline_id: str, version: str) -> Path:
     return releases_dir / guideline_id / f"{version}.json"
 
 
+def changes_path(releases_dir: Path, guideline_id: str, version: str) -> Path:
+    """The changelog of a released version against the release before it."""
+    return releases_dir / guideline_id / f"{version}.changes.md"
+
+
 def read_record(path: Path) -> Record:
     try:
         record = json.loads(path.read_text(encoding="utf-8"))

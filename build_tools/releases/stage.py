@@ -1,0 +1,85 @@
+"""The releases stage of the build: every guideline's versions (:class:`GuidelineHistory`),
+checked.
+
+It fails, naming ``index.md``'s ``version:`` line, when the working content claims a released
+version number but differs from that version's record (a released version is never rebuilt
+differently), and where the review history approves a version a reviewer could not yet read
+(:mod:`.approval`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from build_tools.content.site import Guideline, SiteContent
+from build_tools.decisions import CompiledGuideline
+from build_tools.findings import ContentError, Finding
+from build_tools.releases.approval import approval_findings
+from build_tools.releases.history import GuidelineHistory
+from build_tools.releases.record import (
+    VersionSnapshot,
+    frozen_digest,
+    frozen_part,
+    working_snapshot,
+)
+from build_tools.releases.store import load_release, release_files
+
+
+def release_histories(
+    site: SiteContent,
+    compiled: Mapping[str, CompiledGuideline],
+    releases_dir: Path,
+    project_root: Path,
+) -> dict[str, GuidelineHistory]:
+    """The history of every compiled guideline; ContentError when the working content differs
+    from the record of the version it claims, or a record cannot be rebuilt."""
+    findings: list[Finding] = []
+    histories: dict[str, GuidelineHistory] = {}
+    for guideline_id, guideline_compiled in sorted(compiled.items()):
+        guideline = site.guidelines[guideline_id]
+        working = working_snapshot(
+            guideline, guideline_compiled.model, guideline_compiled.module_text
+        )
+        released: list[VersionSnapshot] = []
+        for release in release_files(releases_dir, guideline_id):
+            try:
+                released.append(load_release(release, project_root))
+            except ContentError as error:
+                findings.extend(error.findings)
+        claimed = next((v for v in released if v.version == working.version), None)
+        if claimed is not None and frozen_digest(claimed.record) != frozen_digest(working.record):
+            findings.append(_differs_finding(guideline, claimed, working))
+        history = GuidelineHistory(released, working)
+        findings.extend(approval_findings(guideline, history, releases_dir))
+        histories[guideline_id] = history
+    if findings:
+        raise ContentError(findings)
+    return histories
+
+
+def _differs_finding(
+    guideline: Guideline, claimed: VersionSnapshot, working: VersionSnapshot
+) -> Finding:
+    old, new = frozen_part(claimed.record), frozen_part(working.record)
+    parts = [key for key in old if old[key] != new[key]]
+    if "points" in parts:
+        old_points = {(p["section"], p["anchor"]): p for p in old["points"]}
+        changed = [
+            f"{p['section']}#{p['anchor']}"
+            for p in new["points"]
+            if old_points.get((p["section"], p["anchor"])) != p
+        ]
+        parts[parts.index("points")] = (
+            "points (" + ", ".join(changed[:5]) + (", ..." if len(changed) > 5 else "") + ")"
+        )
+    front_matter = guideline.index.front_matter
+    line = front_matter.line_of("version") if front_matter is not None else 1
+    return Finding(
+        guideline.index.display_path,
+        line,
+        f"version {working.version} is released (releases/{working.guideline_id}/"
+        f"{working.version}.json) but the content differs from it in: {', '.join(parts)}",
+        "a released version never changes: raise 'version:' (and 'last_updated:', with a review "
+        "history entry saying what changed), or undo the change",
+    )

@@ -1,0 +1,248 @@
+"""Release records: deterministic, rebuilt exactly, immutable once released, and a version is
+approved only when its changelog can be read."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+import calculators
+from build_tools.content.site import load_site, markdown_pages
+from build_tools.decisions.stage import compile_site
+from build_tools.findings import ContentError
+from build_tools.releases.record import (
+    VersionSnapshot,
+    record_json,
+    snapshot_of_record,
+)
+from build_tools.releases.stage import release_histories
+from build_tools.releases.store import read_record, record_path, release_files
+from build_tools.site_build import copy_project
+from tests.support.paths import DATA, GUIDELINE, ROOT
+
+RELEASES = ROOT / "releases"
+
+
+def _histories(project: Path) -> dict[str, Any]:
+    docs = project / "docs"
+    site = load_site(docs, markdown_pages(docs), project)
+    return release_histories(site, compile_site(site), project / "releases", project)
+
+
+def _working(project: Path = ROOT) -> VersionSnapshot:
+    return _histories(project)[GUIDELINE].working
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's content and records to change."""
+    return copy_project(ROOT, tmp_path / "project")
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _review(index: Path, status: str, version: str = "1.1.0") -> None:
+    """Move the review on: the status and a history entry for it."""
+    _edit(index, "  status: submitted\n", f"  status: {status}\n")
+    _edit(
+        index,
+        "editorial_policy:",
+        f'    - {{date: 2026-11-30, status: {status}, by: Reviewers, version: "{version}"}}\n'
+        "editorial_policy:",
+    )
+
+
+def test_the_working_content_is_its_committed_record_byte_for_byte() -> None:
+    working = _working()
+    committed = record_path(RELEASES, GUIDELINE, working.version)
+    assert committed.exists(), "the current version is released"
+    assert record_json(working.record) == committed.read_text(encoding="utf-8")
+
+
+def test_a_record_is_written_identically_twice() -> None:
+    assert record_json(_working().record) == record_json(_working().record)
+
+
+def test_a_release_runs_as_the_content_it_was_recorded_from() -> None:
+    """The current version rebuilt from its record answers every golden case as the module
+    built from the pages does (the trace names the record instead of the pages' lines)."""
+    working = _working()
+    rebuilt = snapshot_of_record(working.record, "releases/record.json")
+    golden = yaml.safe_load((DATA / "golden_cases.yml").read_text(encoding="utf-8"))
+    for case in golden["cases"]:
+        from_pages = working.calculator.recommend(case["case"])
+        from_record = rebuilt.calculator.recommend(case["case"])
+        from_pages.pop("trace")
+        from_record.pop("trace")
+        assert from_record == from_pages, case["name"]
+
+
+def test_every_release_of_the_guideline_is_listed_oldest_first() -> None:
+    versions = [release.version for release in release_files(RELEASES, GUIDELINE)]
+    assert versions[:2] == ["1.0.0", "1.1.0"]
+    assert versions == sorted(versions, key=lambda v: tuple(int(p) for p in v.split(".")))
+
+
+def test_version_1_0_0_is_recorded_from_its_commit_exactly() -> None:
+    """The 1.0.0 record is what `releases record --git` writes from the commit it names."""
+    record = read_record(record_path(RELEASES, GUIDELINE, "1.0.0"))
+    commit = str(record["recorded_from"]).removeprefix("git ")
+    known = subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, check=False)
+    if known.returncode != 0:
+        pytest.skip(f"this clone has no commit {commit} (a shallow clone)")
+    out = ROOT / ".cache" / "test-release-record"
+    shutil.rmtree(out, ignore_errors=True)
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build_tools.releases",
+            "record",
+            GUIDELINE,
+            "--git",
+            commit,
+            "--waive",
+            "item-agents",
+            "--waive",
+            "patient-numbers",
+            "--releases",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    written = (out / GUIDELINE / "1.0.0.json").read_text(encoding="utf-8")
+    assert json.loads(written) == record
+    assert written == record_path(RELEASES, GUIDELINE, "1.0.0").read_text(encoding="utf-8")
+    # 1.0.0 read an unstated finding as "no": its findings are not nullable, default false
+    old = snapshot_of_record(record, "1.0.0.json").calculator.spec
+    visceral_crisis = next(field for field in old.inputs if field.name == "visceral_crisis")
+    assert (visceral_crisis.nullable, visceral_crisis.default) == (False, False)
+
+
+def test_content_that_claims_a_released_version_but_differs_fails_the_build(
+    project: Path,
+) -> None:
+    section = project / "docs" / GUIDELINE / "goals-of-care.md"
+    _edit(section, "Its goals are to improve", "It aims to improve")
+    with pytest.raises(ContentError) as raised:
+        _histories(project)
+    [finding] = raised.value.findings
+    assert finding.file == f"docs/{GUIDELINE}/index.md"
+    assert finding.line == 6  # the version: line
+    assert "version 1.1.0 is released" in finding.message
+    assert "goals-of-care#goal-palliative" in finding.message
+    assert "raise 'version:'" in finding.remedy
+
+
+def test_a_new_version_number_builds_and_supersedes_the_release(project: Path) -> None:
+    section = project / "docs" / GUIDELINE / "goals-of-care.md"
+    _edit(section, "Its goals are to improve", "It aims to improve")
+    _edit(project / "docs" / GUIDELINE / "index.md", 'version: "1.1.0"', 'version: "1.2.0"')
+    history = _histories(project)[GUIDELINE]
+    assert not history.working_is_released
+    assert [v.version for v in history.superseded()] == ["1.1.0", "1.0.0"]
+    assert history.previous is not None and history.previous.version == "1.1.0"
+    assert history.since_point("goals-of-care", "goal-palliative").version == "1.2.0"
+    untouched = history.since_point("goals-of-care", "policy-male-patients")
+    assert untouched.version in ("1.0.0", "1.1.0")
+
+
+def test_a_review_history_that_grows_after_release_keeps_the_record(project: Path) -> None:
+    """Approval comes after release: the review history is not part of what is frozen."""
+    index = project / "docs" / GUIDELINE / "index.md"
+    _review(index, "under_review")
+    assert _histories(project)[GUIDELINE].working_is_released
+
+
+def test_approving_a_version_needs_its_changelog(project: Path) -> None:
+    index = project / "docs" / GUIDELINE / "index.md"
+    _review(index, "approved")
+    changes = project / "releases" / GUIDELINE / "1.1.0.changes.md"
+    changes.unlink(missing_ok=True)
+    with pytest.raises(ContentError) as raised:
+        _histories(project)
+    [finding] = raised.value.findings
+    assert "version 1.1.0 is marked approved but its changelog against 1.0.0 is missing" in (
+        finding.message
+    )
+    assert "make release GUIDELINE=" in finding.remedy
+
+
+def test_approving_an_unreleased_version_is_refused(project: Path) -> None:
+    index = project / "docs" / GUIDELINE / "index.md"
+    _edit(index, 'version: "1.1.0"', 'version: "1.2.0"')
+    _review(index, "approved", "1.2.0")
+    with pytest.raises(ContentError) as raised:
+        _histories(project)
+    assert any(
+        "1.2.0 is marked approved but is not released" in f.message for f in raised.value.findings
+    )
+
+
+def test_the_record_command_never_overwrites_a_release(project: Path) -> None:
+    section = project / "docs" / GUIDELINE / "goals-of-care.md"
+    command = [sys.executable, "-m", "build_tools.releases", "record", GUIDELINE]
+    same = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert same.returncode == 0, same.stderr
+    assert "already recorded, unchanged" in same.stdout
+    _edit(section, "Its goals are to improve", "It aims to improve")
+    before = record_path(project / "releases", GUIDELINE, "1.1.0").read_bytes()
+    changed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
+    assert changed.returncode == 1
+    assert "is released with other content" in changed.stderr
+    assert record_path(project / "releases", GUIDELINE, "1.1.0").read_bytes() == before
+
+
+def test_superseded_versions_run_in_the_runtime() -> None:
+    assert calculators.superseded_versions(GUIDELINE) == ["1.0.0"]
+    old = calculators.load(f"{GUIDELINE}@1.0.0")
+    assert old.spec.version == "1.0.0"
+    assert calculators.load(f"{GUIDELINE}@1.1.0") is calculators.load(GUIDELINE)
+    with pytest.raises(calculators.UnknownGuidelineError, match="no released version '0.9'"):
+        calculators.load(f"{GUIDELINE}@0.9")
+
+
+def test_changes_name_what_differs_for_the_case_and_nothing_for_a_case_that_did_not_change() -> (
+    None
+):
+    her2_positive = {
+        "sex": "female",
+        "menopausal_status": "postmenopausal",
+        "er_status": "negative",
+        "pr_status": "negative",
+        "her2_status": "positive",
+        "isolated_locoregional_recurrence": False,
+        "refuses_chemotherapy": False,
+        "visceral_crisis": False,
+        "bulky_disease": False,
+        "prior_trastuzumab": False,
+        "prior_anthracycline": False,
+        "ecog": 1,
+        "number_of_metastatic_sites": 2,
+        "chemotherapy_line": 1,
+    }
+    changed = calculators.changes(GUIDELINE, her2_positive)
+    assert changed is not None
+    assert (changed["from"], changed["to"]) == ("1.0.0", "1.1.0")
+    facets = [tuple(change["facet"]) for change in changed["changes"]]
+    assert ("status",) in facets  # 1.1.0 asks about cardiac dysfunction; 1.0.0 read it as no
+    assert ("item", "recommendations", "trastuzumab-paclitaxel") in facets
+    unchanged = calculators.changes(GUIDELINE, {"sex": "male"})
+    assert unchanged is not None
+    assert unchanged["changes"] == []
+    assert [change["facet"] for change in unchanged["every_case"]] == [["notice", "currency"]]
