@@ -23,6 +23,7 @@ from build_tools.tables.model import (
     Outcome,
     SafetyConstraint,
 )
+from build_tools.tables.safety import obligation_words
 
 HIT_POLICIES = {
     "unique": ("UNIQUE", "exactly one rule matches a case"),
@@ -219,21 +220,9 @@ class _DecisionLogic:
 
 
 def _obligation(obligation: Obligation) -> str:
-    def names(values: tuple[str, ...]) -> str:
-        return ", ".join(f"<code>{escape(value)}</code>" for value in values)
-
-    if obligation.kind == "not_recommended":
-        unless = f" unless with {names(obligation.unless_with)}" if obligation.unless_with else ""
-        return f"no recommendation involving {names(obligation.agents)}{unless}"
-    if obligation.kind == "not_first":
-        unless = f" unless {names(obligation.items)} is given too" if obligation.items else ""
-        return f"nothing involving {names(obligation.agents)} ranked first{unless}"
-    if obligation.kind == "present":
-        return f"the result gives {names(obligation.items)}"
-    if obligation.kind == "status":
-        return f"status at least <strong>{escape(str(obligation.status))}</strong>"
-    if obligation.kind == "no_recommendations":
-        return "no recommendation"
-    if obligation.kind == "cited":
-        return "every recommendation and dose cites a reference"
-    return escape(obligation.kind)
+    return obligation_words(
+        obligation,
+        name=lambda value: f"<code>{escape(value)}</code>",
+        strong=lambda value: f"<strong>{escape(value)}</strong>",
+        plain=escape,
+    )

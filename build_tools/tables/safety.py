@@ -11,7 +11,7 @@ agent of that class, ``doxorubicin`` that agent.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from build_tools.findings import FindingCollector
 from build_tools.located_yaml import LocatedList, LocatedMap
@@ -281,3 +281,33 @@ def _status(name: str) -> RuleStatus:
         if status == name:
             return status
     raise ValueError(f"unknown status {name!r}")
+
+
+def obligation_words(
+    obligation: Obligation,
+    name: Callable[[str], str] = str,
+    strong: Callable[[str], str] = str,
+    plain: Callable[[str], str] = str,
+) -> str:
+    """What an obligation requires, in words; ``name`` formats an item or agent id, ``strong``
+    a status and ``plain`` anything else (HTML on the Decision logic page, Markdown in a
+    review)."""
+
+    def names(values: tuple[str, ...]) -> str:
+        return ", ".join(name(value) for value in values)
+
+    if obligation.kind == "not_recommended":
+        unless = f" unless with {names(obligation.unless_with)}" if obligation.unless_with else ""
+        return f"no recommendation involving {names(obligation.agents)}{unless}"
+    if obligation.kind == "not_first":
+        unless = f" unless {names(obligation.items)} is given too" if obligation.items else ""
+        return f"nothing involving {names(obligation.agents)} ranked first{unless}"
+    if obligation.kind == "present":
+        return f"the result gives {names(obligation.items)}"
+    if obligation.kind == "status":
+        return f"status at least {strong(str(obligation.status))}"
+    if obligation.kind == "no_recommendations":
+        return "no recommendation"
+    if obligation.kind == "cited":
+        return "every recommendation and dose cites a reference"
+    return plain(obligation.kind)
