@@ -71,9 +71,10 @@ def changes_json(guideline: str, mode: CaseMode, text: str) -> str:
 def _first_choice(guideline: str, case: dict[str, object]) -> list[dict[str, str]]:
     calculator = calculators.load(guideline)
     result = calculator.recommend(case_for(calculator.spec, case))
+    recommendations = result.get("recommendations")
     return [
         {"id": item["id"], "text": item["text"], "patient_text": item["patient_text"]}
-        for item in result.get("recommendations") or []
+        for item in recommendations if isinstance(recommendations, list) else []
         if item.get("rank") == "preferred"
     ]
 
