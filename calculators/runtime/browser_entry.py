@@ -74,7 +74,7 @@ def _first_choice(guideline: str, case: dict[str, object]) -> list[dict[str, str
     recommendations = result.get("recommendations")
     return [
         {"id": item["id"], "text": item["text"], "patient_text": item["patient_text"]}
-        for item in recommendations if isinstance(recommendations, list) else []
+        for item in (recommendations if isinstance(recommendations, list) else [])
         if item.get("rank") == "preferred"
     ]
 
