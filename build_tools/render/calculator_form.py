@@ -237,15 +237,20 @@ def calculator_data(
     script prefixes them with ``site_root_relative``, exactly as item hrefs are."""
     references_page = guideline.references_page
     logic_page = guideline.decision_logic_page
-    return calculator_data_for(
-        model,
-        list(guideline.meta.references),
-        guideline=model.guideline_id,
-        references_url=page_url(references_page.src_uri) if references_page else None,
-        decision_logic_url=page_url(logic_page.src_uri) if logic_page else None,
-        site_root_relative=relative_url("", context.url),
-        since=since or {},
-    )
+    versions_page = guideline.versions_page
+    return {
+        **calculator_data_for(
+            model,
+            list(guideline.meta.references),
+            guideline=model.guideline_id,
+            references_url=page_url(references_page.src_uri) if references_page else None,
+            decision_logic_url=page_url(logic_page.src_uri) if logic_page else None,
+            site_root_relative=relative_url("", context.url),
+            since=since or {},
+        ),
+        # The guideline's Versions page (the "changed in" note links to it), if it has one.
+        "versions_url": page_url(versions_page.src_uri) if versions_page else None,
+    }
 
 
 def calculator_data_for(

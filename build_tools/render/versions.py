@@ -40,10 +40,12 @@ def superseded_src_uri(guideline_id: str, version: str) -> str:
 
 
 def item_since(history: GuidelineHistory, model: DecisionModel) -> dict[str, dict[str, str]]:
-    """Item id -> ``{"version", "date", "label"}``: the calculator's page data, so each item of a
-    result says since when the guideline has given it unchanged."""
+    """Recommendation item id -> ``{"version", "date", "label"}``: the calculator's page data,
+    so each recommendation of a result says since when the guideline has given it unchanged."""
     found = {}
     for item in model.items:
+        if item.kind != "recommendation":
+            continue
         since = history.since_item(item.id)
         found[item.id] = {"version": since.version, "date": since.date, "label": since_label(since)}
     return found

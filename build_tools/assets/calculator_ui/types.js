@@ -60,6 +60,9 @@
  * @property {Record<string, TableInfo>} tables by table id
  * @property {Record<string, string>} derived a derived value's name -> its table
  * @property {Record<string, Record<string, string>>} rules "table/rule" -> input -> condition
+ * @property {Record<string, {version: string, date: string, label: string}>} [since] item id ->
+ *   the version (and its date) since which the item has stood unchanged
+ * @property {string | null} [versions_url] the guideline's Versions page, site-root relative
  */
 
 // --- the result (calculators.recommend; format: AUTHORING.md) ------------------------------
