@@ -25,11 +25,7 @@ if TYPE_CHECKING:
         TableData,
     )
 
-GUIDELINE: GuidelineData = {
-    "id": "metastatic-breast-cancer",
-    "version": "1.0.0",
-    "last_updated": "2026-11-27",
-}
+GUIDELINE: GuidelineData = {"id": "metastatic-breast-cancer", "version": "1.0.0", "last_updated": "2026-11-27"}
 
 
 INPUTS: list[InputData] = [
@@ -57,13 +53,7 @@ INPUTS: list[InputData] = [
     {
         "name": "menopausal_status",
         "type": "enum",
-        "values": [
-            "premenopausal",
-            "perimenopausal",
-            "postmenopausal",
-            "unknown",
-            "not_applicable",
-        ],
+        "values": ["premenopausal", "perimenopausal", "postmenopausal", "unknown", "not_applicable"],
         "min": None,
         "max": None,
         "exclusive_min": False,
@@ -181,10 +171,7 @@ INPUTS: list[InputData] = [
         "nullable": True,
         "default": None,
         "group": "Tumour biology",
-        "label": {
-            "clinician": "HER2 immunohistochemistry (IHC) score",
-            "patient": "HER2 IHC score",
-        },
+        "label": {"clinician": "HER2 immunohistochemistry (IHC) score", "patient": "HER2 IHC score"},
         "help": {
             "clinician": "Leave empty if not done.",
             "patient": "A score from 0 to 3+ on the laboratory report. Leave empty if you do not know it.",
@@ -205,10 +192,7 @@ INPUTS: list[InputData] = [
         "nullable": True,
         "default": None,
         "group": "Tumour biology",
-        "label": {
-            "clinician": "HER2 in situ hybridisation (FISH/ISH)",
-            "patient": "HER2 FISH test",
-        },
+        "label": {"clinician": "HER2 in situ hybridisation (FISH/ISH)", "patient": "HER2 FISH test"},
         "help": {
             "clinician": "Needed when IHC is 2+.",
             "patient": "A second HER2 test, needed when the IHC score is 2+.",
@@ -2105,10 +2089,7 @@ TABLES: list[TableData] = [
             {
                 "id": "locoregional-with-visceral-disease",
                 "line": 0,
-                "when": {
-                    "isolated_locoregional_recurrence": "true",
-                    "visceral_involvement": "true",
-                },
+                "when": {"isolated_locoregional_recurrence": "true", "visceral_involvement": "true"},
                 "then": {
                     "value": None,
                     "items": [],
@@ -2973,10 +2954,7 @@ TABLES: list[TableData] = [
         "hit_policy": "first",
         "inputs": ["hr", "visceral_crisis", "scope", "her2"],
         "applies_when": {"scope": "metastatic", "her2": "negative"},
-        "output": {
-            "name": "chemotherapy_setting",
-            "values": ["triple_negative", "visceral_crisis"],
-        },
+        "output": {"name": "chemotherapy_setting", "values": ["triple_negative", "visceral_crisis"]},
         "rules": [
             {
                 "id": "chemotherapy-triple-negative",
@@ -3610,7 +3588,6 @@ def applies_endocrine_in_her2_positive(v: Mapping[str, object]) -> bool:
 
 # Table scope: Who the guideline covers — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: first).
 
-
 def rule_scope_male(v: Mapping[str, object]) -> bool:
     """Rule scope-male of table scope — releases/metastatic-breast-cancer/1.0.0.json:0."""
     # sex: male
@@ -3629,7 +3606,6 @@ def rule_scope_metastatic(v: Mapping[str, object]) -> bool:
 
 
 # Table extent_consistency: Contradictions in the extent of disease — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
-
 
 def rule_crisis_without_visceral_involvement(v: Mapping[str, object]) -> bool:
     """Rule crisis-without-visceral-involvement of table extent_consistency — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -3663,7 +3639,10 @@ def rule_locoregional_with_metastatic_sites(v: Mapping[str, object]) -> bool:
     """Rule locoregional-with-metastatic-sites of table extent_consistency — releases/metastatic-breast-cancer/1.0.0.json:0."""
     # isolated_locoregional_recurrence: true
     # number_of_metastatic_sites: >= 1
-    return v["isolated_locoregional_recurrence"] is True and _ge(v["number_of_metastatic_sites"], 1)
+    return (
+        v["isolated_locoregional_recurrence"] is True
+        and _ge(v["number_of_metastatic_sites"], 1)
+    )
 
 
 def rule_lytic_without_bone_metastases(v: Mapping[str, object]) -> bool:
@@ -3682,7 +3661,6 @@ def rule_symptomatic_without_bone_metastases(v: Mapping[str, object]) -> bool:
 
 # Table history_consistency: Contradictions in the treatment history — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_resistance_without_endocrine_therapy(v: Mapping[str, object]) -> bool:
     """Rule resistance-without-endocrine-therapy of table history_consistency — releases/metastatic-breast-cancer/1.0.0.json:0."""
     # endocrine_resistance: true
@@ -3691,7 +3669,6 @@ def rule_resistance_without_endocrine_therapy(v: Mapping[str, object]) -> bool:
 
 
 # Table her2_consistency: A stated HER2 status that contradicts IHC or FISH — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
-
 
 def rule_her2_stated_negative_ihc_3(v: Mapping[str, object]) -> bool:
     """Rule her2-stated-negative-ihc-3 of table her2_consistency — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -3724,7 +3701,11 @@ def rule_her2_stated_positive_fish_negative(v: Mapping[str, object]) -> bool:
     # her2_status: positive
     # her2_ihc: 2+
     # her2_fish: negative
-    return v["her2_status"] == "positive" and v["her2_ihc"] == "2+" and v["her2_fish"] == "negative"
+    return (
+        v["her2_status"] == "positive"
+        and v["her2_ihc"] == "2+"
+        and v["her2_fish"] == "negative"
+    )
 
 
 def rule_her2_stated_equivocal_ihc_conclusive(v: Mapping[str, object]) -> bool:
@@ -3735,7 +3716,6 @@ def rule_her2_stated_equivocal_ihc_conclusive(v: Mapping[str, object]) -> bool:
 
 
 # Table hormone_receptor_status: Hormone-receptor status from ER and PR — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: first).
-
 
 def rule_hr_er_positive(v: Mapping[str, object]) -> bool:
     """Rule hr-er-positive of table hormone_receptor_status — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -3762,7 +3742,6 @@ def rule_hr_undetermined(v: Mapping[str, object]) -> bool:
 
 
 # Table her2_status: HER2 status from IHC and FISH — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: first).
-
 
 def rule_her2_ihc_3(v: Mapping[str, object]) -> bool:
     """Rule her2-ihc-3 of table her2_status — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -3826,7 +3805,6 @@ def rule_her2_undetermined(v: Mapping[str, object]) -> bool:
 
 # Table source_silent: Questions the guideline does not address — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_silent_prior_trastuzumab(v: Mapping[str, object]) -> bool:
     """Rule silent-prior-trastuzumab of table source_silent — releases/metastatic-breast-cancer/1.0.0.json:0."""
     # prior_trastuzumab: true
@@ -3861,14 +3839,12 @@ def rule_silent_chemotherapy_after_endocrine(v: Mapping[str, object]) -> bool:
 
 # Table staging: Initial assessment — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_staging_workup(v: Mapping[str, object]) -> bool:
     """Rule staging-workup of table staging — releases/metastatic-breast-cancer/1.0.0.json:0."""
     return True
 
 
 # Table prognosis: Prognosis — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: first).
-
 
 def rule_prognosis_short_dfi(v: Mapping[str, object]) -> bool:
     """Rule prognosis-short-dfi of table prognosis — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -3920,7 +3896,6 @@ def rule_prognosis_favorable(v: Mapping[str, object]) -> bool:
 
 # Table prognosis_reasons: Reasons for the prognosis — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_reason_short_dfi(v: Mapping[str, object]) -> bool:
     """Rule reason-short-dfi of table prognosis_reasons — releases/metastatic-breast-cancer/1.0.0.json:0."""
     # disease_free_interval_months: <= 12
@@ -3959,7 +3934,6 @@ def rule_reason_favorable(v: Mapping[str, object]) -> bool:
 
 # Table hr_positive_first_line: Hormone-receptor-positive, HER2-negative disease — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: first).
 
-
 def rule_hr_positive_visceral_crisis(v: Mapping[str, object]) -> bool:
     """Rule hr-positive-visceral-crisis of table hr_positive_first_line — releases/metastatic-breast-cancer/1.0.0.json:0."""
     # visceral_crisis: true
@@ -3991,9 +3965,9 @@ def rule_hr_positive_resistant_menopause_unknown(v: Mapping[str, object]) -> boo
     """Rule hr-positive-resistant-menopause-unknown of table hr_positive_first_line — releases/metastatic-breast-cancer/1.0.0.json:0."""
     # endocrine_resistance: true
     # menopausal_status: [unknown, not_applicable]
-    return v["endocrine_resistance"] is True and v["menopausal_status"] in (
-        "unknown",
-        "not_applicable",
+    return (
+        v["endocrine_resistance"] is True
+        and v["menopausal_status"] in ("unknown", "not_applicable")
     )
 
 
@@ -4023,14 +3997,12 @@ def rule_hr_positive_menopause_unknown(v: Mapping[str, object]) -> bool:
 
 # Table hr_positive_her2_undetermined: Hormone-receptor-positive disease while HER2 is undetermined — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_hr_positive_her2_undetermined(v: Mapping[str, object]) -> bool:
     """Rule hr-positive-her2-undetermined of table hr_positive_her2_undetermined — releases/metastatic-breast-cancer/1.0.0.json:0."""
     return True
 
 
 # Table her2_positive_first_line: HER2-positive disease (any hormone-receptor status) — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: unique).
-
 
 def rule_her2_standard(v: Mapping[str, object]) -> bool:
     """Rule her2-standard of table her2_positive_first_line — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -4054,7 +4026,6 @@ def rule_her2_declines_chemotherapy_not_indolent(v: Mapping[str, object]) -> boo
 
 # Table her2_positive_care: Trastuzumab dosing and safety — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_her2_trastuzumab_care(v: Mapping[str, object]) -> bool:
     """Rule her2-trastuzumab-care of table her2_positive_care — releases/metastatic-breast-cancer/1.0.0.json:0."""
     return True
@@ -4067,7 +4038,6 @@ def rule_her2_weight_missing(v: Mapping[str, object]) -> bool:
 
 
 # Table chemotherapy_setting: When the guideline leads to chemotherapy in HER2-negative disease — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: first).
-
 
 def rule_chemotherapy_triple_negative(v: Mapping[str, object]) -> bool:
     """Rule chemotherapy-triple-negative of table chemotherapy_setting — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -4083,7 +4053,6 @@ def rule_chemotherapy_visceral_crisis(v: Mapping[str, object]) -> bool:
 
 
 # Table chemotherapy_regimens: Chemotherapy regimens (up to the third line) — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
-
 
 def rule_chemotherapy_mainstay_triple_negative(v: Mapping[str, object]) -> bool:
     """Rule chemotherapy-mainstay-triple-negative of table chemotherapy_regimens — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -4128,7 +4097,6 @@ def rule_chemotherapy_after_anthracycline(v: Mapping[str, object]) -> bool:
 
 # Table response_evaluation: Treatment duration and response evaluation — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_response_evaluation_general(v: Mapping[str, object]) -> bool:
     """Rule response-evaluation-general of table response_evaluation — releases/metastatic-breast-cancer/1.0.0.json:0."""
     return True
@@ -4153,7 +4121,6 @@ def rule_response_evaluation_chemotherapy(v: Mapping[str, object]) -> bool:
 
 
 # Table chemotherapy_beyond_third_line: Chemotherapy beyond the third line — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
-
 
 def rule_beyond_third_line_justified(v: Mapping[str, object]) -> bool:
     """Rule beyond-third-line-justified of table chemotherapy_beyond_third_line — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -4185,13 +4152,13 @@ def rule_beyond_third_line_response_unknown(v: Mapping[str, object]) -> bool:
     """Rule beyond-third-line-response-unknown of table chemotherapy_beyond_third_line — releases/metastatic-breast-cancer/1.0.0.json:0."""
     # responded_to_previous_chemotherapy: null
     # ecog: not([2..4])
-    return v["responded_to_previous_chemotherapy"] is None and not _interval(
-        v["ecog"], "[", 2, 4, "]"
+    return (
+        v["responded_to_previous_chemotherapy"] is None
+        and not _interval(v["ecog"], "[", 2, 4, "]")
     )
 
 
 # Table supportive_care: Bisphosphonates and palliative radiotherapy — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
-
 
 def rule_bisphosphonates_for_hypercalcemia(v: Mapping[str, object]) -> bool:
     """Rule bisphosphonates-for-hypercalcemia of table supportive_care — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -4231,7 +4198,6 @@ def rule_bone_neither_lytic_nor_symptomatic(v: Mapping[str, object]) -> bool:
 
 # Table locoregional_recurrence: Isolated locoregional recurrence — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_locoregional_curative(v: Mapping[str, object]) -> bool:
     """Rule locoregional-curative of table locoregional_recurrence — releases/metastatic-breast-cancer/1.0.0.json:0."""
     return True
@@ -4239,14 +4205,12 @@ def rule_locoregional_curative(v: Mapping[str, object]) -> bool:
 
 # Table pitfalls: Critical pitfalls — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
 
-
 def rule_pitfall_high_dose_chemotherapy(v: Mapping[str, object]) -> bool:
     """Rule pitfall-high-dose-chemotherapy of table pitfalls — releases/metastatic-breast-cancer/1.0.0.json:0."""
     return True
 
 
 # Table endocrine_in_her2_positive: Endocrine therapy in hormone-receptor-positive, HER2-positive disease — releases/metastatic-breast-cancer/1.0.0.json:0 (hit policy: collect).
-
 
 def rule_hr_positive_her2_positive(v: Mapping[str, object]) -> bool:
     """Rule hr-positive-her2-positive of table endocrine_in_her2_positive — releases/metastatic-breast-cancer/1.0.0.json:0."""
@@ -4360,10 +4324,7 @@ TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
     "response_evaluation": [
         ("response-evaluation-general", rule_response_evaluation_general),
         ("response-evaluation-endocrine", rule_response_evaluation_endocrine),
-        (
-            "response-evaluation-trastuzumab-chemotherapy",
-            rule_response_evaluation_trastuzumab_chemotherapy,
-        ),
+        ("response-evaluation-trastuzumab-chemotherapy", rule_response_evaluation_trastuzumab_chemotherapy),
         ("response-evaluation-chemotherapy", rule_response_evaluation_chemotherapy),
     ],
     "chemotherapy_beyond_third_line": [
