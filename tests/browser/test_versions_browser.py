@@ -6,6 +6,7 @@ its banner and its calculator runs that version's module."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -42,7 +43,9 @@ def _open(page: Page, url: str, fragment: str) -> str:
 
 def test_a_changed_result_shows_the_note(calculator_page: SharedPage, site_url: str) -> None:
     page, _, errors = calculator_page
-    expected = calculators.changes(GUIDELINE, calculators.case_from_fragment(GUIDELINE, CHANGED))
+    expected: Any = calculators.changes(
+        GUIDELINE, calculators.case_from_fragment(GUIDELINE, CHANGED)
+    )
     assert expected is not None
     assert expected["changes"]
     _open(page, site_url + CALCULATOR_PATH, CHANGED)
@@ -78,7 +81,9 @@ def test_a_changed_result_shows_the_note(calculator_page: SharedPage, site_url: 
 
 def test_an_unchanged_result_shows_no_note(calculator_page: SharedPage, site_url: str) -> None:
     page, _, errors = calculator_page
-    expected = calculators.changes(GUIDELINE, calculators.case_from_fragment(GUIDELINE, UNCHANGED))
+    expected: Any = calculators.changes(
+        GUIDELINE, calculators.case_from_fragment(GUIDELINE, UNCHANGED)
+    )
     assert expected is not None
     assert expected["changes"] == []
     _open(page, site_url + CALCULATOR_PATH, UNCHANGED)
@@ -106,14 +111,16 @@ def test_a_superseded_version_page_runs_its_own_calculator(
     expect(page.locator(".gl-superseded")).to_contain_text("Superseded")
     expect(page.locator(".gl-superseded")).to_contain_text(f"version {old}")
     expect(page.locator(".gl-changed-note")).to_have_count(0)
-    expected = calculators.recommend(key, calculators.case_from_fragment(key, shown))
+    expected: Any = calculators.recommend(key, calculators.case_from_fragment(key, shown))
     ids = page.locator(".gl-calculator-output [data-item]").evaluate_all(
         "nodes => nodes.map((node) => node.dataset.item)"
     )
-    wanted = [item["id"] for item in expected["recommendations"]]  # type: ignore[union-attr]
+    wanted = [item["id"] for item in expected["recommendations"]]
     assert wanted
     shown_recommendations = [item for item in ids if item in wanted]
     assert sorted(set(shown_recommendations)) == sorted(wanted)
-    current = calculators.recommend(GUIDELINE, calculators.case_from_fragment(GUIDELINE, shown))
-    assert wanted != [item["id"] for item in current["recommendations"]]  # type: ignore[union-attr]
+    current: Any = calculators.recommend(
+        GUIDELINE, calculators.case_from_fragment(GUIDELINE, shown)
+    )
+    assert wanted != [item["id"] for item in current["recommendations"]]
     assert errors == []

@@ -134,7 +134,7 @@ def test_changes_json_gives_each_versions_first_choice_when_the_result_changed()
     changes = answer["changes"]
     assert changes["changes"]
     assert changes["from"] == calculators.previous_version(guideline)
-    previous = calculators.recommend(f"{guideline}@{changes['from']}", answer["case"])
+    previous: Any = calculators.recommend(f"{guideline}@{changes['from']}", answer["case"])
     assert [item["id"] for item in changes["first_choice"]["before"]] == [
         item["id"] for item in previous["recommendations"] if item["rank"] == "preferred"
     ]
