@@ -28,7 +28,7 @@ from mkdocs.structure.toc import get_toc
 
 from build_tools.browser_bundle import integration as calculator
 from build_tools.config import GuidelineConfig
-from build_tools.content.navigation import order_navigation, pages_in_order
+from build_tools.content.navigation import drop_pages, order_navigation, pages_in_order
 from build_tools.content.site import SiteContent, load_site
 from build_tools.decisions import CompiledGuideline, compile_site, write_modules
 from build_tools.findings import ContentError
@@ -95,6 +95,9 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         if self.config.tables_enabled:
             write_released_modules(released, project_root / self.config.tables_released_dir)
         self.renderer = SiteRenderer(self.site, compiled, histories)
+        # Each superseded version's read-only page (rendered from its record, out of the nav).
+        for src_uri, text in self.renderer.generated_pages().items():
+            files.append(File.generated(config, src_uri, content=text))
         base = self.config.assets_dir.strip("/")
         for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))
@@ -112,6 +115,8 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
     def on_nav(self, nav: Navigation, *, config: MkDocsConfig, files: Files) -> Navigation | None:
         if not self.config.enabled or self.site is None:
             return None
+        if self.renderer is not None:
+            drop_pages(nav.items, set(self.renderer.superseded_pages))
         order_navigation(nav.items, self.site)
         nav.pages = list(pages_in_order(nav.items))
         for previous, page in zip([None, *nav.pages], nav.pages, strict=False):

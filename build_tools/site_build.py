@@ -13,8 +13,9 @@ from pathlib import Path
 
 
 def copy_project(source: Path, destination: Path) -> Path:
-    """Copy what a build reads (mkdocs.yml, docs/ and the release records in releases/, if
-    any) into ``destination``."""
+    """Copy what a build reads (mkdocs.yml, docs/ and the release records of releases/, which
+    give the "since" labels, the Versions page and the superseded versions) into
+    ``destination``."""
     destination.mkdir(parents=True, exist_ok=True)
     shutil.copy(source / "mkdocs.yml", destination / "mkdocs.yml")
     shutil.copytree(source / "docs", destination / "docs")

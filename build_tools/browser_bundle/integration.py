@@ -63,6 +63,7 @@ PAGE_SCRIPTS = (
     "case-form.js",
     "results-view.js",
     "result-item.js",
+    "changed-note.js",
     "result-summary.js",
     "summary-bar.js",
     "print-summary.js",

@@ -20,7 +20,10 @@ def reading_rank(src_uri: str, site: SiteContent) -> float | None:
         return None
     if src_uri == guideline.index.src_uri:
         return float("-inf")
-    meta = site.pages[src_uri].meta
+    page = site.pages.get(src_uri)
+    if page is None:  # a generated page (e.g. a superseded version's): not in the reading order
+        return None
+    meta = page.meta
     return float(meta.order) if isinstance(meta, SectionMeta) else None
 
 
@@ -48,3 +51,19 @@ def pages_in_order(items: list[Any]) -> Iterator[Any]:
             yield from pages_in_order(item.children)
         elif getattr(item, "is_page", False):
             yield item
+
+
+def drop_pages(items: list[Any], src_uris: set[str]) -> None:
+    """Remove, in place and recursively, the pages ``src_uris`` from ``items`` (and the sections
+    left empty): generated pages that are read from a link, not from the navigation."""
+    kept = []
+    for item in items:
+        children = getattr(item, "children", None)
+        if children:
+            drop_pages(children, src_uris)
+            if not item.children:
+                continue
+        elif _src_uri(item) in src_uris:
+            continue
+        kept.append(item)
+    items[:] = kept

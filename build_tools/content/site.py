@@ -28,6 +28,8 @@ class Guideline:
     references_page: ParsedPage | None
     # The page of '::: decision-logic' (the tables as grids), if the guideline has one.
     decision_logic_page: ParsedPage | None = None
+    # The page of '::: versions' (every version, its review and its changes), if it has one.
+    versions_page: ParsedPage | None = None
 
     @property
     def pages(self) -> list[ParsedPage]:
@@ -352,6 +354,17 @@ def _check_directives(guideline: Guideline, findings: list[Finding]) -> None:
             )
         )
     guideline.decision_logic_page = logic[0] if logic else None
+    versions = [page for page in guideline.pages if "versions" in page.directives]
+    for extra in versions[1:]:
+        findings.append(
+            Finding(
+                extra.display_path,
+                extra.directives["versions"],
+                "the guideline's versions appear on a second page",
+                f"keep them only on {versions[0].display_path}",
+            )
+        )
+    guideline.versions_page = versions[0] if versions else None
 
 
 def _unusable_link(href: str) -> str | None:

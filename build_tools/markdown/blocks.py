@@ -2,7 +2,8 @@
 
 * ``::: clinician`` / ``::: patient`` hold the two wordings of the same facts;
 * ``:::: point <anchor-id>`` wraps one anchored statement (one clinician and one patient block);
-* ``::: reference-list``, ``::: case-inputs``, ``::: case-calculator``, ``::: decision-logic`` are
+* ``::: reference-list``, ``::: case-inputs``, ``::: case-calculator``, ``::: decision-logic``,
+  ``::: versions`` are
   directives: empty containers that the page renderer fills in (see :mod:`build_tools.render.page`).
 """
 
@@ -17,7 +18,13 @@ from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
 AUDIENCES = ("clinician", "patient")
-DIRECTIVES = ("reference-list", "case-inputs", "case-calculator", "decision-logic")
+DIRECTIVES = (
+    "reference-list",
+    "case-inputs",
+    "case-calculator",
+    "decision-logic",
+    "versions",
+)
 POINT = "point"
 ANCHOR_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

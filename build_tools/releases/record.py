@@ -125,7 +125,16 @@ def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Re
     titles = {
         guideline.section_meta(page).id: guideline.section_meta(page) for page in guideline.sections
     }
+    # The page of '::: versions' is about the versions, not part of any: it grows with every
+    # release and review, which a released version's record never does.
+    about_versions = {
+        guideline.section_meta(page).id
+        for page in guideline.sections
+        if "versions" in page.directives
+    }
     for section in source.sections:
+        if section.id in about_versions:
+            continue
         sections.append(
             {
                 "id": section.id,
@@ -141,6 +150,7 @@ def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Re
     points = [
         point.as_record()
         for page in guideline.sections
+        if guideline.section_meta(page).id not in about_versions
         for point in page_points(page, guideline.section_meta(page).id)
     ]
     return {

@@ -19,6 +19,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from html import escape
 
+from build_tools.content.schema import Reference
 from build_tools.content.site import Guideline, page_url
 from build_tools.render.input_reference import audience_html
 from build_tools.render.page import PageContext
@@ -224,27 +225,58 @@ def calculator_html(
 
 
 def calculator_data(
-    guideline: Guideline, context: PageContext, model: DecisionModel
+    guideline: Guideline,
+    context: PageContext,
+    model: DecisionModel,
+    since: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, object]:
     """The JSON the page script reads: reference numbers -> anchors and titles, the reference
     list's URL, the way back to the site root, the case inputs and the table rules (for
-    the "Why" of each result). URLs are site-root relative; the script prefixes them with
-    ``site_root_relative``, exactly as item hrefs are."""
-    references = {
-        str(number): {"anchor": reference_anchor(reference.key), "title": reference.title}
-        for number, reference in enumerate(guideline.meta.references, start=1)
-    }
+    the "Why" of each result), and since when each item has stood (``since``: item id ->
+    ``{version, date, label}``, see render/versions.py). URLs are site-root relative; the
+    script prefixes them with ``site_root_relative``, exactly as item hrefs are."""
     references_page = guideline.references_page
     logic_page = guideline.decision_logic_page
+    versions_page = guideline.versions_page
     return {
-        "guideline": model.guideline_id,
+        **calculator_data_for(
+            model,
+            list(guideline.meta.references),
+            guideline=model.guideline_id,
+            references_url=page_url(references_page.src_uri) if references_page else None,
+            decision_logic_url=page_url(logic_page.src_uri) if logic_page else None,
+            site_root_relative=relative_url("", context.url),
+            since=since or {},
+        ),
+        # The guideline's Versions page (the "changed in" note links to it), if it has one.
+        "versions_url": page_url(versions_page.src_uri) if versions_page else None,
+    }
+
+
+def calculator_data_for(
+    model: DecisionModel,
+    references: Sequence[Reference],
+    *,
+    guideline: str,
+    references_url: str | None,
+    decision_logic_url: str | None,
+    site_root_relative: str,
+    since: Mapping[str, Mapping[str, str]],
+) -> dict[str, object]:
+    """The page data of :func:`calculator_data`, from its parts: also what a superseded
+    version's page uses (its own references, ``guideline`` as ``<id>@<version>``)."""
+    return {
+        "guideline": guideline,
         "version": model.version,
         "last_updated": model.last_updated,
-        "references": references,
-        "references_url": page_url(references_page.src_uri) if references_page else None,
+        "references": {
+            str(number): {"anchor": reference_anchor(reference.key), "title": reference.title}
+            for number, reference in enumerate(references, start=1)
+        },
+        "references_url": references_url,
         # Where each rule's row is (the "Why" of an item links to it), if the guideline has one.
-        "decision_logic_url": page_url(logic_page.src_uri) if logic_page else None,
-        "site_root_relative": relative_url("", context.url),
+        "decision_logic_url": decision_logic_url,
+        "site_root_relative": site_root_relative,
         # The very records the compiled module holds (calculators.runtime.module_data): the
         # page script and the runtime read the case fields from one declaration.
         "inputs": [input_data(case_input) for case_input in model.inputs],
@@ -261,14 +293,19 @@ def calculator_data(
             for table in model.tables
             for rule in table.rules
         },
+        # Since when each item has stood unchanged (item id -> {version, date, label}).
+        "since": {item_id: dict(value) for item_id, value in sorted(since.items())},
     }
 
 
 def calculator_directive(
-    guideline: Guideline, context: PageContext, model: DecisionModel | None
+    guideline: Guideline,
+    context: PageContext,
+    model: DecisionModel | None,
+    since: Mapping[str, Mapping[str, str]] | None = None,
 ) -> str:
     """The HTML of ``::: case-calculator`` on a page of ``guideline``."""
     if model is None:
         return UNAVAILABLE
-    data = calculator_data(guideline, context, model)
+    data = calculator_data(guideline, context, model, since)
     return calculator_html(model.guideline_id, model.inputs, data)

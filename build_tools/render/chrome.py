@@ -114,6 +114,11 @@ def header_html(guideline: Guideline, context: PageContext) -> str:
             patient_title=patient_title,
             title_id=TITLE_ID,
             notices=banners(guideline, context),
+            versions_url=(
+                context.url_of(guideline.versions_page.src_uri)
+                if guideline.versions_page is not None
+                else None
+            ),
         )
     )
 

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from html import escape
 from typing import Any
 
-from build_tools.content.schema import PageMeta
-from build_tools.content.site import Guideline, SiteContent
+from build_tools.content.schema import PageMeta, SectionMeta
+from build_tools.content.site import Guideline, SiteContent, page_url
 from build_tools.decisions import CompiledGuideline
 from build_tools.releases.history import GuidelineHistory
 from build_tools.render.calculator_form import calculator_directive
@@ -17,7 +17,15 @@ from build_tools.render.input_reference import case_inputs_table_html
 from build_tools.render.page import PageContext, RenderedPage, render_body
 from build_tools.render.pointers import newer_guidance_after_point
 from build_tools.render.references import reference_list_html
+from build_tools.render.superseded import page_markdown, superseded_html
 from build_tools.render.urls import relative_url
+from build_tools.render.versions import (
+    compose_after_point,
+    item_since,
+    since_after_point,
+    superseded_src_uri,
+    versions_html,
+)
 
 
 class SiteRenderer:
@@ -37,8 +45,26 @@ class SiteRenderer:
             guideline_id: guideline.model for guideline_id, guideline in compiled.items()
         }
         self.calculator_pages: set[str] = set()  # src_uri of the pages rendered with one
+        # The generated read-only page of each superseded version: src_uri -> (id, version).
+        self.superseded_pages = {
+            superseded_src_uri(guideline_id, snapshot.version): (guideline_id, snapshot.version)
+            for guideline_id, history in sorted(self.histories.items())
+            for snapshot in history.superseded()
+        }
+
+    def generated_pages(self) -> dict[str, str]:
+        """The Markdown files the site must add (src_uri -> text): one per superseded version,
+        whose body :meth:`render` writes from the version's record."""
+        found = {}
+        for src_uri, (guideline_id, version) in self.superseded_pages.items():
+            history = self.histories[guideline_id]
+            snapshot = next(v for v in history.released if v.version == version)
+            found[src_uri] = page_markdown(snapshot)
+        return found
 
     def render(self, src_uri: str) -> RenderedPage:
+        if src_uri in self.superseded_pages:
+            return self._render_superseded(src_uri)
         page = self.site.pages[src_uri]
         guideline = self.site.guideline_of(src_uri)
         context = PageContext(self.site, page, guideline)
@@ -46,7 +72,13 @@ class SiteRenderer:
             context.directives = self._directives(guideline, context)
             model = self.decision_models.get(guideline.meta.id)
             if model is not None:
-                context.after_point = newer_guidance_after_point(model, page.src_uri, context)
+                history = self.histories.get(guideline.meta.id)
+                since = None
+                if history is not None and isinstance(page.meta, SectionMeta):
+                    since = since_after_point(history, model, page.meta.id)
+                context.after_point = compose_after_point(
+                    newer_guidance_after_point(model, page.src_uri, context), since
+                )
         body = render_body(context)
         if guideline is None:
             return body
@@ -58,6 +90,18 @@ class SiteRenderer:
             + footer_html(guideline, context, f"<p>{escape(summary or '')}</p>")
         )
         return RenderedPage(html, body.toc)
+
+    def _render_superseded(self, src_uri: str) -> RenderedPage:
+        guideline_id, version = self.superseded_pages[src_uri]
+        history = self.histories[guideline_id]
+        snapshot = next(v for v in history.released if v.version == version)
+        self.calculator_pages.add(src_uri)
+        html = superseded_html(history, snapshot, page_url(src_uri))
+        toc = [
+            {"level": 2, "id": "calculator", "name": "The case calculator", "children": []},
+            {"level": 2, "id": "references", "name": "References", "children": []},
+        ]
+        return RenderedPage(html, toc)
 
     def _directives(self, guideline: Guideline, context: PageContext) -> dict[str, Any]:
         def reference_list() -> str:
@@ -79,13 +123,27 @@ class SiteRenderer:
             model = self.decision_models.get(guideline.meta.id)
             if model is not None:
                 self.calculator_pages.add(context.page.src_uri)
-            return calculator_directive(guideline, context, model)
+            history = self.histories.get(guideline.meta.id)
+            since = item_since(history, model) if history and model else None
+            return calculator_directive(guideline, context, model, since)
+
+        def versions() -> str:
+            history = self.histories.get(guideline.meta.id)
+            if history is None:
+                return _unavailable("The versions are listed")
+            return versions_html(
+                history,
+                lambda version: relative_url(
+                    page_url(superseded_src_uri(guideline.meta.id, version)), context.url
+                ),
+            )
 
         return {
             "reference-list": reference_list,
             "case-inputs": case_inputs,
             "case-calculator": case_calculator,
             "decision-logic": decision_logic,
+            "versions": versions,
         }
 
 

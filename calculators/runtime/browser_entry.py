@@ -18,6 +18,7 @@ import json
 from typing import Literal
 
 import calculators
+from calculators.runtime.compare import case_for
 
 #: How the worker passes a case: the URL fragment's text (``"sex=female&weight_kg=70"``), read
 #: with the runtime's own :func:`calculators.case_from_fragment`, or a JSON object's text.
@@ -47,12 +48,35 @@ def relevance_json(guideline: str, mode: CaseMode, text: str) -> str:
 
 def changes_json(guideline: str, mode: CaseMode, text: str) -> str:
     """How the case's result differs from the guideline's previous released version:
-    ``{"case": {...}, "changes": {"from", "to", "changes": [...]} | null}`` as JSON text
-    (``null``: no previous version); ``mode`` and ``text`` as for :func:`recommend_json`."""
+    ``{"case": {...}, "changes": {"from", "to", "changes": [...], "every_case": [...],
+    "first_choice": {"before": [...], "after": [...]}} | null}`` as JSON text (``null``: no
+    previous version, or ``guideline`` names a superseded version itself). ``first_choice``
+    (only when the case's own changes are not empty) holds the recommendations each version
+    ranks first, each ``{"id", "text", "patient_text"}``: the calculator's "changed in" note
+    says what the first choice was and is. ``mode`` and ``text`` as for
+    :func:`recommend_json`."""
     case = _case(guideline, mode, text)
-    return json.dumps(
-        {"case": case, "changes": calculators.changes(guideline, case)}, ensure_ascii=False
-    )
+    found = None if "@" in guideline else calculators.changes(guideline, case)
+    if found is not None and found["changes"]:
+        found = {
+            **found,
+            "first_choice": {
+                "before": _first_choice(f"{guideline}@{found['from']}", case),
+                "after": _first_choice(guideline, case),
+            },
+        }
+    return json.dumps({"case": case, "changes": found}, ensure_ascii=False)
+
+
+def _first_choice(guideline: str, case: dict[str, object]) -> list[dict[str, str]]:
+    calculator = calculators.load(guideline)
+    result = calculator.recommend(case_for(calculator.spec, case))
+    recommendations = result.get("recommendations")
+    return [
+        {"id": item["id"], "text": item["text"], "patient_text": item["patient_text"]}
+        for item in (recommendations if isinstance(recommendations, list) else [])
+        if item.get("rank") == "preferred"
+    ]
 
 
 def _case(guideline: str, mode: CaseMode, text: str) -> dict[str, object]:

@@ -18,7 +18,25 @@ GUIDELINE = "metastatic-breast-cancer"
 
 
 def guideline_pages(site: Path) -> list[Path]:
-    return sorted((site / GUIDELINE).glob("**/index.html"))
+    """The pages of the guideline's current version (not the read-only pages of superseded
+    versions, ``versions/<version>/``: their own banner and references, see test_versions)."""
+    return sorted(
+        page
+        for page in (site / GUIDELINE).glob("**/index.html")
+        if page.parent.parent.name != "versions"
+    )
+
+
+def test_a_superseded_version_page_is_built_apart(built_site: Path) -> None:
+    pages = sorted((built_site / GUIDELINE / "versions").glob("*/index.html"))
+    assert pages
+    for page in pages:
+        html = page.read_text()
+        assert 'class="gl-superseded"' in html
+        assert 'class="gl-stepper"' not in html  # the current version's chrome is not its own
+        # Its citations link to its own reference list, on the page itself.
+        assert re.search(r'<a href="#ref-[^"]+" title=', html)
+        assert '<li id="ref-' in html
 
 
 def section_ids() -> dict[str, str]:

@@ -123,3 +123,26 @@ def test_the_bundle_carries_the_entry_and_it_runs_from_the_bundle_alone(tmp_path
     assert answer["result"]["status"] in ("ok", "needs_more_information")
     fields = json.loads(relevance)["relevance"]["fields"]
     assert [field["field"] for field in fields] == [spec.name for spec in model.inputs]
+
+
+def test_changes_json_gives_each_versions_first_choice_when_the_result_changed() -> None:
+    from calculators.runtime import browser_entry
+
+    guideline = "metastatic-breast-cancer"
+    changed = "sex=female&er_status=negative&pr_status=negative&her2_status=positive"
+    answer = json.loads(browser_entry.changes_json(guideline, "fragment", changed))
+    changes = answer["changes"]
+    assert changes["changes"]
+    assert changes["from"] == calculators.previous_version(guideline)
+    previous: Any = calculators.recommend(f"{guideline}@{changes['from']}", answer["case"])
+    assert [item["id"] for item in changes["first_choice"]["before"]] == [
+        item["id"] for item in previous["recommendations"] if item["rank"] == "preferred"
+    ]
+    unchanged = json.loads(browser_entry.changes_json(guideline, "fragment", "sex=male"))
+    assert unchanged["changes"]["changes"] == []
+    assert "first_choice" not in unchanged["changes"]
+    superseded = f"{guideline}@{changes['from']}"
+    assert (
+        json.loads(browser_entry.changes_json(superseded, "fragment", "sex=male"))["changes"]
+        is None
+    )

@@ -8,7 +8,7 @@
 import { CaseForm } from "./case-form.js";
 import { setData } from "./page-dom.js";
 import { ResultsView } from "./results-view.js";
-import { recommend, relevance, runtime, startRuntime } from "./runtime-client.js";
+import { changes, recommend, relevance, runtime, startRuntime } from "./runtime-client.js";
 
 const URL_DELAY_MS = 250;
 // Which fields cannot change the result is asked for once the edits pause: it runs the case once
@@ -166,7 +166,29 @@ export class CaseSection {
         if (sequence !== this.sequence || !this.section.isConnected) return;
         this.showRelevance(reply.relevance ? reply.relevance.fields : null, fragment);
       });
+      this.askChanges(fragment, sequence);
     }, RELEVANCE_DELAY_MS);
+  }
+
+  /**
+   * How the result of `fragment` changed since the previous release (the "changed in" note):
+   * not asked on a superseded version's page (`<id>@<version>`: it is the past), nor again for
+   * the case whose answer is shown.
+   * @param {string} fragment
+   * @param {number} sequence
+   */
+  askChanges(fragment, sequence) {
+    if (this.data.guideline.includes("@")) return setData(this.section, "changesCase", fragment);
+    if (this.results.changes?.fragment === fragment) {
+      return setData(this.section, "changesCase", fragment);
+    }
+    changes(this.data.guideline, fragment).then((reply) => {
+      if (sequence !== this.sequence || !this.section.isConnected) return;
+      this.results.changes = { fragment, changes: reply.changes || null };
+      this.render();
+      // Last: the case the note is for (tests wait on it).
+      setData(this.section, "changesCase", fragment);
+    });
   }
 
   /**

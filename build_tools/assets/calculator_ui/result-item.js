@@ -68,6 +68,13 @@ export function itemElement(view, item, ranked) {
     link.href = view.root + item.href;
     meta.appendChild(link);
   }
+  const since = view.data.since?.[item.id];
+  if (since) {
+    // Since when the guideline has given this item unchanged (render/versions.py).
+    if (meta.childNodes.length) meta.appendChild(el("span", "gl-result-sep", " · "));
+    const label = meta.appendChild(el("span", "gl-result-since", since.label));
+    label.title = `Unchanged since version ${since.version} (${since.date})`;
+  }
   node.appendChild(meta);
   if (item.newer_guidance) {
     const pointer = el("div", "gl-result-newer");

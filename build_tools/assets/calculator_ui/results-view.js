@@ -17,6 +17,7 @@
  * @import {CaseForm} from "./case-form.js"
  * @import {ListKey, Pair} from "./wording.js"
  */
+import { changedNoteBlock } from "./changed-note.js";
 import { el, humanize, lowerFirst, patient, place, setData, words } from "./page-dom.js";
 import { printReferencesBlock, renderPrint } from "./print-summary.js";
 import { itemElement } from "./result-item.js";
@@ -56,6 +57,9 @@ export class ResultsView {
     this.cache = new Map();
     /** During a render: the previous render's cache. @type {typeof this.cache | null} */
     this.shown = null;
+    /** How the case's result changed since the previous release, for the case `fragment`
+     * (case-section.js asks once the edits pause). @type {{fragment: string, changes: import("./types.js").CaseChanges | null} | null} */
+    this.changes = null;
     this.summaryView = new ResultSummary(this);
     this.bar = new SummaryBar(this);
   }
@@ -89,6 +93,7 @@ export class ResultsView {
     /** @type {(Node | null)[]} */
     const blocks = [];
     if (result) {
+      blocks.push(changedNoteBlock(this, answer?.fragment));
       blocks.push(this.cautionsBlock(result));
       blocks.push(this.errorsBlock(result.errors));
       if (result.status !== "invalid") {

@@ -3,8 +3,8 @@
 // content without reloading. Computing is postMessage only: no request.
 
 /**
- * @import {Answer, FromWorker, InitMessage, FragmentRequest, RelevanceAnswer, RelevanceRequest,
- *   WorkerTimings} from "./types.js"
+ * @import {Answer, ChangesAnswer, ChangesRequest, FromWorker, InitMessage, FragmentRequest,
+ *   RelevanceAnswer, RelevanceRequest, WorkerTimings} from "./types.js"
  */
 
 // Siblings of this script, wherever the site is published (the build names the folder).
@@ -17,7 +17,7 @@ const MANIFEST_URL = new URL("calculator-manifest.json", import.meta.url);
  * @property {"idle" | "loading" | "ready" | "failed"} state
  * @property {string} detail
  * @property {string} notice
- * @property {Map<number, (answer: Answer & RelevanceAnswer) => void>} requests
+ * @property {Map<number, (answer: Answer & RelevanceAnswer & ChangesAnswer) => void>} requests
  * @property {number} nextId
  * @property {{workerStarted: number | null, ready: number | null, firstResult: number | null,
  *   worker: WorkerTimings | null}} timings
@@ -145,10 +145,22 @@ export function relevance(guideline, fragment) {
 }
 
 /**
+ * How the result of a case given as fragment text differs from the guideline's previous released
+ * version: the worker's answer (`changes`: `{from, to, changes, every_case, first_choice}`, or
+ * null without a previous version), or an error.
+ * @param {string} guideline
+ * @param {string} fragment
+ * @returns {Promise<ChangesAnswer>}
+ */
+export function changes(guideline, fragment) {
+  return ask({ id: 0, type: "changes", guideline, fragment });
+}
+
+/**
  * Send a request under a new id; its answer resolves the promise (an error if the runtime
  * failed or has not started).
- * @param {FragmentRequest | RelevanceRequest} request
- * @returns {Promise<Answer & RelevanceAnswer>}
+ * @param {FragmentRequest | RelevanceRequest | ChangesRequest} request
+ * @returns {Promise<Answer & RelevanceAnswer & ChangesAnswer>}
  */
 function ask(request) {
   return new Promise((resolve) => {

@@ -60,6 +60,9 @@
  * @property {Record<string, TableInfo>} tables by table id
  * @property {Record<string, string>} derived a derived value's name -> its table
  * @property {Record<string, Record<string, string>>} rules "table/rule" -> input -> condition
+ * @property {Record<string, {version: string, date: string, label: string}>} [since] item id ->
+ *   the version (and its date) since which the item has stood unchanged
+ * @property {string | null} [versions_url] the guideline's Versions page, site-root relative
  */
 
 // --- the result (calculators.recommend; format: AUTHORING.md) ------------------------------
@@ -154,8 +157,10 @@
  * @typedef {{id: number, type: "recommend", guideline: string, fragment: string}} FragmentRequest
  * @typedef {{id: number, type: "recommend", guideline: string, case: object}} CaseRequest
  * @typedef {{id: number, type: "relevance", guideline: string, fragment: string}} RelevanceRequest
+ * @typedef {{id: number, type: "changes", guideline: string, fragment: string}} ChangesRequest
  * @typedef {{id: number, type: "ping"}} PingMessage
- * @typedef {InitMessage | FragmentRequest | CaseRequest | RelevanceRequest | PingMessage} ToWorker
+ * @typedef {InitMessage | FragmentRequest | CaseRequest | RelevanceRequest | ChangesRequest
+ *   | PingMessage} ToWorker
  */
 
 /**
@@ -173,6 +178,42 @@
  * @typedef {object} RelevanceAnswer
  * @property {Record<string, CaseValue>} [case]
  * @property {{status: string, fields: FieldRelevance[]}} [relevance]
+ * @property {string} [error]
+ */
+
+/**
+ * One way the case's result differs between two versions (calculators/runtime/compare.py).
+ * @typedef {object} ResultChange
+ * @property {string[]} facet e.g. ["item", "recommendations", "<id>"]
+ * @property {string | number | boolean | null} before
+ * @property {string | number | boolean | null} after
+ * @property {string} text
+ * @property {string} patient_text
+ */
+
+/**
+ * A recommendation a version ranks first.
+ * @typedef {{id: string, text: string, patient_text: string}} FirstChoiceItem
+ */
+
+/**
+ * How the case's result differs from the previous released version
+ * (calculators/runtime/browser_entry.py: changes_json). `changes`: the case's own;
+ * `every_case`: what every result shares (the notices); `first_choice` only with own changes.
+ * @typedef {object} CaseChanges
+ * @property {string} from
+ * @property {string} to
+ * @property {ResultChange[]} changes
+ * @property {ResultChange[]} every_case
+ * @property {{before: FirstChoiceItem[], after: FirstChoiceItem[]}} [first_choice]
+ */
+
+/**
+ * The worker's answer to a ChangesRequest (its JSON text parsed), or an error; `changes` is
+ * null when the guideline has no previous released version.
+ * @typedef {object} ChangesAnswer
+ * @property {Record<string, CaseValue>} [case]
+ * @property {CaseChanges | null} [changes]
  * @property {string} [error]
  */
 
@@ -196,7 +237,7 @@
  * @property {number} [heap] bytes of Python's memory in it
  * @property {string} [detail]
  * @typedef {{id: number, json: string}} JsonAnswer the JSON text Python wrote: {case, result}
- *   (or {case, relevance} for a RelevanceRequest)
+ *   (or {case, relevance} for a RelevanceRequest, {case, changes} for a ChangesRequest)
  * @typedef {{id: number, error: string}} ErrorAnswer
  * @typedef {{id: number, pong: true}} PongAnswer
  * @typedef {ProgressMessage | NoticeMessage | ReadyMessage | FailedMessage | SnapshotMessage}

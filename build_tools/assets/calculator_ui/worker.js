@@ -9,6 +9,9 @@
 //                   {id, type: "relevance", guideline, fragment: "a=b&c=d"}  (which fields
 //                    could change the result of the case: answered like "recommend", with
 //                    '{"case": {...}, "relevance": {...}}')
+//                   {id, type: "changes", guideline, fragment: "a=b&c=d"}  (how the case's
+//                    result differs from the previous released version: answered like
+//                    "recommend", with '{"case": {...}, "changes": {...} | null}')
 //                   {id, type: "ping"}   (answered at once with {id, pong: true}, Python or
 //                    not: the cost of a round trip alone, which benchmarks compare with)
 //   worker -> page  {type: "progress", stage, detail}  {type: "notice", message}
@@ -57,6 +60,7 @@ const SNAPSHOT_DELAY_MS = 500;
  * @typedef {object} PythonEntry
  * @property {(guideline: string, mode: "fragment" | "json", text: string) => string} recommend_json
  * @property {(guideline: string, mode: "fragment" | "json", text: string) => string} relevance_json
+ * @property {(guideline: string, mode: "fragment" | "json", text: string) => string} changes_json
  * @property {() => void} warm_up
  * @property {() => void} freeze_imports
  */
@@ -86,7 +90,11 @@ self.onmessage = (event) => {
   const message = event.data || {};
   if (message.type === "init") {
     started ??= start(message.manifest);
-  } else if (message.type === "recommend" || message.type === "relevance") {
+  } else if (
+    message.type === "recommend" ||
+    message.type === "relevance" ||
+    message.type === "changes"
+  ) {
     answer(message);
   } else if (message.type === "ping") {
     post({ id: message.id, pong: true });
@@ -284,6 +292,7 @@ function entryFunctions(module) {
   return withProxy(module, (entry) => ({
     recommend_json: entry.recommend_json.copy(),
     relevance_json: entry.relevance_json.copy(),
+    changes_json: entry.changes_json.copy(),
     warm_up: entry.warm_up.copy(),
     freeze_imports: entry.freeze_imports.copy(),
   }));
@@ -326,9 +335,10 @@ async function startPython(loadPyodide, indexURL, options) {
 
 /**
  * Stage 4: answer requests, in order, once Python is up (requests sent earlier wait here):
- * a result ("recommend") or the relevance of the case's fields ("relevance").
+ * a result ("recommend"), the relevance of the case's fields ("relevance") or how the case's
+ * result changed since the previous release ("changes").
  * @param {import("./types.js").FragmentRequest | import("./types.js").CaseRequest
- *   | import("./types.js").RelevanceRequest} request
+ *   | import("./types.js").RelevanceRequest | import("./types.js").ChangesRequest} request
  */
 async function answer(request) {
   const { id, guideline } = request;
@@ -351,7 +361,12 @@ async function answer(request) {
       mode === "fragment"
         ? String(fragment)
         : JSON.stringify(("case" in request ? request.case : undefined) ?? {});
-    const compute = request.type === "relevance" ? entry.relevance_json : entry.recommend_json;
+    const compute =
+      request.type === "relevance"
+        ? entry.relevance_json
+        : request.type === "changes"
+          ? entry.changes_json
+          : entry.recommend_json;
     post({ id, json: compute(String(guideline), mode, text) });
   } catch (error) {
     // A Python exception (e.g. an unknown guideline): its last line is the useful part.

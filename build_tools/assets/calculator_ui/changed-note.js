@@ -1,0 +1,82 @@
+// The "changed in" note of a result: when the case's own result differs from the guideline's
+// previous released version (the worker's "changes" answer, asked once the edits pause), a note
+// after the summary and before the recommendations says what the first choice was and is, then
+// lists each change in the reader's wording, with a link to the Versions page. No note when the
+// result did not change: what every result shares (the notices) is for the Versions page.
+
+/**
+ * @import {CaseChanges, FirstChoiceItem, ResultChange} from "./types.js"
+ * @import {ResultsView} from "./results-view.js"
+ */
+import { el, patient, words } from "./page-dom.js";
+
+/** @param {ResultChange | FirstChoiceItem} item */
+function text(item) {
+  return patient() ? item.patient_text : item.text;
+}
+
+/**
+ * "First choice in 1.0.0: X; now: Y" (or "now: none ranked first"), when the recommendations
+ * ranked first differ between the versions; null when they are the same.
+ * @param {CaseChanges} changes
+ * @returns {string | null}
+ */
+export function firstChoiceSentence(changes) {
+  const first = changes.first_choice;
+  if (!first) return null;
+  const ids = (/** @type {FirstChoiceItem[]} */ items) =>
+    items
+      .map((item) => item.id)
+      .sort()
+      .join(" ");
+  if (ids(first.before) === ids(first.after)) return null;
+  const list = (/** @type {FirstChoiceItem[]} */ items) =>
+    items.length
+      ? items.map((item) => text(item).replace(/\.$/, "")).join("; ")
+      : words(["none ranked first", "nothing ranked first"]);
+  return (
+    words([`First choice in ${changes.from}: `, `First choice in version ${changes.from}: `]) +
+    list(first.before) +
+    words(["; now: ", "; now: "]) +
+    list(first.after) +
+    "."
+  );
+}
+
+/**
+ * The note for the case shown, or null (no changes, or changes of another case).
+ * @param {ResultsView} view
+ * @param {string | undefined} fragment the case shown
+ * @returns {HTMLElement | null}
+ */
+export function changedNoteBlock(view, fragment) {
+  const shown = view.changes;
+  if (!shown || shown.fragment !== fragment || !shown.changes) return null;
+  const changes = shown.changes;
+  if (!changes.changes.length) return null;
+  const sentence = firstChoiceSentence(changes);
+  const data = [changes.from, changes.to, sentence, changes.changes.map(text)];
+  return view.keyed("changed-note", data, () => {
+    const id = `${view.section.id || "gl-calc"}-changed-${changes.to.replace(/\W/g, "-")}`;
+    const note = el("aside", "gl-changed-note");
+    note.setAttribute("aria-labelledby", id);
+    const heading = note.appendChild(
+      el("h3", "gl-changed-note-title", `Changed in ${changes.to} (since ${changes.from})`),
+    );
+    heading.id = id;
+    if (sentence) note.appendChild(el("p", "gl-changed-note-first", sentence));
+    const list = note.appendChild(el("ul", "gl-changed-note-list"));
+    for (const change of changes.changes) list.appendChild(el("li", "", text(change)));
+    if (view.data.versions_url) {
+      const more = note.appendChild(el("p", "gl-changed-note-more"));
+      const link = el(
+        "a",
+        "",
+        words(["Versions and changes", "What changed between versions of this guide"]),
+      );
+      link.href = view.root + view.data.versions_url;
+      more.appendChild(link);
+    }
+    return note;
+  });
+}

@@ -1,0 +1,139 @@
+"""The guideline's versions on its pages: "since version X (date)" after each point a
+recommendation links to and in the calculator's page data, the Versions page (newest first, each
+version's review history, current or superseded with a link, its changed points), the review
+stepper's link to it, and the read-only page of a superseded version."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+
+from build_tools.content.site import load_site
+from build_tools.decisions import compile_site
+from build_tools.releases.history import GuidelineHistory, release_histories
+from build_tools.render.renderer import SiteRenderer
+from build_tools.render.versions import changes_html, short_date, superseded_src_uri
+from tests.support.paths import GUIDELINE, ROOT
+
+
+@pytest.fixture(scope="module")
+def renderer() -> SiteRenderer:
+    docs = ROOT / "docs"
+    pages = sorted(str(path.relative_to(docs)) for path in docs.rglob("*.md"))
+    site = load_site(docs, pages, ROOT)
+    compiled = compile_site(site)
+    histories = release_histories(site, compiled, ROOT / "releases", ROOT)
+    return SiteRenderer(site, compiled, histories)
+
+
+@pytest.fixture(scope="module")
+def history(renderer: SiteRenderer) -> GuidelineHistory:
+    return renderer.histories[GUIDELINE]
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+
+
+def test_each_point_a_recommendation_links_to_says_since_when(
+    renderer: SiteRenderer, history: GuidelineHistory
+) -> None:
+    model = renderer.decision_models[GUIDELINE]
+    checked = 0
+    for item in model.items:
+        if item.kind != "recommendation":
+            continue
+        page = renderer.site.pages[f"{GUIDELINE}/{item.href.split('/')[1]}.md"]
+        html = renderer.render(page.src_uri).html
+        after = html.split(f'<div class="gl-point" id="{item.anchor}">', 1)[1]
+        point = after.split('<div class="gl-point"', 1)[0]
+        since = history.since_point(item.section, item.anchor)
+        assert f"Since version {since.version}" in _text(point), item.id
+        assert short_date(since.date) in _text(point)
+        checked += 1
+    assert checked
+
+
+def test_points_without_a_recommendation_say_nothing(renderer: SiteRenderer) -> None:
+    html = renderer.render(f"{GUIDELINE}/goals-of-care.md").html
+    assert "gl-since" not in html
+
+
+def test_the_calculator_page_data_has_since_for_each_recommendation(
+    renderer: SiteRenderer, history: GuidelineHistory
+) -> None:
+    html = renderer.render(f"{GUIDELINE}/calculator.md").html
+    data = json.loads(unescape(re.search(r'data-gl-calculator="([^"]*)"', html).group(1)))  # type: ignore[union-attr]
+    model = renderer.decision_models[GUIDELINE]
+    recommendations = {item.id for item in model.items if item.kind == "recommendation"}
+    assert set(data["since"]) == recommendations
+    for item_id, since in data["since"].items():
+        expected = history.since_item(item_id)
+        assert since["version"] == expected.version
+        assert since["label"] == f"since {expected.version} ({short_date(expected.date)})"
+    assert data["versions_url"] == f"{GUIDELINE}/versions/"
+
+
+def test_the_versions_page_lists_every_version_newest_first(
+    renderer: SiteRenderer, history: GuidelineHistory
+) -> None:
+    html = renderer.render(f"{GUIDELINE}/versions.md").html
+    versions = re.findall(r'<h2 id="version-[^"]+">Version ([^<]+)</h2>', html)
+    assert versions == [v.version for v in reversed(history.versions)]
+    current = html.split('<section class="gl-version"', 2)[1]
+    assert "gl-version-current" in current
+    old = history.superseded()[0]
+    section = html.split(
+        f'<section class="gl-version" id="version-{old.version.replace(".", "-")}"'
+    )[1]
+    assert "superseded" in section
+    assert f'href="{old.version}/"' in section  # versions/ -> versions/<version>/
+    # Every review history entry, under its own version (one without a version: the first's).
+    events = history.working.review_history
+    block = html.split('<div class="gl-versions">', 1)[1]
+    assert len(re.findall(r"<li><time", block)) == len(events)
+    assert changes_html(history, history.working.version) in html
+    assert "The first version." in section
+
+
+def test_changes_list_the_points_added_removed_and_reworded(history: GuidelineHistory) -> None:
+    old, new = history.versions[-2], history.versions[-1]
+    before = {(p.section, p.anchor): p for p in old.points}
+    html = changes_html(history, new.version)
+    for point in new.points:
+        key = (point.section, point.anchor)
+        if key not in before or before[key] != point:
+            assert f"<code>{point.anchor}</code>" in html
+        else:
+            assert f"<code>{point.anchor}</code>" not in html
+
+
+def test_the_review_stepper_links_the_versions_page(renderer: SiteRenderer) -> None:
+    html = renderer.render(f"{GUIDELINE}/her2-positive.md").html
+    stepper = html.split('<nav class="gl-review"', 1)[1].split("</nav>", 1)[0]
+    assert '<a href="../versions/">Versions and changes</a>' in stepper
+
+
+def test_a_superseded_version_has_a_read_only_page(
+    renderer: SiteRenderer, history: GuidelineHistory
+) -> None:
+    old = history.superseded()[0]
+    src_uri = superseded_src_uri(GUIDELINE, old.version)
+    assert src_uri in renderer.generated_pages()
+    assert "exclude: true" in renderer.generated_pages()[src_uri]
+    html = renderer.render(src_uri).html
+    assert 'class="gl-superseded"' in html
+    assert "replaced by <a" in html
+    assert f"version {history.working.version}</a>" in html
+    for point in old.points:
+        assert f'id="{point.anchor}"' in html
+    assert "[@" not in html  # every citation resolved against the version's own list
+    assert 'class="gl-cite"' in html
+    data = json.loads(unescape(re.search(r'data-gl-calculator="([^"]*)"', html).group(1)))  # type: ignore[union-attr]
+    assert data["guideline"] == f"{GUIDELINE}@{old.version}"
+    assert data["version"] == old.version
+    assert data["since"] == {}
+    assert src_uri in renderer.calculator_pages
