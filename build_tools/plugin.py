@@ -81,6 +81,9 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         histories: dict[str, GuidelineHistory] = {}
         try:
             self.site = load_site(Path(config.docs_dir), pages, project_root)
+            # Warnings first: a later stage's error must not hide them.
+            for warning in self.site.warnings:
+                log.warning(str(warning))
             if self.config.tables_enabled:
                 compiled = compile_site(self.site)
                 histories = release_histories(
@@ -88,8 +91,6 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
                 )
         except ContentError as error:
             raise PluginError(error.report()) from None
-        for warning in self.site.warnings:
-            log.warning(str(warning))
         write_modules(compiled, project_root / self.config.tables_output_dir)
         released = released_modules(histories)
         if self.config.tables_enabled:
