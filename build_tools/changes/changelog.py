@@ -23,16 +23,14 @@ from build_tools.changes.text import text_changes
 from build_tools.releases.record import VersionSnapshot
 from build_tools.tables.domain import DomainValue
 from build_tools.tables.model import DecisionModel
-from calculators.runtime.compare import facet_order, describe_change
+from calculators.runtime.compare import describe_change, facet_order
 
 UNKNOWN_FINDINGS = (
     "The classes cover every case whose findings are all stated (each numeric field split at "
     "both versions' thresholds). A case that leaves findings unknown is compared case by case "
     "by the calculator (compare_case)."
 )
-EVERY_CASE = (
-    "These changes hold for every case; they are left out of the classes below."
-)
+EVERY_CASE = "These changes hold for every case; they are left out of the classes below."
 GROUPS = (
     "Classes are grouped; the classes of a group do not overlap, and a case's changes are "
     "those of every class it falls in (at most one per group)."
@@ -100,7 +98,10 @@ def changelog_between(before: VersionSnapshot, after: VersionSnapshot) -> Change
                         number,
                         tuple(cells),
                         sets.count(node),
-                        tuple(_worded(change, before.model, after.model) for change in _ordered(signature)),
+                        tuple(
+                            _worded(change, before.model, after.model)
+                            for change in _ordered(signature)
+                        ),
                     ),
                     signature,
                 )

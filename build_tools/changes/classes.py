@@ -37,7 +37,9 @@ class ChangedCases:
     total: int
 
 
-def changes_of(before: VersionFacts, after: VersionFacts, sets: CaseSets) -> list[tuple[Change, Node]]:
+def changes_of(
+    before: VersionFacts, after: VersionFacts, sets: CaseSets
+) -> list[tuple[Change, Node]]:
     """Every change of every facet with the cases it holds for (none empty)."""
     found: list[tuple[Change, Node]] = []
     for facet in sorted(before.facets.keys() | after.facets.keys()):

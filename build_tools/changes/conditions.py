@@ -7,6 +7,8 @@ A numeric value of the space stands for the cell between the split points it lie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from build_tools.changes.space import Space
 from build_tools.tables.domain import DomainValue, describe
 from build_tools.tables.regions import Cube
@@ -37,7 +39,11 @@ def cell(name: str, allowed: frozenset[DomainValue], space: Space) -> str:
 
 
 def _intervals(
-    numbers: list[DomainValue], allowed: frozenset[DomainValue], cuts: tuple[Number, ...], *, integer: bool
+    numbers: Sequence[DomainValue],
+    allowed: frozenset[DomainValue],
+    cuts: tuple[Number, ...],
+    *,
+    integer: bool,
 ) -> list[str]:
     runs: list[list[Number]] = []
     previous_in = False
@@ -50,7 +56,9 @@ def _intervals(
                 runs.append([value])
         previous_in = value in allowed
     return [
-        _interval(run, cuts, integer=integer, first=run[0] == numbers[0], last=run[-1] == numbers[-1])
+        _interval(
+            run, cuts, integer=integer, first=run[0] == numbers[0], last=run[-1] == numbers[-1]
+        )
         for run in runs
     ]
 

@@ -48,9 +48,7 @@ class VersionFacts:
             return sets.region(regions.where(regions.producing(predicate)))
 
         errors = {
-            outcome.error.field: producing(
-                lambda o, f=outcome.error.field: o.error is not None and o.error.field == f
-            )
+            outcome.error.field: producing(_errs(outcome.error.field))
             for outcome in regions.outcomes.values()
             if outcome.error is not None
         }
@@ -79,12 +77,20 @@ class VersionFacts:
                         prognosis[value] = node
             facets[("prognosis",)] = prognosis
         for item in model.items:
-            node = sets.minus(producing(lambda o, i=item.id: i in o.items), invalid)
+            node = sets.minus(producing(_emits(item.id)), invalid)
             if node != EMPTY:
                 facets[("item", ITEM_LISTS[item.kind], item.id)] = {item_value(item): node}
         for notice in model.notices:
             facets[("notice", notice.id)] = {True: ALL}
         return cls(facets)
+
+
+def _errs(field: str) -> Callable[[Outcome], bool]:
+    return lambda outcome: outcome.error is not None and outcome.error.field == field
+
+
+def _emits(item_id: str) -> Callable[[Outcome], bool]:
+    return lambda outcome: item_id in outcome.items
 
 
 def item_value(item: Item) -> object:

@@ -42,9 +42,7 @@ def render_markdown(changelog: Changelog) -> str:
     if not changelog.classes:
         lines += ["No other case changes.", ""]
     lines += ["## Case fields", ""]
-    lines += [f"- {describe_input_change(entry)}" for entry in changelog.inputs] or [
-        "No change."
-    ]
+    lines += [f"- {describe_input_change(entry)}" for entry in changelog.inputs] or ["No change."]
     lines += ["", "## Text", ""]
     for entry in changelog.texts:
         title = f"{entry['kind']} `{entry['key']}`"

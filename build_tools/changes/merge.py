@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from build_tools.tables.domain import DomainValue
-from build_tools.tables.regions import Cube, Region
+from build_tools.tables.regions import Region
 
 Row = tuple[frozenset[DomainValue], ...]
 
@@ -26,7 +26,7 @@ def merge(region: Region, values: Mapping[str, tuple[DomainValue, ...]]) -> Regi
                 groups[key] = groups.get(key, frozenset()) | row[position]
             if len(groups) < len(rows):
                 changed = True
-                rows = {key[:position] + (vals,) + key[position:] for key, vals in groups.items()}
+                rows = {(*key[:position], vals, *key[position:]) for key, vals in groups.items()}
     return [
         {name: vals for name, vals in zip(names, row, strict=True) if vals != full[name]}
         for row in rows

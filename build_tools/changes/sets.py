@@ -31,7 +31,10 @@ class CaseSets:
         self.values = {name: tuple(domain) for name, domain in values.items()}
         self.sizes = tuple(len(values[name]) for name in self.fields)
         self._level = {name: level for level, name in enumerate(self.fields)}
-        self._nodes: list[tuple[int, tuple[Node, ...]]] = [(len(self.fields), ()), (len(self.fields), ())]
+        self._nodes: list[tuple[int, tuple[Node, ...]]] = [
+            (len(self.fields), ()),
+            (len(self.fields), ()),
+        ]
         self._unique: dict[tuple[int, tuple[Node, ...]], Node] = {}
         self._memo: dict[tuple[str, Node, Node], Node] = {}
         self._counts: dict[Node, int] = {}
@@ -90,7 +93,7 @@ class CaseSets:
         if op == "or":
             if a == ALL or b == ALL:
                 return ALL
-            if a == EMPTY or a == b:
+            if a in (EMPTY, b):
                 return b
             if b == EMPTY:
                 return a
@@ -99,14 +102,14 @@ class CaseSets:
         elif op == "and":
             if a == EMPTY or b == EMPTY:
                 return EMPTY
-            if a == ALL or a == b:
+            if a in (ALL, b):
                 return b
             if b == ALL:
                 return a
             if a > b:
                 a, b = b, a
         else:
-            if a == EMPTY or b == ALL or a == b:
+            if a in (EMPTY, b) or b == ALL:
                 return EMPTY
             if b == EMPTY:
                 return a

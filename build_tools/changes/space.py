@@ -37,7 +37,9 @@ class Space:
 
     @classmethod
     def of(cls, before: DecisionModel, after: DecisionModel) -> Space:
-        names = list(dict.fromkeys([i.name for i in after.inputs] + [i.name for i in before.inputs]))
+        names = list(
+            dict.fromkeys([i.name for i in after.inputs] + [i.name for i in before.inputs])
+        )
         values: dict[str, tuple[DomainValue, ...]] = {}
         integer: set[str] = set()
         cuts: dict[str, tuple[Number, ...]] = {}

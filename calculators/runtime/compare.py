@@ -176,7 +176,7 @@ def describe_change(
     if kind == "error":
         state = "now invalid" if now else "no longer invalid"
         return f"{facet[1]}: {state}.", f"{facet[1]}: {state}."
-    words = []
+    worded: list[str] = []
     for own in texts:
         text = lower_first(own.rstrip("."))
         what = _LIST_WORDS.get(facet[1], "notice") if kind != "notice" else "notice"
@@ -188,8 +188,8 @@ def describe_change(
             label = f"No longer a {what}" + (f" (was {was})" if isinstance(was, str) else "")
         else:
             label = f"{what.capitalize()}: {was} → {now}"
-        words.append(f"{label}: {text}.")
-    return words[0], words[1]
+        worded.append(f"{label}: {text}.")
+    return worded[0], worded[1]
 
 
 def case_for(spec: GuidelineSpec, case: Mapping[str, object]) -> dict[str, object]:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from build_tools.changes import changelog_between, render_markdown
-from build_tools.changes.classes import ChangedCases, Change, changed_cases
+from build_tools.changes.classes import Change, ChangedCases, changed_cases
 from build_tools.changes.facets import VersionFacts
 from build_tools.changes.sets import CaseSets
 from build_tools.changes.space import Space
@@ -62,9 +62,11 @@ def exact(before: VersionSnapshot, after: VersionSnapshot) -> tuple[Space, CaseS
     return space, sets, found
 
 
-def expected(before: VersionSnapshot, after: VersionSnapshot, case: dict[str, object]) -> set[Change]:
+def expected(
+    before: VersionSnapshot, after: VersionSnapshot, case: dict[str, object]
+) -> set[Change]:
     return {
-        (tuple(str(part) for part in change["facet"]), change["before"], change["after"])  # type: ignore[attr-defined]
+        (tuple(str(part) for part in change["facet"]), change["before"], change["after"])
         for change in compare_case(before.calculator, after.calculator, case)["changes"]  # type: ignore[attr-defined]
     }
 
@@ -75,7 +77,7 @@ def claimed(sets: CaseSets, found: ChangedCases, case: dict[str, DomainValue]) -
         inside = [sig for sig, (node, _) in group.items() if sets.contains(node, case)]
         assert len(inside) <= 1, "the classes of a group overlap"
         for signature in inside:
-            node, cubes = group[signature]
+            _, cubes = group[signature]
             assert any(_in_cube(cube, case) for cube in cubes), "cubes disagree with the class"
             changes |= signature
     return changes
@@ -119,7 +121,11 @@ def test_planted_threshold(tmp_path: Path) -> None:
     changelog = changelog_between(before, after)
     assert changelog.texts == ()
     assert changelog.inputs == ()
-    facets = {tuple(c["facet"]) for k in changelog.classes for c in k.changes}  # type: ignore[arg-type]
+    facets: set[tuple[str, ...]] = {
+        tuple(str(part) for part in c["facet"])  # type: ignore[attr-defined]
+        for k in changelog.classes
+        for c in k.changes
+    }
     assert all(facet[0] in ("item", "status") for facet in facets)
 
 
