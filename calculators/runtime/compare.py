@@ -90,7 +90,7 @@ def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dic
     "after": v|None, "text": clinician wording, "patient_text": patient wording}``."""
     old, new = facts(before), facts(after)
     changed = []
-    for facet in sorted(old.keys() | new.keys(), key=_facet_order):
+    for facet in sorted(old.keys() | new.keys(), key=facet_order):
         was, now = old.get(facet), new.get(facet)
         if was == now:
             continue
@@ -111,7 +111,7 @@ _KIND_ORDER = {"status": 0, "prognosis": 1, "error": 2, "item": 3, "conditional"
 _LIST_ORDER = {name: position for position, name in enumerate(ITEM_LISTS.values())}
 
 
-def _facet_order(facet: Facet) -> tuple[int, int, tuple[str, ...]]:
+def facet_order(facet: Facet) -> tuple[int, int, tuple[str, ...]]:
     list_position = _LIST_ORDER.get(facet[1], 0) if facet[0] == "item" else 0
     return (_KIND_ORDER.get(facet[0], 9), list_position, facet[1:])
 
@@ -146,6 +146,24 @@ def _describe(
     after: Mapping[str, Any],
 ) -> tuple[str, str]:
     """A change in words, for clinicians and for patients."""
+    source = after if now is not None else before
+    return describe_change(
+        facet,
+        was,
+        now,
+        (
+            _item_text(source, facet, patient=False),
+            _item_text(source, facet, patient=True),
+        ),
+    )
+
+
+def describe_change(
+    facet: Facet, was: object, now: object, texts: tuple[str, str]
+) -> tuple[str, str]:
+    """A change in words, for clinicians and for patients; ``texts`` are the item's or
+    notice's own texts (clinician, patient) in the version that has it (the changelog words
+    its changes with this too)."""
     kind = facet[0]
     if kind == "status":
         words = f"{_STATUS_WORDS.get(str(was), was)} → {_STATUS_WORDS.get(str(now), now)}"
@@ -158,10 +176,9 @@ def _describe(
     if kind == "error":
         state = "now invalid" if now else "no longer invalid"
         return f"{facet[1]}: {state}.", f"{facet[1]}: {state}."
-    texts = []
-    for patient in (False, True):
-        source = after if now is not None else before
-        text = lower_first(_item_text(source, facet, patient=patient).rstrip("."))
+    worded: list[str] = []
+    for own in texts:
+        text = lower_first(own.rstrip("."))
         what = _LIST_WORDS.get(facet[1], "notice") if kind != "notice" else "notice"
         if kind == "conditional":
             what = f"{_LIST_WORDS['conditional']} ({facet[2]})"
@@ -171,8 +188,8 @@ def _describe(
             label = f"No longer a {what}" + (f" (was {was})" if isinstance(was, str) else "")
         else:
             label = f"{what.capitalize()}: {was} → {now}"
-        texts.append(f"{label}: {text}.")
-    return texts[0], texts[1]
+        worded.append(f"{label}: {text}.")
+    return worded[0], worded[1]
 
 
 def case_for(spec: GuidelineSpec, case: Mapping[str, object]) -> dict[str, object]:

@@ -13,7 +13,8 @@ import pytest
 
 from build_tools.content.site import load_site
 from build_tools.decisions import compile_site
-from build_tools.releases.history import GuidelineHistory, release_histories
+from build_tools.releases.history import GuidelineHistory
+from build_tools.releases.stage import release_histories
 from build_tools.render.renderer import SiteRenderer
 from build_tools.render.versions import changes_html, short_date, superseded_src_uri
 from tests.support.paths import GUIDELINE, ROOT

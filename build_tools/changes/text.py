@@ -1,0 +1,76 @@
+"""Text changes: anchored points, item texts and notice texts, with word-level differences.
+
+Wording never changes a case's result (``compare.facts`` ignores it), so it is listed apart:
+per anchored point by (section, anchor), per item id and per notice id.
+"""
+
+from __future__ import annotations
+
+from difflib import SequenceMatcher
+
+from build_tools.releases.record import VersionSnapshot
+
+WordOp = dict[str, object]  # {"op": "equal"|"delete"|"insert"|"replace", "old": ..., "new": ...}
+
+
+def word_diff(old: str, new: str) -> list[WordOp]:
+    """The word-level edit script from ``old`` to ``new``."""
+    before, after = old.split(), new.split()
+    ops: list[WordOp] = []
+    matcher = SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        ops.append({"op": tag, "old": " ".join(before[i1:i2]), "new": " ".join(after[j1:j2])})
+    return ops
+
+
+def diff_markdown(ops: list[WordOp]) -> str:
+    """Deletions as ``~~old~~``, insertions as ``**new**``."""
+    parts: list[str] = []
+    for op in ops:
+        if op["op"] == "equal":
+            parts.append(str(op["old"]))
+            continue
+        if op["old"]:
+            parts.append(f"~~{op['old']}~~")
+        if op["new"]:
+            parts.append(f"**{op['new']}**")
+    return " ".join(parts)
+
+
+def reworded(kind: str, key: str, old: tuple[str, str], new: tuple[str, str]) -> dict[str, object]:
+    """One text changed in either wording: both wordings' diffs (None when unchanged)."""
+    entry: dict[str, object] = {"kind": kind, "key": key, "change": "reworded"}
+    for audience, was, now in (("clinician", old[0], new[0]), ("patient", old[1], new[1])):
+        entry[audience] = None if was == now else word_diff(was, now)
+    return entry
+
+
+def text_changes(before: VersionSnapshot, after: VersionSnapshot) -> list[dict[str, object]]:
+    """Every anchored point, item text and notice text added, removed or reworded, sorted."""
+    found: list[dict[str, object]] = []
+    kinds = (
+        ("point", _points(before), _points(after)),
+        ("item", _items(before), _items(after)),
+        ("notice", _notices(before), _notices(after)),
+    )
+    for kind, old, new in kinds:
+        for key in sorted(old.keys() | new.keys()):
+            if key not in new:
+                found.append({"kind": kind, "key": key, "change": "removed", "text": old[key][0]})
+            elif key not in old:
+                found.append({"kind": kind, "key": key, "change": "added", "text": new[key][0]})
+            elif old[key] != new[key]:
+                found.append(reworded(kind, key, old[key], new[key]))
+    return found
+
+
+def _points(snapshot: VersionSnapshot) -> dict[str, tuple[str, str]]:
+    return {f"{p.section}#{p.anchor}": (p.clinician, p.patient) for p in snapshot.points}
+
+
+def _items(snapshot: VersionSnapshot) -> dict[str, tuple[str, str]]:
+    return {item.id: (item.text, item.patient_text) for item in snapshot.model.items}
+
+
+def _notices(snapshot: VersionSnapshot) -> dict[str, tuple[str, str]]:
+    return {notice.id: (notice.text, notice.patient_text) for notice in snapshot.model.notices}
