@@ -43,6 +43,9 @@ class CaseClass:
     conditions: tuple[tuple[tuple[str, str], ...], ...]  # cubes: (field, cell) ...
     cases: int
     changes: tuple[dict[str, object], ...]
+    # the class's cases that are contradictory in both versions (their errors changed), as cubes
+    # read among those cases
+    contradictory: tuple[tuple[tuple[str, str], ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,7 @@ class Changelog:
                     "group": case_class.group,
                     "cases": case_class.cases,
                     "when": [dict(cube) for cube in case_class.conditions],
+                    "when_contradictory": [dict(cube) for cube in case_class.contradictory],
                     "changes": list(case_class.changes),
                 }
                 for case_class in self.classes
@@ -90,8 +94,9 @@ def changelog_between(before: VersionSnapshot, after: VersionSnapshot) -> Change
     )
     classes: list[tuple[CaseClass, frozenset[Change]]] = []
     for number, group in enumerate(found.groups, start=1):
-        for signature, (node, cubes) in group.items():
+        for signature, (node, cubes, contradictory) in group.items():
             cells = sorted(tuple(conditions(cube, space)) for cube in cubes)
+            contradictory_cells = sorted(tuple(conditions(cube, space)) for cube in contradictory)
             classes.append(
                 (
                     CaseClass(
@@ -102,6 +107,7 @@ def changelog_between(before: VersionSnapshot, after: VersionSnapshot) -> Change
                             _worded(change, before.model, after.model)
                             for change in _ordered(signature)
                         ),
+                        tuple(contradictory_cells),
                     ),
                     signature,
                 )

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from build_tools.changes.cover import cover
 from build_tools.changes.facets import VersionFacts
-from build_tools.changes.merge import merge
 from build_tools.changes.sets import ALL, EMPTY, CaseSets, Node
 from build_tools.tables.regions import Region
 from calculators.runtime.compare import Facet
@@ -32,9 +32,16 @@ class ChangedCases:
     # class per combination of independent changes (tens of thousands between two versions that
     # change unrelated parts of a guideline); a change joins a group where it adds at most one
     # class.
-    groups: tuple[dict[Signature, tuple[Node, Region]], ...]  # the cases, as merged cubes too
+    # the cases, as cubes among the cases valid in at least one version and as cubes among
+    # those contradictory in both (see cover.py)
+    groups: tuple[dict[Signature, tuple[Node, Region, Region]], ...]
     changed: Node  # every case some change of a class holds for
     total: int
+    # Cases contradictory (invalid) in both versions, and those of them whose errors are the
+    # same in both (unchanged): a class's cubes are read among the cases valid in at least one
+    # version (the contradictory ones are its don't-cares), its contradictory cases apart.
+    invalid_in_both: Node = EMPTY
+    same_errors: Node = EMPTY
 
 
 def changes_of(
@@ -63,7 +70,14 @@ def changed_cases(before: VersionFacts, after: VersionFacts, sets: CaseSets) -> 
     every: list[Change] = []
     groups: list[dict[Signature, Node]] = []
     changed = EMPTY
-    for change, node in changes_of(before, after, sets):
+    changes = changes_of(before, after, sets)
+    invalid_in_both = sets.meet(
+        before.facets[("status",)].get("invalid", EMPTY),
+        after.facets[("status",)].get("invalid", EMPTY),
+    )
+    errors_changed = sets.union_all(node for change, node in changes if change[0][0] == "error")
+    same_errors = sets.minus(invalid_in_both, errors_changed)
+    for change, node in changes:
         if node == ALL:
             every.append(change)
             continue
@@ -78,13 +92,21 @@ def changed_cases(before: VersionFacts, after: VersionFacts, sets: CaseSets) -> 
         tuple(every),
         tuple(
             {
-                signature: (node, merge(sets.cubes(node), sets.values))
+                signature: (
+                    node,
+                    cover(sets.minus(node, invalid_in_both), invalid_in_both, sets),
+                    # exact cubes, no don't-cares: widened among contradictory cases, a cube
+                    # would drop the very conditions that make its errors change
+                    cover(sets.meet(node, invalid_in_both), EMPTY, sets),
+                )
                 for signature, node in group.items()
             }
             for group in groups
         ),
         changed,
         sets.count(ALL),
+        invalid_in_both,
+        same_errors,
     )
 
 

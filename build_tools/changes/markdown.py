@@ -7,6 +7,23 @@ from build_tools.changes.changelog import EVERY_CASE, GROUPS, UNKNOWN_FINDINGS, 
 from build_tools.changes.inputs import describe_input_change
 from build_tools.changes.text import WordOp, diff_markdown
 
+WHEN = "When any of (among cases valid in at least one version):"
+WHEN_CONTRADICTORY = (
+    "And among cases contradictory in both versions (whose errors change), when any of:"
+)
+
+# Contradictory cases say nothing clinical: their conditions are listed in the Markdown when short,
+# and always in the JSON (``when_contradictory``).
+CONTRADICTORY_SHOWN = 6
+CONTRADICTORY_IN_JSON = (
+    "And cases contradictory in both versions whose errors change ({} sets of conditions: "
+    "`when_contradictory` in the JSON changelog)."
+)
+
+
+def _cells(cube: tuple[tuple[str, str], ...]) -> str:
+    return "; ".join(f"`{name}`: `{cell}`" for name, cell in cube) or "any case"
+
 
 def render_markdown(changelog: Changelog) -> str:
     lines = [
@@ -32,10 +49,14 @@ def render_markdown(changelog: Changelog) -> str:
             group = case_class.group
             lines += [f"### Group {group}", ""]
         lines.append(f"#### Class {number}: {case_class.cases:,} cases")
-        lines += ["", "When any of:", ""]
-        for cube in case_class.conditions:
-            cells = "; ".join(f"`{name}`: `{cell}`" for name, cell in cube) or "any case"
-            lines.append(f"- {cells}")
+        if case_class.conditions:
+            lines += ["", WHEN, ""]
+            lines += [f"- {_cells(cube)}" for cube in case_class.conditions]
+        if len(case_class.contradictory) > CONTRADICTORY_SHOWN:
+            lines += ["", CONTRADICTORY_IN_JSON.format(len(case_class.contradictory))]
+        elif case_class.contradictory:
+            lines += ["", WHEN_CONTRADICTORY, ""]
+            lines += [f"- {_cells(cube)}" for cube in case_class.contradictory]
         lines += ["", "Changes:", ""]
         lines += [f"- {change['text']}" for change in case_class.changes]
         lines.append("")

@@ -65,20 +65,30 @@ def exact(before: VersionSnapshot, after: VersionSnapshot) -> tuple[Space, CaseS
 def expected(
     before: VersionSnapshot, after: VersionSnapshot, case: dict[str, object]
 ) -> set[Change]:
+    """The changes compare_case finds for ``case``: its own and those of every case."""
+    compared = compare_case(before.calculator, after.calculator, case)
+    found = [*compared["changes"], *compared["every_case"]]  # type: ignore[misc]
     return {
         (tuple(str(part) for part in change["facet"]), change["before"], change["after"])
-        for change in compare_case(before.calculator, after.calculator, case)["changes"]  # type: ignore[attr-defined]
+        for change in found
     }
 
 
 def claimed(sets: CaseSets, found: ChangedCases, case: dict[str, DomainValue]) -> set[Change]:
+    """The changes the classes give ``case``; checks on the way that each class's cubes say
+    exactly which cases it holds (read among the cases valid in at least one version, and among
+    those contradictory in both)."""
     changes: set[Change] = set(found.every_case)
+    contradictory = sets.contains(found.invalid_in_both, case)
     for group in found.groups:
-        inside = [sig for sig, (node, _) in group.items() if sets.contains(node, case)]
+        inside = [sig for sig, (node, *_) in group.items() if sets.contains(node, case)]
         assert len(inside) <= 1, "the classes of a group overlap"
+        for _signature, (node, cubes, contradictory_cubes) in group.items():
+            listed = any(
+                _in_cube(cube, case) for cube in (contradictory_cubes if contradictory else cubes)
+            )
+            assert listed == sets.contains(node, case), "the cubes disagree with the class"
         for signature in inside:
-            _, cubes = group[signature]
-            assert any(_in_cube(cube, case) for cube in cubes), "cubes disagree with the class"
             changes |= signature
     return changes
 
