@@ -1,9 +1,12 @@
 """``python -m build_tools.releases record <guideline-id> [--git REV [--waive CHECK ...]]``
+``python -m build_tools.releases review <guideline-id>``
 
 Records a guideline version as released: writes ``releases/<guideline-id>/<version>.json`` from
 the working content (``make release GUIDELINE=<id>``), or from the pages as they were at a git
 revision (``--git``: how a version released before records existed is recorded). A record is
-never overwritten with different content: change the version number instead.
+never overwritten with different content: change the version number instead. ``record`` also
+writes the version's changelog against the release before it (``<version>.changes.md``), which a
+reviewer reads before approving; ``review`` prints what they read (``make review``).
 """
 
 from __future__ import annotations
@@ -15,11 +18,24 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from build_tools.changes.changelog import changelog_between
+from build_tools.changes.markdown import render_markdown
 from build_tools.content.site import load_site, markdown_pages
 from build_tools.decisions.from_content import guideline_source
+from build_tools.decisions.stage import compile_site
 from build_tools.findings import ContentError
+from build_tools.releases.history import GuidelineHistory
 from build_tools.releases.record import compile_source, frozen_digest, record_json, record_of
-from build_tools.releases.store import RELEASES_DIR, read_record, record_path
+from build_tools.releases.review import review_markdown
+from build_tools.releases.stage import release_histories
+from build_tools.releases.store import (
+    RELEASES_DIR,
+    changes_path,
+    load_release,
+    read_record,
+    record_path,
+    release_files,
+)
 from build_tools.tables.source import WAIVABLE_CHECKS
 
 
@@ -77,7 +93,7 @@ def _record(args: argparse.Namespace) -> int:
         existing = read_record(target)
         if frozen_digest(existing) == frozen_digest(record):
             print(f"{target}: version {record['version']} is already recorded, unchanged")
-            return 0
+            return _write_changelog(args.releases, args.guideline, record["version"], project_root)
         print(
             f"{target}: version {record['version']} is released with other content -> a released "
             "version never changes: raise 'version:' in index.md (with a review history entry) "
@@ -92,6 +108,57 @@ def _record(args: argparse.Namespace) -> int:
         f"{target}: recorded version {record['version']}{source_note} "
         f"({frozen_digest(record)}; {len(record['points'])} points)"
     )
+    return _write_changelog(args.releases, args.guideline, record["version"], project_root)
+
+
+def _history(releases: Path, guideline_id: str, project_root: Path) -> GuidelineHistory:
+    """The released versions (the newest of them standing for the working content)."""
+    released = [
+        load_release(release, project_root) for release in release_files(releases, guideline_id)
+    ]
+    return GuidelineHistory(released, released[-1])
+
+
+def _write_changelog(releases: Path, guideline_id: str, version: str, project_root: Path) -> int:
+    """Write ``<version>.changes.md``: the changelog against the release before it."""
+    history = _history(releases, guideline_id, project_root)
+    pairs = {new.version: old for old, new in history.predecessors()}
+    if version not in pairs:
+        print(f"{version} is the first release of {guideline_id}: no changelog to write")
+        return 0
+    after = next(v for v in history.released if v.version == version)
+    text = render_markdown(changelog_between(pairs[version], after))
+    path = changes_path(releases, guideline_id, version)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        print(f"{path}: the changelog against {pairs[version].version} is up to date")
+        return 0
+    path.write_text(text, encoding="utf-8", newline="\n")
+    print(
+        f"{path}: wrote the changelog against {pairs[version].version} "
+        f"(review it: make review GUIDELINE={guideline_id})"
+    )
+    return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    """Print the review pack of the working version (``make review``)."""
+    project_root = Path.cwd()
+    try:
+        site = load_site(args.docs, markdown_pages(args.docs), project_root)
+        if args.guideline not in site.guidelines:
+            known = ", ".join(sorted(site.guidelines)) or "none"
+            print(
+                f"no guideline {args.guideline!r} under {args.docs} (found: {known})",
+                file=sys.stderr,
+            )
+            return 2
+        histories = release_histories(site, compile_site(site), args.releases, project_root)
+    except ContentError as error:
+        print(error.report(), file=sys.stderr)
+        return 1
+    history = histories[args.guideline]
+    changelog = history.changelogs.get(history.working.version)
+    print(review_markdown(history, render_markdown(changelog) if changelog else None), end="")
     return 0
 
 
@@ -117,8 +184,17 @@ def main(argv: list[str] | None = None) -> int:
         choices=WAIVABLE_CHECKS,
         help="an authoring check the version predates (only with --git)",
     )
+    review = commands.add_parser("review", help="print what a reviewer reads before approving")
+    review.add_argument("guideline", help="the guideline id (its folder under docs/)")
+    review.add_argument("--docs", type=Path, default=Path("docs"), help="the docs folder")
+    review.add_argument(
+        "--releases",
+        type=Path,
+        default=Path(RELEASES_DIR),
+        help="where records are kept (default: releases)",
+    )
     args = parser.parse_args(argv)
-    return _record(args)
+    return _record(args) if args.command == "record" else _review(args)
 
 
 if __name__ == "__main__":

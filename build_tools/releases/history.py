@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import TypeVar
 
+from build_tools.changes.changelog import Changelog
 from build_tools.releases.record import (
     VersionSnapshot,
 )
@@ -31,6 +33,8 @@ class GuidelineHistory:
 
     released: list[VersionSnapshot]
     working: VersionSnapshot
+    # version -> its changelog against the version before it (filled in by the releases stage)
+    changelogs: dict[str, Changelog] = field(default_factory=dict)
     _since_items: dict[str, Since] = field(default_factory=dict)
     _since_points: dict[tuple[str, str], Since] = field(default_factory=dict)
 
@@ -57,6 +61,11 @@ class GuidelineHistory:
             if version_key(version.version) < version_key(self.working.version)
         ]
         return earlier[-1] if earlier else None
+
+    def predecessors(self) -> list[tuple[VersionSnapshot, VersionSnapshot]]:
+        """Every version with the version before it: (before, version), oldest first."""
+        versions = self.versions
+        return list(pairwise(versions))
 
     def superseded(self) -> list[VersionSnapshot]:
         """Released versions older than the working one, newest first."""

@@ -36,7 +36,10 @@ def review_markdown(history: GuidelineHistory, changelog: str | None) -> str:
             "This is the guideline's first release: there is no earlier version to compare."
         )
     else:
-        lines.append(changelog.strip())
+        # one level below this pack's own headings
+        lines += [
+            f"##{line}" if line.startswith("#") else line for line in changelog.strip().splitlines()
+        ]
     lines += ["", f"## Safety constraints ({len(model.safety)}), proven by this build", ""]
     if not model.safety:
         lines.append("The guideline declares no safety constraint.")

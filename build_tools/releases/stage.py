@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from build_tools.changes.changelog import changelog_between
+from build_tools.changes.markdown import render_markdown
 from build_tools.content.site import Guideline, SiteContent
 from build_tools.decisions import CompiledGuideline
 from build_tools.findings import ContentError, Finding
@@ -23,7 +25,7 @@ from build_tools.releases.record import (
     frozen_part,
     working_snapshot,
 )
-from build_tools.releases.store import load_release, release_files
+from build_tools.releases.store import changes_path, load_release, release_files
 
 
 def release_histories(
@@ -51,6 +53,9 @@ def release_histories(
         if claimed is not None and frozen_digest(claimed.record) != frozen_digest(working.record):
             findings.append(_differs_finding(guideline, claimed, working))
         history = GuidelineHistory(released, working)
+        for before, version in history.predecessors():
+            history.changelogs[version.version] = changelog_between(before, version)
+        findings.extend(changelog_file_findings(history, releases_dir, project_root))
         findings.extend(approval_findings(guideline, history, releases_dir))
         histories[guideline_id] = history
     if findings:
@@ -83,3 +88,28 @@ def _differs_finding(
         "a released version never changes: raise 'version:' (and 'last_updated:', with a review "
         "history entry saying what changed), or undo the change",
     )
+
+
+def changelog_file_findings(
+    history: GuidelineHistory, releases_dir: Path, project_root: Path
+) -> list[Finding]:
+    """A kept changelog (``<version>.changes.md``) that is not what the records give now."""
+    findings: list[Finding] = []
+    guideline_id = history.working.guideline_id
+    for version, changelog in history.changelogs.items():
+        path = changes_path(releases_dir, guideline_id, version)
+        if path.exists() and path.read_text(encoding="utf-8") != render_markdown(changelog):
+            try:
+                shown = str(path.relative_to(project_root))
+            except ValueError:
+                shown = str(path)
+            findings.append(
+                Finding(
+                    shown,
+                    1,
+                    f"the changelog of {version} is not what the release records give",
+                    f"write it again (make release GUIDELINE={guideline_id}) and review the "
+                    "difference before committing",
+                )
+            )
+    return findings
