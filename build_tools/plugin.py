@@ -99,6 +99,8 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         # Each superseded version's read-only page (rendered from its record, out of the nav).
         for src_uri, text in self.renderer.generated_pages().items():
             files.append(File.generated(config, src_uri, content=text))
+        for path, text in self.renderer.generated_files().items():
+            files.append(File.generated(config, path, content=text))
         base = self.config.assets_dir.strip("/")
         for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):
             files.append(File.generated(config, f"{base}/{name}", abs_src_path=str(ASSETS / name)))

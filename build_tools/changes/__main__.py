@@ -9,7 +9,6 @@ release before it).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -82,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     changelog = changelog_between(*versions)
     if args.format == "json":
-        sys.stdout.write(json.dumps(changelog.to_json(), indent=2, ensure_ascii=False) + "\n")
+        sys.stdout.write(changelog.json_text())
     else:
         sys.stdout.write(render_markdown(changelog))
     return 0

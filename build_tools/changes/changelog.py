@@ -10,6 +10,7 @@ case fields (:mod:`.inputs`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,7 @@ class Changelog:
     after: str
     total_cases: int
     changed_cases: int
+    classified_cases: int  # the cases in some class: changed beyond what every case shares
     every_case: tuple[dict[str, object], ...]
     classes: tuple[CaseClass, ...]
     inputs: tuple[dict[str, object], ...]
@@ -63,13 +65,21 @@ class Changelog:
     domain: dict[str, tuple[DomainValue, ...]]
     signatures: tuple[frozenset[Change], ...]  # the classes' changes, as compare.facts keys
 
+    def json_text(self) -> str:
+        """The changelog as JSON text: what the CLI prints and the Versions page links."""
+        return json.dumps(self.to_json(), indent=2, ensure_ascii=False) + "\n"
+
     def to_json(self) -> dict[str, Any]:
         return {
             "guideline": self.guideline_id,
             "from": self.before,
             "to": self.after,
             "scope": UNKNOWN_FINDINGS,
-            "cases": {"total": self.total_cases, "changed": self.changed_cases},
+            "cases": {
+                "total": self.total_cases,
+                "changed": self.changed_cases,
+                "in_classes": self.classified_cases,
+            },
             "every_case": list(self.every_case),
             "classes": [
                 {
@@ -119,6 +129,7 @@ def changelog_between(before: VersionSnapshot, after: VersionSnapshot) -> Change
         after=after.version,
         total_cases=found.total,
         changed_cases=sets.count(found.changed) if not found.every_case else found.total,
+        classified_cases=sets.count(found.changed),
         every_case=tuple(_worded(c, before.model, after.model) for c in _ordered(found.every_case)),
         classes=tuple(case_class for case_class, _ in classes),
         inputs=tuple(input_changes(before.model, after.model)),

@@ -29,7 +29,12 @@ def render_markdown(changelog: Changelog) -> str:
     lines = [
         f"# Changes in {changelog.guideline_id}: {changelog.before} → {changelog.after}",
         "",
-        f"{changelog.changed_cases:,} of {changelog.total_cases:,} cases change. "
+        f"{changelog.changed_cases:,} of {changelog.total_cases:,} cases change"
+        + (
+            f", {changelog.classified_cases:,} of them beyond the changes every case shares. "
+            if changelog.every_case
+            else ". "
+        )
         + UNKNOWN_FINDINGS,
         "",
         "## Every case",

@@ -20,6 +20,7 @@ from build_tools.render.references import reference_list_html
 from build_tools.render.superseded import page_markdown, superseded_html
 from build_tools.render.urls import relative_url
 from build_tools.render.versions import (
+    changelog_file,
     compose_after_point,
     item_since,
     since_after_point,
@@ -61,6 +62,14 @@ class SiteRenderer:
             snapshot = next(v for v in history.released if v.version == version)
             found[src_uri] = page_markdown(snapshot)
         return found
+
+    def generated_files(self) -> dict[str, str]:
+        """Other files the site must add (path -> text): each version's changelog as JSON."""
+        return {
+            changelog_file(guideline_id, version): changelog.json_text()
+            for guideline_id, history in sorted(self.histories.items())
+            for version, changelog in sorted(history.changelogs.items())
+        }
 
     def render(self, src_uri: str) -> RenderedPage:
         if src_uri in self.superseded_pages:
@@ -135,6 +144,9 @@ class SiteRenderer:
                 history,
                 lambda version: relative_url(
                     page_url(superseded_src_uri(guideline.meta.id, version)), context.url
+                ),
+                lambda version: relative_url(
+                    changelog_file(guideline.meta.id, version), context.url
                 ),
             )
 

@@ -15,6 +15,7 @@ from html import escape
 from build_tools.releases.history import GuidelineHistory, Since
 from build_tools.releases.points import PointText
 from build_tools.releases.record import ReviewEvent, VersionSnapshot
+from build_tools.render.changelog_html import changelog_html
 from build_tools.tables.model import DecisionModel
 
 STATUS_LABELS = {"submitted": "Submitted", "under_review": "Under review", "approved": "Approved"}
@@ -107,38 +108,20 @@ def _point_list(title: str, points: Iterable[PointText], titles: dict[str, str])
     return f"<p>{escape(title)} ({len(entries)}):</p>\n<ul>{''.join(entries)}</ul>\n"
 
 
-def changes_html(history: GuidelineHistory, version: str) -> str:
-    """What changed in ``version`` since the version before it: the anchored points added,
-    removed and reworded (either wording), each with its section's title and anchor."""
-    versions = history.versions
-    index = next((i for i, v in enumerate(versions) if v.version == version), None)
-    if index is None:
-        return ""
-    if index == 0:
+def changes_html(history: GuidelineHistory, version: str, json_url: str | None = None) -> str:
+    """What changed in ``version`` since the version before it: its semantic changelog (see
+    render/changelog_html.py), ``json_url`` linking the changelog's JSON file."""
+    changelog = history.changelogs.get(version)
+    if changelog is None:
         return '<p class="gl-version-changes-none">The first version.</p>\n'
-    old, new = versions[index - 1], versions[index]
-    before = {(p.section, p.anchor): p for p in old.points}
-    after = {(p.section, p.anchor): p for p in new.points}
-    titles = {**_section_titles(old), **_section_titles(new)}
-    added = [p for key, p in after.items() if key not in before]
-    removed = [p for key, p in before.items() if key not in after]
-    reworded = [
-        p
-        for key, p in after.items()
-        if key in before
-        and (before[key].clinician, before[key].patient) != (p.clinician, p.patient)
-    ]
-    parts = (
-        _point_list("Points added", added, titles)
-        + _point_list("Points removed", removed, titles)
-        + _point_list("Points reworded", reworded, titles)
+    return f"<p>Since version {escape(changelog.before)}:</p>\n" + changelog_html(
+        changelog, json_url
     )
-    if not parts:
-        return (
-            f'<p class="gl-version-changes-none">No point added, removed or reworded since '
-            f"{escape(old.version)}.</p>\n"
-        )
-    return f"<p>Since version {escape(old.version)}:</p>\n" + parts
+
+
+def changelog_file(guideline_id: str, version: str) -> str:
+    """Where a version's changelog JSON is published (relative to the site root)."""
+    return f"{guideline_id}/versions/{version}.changes.json"
 
 
 def _event_html(event: ReviewEvent) -> str:
@@ -149,7 +132,11 @@ def _event_html(event: ReviewEvent) -> str:
     )
 
 
-def versions_html(history: GuidelineHistory, url_of_superseded: Callable[[str], str]) -> str:
+def versions_html(
+    history: GuidelineHistory,
+    url_of_superseded: Callable[[str], str],
+    url_of_changelog: Callable[[str], str] | None = None,
+) -> str:
     """The ``::: versions`` directive: every version, newest first, with its date, review
     status, review history, whether it is current (or superseded, linking to its page) and what
     changed in it. ``url_of_superseded(version)`` is the link to a superseded version's page."""
@@ -175,6 +162,7 @@ def versions_html(history: GuidelineHistory, url_of_superseded: Callable[[str], 
             if events
             else '<p class="gl-version-review">No review history entry.</p>\n'
         )
+        json_url = url_of_changelog(version) if url_of_changelog else None
         html.append(
             f'<section class="gl-version" id="{anchor}" aria-labelledby="{anchor}-title">\n'
             f'<h2 id="{anchor}-title">Version {escape(version)}</h2>\n'
@@ -182,8 +170,8 @@ def versions_html(history: GuidelineHistory, url_of_superseded: Callable[[str], 
             f"{escape(short_date(snapshot.date))}</time> · Review status: "
             f"{escape(STATUS_LABELS.get(status, status))} · {state}</p>\n"
             f"<h3>Review history</h3>\n{history_html}"
-            f'<h3>Changes</h3>\n<div class="gl-version-changes">{changes_html(history, version)}'
-            "</div>\n</section>\n"
+            f'<h3>Changes</h3>\n<div class="gl-version-changes">'
+            f"{changes_html(history, version, json_url)}</div>\n</section>\n"
         )
     html.append("</div>")
     return "\n".join(html)
