@@ -17,6 +17,7 @@ import calculators
 from build_tools.content.site import load_site, markdown_pages
 from build_tools.decisions.stage import compile_site
 from build_tools.findings import ContentError
+from build_tools.releases.history import GuidelineHistory
 from build_tools.releases.record import (
     VersionSnapshot,
     record_json,
@@ -30,7 +31,7 @@ from tests.support.paths import DATA, GUIDELINE, ROOT
 RELEASES = ROOT / "releases"
 
 
-def _histories(project: Path) -> dict[str, Any]:
+def _histories(project: Path) -> dict[str, GuidelineHistory]:
     docs = project / "docs"
     site = load_site(docs, markdown_pages(docs), project)
     return release_histories(site, compile_site(site), project / "releases", project)
@@ -156,7 +157,8 @@ def test_a_new_version_number_builds_and_supersedes_the_release(project: Path) -
     history = _histories(project)[GUIDELINE]
     assert not history.working_is_released
     assert [v.version for v in history.superseded()] == ["1.1.0", "1.0.0"]
-    assert history.previous is not None and history.previous.version == "1.1.0"
+    assert history.previous is not None
+    assert history.previous.version == "1.1.0"
     assert history.since_point("goals-of-care", "goal-palliative").version == "1.2.0"
     untouched = history.since_point("goals-of-care", "policy-male-patients")
     assert untouched.version in ("1.0.0", "1.1.0")
@@ -213,7 +215,7 @@ def test_superseded_versions_run_in_the_runtime() -> None:
     old = calculators.load(f"{GUIDELINE}@1.0.0")
     assert old.spec.version == "1.0.0"
     assert calculators.load(f"{GUIDELINE}@1.1.0") is calculators.load(GUIDELINE)
-    with pytest.raises(calculators.UnknownGuidelineError, match="no released version '0.9'"):
+    with pytest.raises(calculators.UnknownGuidelineError, match=r"no released version '0\.9'"):
         calculators.load(f"{GUIDELINE}@0.9")
 
 
@@ -239,10 +241,49 @@ def test_changes_name_what_differs_for_the_case_and_nothing_for_a_case_that_did_
     changed = calculators.changes(GUIDELINE, her2_positive)
     assert changed is not None
     assert (changed["from"], changed["to"]) == ("1.0.0", "1.1.0")
-    facets = [tuple(change["facet"]) for change in changed["changes"]]
+    own: Any = changed["changes"]
+    facets = [tuple(change["facet"]) for change in own]
     assert ("status",) in facets  # 1.1.0 asks about cardiac dysfunction; 1.0.0 read it as no
     assert ("item", "recommendations", "trastuzumab-paclitaxel") in facets
     unchanged = calculators.changes(GUIDELINE, {"sex": "male"})
     assert unchanged is not None
     assert unchanged["changes"] == []
-    assert [change["facet"] for change in unchanged["every_case"]] == [["notice", "currency"]]
+    shared: Any = unchanged["every_case"]
+    assert [change["facet"] for change in shared] == [["notice", "currency"]]
+
+
+def test_approving_a_version_whose_changelog_is_kept_builds(project: Path) -> None:
+    index = project / "docs" / GUIDELINE / "index.md"
+    _review(index, "approved")
+    history = _histories(project)[GUIDELINE]
+    assert history.working.review_status == "approved"
+    assert history.changelogs["1.1.0"].before == "1.0.0"
+
+
+def test_a_kept_changelog_the_records_no_longer_give_fails_the_build(project: Path) -> None:
+    kept = project / "releases" / GUIDELINE / "1.1.0.changes.md"
+    kept.write_text(kept.read_text(encoding="utf-8").replace("cases change", "cases moved"))
+    with pytest.raises(ContentError) as raised:
+        _histories(project)
+    [finding] = raised.value.findings
+    assert finding.file.endswith(f"releases/{GUIDELINE}/1.1.0.changes.md")
+    assert "not what the release records give" in finding.message
+    assert "make release GUIDELINE=" in finding.remedy
+
+
+def test_make_review_prints_the_changelog_the_proofs_and_the_waived_checks() -> None:
+    review = subprocess.run(
+        [sys.executable, "-m", "build_tools.releases", "review", GUIDELINE],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert review.returncode == 0, review.stderr
+    text = review.stdout
+    kept = (RELEASES / GUIDELINE / "1.1.0.changes.md").read_text(encoding="utf-8")
+    first_line = kept.splitlines()[0]
+    assert f"#{first_line}" in text  # the kept changelog, one heading level down
+    assert "## Safety constraints (" in text
+    assert ": proven" in text
+    assert "## Authoring checks waived" in text

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from html import unescape
 
 import pytest
@@ -96,20 +98,69 @@ def test_the_versions_page_lists_every_version_newest_first(
     events = history.working.review_history
     block = html.split('<div class="gl-versions">', 1)[1]
     assert len(re.findall(r"<li><time", block)) == len(events)
-    assert changes_html(history, history.working.version) in html
+    version = history.working.version
+    assert changes_html(history, version, f"{version}.changes.json") in html
     assert "The first version." in section
 
 
-def test_changes_list_the_points_added_removed_and_reworded(history: GuidelineHistory) -> None:
+def test_changes_show_the_semantic_changelog(history: GuidelineHistory) -> None:
     old, new = history.versions[-2], history.versions[-1]
+    changelog = history.changelogs[new.version]
+    assert (changelog.before, changelog.after) == (old.version, new.version)
+    html = changes_html(history, new.version, "x.json")
+    assert f"<p>Since version {old.version}:</p>" in html
+    assert f"<strong>{changelog.changed_cases:,}</strong> of {changelog.total_cases:,}" in html
+    assert html.count('<details class="gl-change-class"') == len(changelog.classes)
     before = {(p.section, p.anchor): p for p in old.points}
-    html = changes_html(history, new.version)
-    for point in new.points:
+    for point in new.points:  # every point added or reworded is named, and no other
         key = (point.section, point.anchor)
-        if key not in before or before[key] != point:
-            assert f"<code>{point.anchor}</code>" in html
-        else:
-            assert f"<code>{point.anchor}</code>" not in html
+        named = f"<code>{point.section}#{point.anchor}</code>" in html
+        assert named == (key not in before or before[key] != point), key
+    assert '<a href="x.json" download>JSON</a>' in html
+    assert "<del>" in html  # word-level marks
+    assert "<ins>" in html
+
+
+def test_the_site_publishes_the_changelog_the_cli_prints(renderer: SiteRenderer) -> None:
+    files = renderer.generated_files()
+    published = files[f"{GUIDELINE}/versions/1.1.0.changes.json"]
+    printed = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build_tools.changes",
+            GUIDELINE,
+            "--from",
+            "1.0.0",
+            "--to",
+            "1.1.0",
+            "--format",
+            "json",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert published == printed
+    kept = (ROOT / "releases" / GUIDELINE / "1.1.0.changes.md").read_text(encoding="utf-8")
+    markdown = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build_tools.changes",
+            GUIDELINE,
+            "--from",
+            "1.0.0",
+            "--to",
+            "1.1.0",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert kept == markdown
 
 
 def test_the_review_stepper_links_the_versions_page(renderer: SiteRenderer) -> None:
