@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from build_tools.changes import changelog_between, render_markdown
+from build_tools.changes.changelog import Changelog
 from build_tools.changes.classes import Change, ChangedCases, changed_cases
 from build_tools.changes.facets import VersionFacts
 from build_tools.changes.sets import CaseSets
@@ -22,6 +24,7 @@ from build_tools.decisions.stage import compile_site
 from build_tools.releases.record import VersionSnapshot, working_snapshot
 from build_tools.releases.store import load_release, release_files
 from build_tools.tables.domain import DomainValue
+from build_tools.tables.model import DecisionModel
 from calculators.runtime.compare import compare_case
 from tests.support.paths import GUIDELINE, ROOT
 
@@ -200,3 +203,146 @@ def test_cli_byte_identical() -> None:
     assert outputs[0] == outputs[2]
     assert outputs[1] == outputs[3]
     assert outputs[0].startswith(b"# Changes in")
+
+
+def fields_behind(model: DecisionModel, table_id: str) -> list[str]:
+    """The case fields a table reads, through the tables that produce its derived inputs."""
+    producers = {derived.name: derived.table for derived in model.derived}
+    case_fields = {case_input.name for case_input in model.inputs}
+    tables = {table.id: table for table in model.tables}
+    found: list[str] = []
+    pending = [table_id]
+    seen: set[str] = set()
+    while pending:
+        table = tables[pending.pop()]
+        if table.id in seen:
+            continue
+        seen.add(table.id)
+        for name in table.domain_inputs:
+            if name in case_fields and name not in found:
+                found.append(name)
+            elif name in producers:
+                pending.append(producers[name])
+    return found
+
+
+def brute_force(
+    before: VersionSnapshot, after: VersionSnapshot, table_id: str, settings: int
+) -> tuple[int, int]:
+    """Every case of the fields behind ``table_id`` (the other fields at ``settings`` random
+    settings), checked both ways against compare_case; (changed cases found by brute force,
+    changed cases the changelog's sets count over the same cases)."""
+    space, sets, found = exact(before, after)
+    fields = fields_behind(after.model, table_id)
+    rng = random.Random(5)
+    brute = counted = 0
+    for _ in range(settings):
+        base = _valid_base(before, space, rng)
+        for values in itertools.product(*(space.values[name] for name in fields)):
+            case = {**base, **dict(zip(fields, values, strict=True))}
+            want = expected(before, after, dict(case))
+            assert claimed(sets, found, case) == want, case
+            brute += bool(want)
+        others = {name: frozenset({base[name]}) for name in space.values if name not in fields}
+        counted += sets.count(sets.meet(found.changed, sets.cube(others)))
+    return brute, counted
+
+
+def _valid_base(
+    before: VersionSnapshot, space: Space, rng: random.Random
+) -> dict[str, DomainValue]:
+    """A random setting of every field that makes a valid case (most random settings are
+    contradictory, and a contradictory case changes nothing)."""
+    for _ in range(10_000):
+        base = {name: rng.choice(values) for name, values in space.values.items()}
+        if before.calculator.recommend(dict(base))["status"] not in ("invalid", "out_of_scope"):
+            return base
+    raise AssertionError("no valid case found")
+
+
+def class_facets(changelog: Changelog) -> set[tuple[str, ...]]:
+    return {
+        tuple(str(part) for part in change["facet"])  # type: ignore[attr-defined]
+        for case_class in changelog.classes
+        for change in case_class.changes
+    }
+
+
+@pytest.mark.slow
+def test_planted_item_swap(tmp_path: Path) -> None:
+    """Two rules' items swapped (each item stays in use): exactly those two items change,
+    where the rules fire, and the count matches brute force."""
+    after = planted(
+        tmp_path,
+        "supportive-care.md",
+        "then: {items: [radiotherapy-symptomatic-bone]}\n"
+        "      - id: radiotherapy-for-cns\n"
+        "        when: {cns_metastases: true}\n"
+        "        then: {items: [radiotherapy-cns, silent-cns-beyond-radiotherapy]}",
+        "then: {items: [radiotherapy-cns]}\n"
+        "      - id: radiotherapy-for-cns\n"
+        "        when: {cns_metastases: true}\n"
+        "        then: {items: [radiotherapy-symptomatic-bone, silent-cns-beyond-radiotherapy]}",
+    )
+    before = working()
+    changelog = changelog_between(before, after)
+    assert class_facets(changelog) == {
+        ("item", "supportive_care", "radiotherapy-symptomatic-bone"),
+        ("item", "supportive_care", "radiotherapy-cns"),
+    }
+    assert changelog.every_case == ()
+    assert changelog.inputs == ()
+    assert changelog.texts == ()
+    brute, counted = brute_force(before, after, "supportive_care", settings=3)
+    assert brute == counted
+    assert brute > 0
+
+
+@pytest.mark.slow
+def test_planted_constraint_relevant_item_added(tmp_path: Path) -> None:
+    """A warning a safety constraint is about, added to another rule: only that warning
+    changes, only where the rule fires and the warning was not already given."""
+    after = planted(
+        tmp_path,
+        "supportive-care.md",
+        "then: {items: [radiotherapy-cns, silent-cns-beyond-radiotherapy]}",
+        "then: {items: [radiotherapy-cns, silent-cns-beyond-radiotherapy, "
+        "trastuzumab-no-anthracycline]}",
+    )
+    before = working()
+    changelog = changelog_between(before, after)
+    assert class_facets(changelog) == {("item", "warnings", "trastuzumab-no-anthracycline")}
+    for case_class in changelog.classes:
+        for change in case_class.changes:
+            assert (change["before"], change["after"]) == (None, True)
+    brute, counted = brute_force(before, after, "supportive_care", settings=3)
+    assert brute == counted
+    assert brute > 0
+
+
+@pytest.mark.slow
+def test_planted_threshold_counts_match_brute_force(tmp_path: Path) -> None:
+    after = planted(
+        tmp_path,
+        "treatment-duration.md",
+        'chemotherapy_line: ">= 4"}',
+        'chemotherapy_line: ">= 3"}',
+    )
+    brute, counted = brute_force(working(), after, "chemotherapy_beyond_third_line", settings=3)
+    assert brute == counted
+    assert brute > 0
+
+
+@pytest.mark.slow
+def test_cli_defaults_compare_the_working_content_with_the_release_before_it() -> None:
+    """With no --from/--to: the working content (released as 1.1.0, unchanged) against the
+    release before it (1.0.0), as the site shows it."""
+    run = subprocess.run(
+        [sys.executable, "-m", "build_tools.changes", GUIDELINE, "--format", "json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    printed = json.loads(run.stdout)
+    assert (printed["from"], printed["to"]) == ("1.0.0", "1.1.0")
