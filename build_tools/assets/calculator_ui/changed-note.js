@@ -1,7 +1,7 @@
 // The "changed in" note of a result: when the case's own result differs from the guideline's
 // previous released version (the worker's "changes" answer, asked once the edits pause), a note
 // after the summary and before the recommendations says what the first choice was and is, then
-// lists each change in the reader's wording, with a link to the Versions page. No note when the
+// lists each change in the reader's wording (folded), with a link to the Versions page. No note when the
 // result did not change: what every result shares (the notices) is for the Versions page.
 
 /**
@@ -65,7 +65,20 @@ export function changedNoteBlock(view, fragment) {
     );
     heading.id = id;
     if (sentence) note.appendChild(el("p", "gl-changed-note-first", sentence));
-    const list = note.appendChild(el("ul", "gl-changed-note-list"));
+    // Folded: the first choice is the three-second answer, the full list is for checking it.
+    const details = note.appendChild(el("details", "gl-changed-note-details"));
+    const count = changes.changes.length;
+    details.appendChild(
+      el(
+        "summary",
+        "",
+        words([
+          `What changed in this case's result (${count})`,
+          `What changed in your result (${count})`,
+        ]),
+      ),
+    );
+    const list = details.appendChild(el("ul", "gl-changed-note-list"));
     for (const change of changes.changes) list.appendChild(el("li", "", text(change)));
     if (view.data.versions_url) {
       const more = note.appendChild(el("p", "gl-changed-note-more"));
