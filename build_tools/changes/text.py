@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from difflib import SequenceMatcher
 
+from build_tools.notices import REVIEW_NOTICE_ID
 from build_tools.releases.record import VersionSnapshot
 
 WordOp = dict[str, object]  # {"op": "equal"|"delete"|"insert"|"replace", "old": ..., "new": ...}
@@ -73,4 +74,10 @@ def _items(snapshot: VersionSnapshot) -> dict[str, tuple[str, str]]:
 
 
 def _notices(snapshot: VersionSnapshot) -> dict[str, tuple[str, str]]:
-    return {notice.id: (notice.text, notice.patient_text) for notice in snapshot.model.notices}
+    """The notices the content writes (the review notice is generated from the version number
+    and review status, so its words change with every version: not a change of content)."""
+    return {
+        notice.id: (notice.text, notice.patient_text)
+        for notice in snapshot.model.notices
+        if notice.id != REVIEW_NOTICE_ID
+    }

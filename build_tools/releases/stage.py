@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from build_tools.changes.changelog import changelog_between
+from build_tools.changes.changelog import Changelog, changelog_between
 from build_tools.changes.markdown import render_markdown
 from build_tools.content.site import Guideline, SiteContent
 from build_tools.decisions import CompiledGuideline
@@ -54,7 +54,7 @@ def release_histories(
             findings.append(_differs_finding(guideline, claimed, working))
         history = GuidelineHistory(released, working)
         for before, version in history.predecessors():
-            history.changelogs[version.version] = changelog_between(before, version)
+            history.changelogs[version.version] = _changelog(before, version)
         findings.extend(changelog_file_findings(history, releases_dir, project_root))
         findings.extend(approval_findings(guideline, history, releases_dir))
         histories[guideline_id] = history
@@ -88,6 +88,24 @@ def _differs_finding(
         "a released version never changes: raise 'version:' (and 'last_updated:', with a review "
         "history entry saying what changed), or undo the change",
     )
+
+
+# Changelogs by the digests of their two versions: a live preview (mkdocs serve) rebuilds on
+# every edit, and the changelog between two records never changes within one process.
+# (The review status is in the key too: the review notice every result carries quotes it.)
+_CHANGELOGS: dict[tuple[str, str, str, str], Changelog] = {}
+
+
+def _changelog(before: VersionSnapshot, after: VersionSnapshot) -> Changelog:
+    key = (
+        frozen_digest(before.record),
+        before.review_status,
+        frozen_digest(after.record),
+        after.review_status,
+    )
+    if key not in _CHANGELOGS:
+        _CHANGELOGS[key] = changelog_between(before, after)
+    return _CHANGELOGS[key]
 
 
 def changelog_file_findings(
