@@ -196,6 +196,7 @@ def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: Decisio
         "assets/calculator/calculators.zip",
         "assets/calculator/case-form.js",
         "assets/calculator/case-section.js",
+        "assets/calculator/changed-note.js",
         "assets/calculator/page-dom.js",
         "assets/calculator/print-summary.js",
         "assets/calculator/result-item.js",
