@@ -83,7 +83,8 @@ def _interval(
         if not high_closed:
             high, high_closed = -int(-high) - 1, True
     if first and last:
-        return "-"
+        # every number and not null (null allowed too would be the whole domain, left out)
+        return "not(null)"
     if first:
         return f"{'<=' if high_closed else '<'} {high}"
     if last:

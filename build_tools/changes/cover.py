@@ -20,7 +20,17 @@ def cover(cases: Node, dont_care: Node, sets: CaseSets) -> Region:
     """Cubes whose union holds every case of ``cases`` and nothing outside ``cases`` and
     ``dont_care``; widened, then made irredundant, in a deterministic order."""
     allowed = sets.union(cases, dont_care)
-    cubes = [_expand(cube, allowed, sets) for cube in merge(sets.cubes(cases), sets.values)]
+    cubes: list[Cube] = []
+    covered = EMPTY
+    # largest first; a cube that the widened cubes so far already cover needs no widening
+    for cube in sorted(
+        merge(sets.cubes(cases), sets.values), key=lambda c: (-_size(c, sets), _key(c))
+    ):
+        if sets.covers(covered, cube):
+            continue
+        widened = _expand(cube, allowed, sets)
+        cubes.append(widened)
+        covered = sets.union(covered, sets.cube(widened))
     unique: list[Cube] = []
     for cube in sorted(cubes, key=lambda c: (-_size(c, sets), _key(c))):
         if cube not in unique:
@@ -38,7 +48,7 @@ def _expand(cube: Cube, allowed: Node, sets: CaseSets) -> Cube:
     widened = dict(cube)
     for name in sorted(cube, key=lambda n: (len(cube[n]), n)):
         trial = {key: values for key, values in widened.items() if key != name}
-        if sets.minus(sets.cube(trial), allowed) == EMPTY:
+        if sets.covers(allowed, trial):
             widened = trial
             continue
         # or one field's values widened as far as it stays inside
@@ -47,7 +57,7 @@ def _expand(cube: Cube, allowed: Node, sets: CaseSets) -> Cube:
             if value in values:
                 continue
             candidate = {**widened, name: frozenset(values | {value})}
-            if sets.minus(sets.cube(candidate), allowed) == EMPTY:
+            if sets.covers(allowed, candidate):
                 values.add(value)
                 widened = candidate
     return widened

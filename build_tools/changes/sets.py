@@ -171,6 +171,27 @@ class CaseSets:
                 found.append({name: frozenset(values), **rest})
         return found
 
+    def covers(self, node: Node, cube: Cube) -> bool:
+        """Whether every case of ``cube`` is in the set: ``minus(cube(cube), node) == EMPTY``
+        without building the cube's diagram (the walk visits each node of ``node`` once)."""
+        seen: dict[Node, bool] = {}
+
+        def walk(current: Node) -> bool:
+            if current in (EMPTY, ALL):
+                return current == ALL
+            if current not in seen:
+                level, children = self._nodes[current]
+                name = self.fields[level]
+                allowed = cube.get(name)
+                seen[current] = all(
+                    walk(child)
+                    for value, child in zip(self.values[name], children, strict=True)
+                    if allowed is None or value in allowed
+                )
+            return seen[current]
+
+        return walk(node)
+
     def contains(self, node: Node, case: Mapping[str, DomainValue]) -> bool:
         """Whether a case (a value for every field) is in the set."""
         while node not in (EMPTY, ALL):

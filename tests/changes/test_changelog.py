@@ -16,6 +16,7 @@ import pytest
 from build_tools.changes import changelog_between, render_markdown
 from build_tools.changes.changelog import Changelog
 from build_tools.changes.classes import Change, ChangedCases, changed_cases
+from build_tools.changes.conditions import conditions
 from build_tools.changes.facets import VersionFacts
 from build_tools.changes.sets import CaseSets
 from build_tools.changes.space import Space
@@ -25,6 +26,7 @@ from build_tools.releases.record import VersionSnapshot, working_snapshot
 from build_tools.releases.store import load_release, release_files
 from build_tools.tables.domain import DomainValue
 from build_tools.tables.model import DecisionModel
+from build_tools.tables.unary import parse_cell, typed_test
 from calculators.runtime.compare import compare_case
 from tests.support.paths import GUIDELINE, ROOT
 
@@ -346,3 +348,22 @@ def test_cli_defaults_compare_the_working_content_with_the_release_before_it() -
     )
     printed = json.loads(run.stdout)
     assert (printed["from"], printed["to"]) == ("1.0.0", "1.1.0")
+
+
+@pytest.mark.slow
+def test_class_conditions_are_cells_of_the_tables_own_language() -> None:
+    """Every condition a class is written with, parsed by the tables' own cell parser, matches
+    exactly the values of its field that the class's cube allows."""
+    before, after = released("1.0.0"), released("1.1.0")
+    space, _, found = exact(before, after)
+    kinds = {case_input.name: case_input.type for case_input in after.model.inputs}
+    checked = 0
+    for group in found.groups:
+        for _, cubes, contradictory in group.values():
+            for cube in [*cubes, *contradictory]:
+                for name, text in conditions(cube, space):
+                    test = typed_test(parse_cell(text), kinds[name])
+                    matched = {v for v in space.values[name] if test.matches(v)}
+                    assert matched == set(cube[name]), (name, text)
+                    checked += 1
+    assert checked > 300
