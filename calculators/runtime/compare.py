@@ -15,6 +15,7 @@ Stdlib only: it runs in the browser's worker beside ``recommend``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -85,16 +86,19 @@ def _value_text(value: object) -> str:
     return str(value)
 
 
-def differences(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[dict[str, object]]:
+def differences(
+    before: Mapping[str, Any], after: Mapping[str, Any], labels: Labels | None = None
+) -> list[dict[str, object]]:
     """Every fact that differs, in a stable order: ``{"facet": [...], "before": v|None,
-    "after": v|None, "text": clinician wording, "patient_text": patient wording}``."""
+    "after": v|None, "text": clinician wording, "patient_text": patient wording}``; ``labels``
+    (field -> clinician and patient label) word the answers an item depends on."""
     old, new = facts(before), facts(after)
     changed = []
     for facet in sorted(old.keys() | new.keys(), key=facet_order):
         was, now = old.get(facet), new.get(facet)
         if was == now:
             continue
-        clinician, patient = _describe(facet, was, now, before, after)
+        clinician, patient = _describe(facet, was, now, before, after, labels)
         changed.append(
             {
                 "facet": list(facet),
@@ -144,6 +148,7 @@ def _describe(
     now: object,
     before: Mapping[str, Any],
     after: Mapping[str, Any],
+    labels: Labels | None = None,
 ) -> tuple[str, str]:
     """A change in words, for clinicians and for patients."""
     source = after if now is not None else before
@@ -155,15 +160,21 @@ def _describe(
             _item_text(source, facet, patient=False),
             _item_text(source, facet, patient=True),
         ),
+        labels,
     )
 
 
 def describe_change(
-    facet: Facet, was: object, now: object, texts: tuple[str, str]
+    facet: Facet,
+    was: object,
+    now: object,
+    texts: tuple[str, str],
+    labels: Labels | None = None,
 ) -> tuple[str, str]:
     """A change in words, for clinicians and for patients; ``texts`` are the item's or
     notice's own texts (clinician, patient) in the version that has it (the changelog words
-    its changes with this too)."""
+    its changes with this too); ``labels`` word the answers a conditional item depends on
+    (field names without them)."""
     kind = facet[0]
     if kind == "status":
         words = f"{_STATUS_WORDS.get(str(was), was)} → {_STATUS_WORDS.get(str(now), now)}"
@@ -177,11 +188,12 @@ def describe_change(
         state = "now invalid" if now else "no longer invalid"
         return f"{facet[1]}: {state}.", f"{facet[1]}: {state}."
     worded: list[str] = []
-    for own in texts:
+    for audience, own in enumerate(texts):
         text = lower_first(own.rstrip("."))
         what = _LIST_WORDS.get(facet[1], "notice") if kind != "notice" else "notice"
         if kind == "conditional":
-            what = f"{_LIST_WORDS['conditional']} ({facet[2]})"
+            answers = _answers_text(facet[2], labels, patient=audience == 1)
+            what = f"{_LIST_WORDS['conditional']} (if {answers})"
         if was is None:
             label = f"New {what}" + (f" ({now})" if isinstance(now, str) else "")
         elif now is None:
@@ -190,6 +202,27 @@ def describe_change(
             label = f"{what.capitalize()}: {was} → {now}"
         worded.append(f"{label}: {text}.")
     return worded[0], worded[1]
+
+
+# field -> (clinician label, patient label)
+Labels = Mapping[str, tuple[str, str]]
+_ANSWER = re.compile(r"([a-z0-9_]+) = (.+?)(?=, [a-z0-9_]+ = | or |$)")
+_ANSWER_WORDS = {"true": "yes", "false": "no", "null": "unknown"}
+
+
+def _answers_text(when: str, labels: Labels | None, *, patient: bool) -> str:
+    """``cardiac_dysfunction = true`` as "known cardiac dysfunction: yes" with the labels."""
+    if not labels:
+        return when
+
+    def answer(match: re.Match[str]) -> str:
+        name, value = match.group(1), match.group(2)
+        label = labels.get(name)
+        if label is None:
+            return match.group(0)
+        return f"{lower_first(label[1 if patient else 0])}: {_ANSWER_WORDS.get(value, value)}"
+
+    return _ANSWER.sub(answer, when)
 
 
 def case_for(spec: GuidelineSpec, case: Mapping[str, object]) -> dict[str, object]:
@@ -218,7 +251,12 @@ def compare_case(
     (the notices each result carries), which say nothing about this case in particular."""
     old = before.recommend(case_for(before.spec, case))
     new = after.recommend(case_for(after.spec, case))
-    found = differences(old, new)
+    labels = {
+        spec_input.name: (spec_input.label, spec_input.patient_label)
+        for spec in (before.spec, after.spec)
+        for spec_input in spec.inputs
+    }
+    found = differences(old, new, labels)
     return {
         "from": before.spec.version,
         "to": after.spec.version,
