@@ -73,9 +73,7 @@ def test_the_page_links_every_download_from_where_it_is(
     ]
     assert history.changelogs  # this guideline has a changelog to list
     # The page is at <id>/use-elsewhere/: every file is one folder up.
-    assert _links(page_html) == [
-        "../" + path.removeprefix(f"{GUIDELINE}/") for path in expected
-    ]
+    assert _links(page_html) == ["../" + path.removeprefix(f"{GUIDELINE}/") for path in expected]
     published = renderer.generated_files()
     assert all(path in published for path in expected)
 
