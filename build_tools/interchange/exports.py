@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from build_tools.content.site import Guideline
 from build_tools.interchange.case_schema import case_schema_json, schema_path
+from build_tools.interchange.references import csl_json, csl_path, ris, ris_path
 from build_tools.tables.model import DecisionModel
 
 
@@ -40,4 +41,26 @@ def guideline_exports(guideline: Guideline, model: DecisionModel | None) -> list
                 text=case_schema_json(model, guideline.meta.title),
             )
         )
+    references = list(guideline.meta.references)
+    if references:
+        exports += [
+            Export(
+                path=csl_path(guideline.meta.id),
+                title="References",
+                format="CSL-JSON",
+                description=(
+                    "Every reference of the guideline for Zotero, Mendeley or any CSL processor "
+                    "(each item's id is its citation key; its group and whether it was "
+                    "reconstructed are under custom)."
+                ),
+                text=csl_json(references),
+            ),
+            Export(
+                path=ris_path(guideline.meta.id),
+                title="References",
+                format="RIS",
+                description="The same references for reference managers that import RIS.",
+                text=ris(references),
+            ),
+        ]
     return exports
