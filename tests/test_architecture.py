@@ -14,6 +14,7 @@ from tests.support.paths import ROOT
 # package -> packages it must never import (upstream stages, or the plugin that drives them)
 FORBIDDEN_IMPORTS = {
     "build_tools.markdown": (
+        "build_tools.interchange",
         "build_tools.content",
         "build_tools.decisions",
         "build_tools.tables",
@@ -23,6 +24,7 @@ FORBIDDEN_IMPORTS = {
         "build_tools.plugin",
     ),
     "build_tools.content": (
+        "build_tools.interchange",
         "build_tools.decisions",
         "build_tools.releases",
         "build_tools.tables",
@@ -32,6 +34,7 @@ FORBIDDEN_IMPORTS = {
         "build_tools.plugin",
     ),
     "build_tools.tables": (
+        "build_tools.interchange",
         "build_tools.content",
         "build_tools.decisions",
         "build_tools.render",
@@ -40,6 +43,7 @@ FORBIDDEN_IMPORTS = {
         "build_tools.plugin",
     ),
     "build_tools.decisions": (
+        "build_tools.interchange",
         "build_tools.releases",
         "build_tools.render",
         "build_tools.browser_bundle",
@@ -47,6 +51,7 @@ FORBIDDEN_IMPORTS = {
         "build_tools.plugin",
     ),
     "build_tools.releases": (
+        "build_tools.interchange",
         "build_tools.render",
         "build_tools.browser_bundle",
         "build_tools.hosting",
@@ -59,6 +64,14 @@ FORBIDDEN_IMPORTS = {
     ),
     "build_tools.browser_bundle": (
         "build_tools.render",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
+    "build_tools.interchange": (
+        "build_tools.decisions",
+        "build_tools.releases",
+        "build_tools.render",
+        "build_tools.browser_bundle",
         "build_tools.hosting",
         "build_tools.plugin",
     ),

@@ -30,6 +30,8 @@ class Guideline:
     decision_logic_page: ParsedPage | None = None
     # The page of '::: versions' (every version, its review and its changes), if it has one.
     versions_page: ParsedPage | None = None
+    # The page of '::: use-elsewhere' (downloads, CLI, Python API), if it has one.
+    use_elsewhere_page: ParsedPage | None = None
 
     @property
     def pages(self) -> list[ParsedPage]:
@@ -365,6 +367,17 @@ def _check_directives(guideline: Guideline, findings: list[Finding]) -> None:
             )
         )
     guideline.versions_page = versions[0] if versions else None
+    elsewhere = [page for page in guideline.pages if "use-elsewhere" in page.directives]
+    for extra in elsewhere[1:]:
+        findings.append(
+            Finding(
+                extra.display_path,
+                extra.directives["use-elsewhere"],
+                "the guideline's downloads and APIs appear on a second page",
+                f"keep them only on {elsewhere[0].display_path}",
+            )
+        )
+    guideline.use_elsewhere_page = elsewhere[0] if elsewhere else None
 
 
 def _unusable_link(href: str) -> str | None:

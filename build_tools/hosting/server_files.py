@@ -26,8 +26,10 @@ TYPES = {
     ".json": "application/json",
     ".webmanifest": "application/manifest+json",
     ".map": "application/json",
+    # the references for reference managers (IIS would refuse it; nginx sends octet-stream)
+    ".ris": "application/x-research-info-systems",
 }
-UTF8_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt")
+UTF8_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ris")
 COMPRESSED_SUFFIX = r"(?:\.br|\.gz)?"
 
 HTACCESS = """\

@@ -24,6 +24,7 @@ DIRECTIVES = (
     "case-calculator",
     "decision-logic",
     "versions",
+    "use-elsewhere",
 )
 POINT = "point"
 ANCHOR_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

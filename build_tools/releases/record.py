@@ -115,6 +115,10 @@ def _located(value: Any) -> Any:
     return value
 
 
+# Directives whose page is about the guideline (its versions, its formats), not part of it.
+NOT_CONTENT_DIRECTIVES = frozenset({"versions", "use-elsewhere"})
+
+
 def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Record:
     """The release record of a guideline's working content (``source``: its engine input, made
     from the guideline when not given)."""
@@ -126,11 +130,12 @@ def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Re
         guideline.section_meta(page).id: guideline.section_meta(page) for page in guideline.sections
     }
     # The page of '::: versions' is about the versions, not part of any: it grows with every
-    # release and review, which a released version's record never does.
+    # release and review, which a released version's record never does. The page of
+    # '::: use-elsewhere' is about the formats the guideline is published in, not its content.
     about_versions = {
         guideline.section_meta(page).id
         for page in guideline.sections
-        if "versions" in page.directives
+        if NOT_CONTENT_DIRECTIVES & set(page.directives)
     }
     for section in source.sections:
         if section.id in about_versions:

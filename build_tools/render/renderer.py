@@ -9,6 +9,7 @@ from typing import Any
 from build_tools.content.schema import PageMeta, SectionMeta
 from build_tools.content.site import Guideline, SiteContent, page_url
 from build_tools.decisions import CompiledGuideline
+from build_tools.interchange.exports import Export, guideline_exports
 from build_tools.releases.history import GuidelineHistory
 from build_tools.render.calculator_form import calculator_directive
 from build_tools.render.chrome import footer_html, header_html
@@ -19,6 +20,7 @@ from build_tools.render.pointers import newer_guidance_after_point
 from build_tools.render.references import reference_list_html
 from build_tools.render.superseded import page_markdown, superseded_html
 from build_tools.render.urls import relative_url
+from build_tools.render.use_elsewhere import downloads, use_elsewhere_html
 from build_tools.render.versions import (
     changelog_file,
     compose_after_point,
@@ -64,12 +66,21 @@ class SiteRenderer:
         return found
 
     def generated_files(self) -> dict[str, str]:
-        """Other files the site must add (path -> text): each version's changelog as JSON."""
-        return {
+        """Other files the site must add (path -> text): each version's changelog as JSON and
+        every guideline's exports in standard formats."""
+        found = {
             changelog_file(guideline_id, version): changelog.json_text()
             for guideline_id, history in sorted(self.histories.items())
             for version, changelog in sorted(history.changelogs.items())
         }
+        for guideline_id in sorted(self.site.guidelines):
+            found.update({export.path: export.text for export in self.exports(guideline_id)})
+        return found
+
+    def exports(self, guideline_id: str) -> list[Export]:
+        """The files in standard formats the site publishes for a guideline."""
+        guideline = self.site.guidelines[guideline_id]
+        return guideline_exports(guideline, self.decision_models.get(guideline_id))
 
     def render(self, src_uri: str) -> RenderedPage:
         if src_uri in self.superseded_pages:
@@ -150,12 +161,31 @@ class SiteRenderer:
                 ),
             )
 
+        def use_elsewhere() -> str:
+            model = self.decision_models.get(guideline.meta.id)
+            if model is None:
+                return _unavailable("The downloads, command line and Python API are described")
+            history = self.histories.get(guideline.meta.id)
+            previous = history.previous if history is not None else None
+            rows = downloads(
+                self.exports(guideline.meta.id),
+                history,
+                lambda version: changelog_file(guideline.meta.id, version),
+            )
+            return use_elsewhere_html(
+                model,
+                rows,
+                lambda path: relative_url(path, context.url),
+                previous.version if previous is not None else None,
+            )
+
         return {
             "reference-list": reference_list,
             "case-inputs": case_inputs,
             "case-calculator": case_calculator,
             "decision-logic": decision_logic,
             "versions": versions,
+            "use-elsewhere": use_elsewhere,
         }
 
 
