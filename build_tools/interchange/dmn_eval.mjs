@@ -19,6 +19,21 @@ function feel(text, context) {
   return result.value === undefined ? null : result.value;
 }
 
+// A unary test of the export names no variable but the input value, so its answer depends on
+// the test's text and that value alone: feelin is asked once per pair.
+/** @type {Map<string, boolean>} */
+const answered = new Map();
+/** @param {string} text @param {unknown} value @param {Record<string, unknown>} context */
+function matches(text, value, context) {
+  const key = `${text}\u0000${JSON.stringify(value)}`;
+  let answer = answered.get(key);
+  if (answer === undefined) {
+    answer = unaryTest(text, { ...context, "?": value }).value === true;
+    answered.set(key, answer);
+  }
+  return answer;
+}
+
 /** @param {any} decision @param {Record<string, unknown>} context */
 function evaluateDecision(decision, context) {
   const table = decision.decisionLogic;
@@ -28,9 +43,8 @@ function evaluateDecision(decision, context) {
   );
   const matched = [];
   for (const rule of table.rule) {
-    const hit = rule.inputEntry.every(
-      (/** @type {any} */ entry, /** @type {number} */ index) =>
-        unaryTest(entry.text, { ...context, "?": inputs[index] }).value === true,
+    const hit = rule.inputEntry.every((/** @type {any} */ entry, /** @type {number} */ index) =>
+      matches(entry.text, inputs[index], context),
     );
     if (hit) {
       matched.push(rule);
