@@ -19,16 +19,26 @@ function feel(text, context) {
   return result.value === undefined ? null : result.value;
 }
 
-// A unary test of the export names no variable but the input value, so its answer depends on
-// the test's text and that value alone: feelin is asked once per pair.
+// The export's unary tests name no variable but the input value, and its output entries are
+// literals: feelin answers each (test, value) pair and each output entry once.
+/** @type {Map<string, unknown>} */
+const paths = new Map();
+/** @type {Map<string, unknown>} */
+const literals = new Map();
+/** @param {string} text */
+function literal(text) {
+  if (!literals.has(text)) literals.set(text, feel(text, {}));
+  return literals.get(text);
+}
+
 /** @type {Map<string, boolean>} */
 const answered = new Map();
-/** @param {string} text @param {unknown} value @param {Record<string, unknown>} context */
-function matches(text, value, context) {
+/** @param {string} text @param {unknown} value */
+function matches(text, value) {
   const key = `${text}\u0000${JSON.stringify(value)}`;
   let answer = answered.get(key);
   if (answer === undefined) {
-    answer = unaryTest(text, { ...context, "?": value }).value === true;
+    answer = unaryTest(text, { "?": value }).value === true;
     answered.set(key, answer);
   }
   return answer;
@@ -38,13 +48,21 @@ function matches(text, value, context) {
 function evaluateDecision(decision, context) {
   const table = decision.decisionLogic;
   const policy = table.hitPolicy || "UNIQUE";
-  const inputs = table.input.map((/** @type {any} */ clause) =>
-    feel(clause.inputExpression.text, context),
-  );
+  // An input expression of the export is a variable or a path (`name`, `name.value`): feelin
+  // gets that variable alone (its parser slows down with every name in the context), once per
+  // expression and value of the variable.
+  const inputs = table.input.map((/** @type {any} */ clause) => {
+    const text = clause.inputExpression.text;
+    const name = text.split(".")[0];
+    const key = `${text}\u0000${name in context ? JSON.stringify(context[name]) : ""}`;
+    if (!paths.has(key))
+      paths.set(key, feel(text, name in context ? { [name]: context[name] } : {}));
+    return paths.get(key);
+  });
   const matched = [];
   for (const rule of table.rule) {
     const hit = rule.inputEntry.every((/** @type {any} */ entry, /** @type {number} */ index) =>
-      matches(entry.text, inputs[index], context),
+      matches(entry.text, inputs[index]),
     );
     if (hit) {
       matched.push(rule);
@@ -58,7 +76,7 @@ function evaluateDecision(decision, context) {
     Object.fromEntries(
       table.output.map((/** @type {any} */ clause, /** @type {number} */ index) => [
         clause.name,
-        feel(rule.outputEntry[index].text, context),
+        literal(rule.outputEntry[index].text),
       ]),
     ),
   );
