@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from build_tools.interchange import DMN_NAMESPACE, dmn_xml
+import calculators
+from build_tools.interchange import DMN_NAMESPACE, dmn_path, dmn_xml
 from build_tools.interchange.dmn import decision_name
 from build_tools.interchange.feel import dmn_matches, prove_cell, unary_text
 from build_tools.tables.domain import DomainValue, table_domain
@@ -265,3 +266,12 @@ def test_the_engine_agrees_on_chained_random_cases(
     # The cases reach most rules (a share, so that new rules do not need new cases at once).
     every_rule = sum(len(table.rules) + (table.default is not None) for table in model.tables)
     assert len(fired) >= math.floor(0.6 * every_rule), f"{len(fired)} of {every_rule} rules fired"
+
+
+@pytest.mark.slow
+def test_the_site_publishes_the_dmn_and_links_it(built_site: Path) -> None:
+    for guideline_id in calculators.available_guidelines():
+        published = built_site / dmn_path(guideline_id)
+        assert published.read_text(encoding="utf-8") == dmn_xml(guideline_models()[guideline_id])
+        page = (built_site / guideline_id / "decision-logic" / "index.html").read_text("utf-8")
+        assert f'href="../../{dmn_path(guideline_id)}" download' in page
