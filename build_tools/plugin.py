@@ -34,6 +34,8 @@ from build_tools.decisions import CompiledGuideline, compile_site, write_modules
 from build_tools.findings import ContentError
 from build_tools.hosting import offline
 from build_tools.hosting.site_files import HostingFiles
+from build_tools.interchange import dmn_path, dmn_xml
+from build_tools.interchange.dmn import ExportError
 from build_tools.releases.history import GuidelineHistory
 from build_tools.releases.modules import released_modules, write_released_modules
 from build_tools.releases.stage import release_histories
@@ -92,6 +94,13 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         except ContentError as error:
             raise PluginError(error.report()) from None
         write_modules(compiled, project_root / self.config.tables_output_dir)
+        # Each guideline's tables as DMN 1.3, for third-party engines.
+        for guideline_id, guideline in compiled.items():
+            try:
+                text = dmn_xml(guideline.model)
+            except ExportError as error:
+                raise PluginError(f"DMN export of {guideline_id}: {error}") from None
+            files.append(File.generated(config, dmn_path(guideline_id), content=text))
         released = released_modules(histories)
         if self.config.tables_enabled:
             write_released_modules(released, project_root / self.config.tables_released_dir)

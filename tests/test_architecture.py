@@ -81,6 +81,14 @@ FORBIDDEN_IMPORTS = {
         "build_tools.hosting",
         "build_tools.plugin",
     ),
+    "build_tools.interchange": (
+        "build_tools.releases",
+        "build_tools.changes",
+        "build_tools.render",
+        "build_tools.browser_bundle",
+        "build_tools.hosting",
+        "build_tools.plugin",
+    ),
     "calculators": ("build_tools", "tests"),
 }
 

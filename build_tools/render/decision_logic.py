@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from html import escape
 
+from build_tools.interchange import dmn_path
 from build_tools.render.input_reference import audience_html
 from build_tools.tables.model import (
     Condition,
@@ -59,10 +60,20 @@ class _DecisionLogic:
     def html(self) -> str:
         return (
             '<div class="gl-decision-logic">\n'
+            + self.download()
             + self.order()
             + "".join(self.table(table) for table in self.model.tables)
             + self.safety()
             + "</div>\n"
+        )
+
+    def download(self) -> str:
+        href = escape(self.root + dmn_path(self.model.guideline_id))
+        return (
+            f'<p class="gl-dmn-download">These tables as <a href="{href}" download>DMN 1.3</a> '
+            "(XML), for any DMN engine: one decision per table, each rule labelled with its id; "
+            "a value table is named after its output, which consumers read as "
+            "<code>&lt;name&gt;.value</code>.</p>\n"
         )
 
     # --- the order of the tables ---------------------------------------------------------------
