@@ -34,7 +34,6 @@ from build_tools.decisions import CompiledGuideline, compile_site, write_modules
 from build_tools.findings import ContentError
 from build_tools.hosting import offline
 from build_tools.hosting.site_files import HostingFiles
-from build_tools.interchange import dmn_path, dmn_xml
 from build_tools.interchange.dmn import ExportError
 from build_tools.releases.history import GuidelineHistory
 from build_tools.releases.modules import released_modules, write_released_modules
@@ -94,13 +93,6 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         except ContentError as error:
             raise PluginError(error.report()) from None
         write_modules(compiled, project_root / self.config.tables_output_dir)
-        # Each guideline's tables as DMN 1.3, for third-party engines.
-        for guideline_id, guideline in compiled.items():
-            try:
-                text = dmn_xml(guideline.model)
-            except ExportError as error:
-                raise PluginError(f"DMN export of {guideline_id}: {error}") from None
-            files.append(File.generated(config, dmn_path(guideline_id), content=text))
         released = released_modules(histories)
         if self.config.tables_enabled:
             write_released_modules(released, project_root / self.config.tables_released_dir)
@@ -108,7 +100,12 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
         # Each superseded version's read-only page (rendered from its record, out of the nav).
         for src_uri, text in self.renderer.generated_pages().items():
             files.append(File.generated(config, src_uri, content=text))
-        for path, text in self.renderer.generated_files().items():
+        # Each version's changelog and each guideline's exports (DMN, case schema, references).
+        try:
+            generated = self.renderer.generated_files()
+        except ExportError as error:
+            raise PluginError(f"guideline plugin: export: {error}") from None
+        for path, text in generated.items():
             files.append(File.generated(config, path, content=text))
         base = self.config.assets_dir.strip("/")
         for name in (*STYLESHEETS, *SCRIPTS, HEAD_SCRIPT):

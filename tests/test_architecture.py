@@ -70,20 +70,13 @@ FORBIDDEN_IMPORTS = {
     "build_tools.interchange": (
         "build_tools.decisions",
         "build_tools.releases",
+        "build_tools.changes",
         "build_tools.render",
         "build_tools.browser_bundle",
         "build_tools.hosting",
         "build_tools.plugin",
     ),
     "build_tools.changes": (
-        "build_tools.render",
-        "build_tools.browser_bundle",
-        "build_tools.hosting",
-        "build_tools.plugin",
-    ),
-    "build_tools.interchange": (
-        "build_tools.releases",
-        "build_tools.changes",
         "build_tools.render",
         "build_tools.browser_bundle",
         "build_tools.hosting",

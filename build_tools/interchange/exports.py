@@ -1,6 +1,6 @@
 """Every file in a standard format the build publishes for a guideline: one list, which the
-site adds as generated files and the ``::: use-elsewhere`` page lists. A new format (DMN, FHIR,
-CSL-JSON, ...) is one more entry of :func:`guideline_exports`."""
+site adds as generated files and the ``::: use-elsewhere`` page lists. A new format (FHIR, ...)
+is one more entry of :func:`guideline_exports`."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from build_tools.content.site import Guideline
 from build_tools.interchange.case_schema import case_schema_json, schema_path
+from build_tools.interchange.dmn import dmn_path, dmn_xml
 from build_tools.interchange.references import csl_json, csl_path, ris, ris_path
 from build_tools.tables.model import DecisionModel
 
@@ -28,6 +29,21 @@ def guideline_exports(guideline: Guideline, model: DecisionModel | None) -> list
     are not compiled, which leaves out what needs them)."""
     exports: list[Export] = []
     if model is not None:
+        exports.append(
+            Export(
+                path=dmn_path(guideline.meta.id),
+                title="Decision tables",
+                format="DMN 1.3",
+                description=(
+                    "Every table the calculator runs, for DMN engines: a decision per table, a "
+                    "rule per rule (labelled with its id), cells as standard unary tests. The "
+                    "tests run it in feelin and dmn-moddle and find the same fired rules and "
+                    "outputs as the calculator. A finding the case leaves unknown is outside "
+                    "DMN: the calculator works the case out under each answer."
+                ),
+                text=dmn_xml(model),
+            )
+        )
         exports.append(
             Export(
                 path=schema_path(guideline.meta.id),

@@ -15,6 +15,7 @@ from jsonschema import Draft202012Validator
 from build_tools.content.site import load_site
 from build_tools.decisions import compile_site
 from build_tools.interchange.case_schema import case_schema_json, schema_path
+from build_tools.interchange.dmn import dmn_path
 from build_tools.interchange.references import csl_path, ris_path
 from build_tools.releases.record import record_of
 from build_tools.releases.stage import release_histories
@@ -70,7 +71,12 @@ def test_the_page_links_every_download_from_where_it_is(
 ) -> None:
     history = renderer.histories[GUIDELINE]
     exports = [export.path for export in renderer.exports(GUIDELINE)]
-    assert exports[:3] == [schema_path(GUIDELINE), csl_path(GUIDELINE), ris_path(GUIDELINE)]
+    assert exports[:4] == [
+        dmn_path(GUIDELINE),
+        schema_path(GUIDELINE),
+        csl_path(GUIDELINE),
+        ris_path(GUIDELINE),
+    ]
     expected = exports + [
         changelog_file(GUIDELINE, version) for version in sorted(history.changelogs, reverse=True)
     ]
