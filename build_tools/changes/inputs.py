@@ -8,6 +8,7 @@ calculator: the classes cover the cases whose findings are all stated).
 
 from __future__ import annotations
 
+from build_tools.tables.domain import describe
 from build_tools.tables.model import CaseInput, DecisionModel
 
 _COMPARED = ("type", "required", "nullable", "default", "finding", "minimum", "maximum")
@@ -67,8 +68,5 @@ def describe_input_change(entry: dict[str, object]) -> str:
 
 
 def _word(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    """A declared value in the cell language's words (null, true, false, ...)."""
+    return describe(value)  # type: ignore[arg-type]  # declared defaults and bounds are domain values

@@ -6,6 +6,7 @@ per anchored point by (section, anchor), per item id and per notice id.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from difflib import SequenceMatcher
 
 from build_tools.notices import REVIEW_NOTICE_ID
@@ -24,18 +25,29 @@ def word_diff(old: str, new: str) -> list[WordOp]:
     return ops
 
 
-def diff_markdown(ops: list[WordOp]) -> str:
-    """Deletions as ``~~old~~``, insertions as ``**new**``."""
+def diff_marked(
+    ops: list[WordOp],
+    deleted: Callable[[str], str],
+    inserted: Callable[[str], str],
+    kept: Callable[[str], str] = str,
+) -> str:
+    """The words of a diff, deletions and insertions marked by ``deleted`` / ``inserted``
+    (Markdown strike and bold in the changelog, ``<del>``/``<ins>`` on the site)."""
     parts: list[str] = []
     for op in ops:
         if op["op"] == "equal":
-            parts.append(str(op["old"]))
+            parts.append(kept(str(op["old"])))
             continue
         if op["old"]:
-            parts.append(f"~~{op['old']}~~")
+            parts.append(deleted(str(op["old"])))
         if op["new"]:
-            parts.append(f"**{op['new']}**")
+            parts.append(inserted(str(op["new"])))
     return " ".join(parts)
+
+
+def diff_markdown(ops: list[WordOp]) -> str:
+    """Deletions as ``~~old~~``, insertions as ``**new**``."""
+    return diff_marked(ops, lambda words: f"~~{words}~~", lambda words: f"**{words}**")
 
 
 def reworded(kind: str, key: str, old: tuple[str, str], new: tuple[str, str]) -> dict[str, object]:

@@ -345,39 +345,32 @@ def _check_directives(guideline: Guideline, findings: list[Finding]) -> None:
         )
     if holders:
         guideline.references_page = holders[0]
-    logic = [page for page in guideline.pages if "decision-logic" in page.directives]
-    for extra in logic[1:]:
+    guideline.decision_logic_page = _one_page(
+        guideline, "decision-logic", "the guideline's decision logic appears", "it", findings
+    )
+    guideline.versions_page = _one_page(
+        guideline, "versions", "the guideline's versions appear", "them", findings
+    )
+    guideline.use_elsewhere_page = _one_page(
+        guideline, "use-elsewhere", "the guideline's downloads and APIs appear", "them", findings
+    )
+
+
+def _one_page(
+    guideline: Guideline, directive: str, what: str, pronoun: str, findings: list[Finding]
+) -> ParsedPage | None:
+    """The page of a directive a guideline shows at most once (a finding for every other)."""
+    pages = [page for page in guideline.pages if directive in page.directives]
+    for extra in pages[1:]:
         findings.append(
             Finding(
                 extra.display_path,
-                extra.directives["decision-logic"],
-                "the guideline's decision logic appears on a second page",
-                f"keep it only on {logic[0].display_path}",
+                extra.directives[directive],
+                f"{what} on a second page",
+                f"keep {pronoun} only on {pages[0].display_path}",
             )
         )
-    guideline.decision_logic_page = logic[0] if logic else None
-    versions = [page for page in guideline.pages if "versions" in page.directives]
-    for extra in versions[1:]:
-        findings.append(
-            Finding(
-                extra.display_path,
-                extra.directives["versions"],
-                "the guideline's versions appear on a second page",
-                f"keep them only on {versions[0].display_path}",
-            )
-        )
-    guideline.versions_page = versions[0] if versions else None
-    elsewhere = [page for page in guideline.pages if "use-elsewhere" in page.directives]
-    for extra in elsewhere[1:]:
-        findings.append(
-            Finding(
-                extra.display_path,
-                extra.directives["use-elsewhere"],
-                "the guideline's downloads and APIs appear on a second page",
-                f"keep them only on {elsewhere[0].display_path}",
-            )
-        )
-    guideline.use_elsewhere_page = elsewhere[0] if elsewhere else None
+    return pages[0] if pages else None
 
 
 def _unusable_link(href: str) -> str | None:

@@ -162,20 +162,28 @@ def _review(args: argparse.Namespace) -> int:
     return 0
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m build_tools.releases", description="Record released guideline versions."
-    )
-    commands = parser.add_subparsers(dest="command", required=True)
-    record = commands.add_parser("record", help="write the release record of a version")
-    record.add_argument("guideline", help="the guideline id (its folder under docs/)")
-    record.add_argument("--docs", type=Path, default=Path("docs"), help="the docs folder")
-    record.add_argument(
+def _command(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, help_text: str
+) -> argparse.ArgumentParser:
+    """A subcommand with the arguments every one takes: the guideline, --docs, --releases."""
+    command = commands.add_parser(name, help=help_text)
+    command.add_argument("guideline", help="the guideline id (its folder under docs/)")
+    command.add_argument("--docs", type=Path, default=Path("docs"), help="the docs folder")
+    command.add_argument(
         "--releases",
         type=Path,
         default=Path(RELEASES_DIR),
         help="where records are kept (default: releases)",
     )
+    return command
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m build_tools.releases", description="Record released guideline versions."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+    record = _command(commands, "record", "write the release record of a version")
     record.add_argument("--git", metavar="REV", help="record the pages as they were at REV")
     record.add_argument(
         "--waive",
@@ -184,15 +192,7 @@ def main(argv: list[str] | None = None) -> int:
         choices=WAIVABLE_CHECKS,
         help="an authoring check the version predates (only with --git)",
     )
-    review = commands.add_parser("review", help="print what a reviewer reads before approving")
-    review.add_argument("guideline", help="the guideline id (its folder under docs/)")
-    review.add_argument("--docs", type=Path, default=Path("docs"), help="the docs folder")
-    review.add_argument(
-        "--releases",
-        type=Path,
-        default=Path(RELEASES_DIR),
-        help="where records are kept (default: releases)",
-    )
+    _command(commands, "review", "print what a reviewer reads before approving")
     args = parser.parse_args(argv)
     return _record(args) if args.command == "record" else _review(args)
 

@@ -10,7 +10,7 @@ from html import escape
 from build_tools.changes.changelog import UNKNOWN_FINDINGS, CaseClass, Changelog
 from build_tools.changes.inputs import describe_input_change
 from build_tools.changes.markdown import CONTRADICTORY_SHOWN, WHEN, WHEN_CONTRADICTORY
-from build_tools.changes.text import WordOp
+from build_tools.changes.text import WordOp, diff_marked
 
 _TEXT_KINDS = {"point": "Point", "item": "Item", "notice": "Notice"}
 
@@ -130,13 +130,9 @@ def _text_change(entry: dict[str, object]) -> str:
 
 
 def _diff(ops: list[WordOp]) -> str:
-    parts: list[str] = []
-    for op in ops:
-        if op["op"] == "equal":
-            parts.append(escape(str(op["old"])))
-            continue
-        if op["old"]:
-            parts.append(f"<del>{escape(str(op['old']))}</del>")
-        if op["new"]:
-            parts.append(f"<ins>{escape(str(op['new']))}</ins>")
-    return " ".join(parts)
+    return diff_marked(
+        ops,
+        lambda words: f"<del>{escape(words)}</del>",
+        lambda words: f"<ins>{escape(words)}</ins>",
+        escape,
+    )

@@ -12,28 +12,15 @@ from html import unescape
 import pytest
 from jsonschema import Draft202012Validator
 
-from build_tools.content.site import load_site
-from build_tools.decisions import compile_site
 from build_tools.interchange.case_schema import case_schema_json, schema_path
 from build_tools.interchange.dmn import dmn_path
 from build_tools.interchange.references import csl_path, ris_path
 from build_tools.releases.record import record_of
-from build_tools.releases.stage import release_histories
 from build_tools.render.renderer import SiteRenderer
 from build_tools.render.versions import changelog_file
-from tests.support.paths import GUIDELINE, ROOT
+from tests.support.paths import GUIDELINE
 
 PAGE = f"{GUIDELINE}/use-elsewhere.md"
-
-
-@pytest.fixture(scope="module")
-def renderer() -> SiteRenderer:
-    docs = ROOT / "docs"
-    pages = sorted(str(path.relative_to(docs)) for path in docs.rglob("*.md"))
-    site = load_site(docs, pages, ROOT)
-    compiled = compile_site(site)
-    histories = release_histories(site, compiled, ROOT / "releases", ROOT)
-    return SiteRenderer(site, compiled, histories)
 
 
 @pytest.fixture(scope="module")

@@ -13,23 +13,10 @@ from html import unescape
 
 import pytest
 
-from build_tools.content.site import load_site
-from build_tools.decisions import compile_site
 from build_tools.releases.history import GuidelineHistory
-from build_tools.releases.stage import release_histories
 from build_tools.render.renderer import SiteRenderer
 from build_tools.render.versions import changes_html, short_date, superseded_src_uri
 from tests.support.paths import GUIDELINE, ROOT
-
-
-@pytest.fixture(scope="module")
-def renderer() -> SiteRenderer:
-    docs = ROOT / "docs"
-    pages = sorted(str(path.relative_to(docs)) for path in docs.rglob("*.md"))
-    site = load_site(docs, pages, ROOT)
-    compiled = compile_site(site)
-    histories = release_histories(site, compiled, ROOT / "releases", ROOT)
-    return SiteRenderer(site, compiled, histories)
 
 
 @pytest.fixture(scope="module")
