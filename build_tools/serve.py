@@ -22,17 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from build_tools.hosting.policy import PRECOMPRESSED, cache_control, compressible_type
+from build_tools.hosting.server_files import TYPES
 
+# The types the build's server files give (.htaccess, web.config), and archives.
 CONTENT_TYPES = {
-    ".wasm": "application/wasm",
-    ".mjs": "text/javascript",
-    ".js": "text/javascript",
-    ".json": "application/json",
+    **TYPES,
     ".zip": "application/zip",
     ".whl": "application/zip",
     ".tar": "application/x-tar",
     ".xml": "application/xml",
-    ".webmanifest": "application/manifest+json",
 }
 
 

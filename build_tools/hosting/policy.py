@@ -43,6 +43,8 @@ COMPRESSIBLE_SUFFIXES = (
     ".svg",
     ".txt",
     ".wasm",
+    ".dmn",  # the decision tables as DMN XML (build_tools/interchange)
+    ".ris",
 )
 # Below this size, compression saves less than the headers that announce it.
 COMPRESS_MIN_BYTES = 1024

@@ -28,8 +28,10 @@ TYPES = {
     ".map": "application/json",
     # the references for reference managers (IIS would refuse it; nginx sends octet-stream)
     ".ris": "application/x-research-info-systems",
+    # the decision tables as DMN 1.3 XML (no registered type: XML; IIS would refuse it)
+    ".dmn": "application/xml",
 }
-UTF8_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ris")
+UTF8_SUFFIXES = (".html", ".css", ".js", ".json", ".xml", ".svg", ".txt", ".ris", ".dmn")
 COMPRESSED_SUFFIX = r"(?:\.br|\.gz)?"
 
 HTACCESS = """\

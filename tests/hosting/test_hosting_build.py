@@ -88,6 +88,7 @@ def test_web_config_is_well_formed_and_maps_every_type_iis_lacks(built_site: Pat
     assert maps[".js"] == "text/javascript"
     assert maps[".json"] == "application/json"
     assert maps[".ris"] == "application/x-research-info-systems"  # the references' download
+    assert maps[".dmn"] == "application/xml"  # the decision tables' download
     # Only sections IIS allows in a site folder by default: a locked one is a 500 for the site.
     sections = {
         node.tagName
