@@ -40,6 +40,18 @@ _LIST_WORDS = {
     "dosing": "dose",
     "conditional": "depends on findings not stated",
 }
+# The same, and the ranks, in the patient's words.
+_PATIENT_LIST_WORDS = {
+    "prognosis_reasons": "reason for the outlook",
+    "recommendations": "treatment option",
+    "warnings": "caution",
+    "monitoring": "check during treatment",
+    "supportive_care": "supportive care",
+    "workup": "test or question",
+    "dosing": "dose",
+    "conditional": "depends on what is not known yet",
+}
+_PATIENT_RANKS = {"preferred": "first choice", "alternative": "another option"}
 
 
 def facts(result: Mapping[str, Any]) -> dict[Facet, object]:
@@ -189,17 +201,21 @@ def describe_change(
         return f"{facet[1]}: {state}.", f"{facet[1]}: {state}."
     worded: list[str] = []
     for audience, own in enumerate(texts):
+        patient = audience == 1
+        nouns = _PATIENT_LIST_WORDS if patient else _LIST_WORDS
+        ranks = _PATIENT_RANKS if patient else {}
+        old, new = ranks.get(str(was), was), ranks.get(str(now), now)
         text = lower_first(own.rstrip("."))
-        what = _LIST_WORDS.get(facet[1], "notice") if kind != "notice" else "notice"
+        what = nouns.get(facet[1], "notice") if kind != "notice" else "notice"
         if kind == "conditional":
-            answers = _answers_text(facet[2], labels, patient=audience == 1)
-            what = f"{_LIST_WORDS['conditional']} (if {answers})"
+            answers = _answers_text(facet[2], labels, patient=patient)
+            what = f"{nouns['conditional']} (if {answers})"
         if was is None:
-            label = f"New {what}" + (f" ({now})" if isinstance(now, str) else "")
+            label = f"New {what}" + (f" ({new})" if isinstance(new, str) else "")
         elif now is None:
-            label = f"No longer a {what}" + (f" (was {was})" if isinstance(was, str) else "")
+            label = f"No longer a {what}" + (f" (was {old})" if isinstance(old, str) else "")
         else:
-            label = f"{what.capitalize()}: {was} → {now}"
+            label = f"{what.capitalize()}: {old} → {new}"
         worded.append(f"{label}: {text}.")
     return worded[0], worded[1]
 
