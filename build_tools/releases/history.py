@@ -48,11 +48,6 @@ class GuidelineHistory:
         return self.released if self.working_is_released else [*self.released, self.working]
 
     @property
-    def current(self) -> VersionSnapshot:
-        """What the site shows: the working content (identical to its record once released)."""
-        return self.working
-
-    @property
     def previous(self) -> VersionSnapshot | None:
         """The last release before the working version (what its changes are counted from)."""
         earlier = [

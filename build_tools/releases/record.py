@@ -83,10 +83,6 @@ class VersionSnapshot:
         """The version's calculator: its compiled module run by the real runtime."""
         return tables.compiled_calculator(self.model, self.module_text)
 
-    @property
-    def label(self) -> str:
-        return f"{self.version} ({self.date})"
-
 
 def _plain(value: Any) -> Any:
     """Front-matter values as plain JSON (dates as ISO text), order kept."""

@@ -81,7 +81,7 @@ def _audience(
 
 def superseded_html(history: GuidelineHistory, snapshot: VersionSnapshot, url: str) -> str:
     """The body of the page (at ``url``, site-root relative) of the superseded ``snapshot``."""
-    current = history.current
+    current = history.working
     index_url = relative_url(f"{current.guideline_id}/", url)
     versions_url = relative_url(f"{current.guideline_id}/versions/", url)
     references = _references(snapshot)
