@@ -15,6 +15,7 @@ import pkgutil
 import re
 from collections.abc import Mapping
 from functools import cache
+from itertools import pairwise
 
 from calculators.runtime.compare import compare_case
 from calculators.runtime.engine import Calculator
@@ -89,20 +90,35 @@ def _load_superseded(guideline_id: str, version: str) -> Calculator:
 
 
 def previous_version(guideline_id: str) -> str | None:
-    """The newest superseded version of a guideline (what its current result is compared
-    with), or None when it has none."""
+    """The newest superseded version of a guideline (the release the current version follows),
+    or None when it has none."""
     versions = superseded_versions(guideline_id)
     return versions[-1] if versions else None
 
 
 def changes(guideline_id: str, case: dict[str, object]) -> dict[str, object] | None:
-    """How the result of ``case`` differs from the guideline's previous released version:
-    ``{"from", "to", "changes": [...]}`` (an empty list: no difference), or None when the
-    guideline has no previous version (format: calculators/runtime/compare.py)."""
-    previous = previous_version(guideline_id)
-    if previous is None:
+    """How the result of ``case`` changed in the newest release that changed it:
+    ``{"from", "to", "changes": [...]}``, comparing each version with the one before it, newest
+    first, from the current version back to the oldest superseded one. A release that changed
+    nothing for this case (a corrected reference, a reworded sentence) does not hide an
+    earlier change, and since the result has not changed after ``to``, ``to``'s result is the
+    current one. When no release changed it, the comparison of the current version with the
+    previous one (empty ``changes``); None when the guideline has no previous version (format:
+    calculators/runtime/compare.py)."""
+    versions = [*superseded_versions(guideline_id), None]
+    if len(versions) < 2:
         return None
-    return compare_case(load(f"{guideline_id}@{previous}"), load(guideline_id), case)
+    newest: dict[str, object] | None = None
+    for before, after in reversed(list(pairwise(versions))):
+        found = compare_case(
+            load(f"{guideline_id}@{before}"),
+            load(guideline_id if after is None else f"{guideline_id}@{after}"),
+            case,
+        )
+        if found["changes"]:
+            return found
+        newest = newest or found
+    return newest
 
 
 def recommend(guideline_id: str, case: dict[str, object]) -> dict[str, object]:

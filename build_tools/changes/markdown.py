@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from build_tools.changes.changelog import EVERY_CASE, GROUPS, UNKNOWN_FINDINGS, Changelog
 from build_tools.changes.inputs import describe_input_change
-from build_tools.changes.text import WordOp, diff_markdown
+from build_tools.changes.text import WordOp, diff_markdown, wording_label
 
 WHEN = "When any of (among cases valid in at least one version):"
 WHEN_CONTRADICTORY = (
@@ -81,7 +81,8 @@ def render_markdown(changelog: Changelog) -> str:
             if ops is not None:
                 assert isinstance(ops, list)
                 words: list[WordOp] = ops
-                lines.append(f"  - {audience}: {diff_markdown(words)}")
+                label = wording_label(str(entry["kind"]), audience)
+                lines.append(f"  - {label}: {diff_markdown(words)}")
     if not changelog.texts:
         lines.append("No change.")
     return "\n".join(lines) + "\n"

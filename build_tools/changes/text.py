@@ -1,7 +1,10 @@
-"""Text changes: anchored points, item texts and notice texts, with word-level differences.
+"""Text changes: anchored points, item texts, notice texts and references, with word-level
+differences.
 
 Wording never changes a case's result (``compare.facts`` ignores it), so it is listed apart:
-per anchored point by (section, anchor), per item id and per notice id.
+per anchored point by (section, anchor), per item id, per notice id and per reference key (the
+entry as the reference list formats it, with its public note; an internal note is not text
+readers see, so a change to it alone is not listed).
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from difflib import SequenceMatcher
 
+from build_tools.content.schema import Reference
+from build_tools.interchange.bibliography import formatted_references
 from build_tools.notices import REVIEW_NOTICE_ID
 from build_tools.releases.record import VersionSnapshot
 
@@ -58,6 +63,12 @@ def reworded(kind: str, key: str, old: tuple[str, str], new: tuple[str, str]) ->
     return entry
 
 
+def wording_label(kind: str, audience: str) -> str:
+    """What a reworded entry's diff is called: the wording, or "entry" for a reference (one
+    text for every reader)."""
+    return "entry" if kind == "reference" else audience
+
+
 def text_changes(before: VersionSnapshot, after: VersionSnapshot) -> list[dict[str, object]]:
     """Every anchored point, item text and notice text added, removed or reworded, sorted."""
     found: list[dict[str, object]] = []
@@ -65,6 +76,7 @@ def text_changes(before: VersionSnapshot, after: VersionSnapshot) -> list[dict[s
         ("point", _points(before), _points(after)),
         ("item", _items(before), _items(after)),
         ("notice", _notices(before), _notices(after)),
+        ("reference", _references(before), _references(after)),
     )
     for kind, old, new in kinds:
         for key in sorted(old.keys() | new.keys()):
@@ -92,4 +104,13 @@ def _notices(snapshot: VersionSnapshot) -> dict[str, tuple[str, str]]:
         notice.id: (notice.text, notice.patient_text)
         for notice in snapshot.model.notices
         if notice.id != REVIEW_NOTICE_ID
+    }
+
+
+def _references(snapshot: VersionSnapshot) -> dict[str, tuple[str, str]]:
+    """Each reference as the list shows it (one wording: the patient slot stays empty)."""
+    references = [Reference.model_validate(ref) for ref in snapshot.record["references"]]
+    return {
+        entry.key: (f"{entry.text} {reference.note}" if reference.note else entry.text, "")
+        for entry, reference in zip(formatted_references(references), references, strict=True)
     }

@@ -86,7 +86,8 @@ class Reference(_Strict):
     doi: str | None = None
     pmid: str | None = None
     url: str | None = None
-    note: str | None = None
+    note: str | None = None  # for readers: shown after the entry in the reference list
+    internal_note: str | None = None  # for editors: kept with the reference, never shown
     reconstructed: bool = False
     group: ReferenceGroup = "source"
 

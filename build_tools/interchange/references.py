@@ -1,8 +1,9 @@
 """A guideline's references (front matter ``references:``) as CSL-JSON and RIS, for reference
 managers. CSL-JSON is lossless: :func:`reference_from_csl` gives back the front-matter fields
-(what CSL has no field for, the key's group, ``reconstructed`` and a trailing "et al.", is kept
-under CSL's ``custom``). RIS has no place for those three and is written for import only.
-The reference list on the site is rendered as before (render/references.py)."""
+(what CSL has no field for, the key's group, ``reconstructed``, the internal note and a trailing
+"et al.", is kept under CSL's ``custom``). RIS has no place for
+those and is written for import only.
+The reference list on the site is formatted from these items by citeproc (bibliography.py)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,9 @@ from typing import Any
 
 from build_tools.content.schema import Reference
 
+# A guideline published in a journal (it has a volume) is, for CSL and RIS, a journal article.
+JOURNAL_CSL_TYPE = "article-journal"
+JOURNAL_RIS_TYPE = "JOUR"
 CSL_TYPES = {
     "article": "article-journal",
     "guideline": "report",
@@ -23,6 +27,18 @@ RIS_TYPES = {"article": "JOUR", "guideline": "RPRT", "label": "GEN", "website": 
 ET_AL = "et al."
 # "Slamon DJ": a person written Vancouver-style (family name, then initials).
 _PERSON = re.compile(r"^(?P<family>.+) (?P<given>[A-Z]{1,4})$")
+
+
+def _in_journal(reference: Reference) -> bool:
+    return reference.type == "guideline" and reference.volume is not None
+
+
+def csl_type(reference: Reference) -> str:
+    return JOURNAL_CSL_TYPE if _in_journal(reference) else CSL_TYPES[reference.type]
+
+
+def ris_type(reference: Reference) -> str:
+    return JOURNAL_RIS_TYPE if _in_journal(reference) else RIS_TYPES[reference.type]
 
 
 def csl_path(guideline_id: str) -> str:
@@ -52,7 +68,7 @@ def reference_to_csl(reference: Reference) -> dict[str, Any]:
         authors.pop()
     item: dict[str, Any] = {
         "id": reference.key,
-        "type": CSL_TYPES[reference.type],
+        "type": csl_type(reference),
         "title": reference.title,
     }
     if authors:
@@ -76,6 +92,8 @@ def reference_to_csl(reference: Reference) -> dict[str, Any]:
         "authors-truncated": truncated,
         "source-type": reference.type,
     }
+    if reference.internal_note is not None:
+        item["custom"]["internal-note"] = reference.internal_note
     return item
 
 
@@ -99,6 +117,7 @@ def reference_from_csl(item: dict[str, Any]) -> dict[str, Any]:
         "pmid": item.get("PMID"),
         "url": item.get("URL"),
         "note": item.get("note"),
+        "internal_note": custom.get("internal-note"),
         "reconstructed": custom["reconstructed"],
         "group": custom["group"],
     }
@@ -116,7 +135,7 @@ def ris(references: Sequence[Reference]) -> str:
     lines: list[str] = []
     for reference in references:
         tags: list[tuple[str, str | None]] = [
-            ("TY", RIS_TYPES[reference.type]),
+            ("TY", ris_type(reference)),
             ("ID", reference.key),
             ("TI", reference.title),
             *(("AU", _ris_author(author)) for author in reference.authors if author != ET_AL),

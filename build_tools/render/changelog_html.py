@@ -10,9 +10,9 @@ from html import escape
 from build_tools.changes.changelog import UNKNOWN_FINDINGS, CaseClass, Changelog
 from build_tools.changes.inputs import describe_input_change
 from build_tools.changes.markdown import CONTRADICTORY_SHOWN, WHEN, WHEN_CONTRADICTORY
-from build_tools.changes.text import WordOp, diff_marked
+from build_tools.changes.text import WordOp, diff_marked, wording_label
 
-_TEXT_KINDS = {"point": "Point", "item": "Item", "notice": "Notice"}
+_TEXT_KINDS = {"point": "Point", "item": "Item", "notice": "Notice", "reference": "Reference"}
 
 
 def changelog_html(changelog: Changelog, json_url: str | None = None) -> str:
@@ -125,7 +125,7 @@ def _text_change(entry: dict[str, object]) -> str:
     for audience in ("clinician", "patient"):
         ops = entry.get(audience)
         if isinstance(ops, list):
-            wordings.append(f"<li>{audience}: {_diff(ops)}</li>")
+            wordings.append(f"<li>{wording_label(str(entry['kind']), audience)}: {_diff(ops)}</li>")
     return f"<li>{title}: reworded<ul>{''.join(wordings)}</ul></li>"
 
 

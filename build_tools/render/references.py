@@ -1,10 +1,13 @@
-"""Citations and the numbered reference list."""
+"""Citations and the numbered reference list (each entry formatted by citeproc-py:
+interchange/bibliography.py)."""
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from build_tools.content.schema import Reference
+from build_tools.interchange.bibliography import STYLE_TITLE, formatted_references
 
 GROUP_TITLES = {
     "source": "Sources of this guideline",
@@ -28,38 +31,27 @@ def citation_html(numbers_and_refs: list[tuple[int, Reference]], list_url: str) 
     return '<sup class="gl-cite">' + '<span class="gl-cite-sep">, </span>'.join(links) + "</sup>"
 
 
-def _citation_text(ref: Reference) -> str:
-    parts: list[str] = []
-    if ref.authors:
-        parts.append(escape(", ".join(ref.authors)) + ".")
-    parts.append(f"<cite>{escape(ref.title)}</cite>.")
-    where = escape(ref.container) if ref.container else ""
-    detail = str(ref.year) if ref.year else ""
-    if ref.volume:
-        detail += f";{escape(ref.volume)}"
-        if ref.issue:
-            detail += f"({escape(ref.issue)})"
-    if ref.pages:
-        detail += f":{escape(ref.pages)}"
-    line = ". ".join(part for part in (where, detail) if part)
-    if line:
-        parts.append(line + ".")
-    if ref.doi:
-        doi = escape(ref.doi)
-        parts.append(f'doi:<a href="https://doi.org/{doi}" rel="noreferrer">{doi}</a>.')
-    if ref.pmid:
-        parts.append(f"PMID {escape(ref.pmid)}.")
-    if ref.url:
-        url = escape(ref.url)
-        parts.append(f'<a href="{url}" rel="noreferrer">{url}</a>')
-    return " ".join(parts)
+_URL = re.compile(r"https?://[^\s<>\"]+[^\s<>\".,;)]")
+_DOI = re.compile(r"\bdoi:(10\.[^\s<>\"]+[^\s<>\".,;)])")
+
+
+def _linked(entry_html: str) -> str:
+    """The formatted entry with its URL and DOI as links (citeproc writes them as text)."""
+    entry_html = _URL.sub(
+        lambda found: f'<a href="{found[0]}" rel="noreferrer">{found[0]}</a>', entry_html
+    )
+    return _DOI.sub(
+        lambda found: f'doi:<a href="https://doi.org/{found[1]}" rel="noreferrer">{found[1]}</a>',
+        entry_html,
+    )
 
 
 def reference_list_html(references: list[Reference]) -> str:
     """The reference list, grouped, numbered in list order (the citation numbers)."""
     html: list[str] = ['<div class="gl-references">']
     current_group: str | None = None
-    for number, ref in enumerate(references, start=1):
+    for entry, ref in zip(formatted_references(references), references, strict=True):
+        number = entry.number
         if ref.group != current_group:
             if current_group is not None:
                 html.append("</ol>")
@@ -74,12 +66,14 @@ def reference_list_html(references: list[Reference]) -> str:
             if ref.reconstructed
             else ""
         )
-        note = f'<span class="gl-reference-note">{escape(ref.note)}</span>' if ref.note else ""
+        # The public note only: an internal note (``internal_note``) is never shown.
+        note = f' <span class="gl-reference-note">{escape(ref.note)}</span>' if ref.note else ""
         html.append(
             f'<li id="{reference_anchor(ref.key)}" value="{number}">{badge}'
-            f"{_citation_text(ref)} {note}</li>"
+            f"{_linked(entry.html)}{note}</li>"
         )
     if current_group is not None:
         html.append("</ol>")
+        html.append(f'<p class="gl-references-style">Formatted in the {STYLE_TITLE}.</p>')
     html.append("</div>")
     return "\n".join(html)

@@ -10,7 +10,7 @@
 #   docs/metastatic-breast-cancer/critical-pitfalls.md
 # Do not edit: change the pages and run `python -m build_tools.decisions`.
 # ruff: noqa: E501
-"""Decision tables of the guideline metastatic-breast-cancer (version 1.1.0, 2026-11-29).
+"""Decision tables of the guideline metastatic-breast-cancer (version 1.1.1, 2026-11-30).
 
 Stdlib only: evaluated by calculators.runtime in CPython and in Pyodide alike.
 """
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
         TableData,
     )
 
-GUIDELINE: GuidelineData = {"id": "metastatic-breast-cancer", "version": "1.1.0", "last_updated": "2026-11-29"}
+GUIDELINE: GuidelineData = {"id": "metastatic-breast-cancer", "version": "1.1.1", "last_updated": "2026-11-30"}
 
 
 INPUTS: list[InputData] = [
@@ -2294,8 +2294,8 @@ NOTICES: list[NoticeData] = [
     },
     {
         "id": "review-status",
-        "text": "Review status of version 1.1.0: submitted, not yet reviewed, not approved. Check each recommendation against its sources before use.",
-        "patient_text": "Version 1.1.0 of this guide is submitted, not yet reviewed: its reviewers have not approved it yet. Talk to your care team before acting on it.",
+        "text": "Review status of version 1.1.1: submitted, not yet reviewed, not approved. Check each recommendation against its sources before use.",
+        "patient_text": "Version 1.1.1 of this guide is submitted, not yet reviewed: its reviewers have not approved it yet. Talk to your care team before acting on it.",
         "citations": [],
     },
 ]

@@ -47,7 +47,8 @@ def relevance_json(guideline: str, mode: CaseMode, text: str) -> str:
 
 
 def changes_json(guideline: str, mode: CaseMode, text: str) -> str:
-    """How the case's result differs from the guideline's previous released version:
+    """How the case's result changed in the newest release that changed it (see
+    :func:`calculators.changes`):
     ``{"case": {...}, "changes": {"from", "to", "changes": [...], "every_case": [...],
     "first_choice": {"before": [...], "after": [...]}} | null}`` as JSON text (``null``: no
     previous version, or ``guideline`` names a superseded version itself). ``first_choice``

@@ -20,6 +20,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+import calculators
 from build_tools.serve import SiteRequestHandler, start_server
 from calculators.runtime import browser_entry
 from tests.support.builds import copy_project, run_mkdocs_build
@@ -379,7 +380,7 @@ def test_print_shows_a_case_summary_without_the_form(browser: Browser, site_url:
     expect(summary).to_be_visible()
     expect(summary).to_contain_text("Body weight")
     expect(summary).to_contain_text("70 kg")
-    expect(summary).to_contain_text("Guideline version 1.1.0")
+    expect(summary).to_contain_text(f"Guideline version {calculators.load(GUIDELINE).spec.version}")
     expect(page.locator(".gl-meta")).to_be_visible()  # version and dates of the chrome
     # The source's age and the review status print once, at the top of the page (the result's
     # own copy of them is the chrome's: not printed twice, so that a result fits one page).

@@ -18,7 +18,8 @@ from tests.support.paths import CALCULATOR_PATH, GUIDELINE
 
 pytestmark = pytest.mark.browser
 
-# HER2-positive, cardiac dysfunction not stated: 1.0.0 read it as "no", 1.1.0 asks for it.
+# HER2-positive, cardiac dysfunction not stated: 1.0.0 read it as "no", 1.1.0 asks for it (and
+# 1.1.1 changed the reference list only: the note still names 1.1.0, the release that changed it).
 CHANGED = "sex=female&er_status=negative&pr_status=negative&her2_status=positive&weight_kg=70&" + (
     NONE.replace("&cardiac_dysfunction=false", "")
 )
@@ -103,8 +104,11 @@ def test_a_superseded_version_page_runs_its_own_calculator(
     calculator_page: SharedPage, site_url: str
 ) -> None:
     page, _, errors = calculator_page
-    old = calculators.previous_version(GUIDELINE)
-    assert old is not None
+    # the release before the one that changed this case's result
+    changed: Any = calculators.changes(
+        GUIDELINE, calculators.case_from_fragment(GUIDELINE, CHANGED)
+    )
+    old = changed["from"]
     key = f"{GUIDELINE}@{old}"
     url = f"{site_url}{GUIDELINE}/versions/{old}/"
     shown = _open(page, url, CHANGED)

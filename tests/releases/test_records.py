@@ -26,9 +26,15 @@ from build_tools.releases.record import (
 from build_tools.releases.stage import release_histories
 from build_tools.releases.store import read_record, record_path, release_files
 from build_tools.site_build import copy_project
+from calculators.runtime.compare import compare_case
 from tests.support.paths import DATA, GUIDELINE, ROOT
 
 RELEASES = ROOT / "releases"
+# The current version (released, unchanged since) and the release before it.
+CURRENT = calculators.load(GUIDELINE).spec.version
+PREVIOUS = calculators.superseded_versions(GUIDELINE)[-1]
+_major, _minor, _ = CURRENT.split(".")
+NEXT = f"{_major}.{int(_minor) + 1}.0"  # a version number no release has
 
 
 def _histories(project: Path) -> dict[str, GuidelineHistory]:
@@ -53,7 +59,7 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _review(index: Path, status: str, version: str = "1.1.0") -> None:
+def _review(index: Path, status: str, version: str = CURRENT) -> None:
     """Move the review on: the status and a history entry for it."""
     _edit(index, "  status: submitted\n", f"  status: {status}\n")
     _edit(
@@ -145,7 +151,7 @@ def test_content_that_claims_a_released_version_but_differs_fails_the_build(
     [finding] = raised.value.findings
     assert finding.file == f"docs/{GUIDELINE}/index.md"
     assert finding.line == 6  # the version: line
-    assert "version 1.1.0 is released" in finding.message
+    assert f"version {CURRENT} is released" in finding.message
     assert "goals-of-care#goal-palliative" in finding.message
     assert "raise 'version:'" in finding.remedy
 
@@ -153,15 +159,16 @@ def test_content_that_claims_a_released_version_but_differs_fails_the_build(
 def test_a_new_version_number_builds_and_supersedes_the_release(project: Path) -> None:
     section = project / "docs" / GUIDELINE / "goals-of-care.md"
     _edit(section, "Its goals are to improve", "It aims to improve")
-    _edit(project / "docs" / GUIDELINE / "index.md", 'version: "1.1.0"', 'version: "1.2.0"')
+    _edit(project / "docs" / GUIDELINE / "index.md", f'version: "{CURRENT}"', f'version: "{NEXT}"')
     history = _histories(project)[GUIDELINE]
     assert not history.working_is_released
-    assert [v.version for v in history.superseded()] == ["1.1.0", "1.0.0"]
+    released = [*calculators.superseded_versions(GUIDELINE), CURRENT]
+    assert [v.version for v in history.superseded()] == released[::-1]
     assert history.previous is not None
-    assert history.previous.version == "1.1.0"
-    assert history.since_point("goals-of-care", "goal-palliative").version == "1.2.0"
+    assert history.previous.version == CURRENT
+    assert history.since_point("goals-of-care", "goal-palliative").version == NEXT
     untouched = history.since_point("goals-of-care", "policy-male-patients")
-    assert untouched.version in ("1.0.0", "1.1.0")
+    assert untouched.version in released
 
 
 def test_a_review_history_that_grows_after_release_keeps_the_record(project: Path) -> None:
@@ -174,25 +181,26 @@ def test_a_review_history_that_grows_after_release_keeps_the_record(project: Pat
 def test_approving_a_version_needs_its_changelog(project: Path) -> None:
     index = project / "docs" / GUIDELINE / "index.md"
     _review(index, "approved")
-    changes = project / "releases" / GUIDELINE / "1.1.0.changes.md"
+    changes = project / "releases" / GUIDELINE / f"{CURRENT}.changes.md"
     changes.unlink(missing_ok=True)
     with pytest.raises(ContentError) as raised:
         _histories(project)
     [finding] = raised.value.findings
-    assert "version 1.1.0 is marked approved but its changelog against 1.0.0 is missing" in (
-        finding.message
+    missing = (
+        f"version {CURRENT} is marked approved but its changelog against {PREVIOUS} is missing"
     )
+    assert missing in finding.message
     assert "make release GUIDELINE=" in finding.remedy
 
 
 def test_approving_an_unreleased_version_is_refused(project: Path) -> None:
     index = project / "docs" / GUIDELINE / "index.md"
-    _edit(index, 'version: "1.1.0"', 'version: "1.2.0"')
-    _review(index, "approved", "1.2.0")
+    _edit(index, f'version: "{CURRENT}"', f'version: "{NEXT}"')
+    _review(index, "approved", NEXT)
     with pytest.raises(ContentError) as raised:
         _histories(project)
     assert any(
-        "1.2.0 is marked approved but is not released" in f.message for f in raised.value.findings
+        f"{NEXT} is marked approved but is not released" in f.message for f in raised.value.findings
     )
 
 
@@ -203,18 +211,18 @@ def test_the_record_command_never_overwrites_a_release(project: Path) -> None:
     assert same.returncode == 0, same.stderr
     assert "already recorded, unchanged" in same.stdout
     _edit(section, "Its goals are to improve", "It aims to improve")
-    before = record_path(project / "releases", GUIDELINE, "1.1.0").read_bytes()
+    before = record_path(project / "releases", GUIDELINE, CURRENT).read_bytes()
     changed = subprocess.run(command, cwd=project, capture_output=True, text=True, check=False)
     assert changed.returncode == 1
     assert "is released with other content" in changed.stderr
-    assert record_path(project / "releases", GUIDELINE, "1.1.0").read_bytes() == before
+    assert record_path(project / "releases", GUIDELINE, CURRENT).read_bytes() == before
 
 
 def test_superseded_versions_run_in_the_runtime() -> None:
-    assert calculators.superseded_versions(GUIDELINE) == ["1.0.0"]
-    old = calculators.load(f"{GUIDELINE}@1.0.0")
-    assert old.spec.version == "1.0.0"
-    assert calculators.load(f"{GUIDELINE}@1.1.0") is calculators.load(GUIDELINE)
+    assert calculators.superseded_versions(GUIDELINE) == ["1.0.0", "1.1.0"]
+    for version in ("1.0.0", "1.1.0"):
+        assert calculators.load(f"{GUIDELINE}@{version}").spec.version == version
+    assert calculators.load(f"{GUIDELINE}@1.1.1") is calculators.load(GUIDELINE)
     with pytest.raises(calculators.UnknownGuidelineError, match=r"no released version '0\.9'"):
         calculators.load(f"{GUIDELINE}@0.9")
 
@@ -245,11 +253,18 @@ def test_changes_name_what_differs_for_the_case_and_nothing_for_a_case_that_did_
     facets = [tuple(change["facet"]) for change in own]
     assert ("status",) in facets  # 1.1.0 asks about cardiac dysfunction; 1.0.0 read it as no
     assert ("item", "recommendations", "trastuzumab-paclitaxel") in facets
+    # 1.1.1 corrected the reference list only: it changed nothing for the case, so the note
+    # still names the release that did (the case's result in 1.1.0 is its result now).
+    latest = compare_case(
+        calculators.load(f"{GUIDELINE}@1.1.0"), calculators.load(GUIDELINE), her2_positive
+    )
+    assert latest["changes"] == []
     unchanged = calculators.changes(GUIDELINE, {"sex": "male"})
     assert unchanged is not None
     assert unchanged["changes"] == []
+    assert (unchanged["from"], unchanged["to"]) == ("1.1.0", "1.1.1")
     shared: Any = unchanged["every_case"]
-    assert [change["facet"] for change in shared] == [["notice", "currency"]]
+    assert shared == []  # 1.1.1 changed no notice (1.1.0 added the currency notice to all)
 
 
 def test_approving_a_version_whose_changelog_is_kept_builds(project: Path) -> None:
@@ -257,7 +272,7 @@ def test_approving_a_version_whose_changelog_is_kept_builds(project: Path) -> No
     _review(index, "approved")
     history = _histories(project)[GUIDELINE]
     assert history.working.review_status == "approved"
-    assert history.changelogs["1.1.0"].before == "1.0.0"
+    assert history.changelogs[CURRENT].before == PREVIOUS
 
 
 def test_a_kept_changelog_the_records_no_longer_give_fails_the_build(project: Path) -> None:
@@ -281,7 +296,7 @@ def test_make_review_prints_the_changelog_the_proofs_and_the_waived_checks() -> 
     )
     assert review.returncode == 0, review.stderr
     text = review.stdout
-    kept = (RELEASES / GUIDELINE / "1.1.0.changes.md").read_text(encoding="utf-8")
+    kept = (RELEASES / GUIDELINE / f"{CURRENT}.changes.md").read_text(encoding="utf-8")
     first_line = kept.splitlines()[0]
     assert f"#{first_line}" in text  # the kept changelog, one heading level down
     assert "## Safety constraints (" in text

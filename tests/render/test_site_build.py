@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+import calculators
 from tests.support.builds import run_mkdocs_build
 from tests.support.htmltext import article_text, fetched_urls, is_foreign
 from tests.support.linkcheck import check_site
@@ -52,6 +53,7 @@ def section_ids() -> dict[str, str]:
 def test_every_guideline_page_has_its_chrome(built_site: Path) -> None:
     pages = guideline_pages(built_site)
     assert len(pages) >= 10
+    spec = calculators.load(GUIDELINE).spec
     for page in pages:
         html = page.read_text()
         assert 'class="gl-stepper"' in html, page
@@ -60,13 +62,16 @@ def test_every_guideline_page_has_its_chrome(built_site: Path) -> None:
             r'<span class="gl-step-label">Submitted</span>',
             html,
         ), page
-        assert "<dt>Version</dt><dd>1.1.0</dd>" in html, page
-        assert '<time datetime="2026-11-29">29 November 2026</time>' in html, page
+        assert f"<dt>Version</dt><dd>{spec.version}</dd>" in html, page
+        assert f'<time datetime="{spec.last_updated}">' in html, page
         # The source's age and the review status, on every page of the guideline.
         assert 'class="gl-notice gl-notice--currency"' in html, page
         assert "predates the changes of 2012-2023" in html, page
         assert 'class="gl-notice gl-notice--review-status"' in html, page
-        assert "Review status of version 1.1.0: submitted, not yet reviewed, not approved" in html
+        assert (
+            f"Review status of version {spec.version}: submitted, not yet reviewed, not approved"
+            in html
+        )
         assert re.search(r'<a href="(\.\./)+editorial-policy/">', html), page
         assert 'class="gl-disclaimer"' in html
         assert re.search(r'href="(\.\./)+disclaimer/"', html)

@@ -1,5 +1,5 @@
-// The "changed in" note of a result: when the case's own result differs from the guideline's
-// previous released version (the worker's "changes" answer, asked once the edits pause), a note
+// The "changed in" note of a result: when a release changed the case's own result (the newest
+// that did: the worker's "changes" answer, asked once the edits pause), a note
 // after the summary and before the recommendations says what the first choice was and is, then
 // lists each change in the reader's wording (folded), with a link to the Versions page. No note when the
 // result did not change: what every result shares (the notices) is for the Versions page.

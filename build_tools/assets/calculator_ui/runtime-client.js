@@ -145,8 +145,8 @@ export function relevance(guideline, fragment) {
 }
 
 /**
- * How the result of a case given as fragment text differs from the guideline's previous released
- * version: the worker's answer (`changes`: `{from, to, changes, every_case, first_choice}`, or
+ * How the result of a case given as fragment text changed in the newest release that changed it:
+ * the worker's answer (`changes`: `{from, to, changes, every_case, first_choice}`, or
  * null without a previous version), or an error.
  * @param {string} guideline
  * @param {string} fragment

@@ -197,7 +197,7 @@
  */
 
 /**
- * How the case's result differs from the previous released version
+ * How the case's result changed in the newest release that changed it
  * (calculators/runtime/browser_entry.py: changes_json). `changes`: the case's own;
  * `every_case`: what every result shares (the notices); `first_choice` only with own changes.
  * @typedef {object} CaseChanges

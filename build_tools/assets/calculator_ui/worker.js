@@ -10,7 +10,7 @@
 //                    could change the result of the case: answered like "recommend", with
 //                    '{"case": {...}, "relevance": {...}}')
 //                   {id, type: "changes", guideline, fragment: "a=b&c=d"}  (how the case's
-//                    result differs from the previous released version: answered like
+//                    result changed in the newest release that changed it: answered like
 //                    "recommend", with '{"case": {...}, "changes": {...} | null}')
 //                   {id, type: "ping"}   (answered at once with {id, pong: true}, Python or
 //                    not: the cost of a round trip alone, which benchmarks compare with)
