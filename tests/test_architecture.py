@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,30 @@ def test_imports_go_one_way(path: Path) -> None:
                 if name == banned or name.startswith(banned + ".")
             )
             assert not wrong, f"{module} imports {wrong}: see ARCHITECTURE.md, 'What lives where'"
+
+
+# Third-party packages of pyproject's dev extra that only the tests use (the FHIR export's
+# conditions are checked by fhirpathpy; the build writes them with fhir.resources, a main
+# dependency). Playwright is dev-only too, but `make screenshots` (build_tools/) drives it.
+DEV_ONLY_IMPORTS = ("fhirpathpy", "pytest", "hypothesis", "jsonschema", "xmlschema")
+
+
+@pytest.mark.parametrize("path", _python_files(), ids=lambda path: str(path.relative_to(ROOT)))
+def test_the_build_and_the_runtime_import_no_dev_only_package(path: Path) -> None:
+    wrong = sorted(name for name in _imports(path) if name.split(".")[0] in DEV_ONLY_IMPORTS)
+    assert not wrong, f"{_module_name(path)} imports {wrong}: a dev-only package"
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted((ROOT / "calculators").rglob("*.py")),
+    ids=lambda path: str(path.relative_to(ROOT)),
+)
+def test_the_runtime_imports_the_standard_library_only(path: Path) -> None:
+    """calculators/ runs in Pyodide and from the command line with Python alone."""
+    allowed = {*sys.stdlib_module_names, "calculators"}
+    wrong = sorted(name for name in _imports(path) if name.split(".")[0] not in allowed)
+    assert not wrong, f"{_module_name(path)} imports {wrong}: calculators/ is stdlib-only"
 
 
 def test_no_python_source_inside_javascript() -> None:

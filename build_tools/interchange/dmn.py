@@ -41,7 +41,8 @@ STATUSES = ("needs_more_information", "out_of_scope")
 
 
 class ExportError(ValueError):
-    """The model has something DMN cannot state; the message names the table and rule."""
+    """The model has something an export cannot state (DMN here, FHIR in fhir.py); the message
+    names the table and rule."""
 
 
 def dmn_path(guideline_id: str) -> str:

@@ -1,6 +1,6 @@
 """Every file in a standard format the build publishes for a guideline: one list, which the
-site adds as generated files and the ``::: use-elsewhere`` page lists. A new format (FHIR, ...)
-is one more entry of :func:`guideline_exports`."""
+site adds as generated files and the ``::: use-elsewhere`` page lists. A new format is one more
+entry of :func:`guideline_exports`."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from build_tools.content.site import Guideline
 from build_tools.interchange.case_schema import case_schema_json, schema_path
 from build_tools.interchange.dmn import dmn_path, dmn_xml
+from build_tools.interchange.fhir import fhir_bundle_json, fhir_path
 from build_tools.interchange.references import csl_json, csl_path, ris, ris_path
 from build_tools.tables.model import DecisionModel
 
@@ -79,4 +80,22 @@ def guideline_exports(guideline: Guideline, model: DecisionModel | None) -> list
                 text=ris(references),
             ),
         ]
+    if model is not None:
+        exports.append(
+            Export(
+                path=fhir_path(guideline.meta.id),
+                title="Decision tables and case",
+                format="FHIR R4B (Bundle)",
+                description=(
+                    "The case as a Questionnaire and each table as a PlanDefinition (eca-rule) "
+                    "with an action per rule, its texts in both wordings and its citations; "
+                    "each action's applicability condition is FHIRPath over the case's "
+                    "QuestionnaireResponse (as %context) and needs nothing else, tables it "
+                    "depends on included. The tests evaluate them in fhirpathpy and find the "
+                    "rules the calculator selects. Give the clinical findings as answers: an "
+                    "unanswered one is null here."
+                ),
+                text=fhir_bundle_json(model, guideline),
+            )
+        )
     return exports

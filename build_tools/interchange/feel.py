@@ -74,7 +74,7 @@ def unary_text(test: UnaryTest, kind: str, values: Sequence[DomainValue]) -> str
         return "-"
     with_null = test.matches(None)
     if kind in ("integer", "number"):
-        spans = _merge(_spans(test))
+        spans = matched_spans(test)
         if spans == [Span(-INFINITY, INFINITY, False, False)]:
             return "-" if with_null else "not(null)"
         parts = [_span_text(span) for span in spans]
@@ -88,6 +88,12 @@ def unary_text(test: UnaryTest, kind: str, values: Sequence[DomainValue]) -> str
     if not parts:
         raise NotExportable("the cell matches no value")
     return ", ".join(parts)
+
+
+def matched_spans(test: UnaryTest) -> list[Span]:
+    """The numbers a test matches (null aside), as sorted disjoint spans: what the exports of
+    numeric cells write, FEEL here and FHIRPath in fhir.py."""
+    return _merge(_spans(test))
 
 
 def _spans(test: UnaryTest) -> list[Span]:

@@ -18,10 +18,11 @@ from build_tools.interchange import DMN_NAMESPACE, dmn_path, dmn_xml
 from build_tools.interchange.dmn import decision_name
 from build_tools.interchange.feel import dmn_matches, prove_cell, unary_text
 from build_tools.tables.domain import DomainValue, table_domain
-from build_tools.tables.model import CaseInput, DecisionModel
-from build_tools.tables.unary import Number, parse_cell, thresholds, typed_test
+from build_tools.tables.model import DecisionModel
+from build_tools.tables.unary import parse_cell, typed_test
 from calculators.runtime.branching import run_table
 from tests.support.dmn_engine import DMN_XSD, calculator_for, guideline_models, run_engine
+from tests.support.random_cases import random_cases
 
 NS = {"dmn": DMN_NAMESPACE}
 GUIDELINES = sorted(guideline_models())
@@ -156,57 +157,6 @@ def test_the_engine_agrees_on_every_combination_of_every_table(
         assert theirs == ours, f"{table_id} on {values}"
 
 
-def _numeric_candidates(declared: CaseInput, cuts: set[Number]) -> list[Number]:
-    step = 1 if declared.type == "integer" else 0.5
-    points = set(cuts)
-    for bound in (declared.minimum, declared.maximum):
-        if bound is not None:
-            points.add(bound)
-    candidates = {point + delta for point in points for delta in (-step, 0, step)}
-    if declared.type == "number":
-        candidates |= {point + 0.01 for point in points} | {point - 0.01 for point in points}
-    return sorted(
-        value
-        for value in candidates
-        if declared.in_range(value) and (declared.type == "number" or float(value).is_integer())
-    )
-
-
-def _random_cases(model: DecisionModel, count: int, seed: int) -> list[dict[str, object]]:
-    """Cases with every field at or around its thresholds, null or missing; findings always
-    stated (an unknown finding is branched on by our runtime, never null in a table)."""
-    cuts: dict[str, set[Number]] = {case_input.name: set() for case_input in model.inputs}
-    for table in model.tables:
-        conditions = [*table.applies_when, *(c for rule in table.rules for c in rule.conditions)]
-        for condition in conditions:
-            if condition.input in cuts:
-                cuts[condition.input] |= thresholds(condition.test)
-    generator = random.Random(seed)
-    cases: list[dict[str, object]] = []
-    for _ in range(count):
-        case: dict[str, object] = {}
-        for declared in model.inputs:
-            if declared.finding:
-                case[declared.name] = generator.random() < 0.3
-                continue
-            roll = generator.random()
-            if roll < 0.1 and not declared.required:
-                continue  # missing: the default, or null
-            if roll < 0.2 and declared.nullable:
-                case[declared.name] = None
-                continue
-            if declared.type == "enum":
-                case[declared.name] = generator.choice(declared.values)
-            elif declared.type == "boolean":
-                case[declared.name] = generator.random() < 0.3
-            else:
-                case[declared.name] = generator.choice(
-                    _numeric_candidates(declared, cuts[declared.name])
-                )
-        cases.append(case)
-    return cases
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("guideline_id", GUIDELINES)
 def test_the_engine_agrees_on_chained_random_cases(
@@ -218,7 +168,7 @@ def test_the_engine_agrees_on_chained_random_cases(
     contexts: list[object] = []
     traces: list[tuple[bool, list[dict[str, object]]]] = []
     contradictions = 0
-    for case in _random_cases(model, 20_000, seed=14):
+    for case in random_cases(model, 20_000, seed=14):
         if len(contexts) == 1500:
             break
         values, errors = calculator.validate(case)

@@ -14,6 +14,7 @@ from jsonschema import Draft202012Validator
 
 from build_tools.interchange.case_schema import case_schema_json, schema_path
 from build_tools.interchange.dmn import dmn_path
+from build_tools.interchange.fhir import fhir_bundle_json, fhir_path
 from build_tools.interchange.references import csl_path, ris_path
 from build_tools.releases.record import record_of
 from build_tools.render.renderer import SiteRenderer
@@ -39,6 +40,16 @@ def test_the_site_publishes_the_case_schema(renderer: SiteRenderer) -> None:
     assert Draft202012Validator(schema).is_valid({"sex": "female"})
     assert not Draft202012Validator(schema).is_valid({"sex": "unknown-value"})
     assert model.version in schema["title"]
+
+
+def test_the_site_publishes_the_fhir_bundle(renderer: SiteRenderer, page_html: str) -> None:
+    files = renderer.generated_files()
+    model = renderer.decision_models[GUIDELINE]
+    guideline = renderer.site.guidelines[GUIDELINE]
+    assert files[fhir_path(GUIDELINE)] == fhir_bundle_json(model, guideline)
+    assert fhir_path(GUIDELINE) == f"{GUIDELINE}/{GUIDELINE}.fhir.json"
+    assert f'href="../{GUIDELINE}.fhir.json" download' in page_html
+    assert "FHIR R4B" in unescape(page_html)
 
 
 def test_the_page_is_the_guidelines_use_elsewhere_page(renderer: SiteRenderer) -> None:

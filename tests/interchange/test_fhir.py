@@ -1,0 +1,475 @@
+"""The FHIR R4B export: every resource valid (fhir.resources), the bundle byte-identical across
+builds and shaped as documented, and every condition evaluated by a third-party FHIRPath engine
+(fhirpathpy) selecting exactly the rules the compiled module selects: each cell over its input's
+domain, each table over every combination of its domain, and the chained tables over random
+cases' QuestionnaireResponses."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import random
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+from datetime import date
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from fhirpathpy import compile as compile_fhirpath
+from fhirpathpy.models import models
+
+import calculators
+from build_tools.content.site import Guideline, load_site, markdown_pages
+from build_tools.interchange import fhir
+from build_tools.interchange.fhir import (
+    DEFAULT_RULE,
+    PATIENT_WORDING,
+    Conditions,
+    cell_expression,
+    fhir_bundle_json,
+    fhir_path,
+)
+from build_tools.tables.domain import DomainValue, table_domain
+from build_tools.tables.model import DecisionModel, DecisionTable
+from build_tools.tables.unary import AnyOf, Not, UnaryTest, parse_cell, typed_test
+from calculators.runtime.branching import run_table
+from tests.support.dmn_engine import GUIDELINE_FOLDERS, calculator_for, guideline_models
+from tests.support.paths import ROOT
+from tests.support.random_cases import random_cases
+
+GUIDELINES = sorted(guideline_models())
+R4 = models["r4"]  # QuestionnaireResponse is the same in R4B
+RANDOM_CASES = 1_000  # per guideline
+ANSWER_KEYS = {"enum": "valueCoding", "boolean": "valueBoolean", "integer": "valueInteger"}
+
+
+@cache
+def guidelines() -> dict[str, Guideline]:
+    found: dict[str, Guideline] = {}
+    for folder in GUIDELINE_FOLDERS:
+        found.update(load_site(folder, markdown_pages(folder), ROOT).guidelines)
+    return found
+
+
+@cache
+def exported(guideline_id: str) -> dict[str, Any]:
+    text = fhir_bundle_json(guideline_models()[guideline_id], guidelines()[guideline_id])
+    parsed: dict[str, Any] = json.loads(text)
+    return parsed
+
+
+def _resources(guideline_id: str, resource_type: str) -> list[dict[str, Any]]:
+    return [
+        entry["resource"]
+        for entry in exported(guideline_id)["entry"]
+        if entry["resource"]["resourceType"] == resource_type
+    ]
+
+
+def _true(result: Sequence[object]) -> bool:
+    """An action applies when its condition is true: empty and false do not apply."""
+    return list(result) == [True]
+
+
+# --- the resources ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_the_bundle_validates_as_r4b_and_is_what_validated(guideline_id: str) -> None:
+    text = fhir_bundle_json(guideline_models()[guideline_id], guidelines()[guideline_id])
+    bundle = Bundle.model_validate_json(text)
+    assert json.loads(text) == bundle.model_dump(mode="json")
+    assert bundle.type == "collection"
+    model = guideline_models()[guideline_id]
+    kinds = [type(entry.resource).__name__ for entry in bundle.entry or []]
+    assert kinds == ["Questionnaire"] + ["PlanDefinition"] * len(model.tables)
+    full_urls = [entry.fullUrl for entry in bundle.entry or []]
+    assert len(set(full_urls)) == len(full_urls)
+    assert all(str(url).startswith("urn:uuid:") for url in full_urls)
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_two_builds_are_byte_identical(guideline_id: str) -> None:
+    model, guideline = guideline_models()[guideline_id], guidelines()[guideline_id]
+    assert fhir_bundle_json(model, guideline) == fhir_bundle_json(model, guideline)
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_the_metadata_follows_the_review(guideline_id: str) -> None:
+    model, guideline = guideline_models()[guideline_id], guidelines()[guideline_id]
+    status = {"submitted": "draft", "under_review": "draft", "approved": "active"}
+    for entry in exported(guideline_id)["entry"]:
+        resource = entry["resource"]
+        assert resource["status"] == status[guideline.meta.review.status]
+        assert resource["version"] == model.version == guideline.meta.version
+        assert resource["date"] == model.last_updated
+        assert resource["experimental"] is False
+        assert resource["url"].startswith(f"urn:guideline:{guideline_id}:")
+        assert resource["name"][0].isupper()
+        approved = [
+            event.date.isoformat()
+            for event in guideline.meta.review.history
+            if event.status == "approved" and event.version in (None, model.version)
+        ]
+        assert resource.get("approvalDate") == (max(approved) if approved else None)
+
+
+def test_an_approved_version_is_active_with_its_approval_date() -> None:
+    guideline = guidelines()["metastatic-breast-cancer"]
+    model = guideline_models()["metastatic-breast-cancer"]
+    history = [
+        *guideline.meta.review.history,
+        guideline.meta.review.history[-1].model_copy(
+            update={"status": "under_review", "by": "A reviewer"}
+        ),
+        guideline.meta.review.history[-1].model_copy(
+            update={
+                "status": "approved",
+                "by": "The board",
+                "date": date.fromisoformat(model.last_updated),
+            }
+        ),
+    ]
+    review = guideline.meta.review.model_copy(update={"status": "approved", "history": history})
+    meta = guideline.meta.model_copy(update={"review": review})
+    approved = replace(guideline, meta=meta)
+    bundle = json.loads(fhir_bundle_json(model, approved))
+    plan = bundle["entry"][1]["resource"]
+    assert plan["status"] == "active"
+    assert plan["approvalDate"] == plan["lastReviewDate"] == model.last_updated
+    assert plan["reviewer"] == [{"name": "A reviewer"}]
+    assert plan["endorser"] == [{"name": "The board"}]
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_the_questionnaire_has_one_item_per_case_field(guideline_id: str) -> None:
+    model = guideline_models()[guideline_id]
+    (questionnaire,) = _resources(guideline_id, "Questionnaire")
+    items = questionnaire["item"]
+    assert [item["linkId"] for item in items] == [field.name for field in model.inputs]
+    kinds = {"enum": "choice", "boolean": "boolean", "integer": "integer", "number": "decimal"}
+    for item, field in zip(items, model.inputs, strict=True):
+        assert item["type"] == kinds[field.type]
+        assert item["text"] == field.label.clinician
+        assert item["_text"]["extension"] == [
+            {"url": PATIENT_WORDING, "valueString": field.label.patient}
+        ]
+        assert item.get("required", False) == field.required
+        if field.type == "enum":
+            options = item["answerOption"]
+            assert [option["valueCoding"]["code"] for option in options] == list(field.values)
+            initial = [o["valueCoding"]["code"] for o in options if o.get("initialSelected")]
+            assert initial == ([field.default] if field.default is not None else [])
+        elif field.default is not None:
+            assert list(item["initial"][0].values()) == [field.default]
+        bounds = {
+            extension["url"].rsplit("/", 1)[-1]: next(
+                value for key, value in extension.items() if key != "url"
+            )
+            for extension in item.get("extension", [])
+            if extension["url"].endswith(("minValue", "maxValue"))
+        }
+        expected = {"minValue": field.minimum, "maxValue": field.maximum}
+        assert bounds == {key: value for key, value in expected.items() if value is not None}
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_one_eca_rule_plan_per_table_with_an_action_per_rule(guideline_id: str) -> None:
+    model = guideline_models()[guideline_id]
+    plans = _resources(guideline_id, "PlanDefinition")
+    assert [plan["id"] for plan in plans] == [t.id.replace("_", "-") for t in model.tables]
+    for plan, table in zip(plans, model.tables, strict=True):
+        assert plan["type"]["coding"] == [
+            {
+                "system": "http://terminology.hl7.org/CodeSystem/plan-definition-type",
+                "code": "eca-rule",
+            }
+        ]
+        (group,) = plan["action"]
+        assert group["id"] == table.id
+        expected = {"unique": "at-most-one", "first": "at-most-one", "collect": "any"}
+        exactly_one = table.default is not None and table.hit_policy != "collect"
+        assert group["selectionBehavior"] == (
+            "exactly-one" if exactly_one else expected[table.hit_policy]
+        )
+        assert f"Hit policy {table.hit_policy}" in plan["description"]
+        assert ("condition" in group) == bool(table.applies_when)
+        rule_ids = [rule.id for rule in table.rules] + ([DEFAULT_RULE] if table.default else [])
+        assert [action["id"] for action in group["action"]] == rule_ids
+        for action in [group, *group["action"]]:
+            for condition in action.get("condition", []):
+                assert condition["kind"] == "applicability"
+                assert condition["expression"]["language"] == "text/fhirpath"
+        for action, rule_id in zip(group["action"], rule_ids, strict=True):
+            outcome = next(
+                (rule.outcome for rule in table.rules if rule.id == rule_id), table.default
+            )
+            assert outcome is not None
+            for item_id in outcome.items:
+                item = model.item_named(item_id)
+                assert item is not None
+                assert item.text in action["description"]
+                assert item.patient_text in action["_description"]["extension"][0]["valueString"]
+            if table.output is not None and outcome.value is not None:
+                assert f"{table.output.name}: {outcome.value}." in action["description"]
+
+
+def test_citations_carry_the_formatted_reference_and_its_doi_or_url() -> None:
+    guideline = guidelines()["metastatic-breast-cancer"]
+    by_key = {reference.key: reference for reference in guideline.meta.references}
+    numbers = {number: by_key[key] for key, number in guideline.reference_numbers.items()}
+    seen = 0
+    for plan in _resources("metastatic-breast-cancer", "PlanDefinition"):
+        for action in plan["action"][0]["action"]:
+            for artifact in action.get("documentation", []):
+                reference = numbers[int(artifact["label"])]
+                assert artifact["type"] == "citation"
+                assert reference.title.rstrip(".") in artifact["citation"]
+                link = f"https://doi.org/{reference.doi}" if reference.doi else reference.url
+                assert artifact.get("url") == link
+                seen += 1
+    assert seen > 0
+
+
+# --- the cells --------------------------------------------------------------------------------
+
+
+def _evaluate(expression: str, variables: Mapping[str, DomainValue]) -> list[object]:
+    context = {name: [] if value is None else [value] for name, value in variables.items()}
+    result: list[object] = compile_fhirpath(expression, R4)({}, context)
+    return result
+
+
+def fhirpath_disagrees(
+    test: UnaryTest, expression: str | None, domain: Sequence[DomainValue]
+) -> list[DomainValue]:
+    """The values of ``domain`` (null always included) where the FHIRPath cell, on ``%v``, and
+    our ``test`` disagree (None: the cell matches everything)."""
+    values = list(dict.fromkeys([*domain, None]))
+    return [
+        value
+        for value in values
+        if (expression is None or _true(_evaluate(expression, {"v": value}))) != test.matches(value)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind", "values", "expected"),
+    [
+        ("not(>= 4)", "integer", (), "(%v.empty() or %v < 4)"),
+        ("!= 4", "integer", (), "(%v < 4 or %v > 4)"),
+        ("not(null)", "number", (), "%v.exists()"),
+        ("not(null, [0..1])", "number", (), "(%v < 0 or %v > 1)"),
+        ("[12..24)", "number", (), "(%v >= 12 and %v < 24)"),
+        ("not([12..24), > 30)", "number", (), "(%v.empty() or %v < 12 or (%v >= 24 and %v <= 30))"),
+        ("= 3", "integer", (), "%v = 3"),
+        ("< 0.5", "number", (), "%v < 0.5"),
+        (
+            "not(positive)",
+            "enum",
+            ("positive", "negative", "unknown"),
+            "(%v.empty() or %v in ('negative' | 'unknown'))",
+        ),
+        ("not(positive, null)", "enum", ("positive", "negative"), "%v = 'negative'"),
+        ("not(null)", "enum", ("positive", "negative"), "%v.exists()"),
+        ("not(false)", "boolean", (False, True), "(%v.empty() or %v = true)"),
+        ("-", "boolean", (False, True), None),
+        (None, "enum", ("a", "b"), "%v.empty()"),
+        (["a", "b"], "enum", ("a", "b", "c"), "%v in ('a' | 'b')"),
+    ],
+)
+def test_cells_become_fhirpath_with_the_same_matches(
+    cell: object, kind: str, values: tuple[DomainValue, ...], expected: str | None
+) -> None:
+    test = typed_test(parse_cell(cell), kind)
+    expression = cell_expression(test, kind, values, "%v")
+    assert expression == expected
+    domain: list[DomainValue] = list(values) or [-1, 0, 0.5, 1, 3, 4, 5, 12, 18, 24, 27, 30, 31]
+    assert fhirpath_disagrees(test, expression, domain) == []
+
+
+def test_the_proof_catches_a_naive_not() -> None:
+    """FHIRPath's ``not()`` of an empty comparison is empty: a cell exported as ``not(...)``
+    loses null, where ours matches it."""
+    test = typed_test(parse_cell("not(>= 4)"), "integer")
+    assert fhirpath_disagrees(test, "(%v >= 4).not()", [3, 4, 5]) == [None]
+    enum = typed_test(parse_cell("not(positive)"), "enum")
+    naive = "(%v = 'positive').not()"
+    assert fhirpath_disagrees(enum, naive, ["positive", "negative"]) == [None]
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_every_cell_of_every_table_over_its_inputs_domain(guideline_id: str) -> None:
+    model = guideline_models()[guideline_id]
+    conditions = Conditions(model, read=lambda name: "%v")
+    checked = 0
+    for table in model.tables:
+        domain = dict(table_domain(table, model))
+        cells = [*table.applies_when, *(c for rule in table.rules for c in rule.conditions)]
+        for condition in cells:
+            expression = conditions.cell(table, "rule", condition)
+            wrong = fhirpath_disagrees(condition.test, expression, domain[condition.input])
+            assert wrong == [], f"{table.id}, {condition.input}: {condition.text!r}"
+            checked += 1
+    assert checked > 0
+
+
+# --- every combination of each table's domain -------------------------------------------------
+
+
+def _selects(
+    table: DecisionTable, conditions: Conditions
+) -> Callable[[Mapping[str, object]], list[str]]:
+    """The rules the exported conditions select (the table's inputs as variables)."""
+    applies = conditions.applies(table)
+    group = compile_fhirpath(applies, R4) if applies is not None else None
+    rules = [(rule_id, compile_fhirpath(c, R4)) for rule_id, c in conditions.rules(table)]
+
+    def select(context: Mapping[str, object]) -> list[str]:
+        if group is not None and not _true(group({}, context)):
+            return []
+        return [rule_id for rule_id, condition in rules if _true(condition({}, context))]
+
+    return select
+
+
+def _combinations_agree(guideline_id: str, conditions: Conditions) -> int:
+    """How many combinations were checked; fails on the first that disagrees."""
+    model = guideline_models()[guideline_id]
+    spec = {table.id: table for table in calculator_for(guideline_id).spec.tables}
+    checked = 0
+    for table in model.tables:
+        select = _selects(table, conditions)
+        domain = table_domain(table, model)
+        for combination in itertools.product(*(values for _, values in domain)):
+            values = dict(zip((name for name, _ in domain), combination, strict=True))
+            run = run_table(spec[table.id], values)
+            ours = [*run.rules, *([DEFAULT_RULE] if run.used_default else [])]
+            context = {name: [] if value is None else [value] for name, value in values.items()}
+            assert select(context) == ours, f"{table.id} on {values}"
+            checked += 1
+    return checked
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_every_combination_of_every_table(guideline_id: str) -> None:
+    model = guideline_models()[guideline_id]
+    assert _combinations_agree(guideline_id, Conditions(model, read=lambda n: f"%{n}")) > 0
+
+
+def test_a_planted_naive_not_is_caught(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cell exported as ``not(...)`` around what it does not match (the obvious translation)
+    selects other rules than the module: the combinations find it."""
+    exact = fhir.cell_expression
+
+    def naive(test: UnaryTest, kind: str, values: Sequence[DomainValue], value: str) -> str | None:
+        if isinstance(test, Not):
+            inner = exact(AnyOf(test.tests), kind, values, value)
+            return f"({inner}).not()" if inner is not None else "false"
+        return exact(test, kind, values, value)
+
+    monkeypatch.setattr(fhir, "cell_expression", naive)
+    model = guideline_models()["demo-guideline"]
+    assert any("not(" in c.text for t in model.tables for r in t.rules for c in r.conditions)
+    with pytest.raises(AssertionError, match=r" on \{"):
+        _combinations_agree("demo-guideline", Conditions(model, read=lambda n: f"%{n}"))
+
+
+# --- chained random cases, as QuestionnaireResponses ------------------------------------------
+
+
+def questionnaire_response(
+    model: DecisionModel, values: Mapping[str, object], generator: random.Random
+) -> dict[str, Any]:
+    """A case as the QuestionnaireResponse of the exported Questionnaire: a null field is an
+    item without an answer or no item at all. Read back from JSON text with exact decimals, as
+    any FHIR engine reads it."""
+    items: list[dict[str, Any]] = []
+    for field in model.inputs:
+        value = values.get(field.name)
+        if value is None:
+            if generator.random() < 0.5:
+                items.append({"linkId": field.name})
+            continue
+        key = ANSWER_KEYS.get(field.type, "valueDecimal")
+        answer = {"code": value, "display": value} if field.type == "enum" else value
+        items.append({"linkId": field.name, "answer": [{key: answer}]})
+    response = {
+        "resourceType": "QuestionnaireResponse",
+        "questionnaire": f"urn:guideline:{model.guideline_id}:Questionnaire:case-inputs",
+        "status": "completed",
+        "item": items,
+    }
+    parsed: dict[str, Any] = json.loads(json.dumps(response), parse_float=Decimal)
+    return parsed
+
+
+@cache
+def _compiled_plans(guideline_id: str) -> list[tuple[str, Any, list[tuple[str, Any]]]]:
+    """(table id, its group condition, its rules' conditions), compiled from the published
+    bundle's text."""
+    found = []
+    for plan in _resources(guideline_id, "PlanDefinition"):
+        (group,) = plan["action"]
+        applies = [c["expression"]["expression"] for c in group.get("condition", [])]
+        rules = [
+            (action["id"], compile_fhirpath(action["condition"][0]["expression"]["expression"], R4))
+            for action in group["action"]
+        ]
+        found.append((group["id"], compile_fhirpath(applies[0], R4) if applies else None, rules))
+    return found
+
+
+def _fired(guideline_id: str, response: dict[str, Any]) -> dict[str, list[str]]:
+    fired: dict[str, list[str]] = {}
+    for table_id, group, rules in _compiled_plans(guideline_id):
+        if group is not None and not _true(group(response)):
+            fired[table_id] = []
+            continue
+        fired[table_id] = [rule_id for rule_id, test in rules if _true(test(response))]
+    return fired
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_fhirpath_selects_the_modules_rules_on_random_cases(guideline_id: str) -> None:
+    model = guideline_models()[guideline_id]
+    calculator = calculator_for(guideline_id)
+    generator = random.Random(14)
+    checked = 0
+    reached: set[tuple[str, str]] = set()
+    for case in random_cases(model, 20_000, seed=14):
+        if checked == RANDOM_CASES:
+            break
+        values, errors = calculator.validate(case)
+        if errors:
+            continue
+        trace = calculator.recommend(case)["trace"]
+        assert isinstance(trace, list)
+        ours = {
+            str(step["table"]): [*step["rules"], *([DEFAULT_RULE] if step["used_default"] else [])]
+            for step in trace
+        }
+        theirs = _fired(guideline_id, questionnaire_response(model, values, generator))
+        assert theirs == ours, f"on {values}"
+        reached |= {(table, rule) for table, rules in ours.items() for rule in rules}
+        checked += 1
+    assert checked == RANDOM_CASES
+    every_rule = sum(len(table.rules) + (table.default is not None) for table in model.tables)
+    assert len(reached) >= math.floor(0.6 * every_rule), f"{len(reached)} of {every_rule}"
+
+
+# --- the site ---------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_the_site_publishes_the_bundle(built_site: Path) -> None:
+    for guideline_id in calculators.available_guidelines():
+        published = built_site / fhir_path(guideline_id)
+        expected = fhir_bundle_json(guideline_models()[guideline_id], guidelines()[guideline_id])
+        assert published.read_text(encoding="utf-8") == expected
