@@ -70,8 +70,9 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.plandefinition import PlanDefinition
 from fhir.resources.R4B.questionnaire import Questionnaire
 
-from build_tools.content.schema import Reference, ReviewEvent
+from build_tools.content.schema import ReviewEvent
 from build_tools.content.site import Guideline
+from build_tools.interchange.bibliography import formatted_references
 from build_tools.interchange.case_schema import contradictions
 from build_tools.interchange.dmn import ExportError
 from build_tools.interchange.feel import INFINITY, Span, matched_spans
@@ -323,27 +324,6 @@ def _contacts(guideline: Guideline, version: str, statuses: tuple[str, ...]) -> 
     return [{"name": name} for name in names]
 
 
-def citation_text(reference: Reference) -> str:
-    """A reference as one line of plain text (as the site's reference list shows it)."""
-    parts = [", ".join(reference.authors) + "."] if reference.authors else []
-    parts.append(_sentence(reference.title))
-    detail = str(reference.year) if reference.year else ""
-    if reference.volume:
-        detail += f";{reference.volume}" + (f"({reference.issue})" if reference.issue else "")
-    if reference.pages:
-        detail += f":{reference.pages}"
-    where = ". ".join(part for part in (reference.container or "", detail) if part)
-    if where:
-        parts.append(where + ".")
-    if reference.doi:
-        parts.append(f"doi:{reference.doi}.")
-    if reference.pmid:
-        parts.append(f"PMID {reference.pmid}.")
-    if reference.url:
-        parts.append(reference.url)
-    return " ".join(parts)
-
-
 def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
@@ -351,13 +331,15 @@ def _sentence(text: str) -> str:
 def _citations(guideline: Guideline, numbers: Iterable[int]) -> list[dict[str, Any]]:
     by_number = {number: key for key, number in guideline.reference_numbers.items()}
     references = {reference.key: reference for reference in guideline.meta.references}
+    # as the site's reference list formats them (citeproc, NLM / Vancouver)
+    formatted = {entry.key: entry.text for entry in formatted_references(guideline.meta.references)}
     found = []
     for number in sorted(set(numbers)):
         reference = references[by_number[number]]
         artifact: dict[str, Any] = {
             "type": "citation",
             "label": str(number),
-            "citation": citation_text(reference),
+            "citation": formatted[reference.key],
         }
         url = f"https://doi.org/{reference.doi}" if reference.doi else reference.url
         if url:
