@@ -29,6 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from build_tools.interchange.feel import NotExportable, feel_literal, prove_cell, unary_text
+from build_tools.interchange.notices import notices_text
 from build_tools.tables.domain import DomainValue, table_domain
 from build_tools.tables.model import Condition, DecisionModel, DecisionTable, Outcome
 
@@ -70,12 +71,12 @@ def dmn_xml(model: DecisionModel) -> str:
         expressionLanguage=FEEL_NAMESPACE,
         typeLanguage=FEEL_NAMESPACE,
     )
-    _text(
-        root,
-        "description",
+    about = (
         f"Decision tables of {model.guideline_id} {model.version}"
-        f" ({model.last_updated}), exported from the guideline's front matter.",
+        f" ({model.last_updated}), exported from the guideline's front matter."
     )
+    notices = notices_text(model)
+    _text(root, "description", about if notices is None else f"{about}\n\n{notices}")
     producers = {table.output.name: table for table in model.tables if table.output is not None}
     for table in model.tables:
         root.append(_decision(table, model, producers))

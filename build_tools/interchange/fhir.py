@@ -76,6 +76,7 @@ from build_tools.interchange.bibliography import formatted_references
 from build_tools.interchange.case_schema import contradictions
 from build_tools.interchange.dmn import ExportError
 from build_tools.interchange.feel import INFINITY, Span, matched_spans
+from build_tools.interchange.notices import notices_text
 from build_tools.tables.domain import DomainValue
 from build_tools.tables.model import (
     CaseInput,
@@ -384,6 +385,7 @@ def questionnaire(guideline: Guideline, model: DecisionModel) -> Questionnaire:
         "title": f"A case: {guideline.meta.title}",
         **_metadata(guideline, model),
         "description": "\n\n".join(notes),
+        "purpose": notices_text(model),
         "subjectType": ["Patient"],
         "item": items,
     }
@@ -461,6 +463,7 @@ def plan_definition(
         "type": {"coding": [{"system": PLAN_TYPES, "code": "eca-rule"}]},
         **_metadata(guideline, model),
         "description": _table_description(table, model),
+        "usage": notices_text(model),
         "reviewer": _contacts(guideline, model.version, ("under_review",)) or None,
         "endorser": _contacts(guideline, model.version, ("approved",)) or None,
         "relatedArtifact": [

@@ -225,3 +225,15 @@ def test_the_site_publishes_the_dmn_and_links_it(built_site: Path) -> None:
         assert published.read_text(encoding="utf-8") == dmn_xml(guideline_models()[guideline_id])
         page = (built_site / guideline_id / "decision-logic" / "index.html").read_text("utf-8")
         assert f'href="../../{dmn_path(guideline_id)}" download' in page
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_the_definitions_state_the_notices_of_every_answer(
+    guideline_id: str, exported: dict[str, Path]
+) -> None:
+    root = ET.parse(exported[guideline_id]).getroot()
+    description = root.findtext("dmn:description", None, NS)
+    assert description is not None
+    notices = guideline_models()[guideline_id].notices
+    assert notices
+    assert all(notice.text in description for notice in notices)

@@ -527,3 +527,20 @@ def test_the_site_publishes_the_bundle(built_site: Path) -> None:
         published = built_site / fhir_path(guideline_id)
         expected = fhir_bundle_json(guideline_models()[guideline_id], guidelines()[guideline_id])
         assert published.read_text(encoding="utf-8") == expected
+
+
+@pytest.mark.parametrize("guideline_id", GUIDELINES)
+def test_every_plan_and_the_questionnaire_carry_the_notices_of_every_answer(
+    guideline_id: str,
+) -> None:
+    """An engine that runs the plans gives answers without our runtime: each plan's usage (and
+    the Questionnaire's purpose) says which notices an answer carries."""
+    notices = guideline_models()[guideline_id].notices
+    assert notices  # every guideline has its review-status notice at least
+    resources = [
+        *_resources(guideline_id, "PlanDefinition"),
+        *_resources(guideline_id, "Questionnaire"),
+    ]
+    for resource in resources:
+        stated = resource["usage" if resource["resourceType"] == "PlanDefinition" else "purpose"]
+        assert all(notice.text in stated for notice in notices), resource["id"]
