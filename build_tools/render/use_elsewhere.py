@@ -95,8 +95,8 @@ def use_elsewhere_html(
     if previous_version is not None:
         cli.append(f"python -m calculators {guideline_id}@{previous_version} case.json")
         api += [
-            f'calculators.changes("{guideline_id}", case)  # how it differs from '
-            f"version {previous_version}",
+            f'calculators.changes("{guideline_id}", case)  # what the newest release that '
+            "changed its result changed",
             f'calculators.load("{guideline_id}@{previous_version}").recommend(case)  '
             "# a superseded version",
         ]
@@ -127,13 +127,78 @@ def use_elsewhere_html(
         "status is 0 for a valid case, 2 for an invalid one, 1 when the guideline or the file "
         "cannot be read.</p>\n" + _code(cli) + '<h2 id="python">Python</h2>\n'
         "<p>The same calculator as a library: <code>recommend</code> gives the result, "
-        "<code>relevance</code> which fields could still change it, <code>changes</code> how it "
-        "differs from the previous release, and <code>load</code> a version's calculator "
+        "<code>relevance</code> which fields could still change it, <code>changes</code> what "
+        "the newest release that changed it changed, and <code>load</code> a version's calculator "
         '(<code>"&lt;id&gt;@&lt;version&gt;"</code> for a superseded one).</p>\n'
         + _code(api)
         + validate
+        + _engines_html(rows)
         + "</div>\n"
     )
+
+
+def _engines_html(rows: Sequence[Download]) -> str:
+    """How to run the DMN and FHIR exports in other engines (only for the exports published)."""
+    dmn = next((row for row in rows if row.path.endswith(".dmn")), None)
+    fhir = next((row for row in rows if row.path.endswith(".fhir.json")), None)
+    if dmn is None and fhir is None:
+        return ""
+    html = ['<h2 id="engines">Decision engines</h2>\n']
+    if dmn is not None:
+        name = dmn.path.rsplit("/", 1)[-1]
+        html.append(
+            "<p>The DMN file runs in a DMN 1.3 engine: load it, give each case field as an input "
+            "of the same name (a field left out is null) and evaluate the decisions in the "
+            "order of their requirements. Each decision gives a context: <code>rule</code>, the "
+            "rule that fired (<code>default</code> for the table's default), one column per "
+            "item, and for a table with a value, <code>value</code>, which the tables after it "
+            "read as <code>&lt;name&gt;.value</code>. Answer every clinical finding: an "
+            "unanswered finding is null in DMN, where the calculator asks for it. Every answer "
+            "carries the notices in the file's description. This project's tests run it in "
+            "feelin and dmn-moddle (Node.js; <code>npm ci</code> installs them), and "
+            "<code>make dmn-second-opinion</code> in pyDMNrules:</p>\n"
+            + _code(
+                [
+                    'echo \'{"mode": "chain", "cases": [case, ...]}\' |',
+                    f"  node build_tools/interchange/dmn_eval.mjs {name}",
+                    "# per case and table: the rules that fired and the value",
+                ]
+            )
+        )
+    if fhir is not None:
+        name = fhir.path.rsplit("/", 1)[-1]
+        html.append(
+            "<p>In the FHIR bundle, a case is a QuestionnaireResponse of its Questionnaire, and "
+            "each PlanDefinition's conditions are FHIRPath with the response as "
+            "<code>%context</code>: a table applies when its action's condition is true, and a "
+            "rule when its own is (a condition that is empty does not apply). For example with "
+            "fhirpathpy:</p>\n"
+            + _code(
+                [
+                    "import json",
+                    "from fhirpathpy import evaluate",
+                    "from fhirpathpy.models import models  # R4: QuestionnaireResponse as in R4B",
+                    "",
+                    f'bundle = json.load(open("{name}"))',
+                    "",
+                    "def applies(action, response):",
+                    '    tests = [c["expression"] for c in action.get("condition", [])]',
+                    "    return all(",
+                    '        evaluate(response, t["expression"], {}, models["r4"]) == [True]',
+                    "        for t in tests",
+                    "    )",
+                    "",
+                    "fired = {}",
+                    'for entry in bundle["entry"]:',
+                    '    plan = entry["resource"]',
+                    '    if plan["resourceType"] == "PlanDefinition":',
+                    '        table = plan["action"][0]',
+                    '        rules = table["action"] if applies(table, response) else []',
+                    '        fired[table["id"]] = [r["id"] for r in rules if applies(r, response)]',
+                ]
+            )
+        )
+    return "".join(html)
 
 
 def _code(lines: list[str]) -> str:
