@@ -11,7 +11,7 @@ CHROMIUM ?= /usr/bin/chromium
 NPM    ?= npm
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install chromium servers build serve dev test test-fast lint lint-js format tables release review bench screenshots clean
+.PHONY: install chromium servers build serve dev test test-fast lint lint-js format tables release review bench screenshots dmn-second-opinion clean
 
 ## install: the Python environment (requirements.lock) and the Pyodide runtime (package-lock.json)
 install: $(STAMP) $(NODE_STAMP)
@@ -91,6 +91,23 @@ bench: install chromium
 ## folder (python -m build_tools.screenshots; --site DIR takes a built one)
 screenshots: install chromium
 	$(BIN)/python -m build_tools.screenshots
+
+## dmn-second-opinion: pyDMNrules, in its own environment (.venv-pydmnrules, pinned by
+## build_tools/interchange/pydmnrules.lock; never in requirements.lock), evaluates GUIDELINE's DMN
+## export (default: every guideline) on CASES random cases (1000), each table's fired rules and
+## output value compared with the calculator's; fails on a disagreement (~6 min per 1000 cases)
+CASES ?= 1000
+PYDMN_VENV := .venv-pydmnrules
+PYDMN_STAMP := $(PYDMN_VENV)/.installed
+
+$(PYDMN_STAMP): build_tools/interchange/pydmnrules.lock
+	$(PYTHON) -m venv $(PYDMN_VENV)
+	$(PYDMN_VENV)/bin/pip install --quiet -r build_tools/interchange/pydmnrules.lock
+	touch $@
+
+dmn-second-opinion: install $(PYDMN_STAMP)
+	$(BIN)/python -m build_tools.second_opinion $(GUIDELINE) --cases $(CASES) \
+	  --python $(PYDMN_VENV)/bin/python
 
 ## lint: ruff (rules and formatting), mypy --strict over the code, the generated modules and the
 ## tests

@@ -4,9 +4,9 @@ module evaluates the tables, over every table's whole domain and over chained ra
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
-import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,12 +17,12 @@ import calculators
 from build_tools.interchange import DMN_NAMESPACE, dmn_path, dmn_xml
 from build_tools.interchange.dmn import decision_name
 from build_tools.interchange.feel import dmn_matches, prove_cell, unary_text
+from build_tools.second_opinion import compare, sample
 from build_tools.tables.domain import DomainValue, table_domain
 from build_tools.tables.model import DecisionModel
 from build_tools.tables.unary import parse_cell, typed_test
 from calculators.runtime.branching import run_table
 from tests.support.dmn_engine import DMN_XSD, calculator_for, guideline_models, run_engine
-from tests.support.random_cases import random_cases
 
 NS = {"dmn": DMN_NAMESPACE}
 GUIDELINES = sorted(guideline_models())
@@ -163,59 +163,45 @@ def test_the_engine_agrees_on_chained_random_cases(
     guideline_id: str, exported: dict[str, Path]
 ) -> None:
     model = guideline_models()[guideline_id]
-    calculator = calculator_for(guideline_id)
-    generator = random.Random(14)
-    contexts: list[object] = []
-    traces: list[tuple[bool, list[dict[str, object]]]] = []
-    contradictions = 0
-    for case in random_cases(model, 20_000, seed=14):
-        if len(contexts) == 1500:
-            break
-        values, errors = calculator.validate(case)
-        if errors:
-            continue
-        result = calculator.recommend(case)
-        # Contradictory cases (a rule's error) are a fifth at most.
-        if result["status"] == "invalid":
-            if contradictions >= 300:
-                continue
-            contradictions += 1
-        trace = result["trace"]
-        assert isinstance(trace, list)
-        assert trace
-        # A contradictory case (a rule's error) has no possible answer: its trace gives every
-        # output as null, so only its rules are compared.
-        traces.append((result["status"] == "invalid", trace))
-        # A null field given as null or left out: DMN reads both as null.
-        contexts.append(
-            {
-                name: value
-                for name, value in values.items()
-                if value is not None or generator.random() < 0.5
-            }
-        )
-    assert len(contexts) == 1500
-    assert contradictions <= 300
-    answers = run_engine(exported[guideline_id], "chain", contexts)
-    fired: set[tuple[str, str]] = set()
-    contradictory = 0
-    for context, (invalid, trace), theirs in zip(contexts, traces, answers, strict=True):
-        assert isinstance(theirs, dict)
-        contradictory += invalid
-        for step in trace:
-            table_id = str(step["table"])
-            rules = list(step["rules"])  # type: ignore[call-overload]
-            ours: dict[str, object] = {
-                "rules": [*rules, *(["default"] if step["used_default"] else [])],
-                "value": step["output"]["value"] if "output" in step else None,  # type: ignore[index]
-            }
-            if invalid:
-                ours["value"] = theirs[table_id]["value"]
-            assert theirs[table_id] == ours, f"{table_id} on {context}"
-            fired |= {(table_id, rule) for rule in ours["rules"]}  # type: ignore[attr-defined]
+    # 1500 cases, a fifth of them contradictory at most (a rule's error: no possible answer, so
+    # only their rules are compared).
+    samples = sample(model, calculator_for(guideline_id), 1500, seed=14)
+    assert len(samples) == 1500
+    answers = run_engine(exported[guideline_id], "chain", [each.context for each in samples])
+    comparison = compare(samples, answers)
+    assert comparison.disagreements == []
+    assert comparison.agreeing == comparison.compared >= 1500
     # The cases reach most rules (a share, so that new rules do not need new cases at once).
     every_rule = sum(len(table.rules) + (table.default is not None) for table in model.tables)
-    assert len(fired) >= math.floor(0.6 * every_rule), f"{len(fired)} of {every_rule} rules fired"
+    fired = len(comparison.fired)
+    assert fired >= math.floor(0.6 * every_rule), f"{fired} of {every_rule} rules fired"
+
+
+def test_the_second_opinion_compares_every_table_of_every_case(
+    exported: dict[str, Path],
+) -> None:
+    """``make dmn-second-opinion``'s comparison (of pyDMNrules' answers) on feelin's answers,
+    which give the same shape: all agree; a changed rule or value is a disagreement."""
+    guideline_id = "metastatic-breast-cancer"
+    model = guideline_models()[guideline_id]
+    samples = sample(model, calculator_for(guideline_id), 60, seed=3)
+    answers = run_engine(exported[guideline_id], "chain", [each.context for each in samples])
+    comparison = compare(samples, answers)
+    assert comparison.cases == 60
+    assert 0 < comparison.contradictory <= 12
+    assert comparison.compared == comparison.agreeing == 60 * len(model.tables)
+    assert comparison.disagreements == []
+    assert len(comparison.fired) > len(model.tables)
+    valid = next(index for index, each in enumerate(samples) if not each.contradictory)
+    changed = copy.deepcopy(answers)
+    changed[valid]["scope"]["value"] = "made-up"  # type: ignore[index]
+    changed[0]["staging"]["rules"] = ["made-up"]  # type: ignore[index]
+    disagreements = compare(samples, changed).disagreements
+    assert len(disagreements) == 2
+    assert {(each.table, each.case) for each in disagreements} == {("staging", 0), ("scope", valid)}
+    assert all(each.theirs != each.ours for each in disagreements)
+    with pytest.raises(ValueError, match="59 answers for 60 cases"):
+        compare(samples, answers[1:])
 
 
 @pytest.mark.slow

@@ -35,13 +35,13 @@ from build_tools.interchange.fhir import (
     fhir_bundle_json,
     fhir_path,
 )
+from build_tools.interchange.sample_cases import random_cases
 from build_tools.tables.domain import DomainValue, table_domain
 from build_tools.tables.model import DecisionModel, DecisionTable
 from build_tools.tables.unary import AnyOf, Not, UnaryTest, parse_cell, typed_test
 from calculators.runtime.branching import run_table
 from tests.support.dmn_engine import GUIDELINE_FOLDERS, calculator_for, guideline_models
 from tests.support.paths import ROOT
-from tests.support.random_cases import random_cases
 
 GUIDELINES = sorted(guideline_models())
 R4 = models["r4"]  # QuestionnaireResponse is the same in R4B

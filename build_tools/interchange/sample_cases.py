@@ -1,5 +1,6 @@
-"""Random cases of a guideline for comparing its exports with the compiled module: every field
-at or around the thresholds its tables use, null or missing (tests/interchange/)."""
+"""Random cases of a guideline for comparing DMN engines with the compiled module: every field at
+or around the thresholds its tables' cells use, null or missing (``tests/interchange/`` and
+``build_tools/second_opinion.py``)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from build_tools.tables.unary import Number, thresholds
 
 
 def numeric_candidates(declared: CaseInput, cuts: set[Number]) -> list[Number]:
+    """The values of a numeric field at, just below and just above each threshold and bound."""
     step = 1 if declared.type == "integer" else 0.5
     points = set(cuts)
     for bound in (declared.minimum, declared.maximum):
@@ -34,7 +36,7 @@ def random_cases(model: DecisionModel, count: int, seed: int) -> list[dict[str, 
         for condition in conditions:
             if condition.input in cuts:
                 cuts[condition.input] |= thresholds(condition.test)
-    generator = random.Random(seed)
+    generator = random.Random(seed)  # noqa: S311 (sample cases, not secrets)
     cases: list[dict[str, object]] = []
     for _ in range(count):
         case: dict[str, object] = {}
