@@ -87,7 +87,13 @@ export function printReferencesBlock(view, result) {
     const list = el("ol", "gl-print-references");
     for (const number of numbers) {
       const reference = view.data.references[String(number)];
-      const item = el("li", "", reference ? reference.title : "");
+      // Run in, each with its number (the list is inline in print: a title per line would
+      // leave most of each line empty and push a long result onto a second page).
+      const item = el("li");
+      item.append(
+        el("span", "gl-print-reference-number", number),
+        reference ? reference.title : "",
+      );
       item.value = number;
       list.appendChild(item);
     }
