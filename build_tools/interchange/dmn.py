@@ -77,9 +77,8 @@ def dmn_xml(model: DecisionModel) -> str:
     )
     notices = notices_text(model)
     _text(root, "description", about if notices is None else f"{about}\n\n{notices}")
-    producers = {table.output.name: table for table in model.tables if table.output is not None}
     for table in model.tables:
-        root.append(_decision(table, model, producers))
+        root.append(_decision(table, model))
     for case_input in model.inputs:
         data = _element("inputData", id=_xml_id("i", case_input.name), name=case_input.name)
         _text(data, "description", case_input.label.clinician)
@@ -105,17 +104,14 @@ class _Column:
     values: tuple[DomainValue, ...]  # the non-null values of an enum or boolean input
 
 
-def _decision(
-    table: DecisionTable, model: DecisionModel, producers: dict[str, DecisionTable]
-) -> ET.Element:
+def _decision(table: DecisionTable, model: DecisionModel) -> ET.Element:
     name = decision_name(table, model)
     decision = _element("decision", id=f"d_{table.id}", name=name, label=table.title)
     _text(decision, "description", _documentation(table, model))
     decision.append(_element("variable", id=f"dv_{table.id}", name=name))
-    read = list(dict.fromkeys([*table.inputs, *(c.input for c in table.applies_when)]))
-    for input_name in read:
+    for input_name in table.domain_inputs:
         requirement = _element("informationRequirement", id=_xml_id(f"ir_{table.id}", input_name))
-        producer = producers.get(input_name)
+        producer = model.producer_of(input_name)
         if producer is not None:
             requirement.append(_element("requiredDecision", href=f"#d_{producer.id}"))
         else:

@@ -213,7 +213,6 @@ class Conditions:
     def __init__(self, model: DecisionModel, read: Callable[[str], str] | None = None) -> None:
         self.model = model
         self._read = read
-        self._producers = {t.output.name: t for t in model.tables if t.output is not None}
         self._values: dict[str, str] = {}
 
     def read(self, name: str) -> str:
@@ -222,7 +221,7 @@ class Conditions:
         declared = self.model.input_named(name)
         if declared is not None:
             return answer_path(declared)
-        producer = self._producers.get(name)
+        producer = self.model.producer_of(name)
         if producer is None:  # the loader has already refused an unknown input
             raise ExportError(f"{name}: neither a case field nor a table's output")
         if name not in self._values:
@@ -511,10 +510,8 @@ def _dependencies(
             "resource": canonical(model.guideline_id, "Questionnaire", QUESTIONNAIRE_ID),
         }
     ]
-    producers = {t.output.name: t for t in model.tables if t.output is not None}
-    read = dict.fromkeys([*table.inputs, *(c.input for c in table.applies_when)])
-    for name in read:
-        producer = producers.get(name)
+    for name in table.domain_inputs:
+        producer = model.producer_of(name)
         if producer is not None:
             found.append(
                 {

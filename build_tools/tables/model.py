@@ -247,6 +247,12 @@ class DecisionModel:
     def item_named(self, item_id: str) -> Item | None:
         return next((item for item in self.items if item.id == item_id), None)
 
+    def producer_of(self, name: str) -> DecisionTable | None:
+        """The table whose output is ``name`` (None for a case field)."""
+        return next(
+            (t for t in self.tables if t.output is not None and t.output.name == name), None
+        )
+
 
 @dataclass(frozen=True)
 class Agent:
