@@ -328,24 +328,31 @@ def _sentence(text: str) -> str:
     return text if text.endswith((".", "?", "!")) else text + "."
 
 
-def _citations(guideline: Guideline, numbers: Iterable[int]) -> list[dict[str, Any]]:
-    by_number = {number: key for key, number in guideline.reference_numbers.items()}
-    references = {reference.key: reference for reference in guideline.meta.references}
-    # as the site's reference list formats them (citeproc, NLM / Vancouver)
-    formatted = {entry.key: entry.text for entry in formatted_references(guideline.meta.references)}
-    found = []
-    for number in sorted(set(numbers)):
-        reference = references[by_number[number]]
-        artifact: dict[str, Any] = {
-            "type": "citation",
-            "label": str(number),
-            "citation": formatted[reference.key],
+class _Citations:
+    """Each reference as a ``citation`` artifact, made once per bundle: its text as the site's
+    reference list formats it (citeproc, NLM / Vancouver), with its DOI or URL."""
+
+    def __init__(self, guideline: Guideline) -> None:
+        formatted = {
+            entry.key: entry.text for entry in formatted_references(guideline.meta.references)
         }
-        url = f"https://doi.org/{reference.doi}" if reference.doi else reference.url
-        if url:
-            artifact["url"] = url
-        found.append(artifact)
-    return found
+        references = {reference.key: reference for reference in guideline.meta.references}
+        self._artifacts: dict[int, dict[str, Any]] = {}
+        for key, number in guideline.reference_numbers.items():
+            reference = references[key]
+            artifact: dict[str, Any] = {
+                "type": "citation",
+                "label": str(number),
+                "citation": formatted[key],
+            }
+            url = f"https://doi.org/{reference.doi}" if reference.doi else reference.url
+            if url:
+                artifact["url"] = url
+            self._artifacts[number] = artifact
+
+    def of(self, numbers: Iterable[int]) -> list[dict[str, Any]]:
+        """The artifacts of the references numbered ``numbers``, in number order."""
+        return [dict(self._artifacts[number]) for number in sorted(set(numbers))]
 
 
 def questionnaire(guideline: Guideline, model: DecisionModel) -> Questionnaire:
@@ -427,7 +434,11 @@ def _question(field: CaseInput) -> dict[str, Any]:
 
 
 def plan_definition(
-    table: DecisionTable, guideline: Guideline, model: DecisionModel, conditions: Conditions
+    table: DecisionTable,
+    guideline: Guideline,
+    model: DecisionModel,
+    conditions: Conditions,
+    citations: _Citations,
 ) -> PlanDefinition:
     """One table as an ECA-rule PlanDefinition (validated)."""
     outcomes = [(rule.id, rule.outcome) for rule in table.rules]
@@ -435,7 +446,7 @@ def plan_definition(
         outcomes.append((DEFAULT_RULE, table.default))
     selected = dict(conditions.rules(table))
     rule_actions = [
-        _rule_action(table, rule_id, outcome, selected[rule_id], guideline, model)
+        _rule_action(table, rule_id, outcome, selected[rule_id], citations, model)
         for rule_id, outcome in outcomes
     ]
     selection = SELECTION[table.hit_policy]
@@ -467,7 +478,7 @@ def plan_definition(
         "endorser": _contacts(guideline, model.version, ("approved",)) or None,
         "relatedArtifact": [
             *_dependencies(table, guideline, model),
-            *_citations(guideline, cited),
+            *citations.of(cited),
         ],
         "action": [group],
     }
@@ -550,7 +561,7 @@ def _rule_action(
     rule_id: str,
     outcome: Outcome,
     condition: str,
-    guideline: Guideline,
+    citations: _Citations,
     model: DecisionModel,
 ) -> dict[str, Any]:
     clinician, patient = _outcome_text(table, rule_id, outcome, model)
@@ -561,7 +572,7 @@ def _rule_action(
         "_description": _patient(patient),
         "condition": [_applicability(condition)],
     }
-    documentation = _citations(guideline, _cited(outcome, model))
+    documentation = citations.of(_cited(outcome, model))
     if documentation:
         action["documentation"] = documentation
     return action
@@ -600,9 +611,9 @@ def _outcome_text(
 
 def fhir_bundle(model: DecisionModel, guideline: Guideline) -> Bundle:
     """The Questionnaire and one PlanDefinition per table, in evaluation order (validated)."""
-    conditions = Conditions(model)
+    conditions, citations = Conditions(model), _Citations(guideline)
     resources: list[Questionnaire | PlanDefinition] = [questionnaire(guideline, model)]
-    resources += [plan_definition(t, guideline, model, conditions) for t in model.tables]
+    resources += [plan_definition(t, guideline, model, conditions, citations) for t in model.tables]
     ids = [str(resource.id) for resource in resources]
     if len(set(ids)) != len(ids):
         twice = sorted({found for found in ids if ids.count(found) > 1})
