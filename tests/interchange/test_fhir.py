@@ -456,13 +456,11 @@ class _Evaluations:
         self.answers: dict[tuple[int, tuple[str | None, ...]], bool] = {}
         self.evaluated = 0
 
-    def true(self, condition: _Condition, response: dict[str, Any]) -> bool:
-        items = {item["linkId"]: item for item in response["item"]}
-        read = tuple(
-            json.dumps(items[name], sort_keys=True, default=str) if name in items else None
-            for name in condition.reads
-        )
-        key = (id(condition), read)
+    def true(
+        self, condition: _Condition, response: dict[str, Any], contents: Mapping[str, str]
+    ) -> bool:
+        """``contents``: each item of ``response`` as JSON text, by linkId."""
+        key = (id(condition), tuple(contents.get(name) for name in condition.reads))
         if key not in self.answers:
             self.answers[key] = _true(condition.compiled(response))
             self.evaluated += 1
@@ -472,12 +470,17 @@ class _Evaluations:
 def _fired(
     guideline_id: str, response: dict[str, Any], evaluations: _Evaluations
 ) -> dict[str, list[str]]:
+    contents = {
+        item["linkId"]: json.dumps(item, sort_keys=True, default=str) for item in response["item"]
+    }
     fired: dict[str, list[str]] = {}
     for table_id, group, rules in _compiled_plans(guideline_id):
-        if group is not None and not evaluations.true(group, response):
+        if group is not None and not evaluations.true(group, response, contents):
             fired[table_id] = []
             continue
-        fired[table_id] = [rule_id for rule_id, test in rules if evaluations.true(test, response)]
+        fired[table_id] = [
+            rule_id for rule_id, test in rules if evaluations.true(test, response, contents)
+        ]
     return fired
 
 
