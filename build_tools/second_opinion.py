@@ -39,7 +39,7 @@ class Sample:
     """A case as a DMN engine gets it, and the compiled module's trace of it."""
 
     context: dict[str, object]
-    contradictory: bool  # a rule's error: the trace gives every output as null
+    contradictory: bool  # a rule's error: the trace stops at the table that found it
     trace: list[dict[str, object]]
 
 
@@ -93,7 +93,8 @@ class Comparison:
 
 def compare(samples: Sequence[Sample], answers: Sequence[object]) -> Comparison:
     """Each table of each case: the rules the engine fired (a default as ``default``) and its
-    output ``value`` against our trace; of a contradictory case only the rules."""
+    output ``value`` against our trace; of a contradictory case only the rules, of the tables
+    its trace lists (up to the contradiction)."""
     if len(samples) != len(answers):
         raise ValueError(f"{len(answers)} answers for {len(samples)} cases")
     comparison = Comparison(cases=len(samples))

@@ -105,6 +105,24 @@ class Notice(_Strict):
     anchor: Annotated[str, Field(pattern=_IDENTIFIER)] | None = None  # a point of index.md
 
 
+class PolicyWording(_Strict):
+    clinician: Text
+    patient: Text
+
+
+class Policy(_Strict):
+    """A value this site chose where its source gives none (a cut-off, a lower limit of normal,
+    a rounding): declared once, named by table cells and texts (``{policy:<id>}``), listed on the
+    ``::: policies`` page. Its citations and uses are checked by the decision engine."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")]
+    value: Annotated[float, Field(strict=True)] | Annotated[int, Field(strict=True)]
+    unit: str = ""
+    text: PolicyWording  # what the policy decides, in both wordings
+    why: Text  # why this value: what the source says, what the value rests on
+    cite: list[Text] = []
+
+
 HideOption = Literal["navigation", "toc", "footer", "path"]
 
 
@@ -133,6 +151,7 @@ class GuidelineMeta(_Strict):
     related: list[RelatedTopic] = []
     references: Annotated[list[Reference], Field(min_length=1)]
     notices: list[Notice] = []
+    policies: list[Policy] = []
     # Validated by build_tools.tables, which owns the decision model.
     case_inputs: list[Any] | None = None
     agents: list[Any] | None = None

@@ -12,7 +12,7 @@ from pathlib import Path
 from build_tools.content.schema import SectionMeta
 from build_tools.content.site import Guideline, load_site, markdown_pages, page_url
 from build_tools.located_yaml import LocatedList, LocatedMap
-from build_tools.tables.source import GuidelineSource, NoticeSource, SectionSource
+from build_tools.tables.source import GuidelineSource, NoticeSource, PolicySource, SectionSource
 
 
 def _located_map(value: object) -> LocatedMap | None:
@@ -64,6 +64,20 @@ def guideline_source(guideline: Guideline) -> GuidelineSource:
         )
         for position, notice in enumerate(guideline.meta.notices)
     )
+    policies_node = index_fm.get("policies")
+    policies = tuple(
+        PolicySource(
+            id=policy.id,
+            value=policy.value,
+            unit=policy.unit,
+            text=policy.text.clinician,
+            patient_text=policy.text.patient,
+            why=policy.why,
+            cite=tuple(key.removeprefix("@") for key in policy.cite),
+            line=policies_node.line_of(position) if isinstance(policies_node, LocatedList) else 0,
+        )
+        for position, policy in enumerate(guideline.meta.policies)
+    )
     return GuidelineSource(
         id=guideline.meta.id,
         file=guideline.index.display_path,
@@ -80,4 +94,5 @@ def guideline_source(guideline: Guideline) -> GuidelineSource:
         agents_line=index_fm.line_of("agents"),
         safety=_located_list(index_fm.get("safety")),
         safety_line=index_fm.line_of("safety"),
+        policies=policies,
     )

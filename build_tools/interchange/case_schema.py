@@ -2,8 +2,9 @@
 
 It says exactly what ``calculators.recommend`` accepts (calculators/runtime/inputs.py), field
 by field: a field that is not required may be null or missing (its default; for a nullable field
-an explicit null means unknown); a required field must be given and not null; fields the
-guideline does not declare are ignored, so they are allowed. What one field's value cannot
+an explicit null means unknown); a required field must be given and not null; a field the
+guideline does not declare is refused (``additionalProperties: false``), as the runtime refuses
+it by name. What one field's value cannot
 show, the contradictions the decision tables report between fields, is listed in the schema's
 ``description``: a case with one is valid here and ``invalid`` in the result.
 """
@@ -46,8 +47,8 @@ def case_schema(model: DecisionModel, title: str) -> dict[str, Any]:
     description = (
         f"A case for the calculator of {title!r}, version {model.version}, as "
         "calculators.recommend accepts it. A field that is missing or null takes its default "
-        "(for a field that allows unknown, null means unknown); fields not declared here are "
-        "ignored. Numbers are JSON numbers (never strings; an integer field accepts 2.0), "
+        "(for a field that allows unknown, null means unknown); a field not declared here is "
+        "refused, never ignored. Numbers are JSON numbers (never strings; an integer field accepts 2.0), "
         "booleans are true or false, and JSON has no NaN or Infinity."
     )
     if cannot:
@@ -63,7 +64,7 @@ def case_schema(model: DecisionModel, title: str) -> dict[str, Any]:
         "type": "object",
         "properties": {spec.name: _property(spec) for spec in model.inputs},
         "required": [spec.name for spec in model.inputs if spec.required],
-        "additionalProperties": True,
+        "additionalProperties": False,
     }
 
 

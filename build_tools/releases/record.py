@@ -31,7 +31,7 @@ from build_tools.decisions.from_content import guideline_source
 from build_tools.findings import ContentError, Finding
 from build_tools.located_yaml import LocatedList, LocatedMap
 from build_tools.releases.points import PointText, page_points
-from build_tools.tables.source import GuidelineSource, NoticeSource, SectionSource
+from build_tools.tables.source import GuidelineSource, NoticeSource, PolicySource, SectionSource
 from calculators.runtime.engine import Calculator
 
 RECORD_FORMAT = 1
@@ -184,9 +184,24 @@ def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Re
             "reference_numbers": dict(source.references),
             "reference_groups": dict(source.reference_groups),
             "sections": sections,
+            # Only when declared: a record made before policies existed stays byte for byte.
+            **({"policies": [_policy_record(policy) for policy in source.policies]}
+               if source.policies else {}),
         },
         "points": points,
         "references": _plain(index_fm.get("references")),
+    }
+
+
+def _policy_record(policy: PolicySource) -> dict[str, Any]:
+    return {
+        "id": policy.id,
+        "value": policy.value,
+        "unit": policy.unit,
+        "text": policy.text,
+        "patient_text": policy.patient_text,
+        "why": policy.why,
+        "cite": list(policy.cite),
     }
 
 
@@ -243,6 +258,13 @@ def source_of_record(record: Record, file: str) -> GuidelineSource:
         agents=_located(source["agents"]) if source["agents"] is not None else None,
         safety=_located(source["safety"]) if source["safety"] is not None else None,
         waived_checks=frozenset(record.get("waived_checks", ())),
+        policies=tuple(
+            PolicySource(
+                p["id"], p["value"], p["unit"], p["text"], p["patient_text"], p["why"],
+                tuple(p["cite"]), 0,
+            )
+            for p in source.get("policies", ())
+        ),
     )
 
 

@@ -6,12 +6,14 @@ this declaration, so it must be coherent on its own: types, values, ranges and d
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
 from build_tools.findings import FindingCollector
 from build_tools.located_yaml import LocatedList, LocatedMap
+from build_tools.tables.decision_tables import read_conditions
 from build_tools.tables.fields import SNAKE_CASE, FieldReader
-from build_tools.tables.model import INPUT_TYPES, CaseInput, InputType, Wording
+from build_tools.tables.model import INPUT_TYPES, CaseInput, Implication, InputType, Wording
 from build_tools.tables.unary import Number, is_number
 
 _KEYS = (
@@ -31,14 +33,24 @@ _KEYS = (
     "help",
     "finding",
     "ask",
+    "implied_by",
 )
+_IMPLICATION_KEYS = ("when", "value")
 
 
 def load_case_inputs(
-    raw: LocatedList | None, file: str, line: int, findings: FindingCollector, *, needed: bool
+    raw: LocatedList | None,
+    file: str,
+    line: int,
+    findings: FindingCollector,
+    *,
+    needed: bool,
+    constants: Mapping[str, Number] | None = None,
 ) -> tuple[CaseInput, ...]:
-    """The declared inputs; ``needed`` when the guideline has items or tables that will use them."""
-    reader = FieldReader(file, findings)
+    """The declared inputs; ``needed`` when the guideline has items or tables that will use them.
+    ``constants``: the site policies an ``implied_by`` cell may name. (The cells of
+    ``implied_by`` are typed against the other fields by the loader, once all are known.)"""
+    reader = FieldReader(file, findings, constants)
     if raw is None:
         if needed:
             reader.report(
@@ -82,6 +94,12 @@ def _load_one(node: LocatedMap, reader: FieldReader) -> CaseInput | None:
             f"{what}: only findings have 'ask' (the work-up wording when it is unknown)",
             "add 'finding: true' or drop 'ask:'",
         )
+    if "implied_by" in node and not finding:
+        reader.report(
+            node.line_of("implied_by"),
+            f"{what}: only findings have 'implied_by' (what settles them when unstated)",
+            "add 'finding: true' or drop 'implied_by:'",
+        )
     if required and nullable:
         reader.report(
             node.line_of("nullable"),
@@ -106,6 +124,7 @@ def _load_one(node: LocatedMap, reader: FieldReader) -> CaseInput | None:
         line=node.line,
         finding=finding,
         ask=_wording(node, "ask", reader, what, required=finding),
+        implied_by=_implications(node, reader, what) if finding else (),
     )
     if declared.exclusive_min and minimum is None:
         reader.report(
@@ -120,6 +139,38 @@ def _load_one(node: LocatedMap, reader: FieldReader) -> CaseInput | None:
             "add 'max:' or drop exclusive_max",
         )
     return _with_default(declared, node, reader, what)
+
+
+def _implications(node: LocatedMap, reader: FieldReader, what: str) -> tuple[Implication, ...]:
+    """``implied_by: [{when: {field: test, ...}, value: true|false}, ...]``."""
+    if "implied_by" not in node:
+        return ()
+    raw = reader.sequence(node["implied_by"], node.line_of("implied_by"), f"{what}: implied_by")
+    found: list[Implication] = []
+    for index, entry in enumerate(raw or ()):
+        where = f"{what}: implied_by entry {index + 1}"
+        mapping = reader.mapping(entry, raw.line_of(index) if raw else node.line, where)
+        if mapping is None:
+            continue
+        reader.check_keys(mapping, _IMPLICATION_KEYS, where)
+        value = mapping.get("value")
+        if not isinstance(value, bool):
+            reader.report(
+                mapping.line_of("value") if "value" in mapping else mapping.line,
+                f"{where}: 'value' must be true or false (the answer the cells imply)",
+                "write 'value: true' or 'value: false'",
+            )
+            continue
+        conditions = read_conditions(mapping, "when", where, reader)
+        if not conditions:
+            reader.report(
+                mapping.line,
+                f"{where} has no cells: the finding would never be asked for",
+                "give the cells on other case fields that settle the finding",
+            )
+            continue
+        found.append(Implication(conditions, value, mapping.line))
+    return tuple(found)
 
 
 def _enum_values(

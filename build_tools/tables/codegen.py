@@ -24,6 +24,7 @@ from build_tools.tables.model import (
     Notice,
     Outcome,
     Pointer,
+    Policy,
     Rule,
     Wording,
 )
@@ -49,6 +50,7 @@ from calculators.runtime.module_data import (
     NoticeData,
     OutcomeData,
     PointerData,
+    PolicyData,
     ProbeValues,
     RuleData,
     Scalar,
@@ -133,9 +135,14 @@ def compile_module(model: DecisionModel) -> str:
     domains = Domains.of(model)
     general = general_items(model, RuleRegions(model, domains))
     inputs = [input_data(case_input) for case_input in model.inputs]
-    items = {item.id: _item_data(item, general=item.id in general) for item in model.items}
+    required = safety_items(model)
+    items = {
+        item.id: _item_data(item, general=item.id in general, safety=item.id in required)
+        for item in model.items
+    }
     tables = [_table_data(table) for table in model.tables]
     notices = [_notice_data(notice) for notice in model.notices]
+    policies = [_policy_data(policy) for policy in model.policies]
     guideline = python_literal(_guideline_data(model))
     names = rule_function_names(model)
     parts = [
@@ -148,12 +155,15 @@ def compile_module(model: DecisionModel) -> str:
         f"ITEMS: dict[str, ItemData] = {python_literal(items)}\n",
         "# Every result carries these notices (the source's currency, the review status, ...).\n"
         f"NOTICES: list[NoticeData] = {python_literal(notices)}\n",
+        "# The values this site chose where its source gives none (what they decide, why).\n"
+        f"POLICIES: list[PolicyData] = {python_literal(policies)}\n",
         f"TABLES: list[TableData] = {python_literal(tables)}\n",
         "# Evaluation order: every table comes after the tables whose outputs it consumes.\n"
         f"TABLE_ORDER: list[str] = {python_literal([table.id for table in model.tables])}\n",
         _HELPERS.strip("\n") + "\n",
         *(_applies_function(table) for table in model.tables if table.applies_when),
         *(_rule_functions(table, names) for table in model.tables if table.rules),
+        *(_implication_functions(case_input) for case_input in model.inputs if case_input.implied_by),
         _function_maps(model, names),
     ]
     # Two blank lines between top-level statements, as PEP 8 has it.
@@ -209,6 +219,7 @@ def _header(model: DecisionModel) -> str:
         "        InputData,\n"
         "        ItemData,\n"
         "        NoticeData,\n"
+        "        PolicyData,\n"
         "        ProbeValues,\n"
         "        RuleTest,\n"
         "        TableData,\n"
@@ -243,6 +254,13 @@ def input_data(case_input: CaseInput) -> InputData:
         "help": None if case_input.help is None else _wording(case_input.help),
         "finding": case_input.finding,
         "ask": None if case_input.ask is None else _wording(case_input.ask),
+        "implied_by": [
+            {
+                "when": {condition.input: condition.text for condition in implication.conditions},
+                "value": implication.value,
+            }
+            for implication in case_input.implied_by
+        ],
     }
 
 
@@ -252,6 +270,17 @@ def _notice_data(notice: Notice) -> NoticeData:
         "text": notice.text,
         "patient_text": notice.patient_text,
         "citations": list(notice.citations),
+    }
+
+
+def _policy_data(policy: Policy) -> PolicyData:
+    return {
+        "id": policy.id,
+        "value": policy.value,
+        "unit": policy.unit,
+        "text": {"clinician": policy.text, "patient": policy.patient_text},
+        "why": policy.why,
+        "citations": list(policy.citations),
     }
 
 
@@ -287,7 +316,18 @@ def probe_values(model: DecisionModel, domains: Domains) -> ProbeValues:
     return probes
 
 
-def _item_data(item: Item, *, general: bool) -> ItemData:
+def safety_items(model: DecisionModel) -> frozenset[str]:
+    """The items a safety constraint requires, as ``present`` or ``unless_present``."""
+    return frozenset(
+        item_id
+        for constraint in model.safety
+        for obligation in constraint.obligations
+        if obligation.kind in ("present", "not_first")
+        for item_id in obligation.items
+    )
+
+
+def _item_data(item: Item, *, general: bool, safety: bool) -> ItemData:
     dose: DoseData | None = None
     if item.dose is not None:
         dose = {
@@ -296,6 +336,7 @@ def _item_data(item: Item, *, general: bool) -> ItemData:
             "unit": item.dose.unit,
             "weight_input": item.dose.weight_input,
             "schedule": item.dose.schedule,
+            "round_to": item.dose.round_to,
         }
     return {
         "kind": item.kind,
@@ -313,6 +354,8 @@ def _item_data(item: Item, *, general: bool) -> ItemData:
         if item.newer_guidance is None
         else _pointer_data(item.newer_guidance),
         "general": general,
+        "policies": list(item.policies),
+        "safety": safety,
     }
 
 
@@ -330,12 +373,17 @@ def _outcome_data(outcome: Outcome) -> OutcomeData:
     }
 
 
-def _rule_data(rule: Rule) -> RuleData:
+def _named_policies(conditions: tuple[Condition, ...]) -> list[str]:
+    return list(dict.fromkeys(name for condition in conditions for name in condition.policies))
+
+
+def _rule_data(rule: Rule, table: DecisionTable) -> RuleData:
     return {
         "id": rule.id,
         "line": rule.line,
         "when": {condition.input: condition.text for condition in rule.conditions},
         "then": _outcome_data(rule.outcome),
+        "policies": _named_policies((*table.applies_when, *rule.conditions)),
     }
 
 
@@ -351,8 +399,9 @@ def _table_data(table: DecisionTable) -> TableData:
         "output": None
         if table.output is None
         else {"name": table.output.name, "values": list(table.output.values)},
-        "rules": [_rule_data(rule) for rule in table.rules],
+        "rules": [_rule_data(rule, table) for rule in table.rules],
         "default": None if table.default is None else _outcome_data(table.default),
+        "policies": _named_policies(table.applies_when),
     }
 
 
@@ -405,6 +454,27 @@ def _rule_functions(table: DecisionTable, names: dict[tuple[str, str], str]) -> 
     return "\n\n".join(parts)
 
 
+def _implication_name(case_input: CaseInput, index: int) -> str:
+    return f"implies_{case_input.name}_{index + 1}"
+
+
+def _implication_functions(case_input: CaseInput) -> str:
+    """When each ``implied_by`` entry of a finding holds: one function each."""
+    parts = []
+    for index, implication in enumerate(case_input.implied_by):
+        tests = "".join(
+            f"    # {condition.input}: {condition.text}\n" for condition in implication.conditions
+        )
+        parts.append(
+            f"def {_implication_name(case_input, index)}(v: Mapping[str, object]) -> bool:\n"
+            f'    """When an unstated {case_input.name} is taken to be '
+            f'{str(implication.value).lower()} — line {implication.line}."""\n'
+            f"{tests}"
+            f"    return {_conjunction(implication.conditions, indent=4)}\n"
+        )
+    return "\n\n".join(parts)
+
+
 def _function_maps(model: DecisionModel, names: dict[tuple[str, str], str]) -> str:
     rules = "".join(
         f"    {python_literal(table.id)}: [\n"
@@ -420,12 +490,24 @@ def _function_maps(model: DecisionModel, names: dict[tuple[str, str], str]) -> s
         for table in model.tables
         if table.applies_when
     )
+    implied = "".join(
+        f"    {python_literal(case_input.name)}: ["
+        + ", ".join(
+            _implication_name(case_input, index) for index in range(len(case_input.implied_by))
+        )
+        + "],\n"
+        for case_input in model.inputs
+        if case_input.implied_by
+    )
     return (
         "# The rules of each table in rule order, each with its test (the runtime applies the hit\n"
         "# policy: the first match only, every match, or exactly one).\n"
         f"TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {{\n{rules}}}\n\n"
         "# applies_when precondition of the tables that have one, by table id.\n"
-        f"APPLIES_WHEN: dict[str, RuleTest] = {{\n{applies}}}\n"
+        f"APPLIES_WHEN: dict[str, RuleTest] = {{\n{applies}}}\n\n"
+        "# When an unstated finding is settled by other stated fields: its implied_by entries'\n"
+        "# tests, in order (INPUTS gives the value each implies).\n"
+        f"IMPLIED_BY: dict[str, list[RuleTest]] = {{\n{implied}}}\n"
     )
 
 

@@ -7,9 +7,12 @@ type and values of their input, item ids, the fields of case errors.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from build_tools.findings import FindingCollector
+from build_tools.policy_values import number_text
 from build_tools.located_yaml import LocatedMap
 from build_tools.tables.fields import RULE_ID, SNAKE_CASE, FieldReader
 from build_tools.tables.model import (
@@ -34,10 +37,11 @@ from build_tools.tables.unary import (
     Interval,
     IsNull,
     Literal,
+    Number,
     UnaryTestSyntaxError,
     is_number,
     leaves,
-    parse_cell,
+    parse_cell_naming,
     typed_test,
 )
 
@@ -58,16 +62,19 @@ _DEFAULT_KEYS = ("value", "items", "status")
 
 
 def load_tables(
-    sections: tuple[SectionSource, ...], findings: FindingCollector
+    sections: tuple[SectionSource, ...],
+    findings: FindingCollector,
+    constants: Mapping[str, Number] | None = None,
 ) -> list[DecisionTable]:
-    """Pass one: every table of every section, in document order, checked for shape and syntax."""
+    """Pass one: every table of every section, in document order, checked for shape and syntax.
+    ``constants``: the site policies a cell may name as a bound, by id."""
     tables: list[DecisionTable] = []
     table_ids: dict[str, str] = {}
     rule_ids: dict[str, str] = {}
     for section in sections:
         if section.decision_tables is None:
             continue
-        reader = FieldReader(section.file, findings)
+        reader = FieldReader(section.file, findings, constants)
         for index, raw in enumerate(section.decision_tables):
             node = reader.mapping(raw, section.decision_tables.line_of(index), "a decision table")
             if node is None:
@@ -214,14 +221,17 @@ def read_conditions(
     for name, cell in raw.items():
         line = raw.line_of(name)
         try:
-            test = parse_cell(cell)
+            test, policies = parse_cell_naming(cell, reader.constants)
         except UnaryTestSyntaxError as error:
             reader.report(
                 line, f"{what}: bad test for {name}: {error}", "see 'Unary tests' in AUTHORING.md"
             )
             continue
         if not isinstance(test, AnyValue):
-            conditions.append(Condition(name, test, _cell_text(cell), line))
+            text = _cell_text(cell)
+            for policy in policies:  # the text says what the test does: the value, not the name
+                text = re.sub(rf"\b{policy}\b", number_text(reader.constants[policy]), text)
+            conditions.append(Condition(name, test, text, line, policies))
     return tuple(conditions)
 
 

@@ -8,7 +8,7 @@ problems of a page at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TypeVar
 
 from build_tools.findings import FindingCollector
@@ -23,9 +23,16 @@ T = TypeVar("T")
 class FieldReader:
     """Reads keys of located mappings of one file, reporting problems to a collector."""
 
-    def __init__(self, file: str, findings: FindingCollector) -> None:
+    def __init__(
+        self,
+        file: str,
+        findings: FindingCollector,
+        constants: Mapping[str, int | float] | None = None,
+    ) -> None:
         self.file = file
         self.findings = findings
+        # The guideline's site policies by id: what a table cell may name as a bound.
+        self.constants: Mapping[str, int | float] = constants or {}
 
     def report(self, line: int, message: str, remedy: str = "") -> None:
         self.findings.add(self.file, line, message, remedy)

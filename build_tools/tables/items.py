@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from build_tools.findings import FindingCollector
 from build_tools.located_yaml import LocatedMap
+from build_tools.policy_values import POLICY_PLACEHOLDER, named, number_text
 from build_tools.tables.decision_tables import read_conditions
 from build_tools.tables.fields import ITEM_ID, FieldReader
 from build_tools.tables.model import (
@@ -27,6 +28,7 @@ from build_tools.tables.model import (
     Pointer,
     Rank,
 )
+from build_tools.tables.policies import PolicyTexts
 from build_tools.tables.source import SectionSource
 from build_tools.tables.wording import numbers_missing
 
@@ -43,7 +45,7 @@ _KEYS = (
     "origin",
     "newer_guidance",
 )
-_DOSE_KEYS = ("agent", "amount_per_kg", "unit", "weight_input", "schedule")
+_DOSE_KEYS = ("agent", "amount_per_kg", "unit", "weight_input", "schedule", "round_to")
 _POINTER_KEYS = ("text", "patient_text", "cite")
 _CITATION_REQUIRED: tuple[ItemKind, ...] = ("recommendation", "dosing")
 _AGENTS_REQUIRED: tuple[ItemKind, ...] = ("recommendation", "dosing")
@@ -62,6 +64,7 @@ class ItemContext:
     inputs: tuple[CaseInput, ...]
     agents: frozenset[str]  # declared agent ids
     waived_checks: frozenset[str] = frozenset()  # see tables.source.WAIVABLE_CHECKS
+    policies: PolicyTexts = PolicyTexts(())  # the site policies texts and cells may name
 
 
 def load_items(
@@ -73,7 +76,7 @@ def load_items(
     for section in sections:
         if section.items is None:
             continue
-        reader = FieldReader(section.file, findings)
+        reader = FieldReader(section.file, findings, context.policies.values)
         for item_id, raw in section.items.items():
             line = section.items.line_of(item_id)
             if not ITEM_ID.match(item_id):
@@ -116,8 +119,8 @@ def _load_item(
         reader.report(
             node.line_of("rank"), f"{what}: only recommendations have a rank", "drop 'rank:'"
         )
-    text = reader.text(node, "text", what)
-    patient_text = reader.text(node, "patient_text", what)
+    text = _filled(node, "text", what, context, reader)
+    patient_text = _filled(node, "patient_text", what, context, reader)
     anchor = reader.text(node, "anchor", what)
     if anchor and anchor not in section.anchors:
         known = ", ".join(sorted(section.anchors)) or "none"
@@ -127,7 +130,7 @@ def _load_item(
             f"link to a point of this page ({known}) or add ':::: point {anchor}' to its body",
         )
     citations = _citations(node, what, kind, context.references, reader)
-    dose = _dose(node, what, kind, context.inputs, reader)
+    dose = _dose(node, what, kind, context, reader)
     _check_placeholders(node, what, dose, reader)
     if "patient-numbers" not in context.waived_checks:
         _check_patient_numbers(node, what, text, patient_text, reader)
@@ -151,7 +154,38 @@ def _load_item(
         asserts=read_conditions(node, "asserts", what, reader),
         origin=origin,
         newer_guidance=_pointer(node, what, context, reader),
+        policies=tuple(
+            dict.fromkeys(
+                [
+                    *(
+                        name
+                        for key in ("text", "patient_text")
+                        if isinstance(node.get(key), str)
+                        for name in named(node[key])
+                        if name in context.policies.texts
+                    ),
+                    *([dose.rounding_policy] if dose and dose.rounding_policy else []),
+                ]
+            )
+        ),
     )
+
+
+def _filled(
+    node: LocatedMap, key: str, what: str, context: ItemContext, reader: FieldReader
+) -> str:
+    """A text with the site policies it names (``{policy:<id>}``) written as their values."""
+    text = reader.text(node, key, what)
+
+    def unknown(name: str) -> None:
+        known = ", ".join(sorted(context.policies.texts)) or "none declared"
+        reader.report(
+            node.line_of(key),
+            f"{what}: {key} names an unknown policy {{policy:{name}}}",
+            f"name a policy declared under 'policies:' in the guideline's index.md ({known})",
+        )
+
+    return context.policies.fill(text, unknown)
 
 
 def _check_patient_numbers(
@@ -241,8 +275,8 @@ def _pointer(
         return None
     where = f"{what}: newer_guidance"
     reader.check_keys(raw, _POINTER_KEYS, where)
-    text = reader.text(raw, "text", where)
-    patient_text = reader.text(raw, "patient_text", where)
+    text = _filled(raw, "text", where, context, reader)
+    patient_text = _filled(raw, "patient_text", where, context, reader)
     if "patient-numbers" not in context.waived_checks:
         _check_patient_numbers(raw, where, text, patient_text, reader)
     _require_newer_guidance_citations(raw, "cite", where, context, reader)
@@ -266,8 +300,9 @@ def _citations(
 
 
 def _dose(
-    node: LocatedMap, what: str, kind: ItemKind, inputs: tuple[CaseInput, ...], reader: FieldReader
+    node: LocatedMap, what: str, kind: ItemKind, context: ItemContext, reader: FieldReader
 ) -> Dose | None:
+    inputs = context.inputs
     if "dose" not in node:
         return None
     line = node.line_of("dose")
@@ -302,12 +337,28 @@ def _dose(
             f"{what}: weight_input {weight_input!r} is not a numeric case input",
             "name a declared number input such as weight_kg",
         )
+    rounding = reader.text(raw, "round_to", f"{what}: dose", required=False) or None
+    step: str | None = None
+    if rounding is not None:
+        value = context.policies.values.get(rounding)
+        if value is None or value <= 0:
+            known = ", ".join(sorted(context.policies.values)) or "none declared"
+            reader.report(
+                raw.line_of("round_to"),
+                f"{what}: dose: round_to {rounding!r} is not a site policy with a positive value",
+                f"name a policy declared under 'policies:' in index.md ({known})",
+            )
+            rounding = None
+        else:
+            step = number_text(value)
     return Dose(
         agent=reader.text(raw, "agent", f"{what}: dose"),
         amount_per_kg=amount_text if valid_amount else "0",
         unit=reader.text(raw, "unit", f"{what}: dose"),
         weight_input=weight_input,
         schedule=reader.text(raw, "schedule", f"{what}: dose"),
+        round_to=step,
+        rounding_policy=rounding,
     )
 
 
@@ -320,11 +371,13 @@ def _check_placeholders(
         if not isinstance(value, str):
             continue
         for placeholder in _PLACEHOLDER.findall(value):
+            if POLICY_PLACEHOLDER.fullmatch("{" + placeholder + "}"):
+                continue  # a site policy, filled in (or reported) with the text
             if placeholder != "dose":
                 reader.report(
                     node.line_of(key),
                     f"{what}: unknown placeholder {{{placeholder}}}",
-                    "the only placeholder is {dose}",
+                    "write {dose} (the computed dose) or {policy:<id>} (a site policy's value)",
                 )
             elif dose is None:
                 reader.report(

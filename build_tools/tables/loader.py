@@ -17,7 +17,8 @@ from build_tools.tables.decision_tables import (
 )
 from build_tools.tables.graph import evaluation_order
 from build_tools.tables.items import ItemContext, load_items
-from build_tools.tables.model import DecisionModel, Item, Notice
+from build_tools.tables.model import CaseInput, DecisionModel, Item, Notice
+from build_tools.tables.policies import PolicyTexts, load_policies
 from build_tools.tables.safety import AgentIndex, load_agents, load_safety
 from build_tools.tables.source import GuidelineSource
 from build_tools.tables.wording import numbers_missing
@@ -29,24 +30,46 @@ def load_decision_model(source: GuidelineSource) -> DecisionModel:
     findings = FindingCollector()
     # A guideline without decision content (no tables, no items) compiles to an empty model.
     has_decisions = any(section.items or section.decision_tables for section in source.sections)
+    policies = PolicyTexts(load_policies(source, findings))
     inputs = load_case_inputs(
-        source.case_inputs, source.file, source.case_inputs_line, findings, needed=has_decisions
+        source.case_inputs,
+        source.file,
+        source.case_inputs_line,
+        findings,
+        needed=has_decisions,
+        constants=policies.values,
     )
     agents = AgentIndex(load_agents(source.agents, source.file, findings))
     context = ItemContext(
-        source.references, source.reference_groups, inputs, agents.ids, source.waived_checks
+        source.references,
+        source.reference_groups,
+        inputs,
+        agents.ids,
+        source.waived_checks,
+        policies,
     )
     items = load_items(source.sections, context, findings)
-    tables = load_tables(source.sections, findings)
+    tables = load_tables(source.sections, findings, policies.values)
     derived = derived_values(tables, inputs, findings)
+    names = NameSpace({case_input.name: case_input for case_input in inputs}, derived)
+    inputs = tuple(
+        _with_typed_implications(case_input, names, source.file, findings) for case_input in inputs
+    )
     names = NameSpace({case_input.name: case_input for case_input in inputs}, derived)
     tables = resolve_names(tables, names, items, findings)
     items = tuple(_with_typed_asserts(item, names, findings) for item in items)
     ordered = evaluation_order(tables, findings)
     safety = load_safety(
-        source.safety, source.file, source.references, agents, items, names, findings
+        source.safety,
+        source.file,
+        source.references,
+        agents,
+        items,
+        names,
+        findings,
+        policies.values,
     )
-    notices = _notices(source, findings)
+    notices = _notices(source, policies, findings)
     findings.raise_if_any()
     # The files the generated module is made from: index.md and the sections with items or tables.
     contributing = [
@@ -66,7 +89,38 @@ def load_decision_model(source: GuidelineSource) -> DecisionModel:
         notices=notices,
         agents=agents.agents,
         safety=safety,
+        policies=policies.policies,
     )
+
+
+def _with_typed_implications(
+    case_input: CaseInput, names: NameSpace, file: str, findings: FindingCollector
+) -> CaseInput:
+    """A finding's ``implied_by`` cells name other case fields that are not findings: what
+    settles it must itself be stated, never assumed (nor another table's output)."""
+    if not case_input.implied_by:
+        return case_input
+    implications = []
+    for implication in case_input.implied_by:
+        typed = []
+        for condition in implication.conditions:
+            declared = names.inputs.get(condition.input)
+            if declared is None or declared.finding or declared.name == case_input.name:
+                findings.add(
+                    file,
+                    condition.line,
+                    f"case input {case_input.name}: implied_by tests {condition.input!r}, which "
+                    "is not another case field that is not a finding",
+                    "imply a finding only from stated values (a number, an enum, a checkbox)",
+                )
+                continue
+            condition = typed_condition(condition, names)
+            check_condition(
+                file, condition, f"case input {case_input.name}: implied_by", names, findings
+            )
+            typed.append(condition)
+        implications.append(replace(implication, conditions=tuple(typed)))
+    return replace(case_input, implied_by=tuple(implications))
 
 
 def _with_typed_asserts(item: Item, names: NameSpace, findings: FindingCollector) -> Item:
@@ -87,10 +141,27 @@ def _with_typed_asserts(item: Item, names: NameSpace, findings: FindingCollector
     return replace(item, asserts=tuple(typed))
 
 
-def _notices(source: GuidelineSource, findings: FindingCollector) -> tuple[Notice, ...]:
-    """The notices of index.md with their citations as reference numbers."""
+def _notices(
+    source: GuidelineSource, policies: PolicyTexts, findings: FindingCollector
+) -> tuple[Notice, ...]:
+    """The notices of index.md with their citations as reference numbers and the site policies
+    their texts name written as values."""
     notices: list[Notice] = []
-    for notice in source.notices:
+    for raw in source.notices:
+
+        def unknown(name: str, line: int = raw.line, notice_id: str = raw.id) -> None:
+            findings.add(
+                source.file,
+                line,
+                f"notice {notice_id}: its text names an unknown policy {{policy:{name}}}",
+                "name a policy declared under 'policies:'",
+            )
+
+        notice = replace(
+            raw,
+            text=policies.fill(raw.text, unknown),
+            patient_text=policies.fill(raw.patient_text, unknown),
+        )
         numbers: list[int] = []
         for key in notice.cite:
             number = source.references.get(key)

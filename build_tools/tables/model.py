@@ -51,6 +51,17 @@ class Wording:
 
 
 @dataclass(frozen=True)
+class Implication:
+    """``implied_by:`` of a finding: when every cell holds (on other, stated case fields), an
+    unstated finding is taken to have ``value`` (an LVEF below the lower limit of normal is
+    cardiac dysfunction) instead of being asked for."""
+
+    conditions: tuple[Condition, ...]
+    value: bool
+    line: int
+
+
+@dataclass(frozen=True)
 class CaseInput:
     """One declared case field (``case_inputs:`` in the guideline's index.md)."""
 
@@ -74,6 +85,7 @@ class CaseInput:
     # item shown when an unknown finding decides something.
     finding: bool = False
     ask: Wording | None = None
+    implied_by: tuple[Implication, ...] = ()  # findings only
 
     def in_range(self, value: Number) -> bool:
         low, high = self.minimum, self.maximum
@@ -91,15 +103,37 @@ class Dose:
     unit: str
     weight_input: str
     schedule: str
+    # The step the shown dose is rounded to, as decimal text (from the site policy that
+    # ``rounding_policy`` names), or None to show the exact product.
+    round_to: str | None = None
+    rounding_policy: str | None = None
 
 
 @dataclass(frozen=True)
 class Condition:
-    """One cell: a unary test on one named input, with the source text for messages and code."""
+    """One cell: a unary test on one named input, with the source text for messages and code
+    (a policy a cell names is written as its value there; ``policies`` keeps which)."""
 
     input: str
     test: UnaryTest
     text: str
+    line: int
+    policies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A value this site chose where its source gives none (``policies:`` in index.md): table
+    cells and texts name it, and every result it decides says so."""
+
+    id: str
+    value: Number
+    unit: str
+    text: str  # what it decides, its placeholders filled in
+    patient_text: str
+    why: str
+    citations: tuple[int, ...]
+    file: str
     line: int
 
 
@@ -143,6 +177,7 @@ class Item:
     asserts: tuple[Condition, ...] = ()  # what its text states about the case
     origin: Origin = "source"
     newer_guidance: Pointer | None = None
+    policies: tuple[str, ...] = ()  # the site policies its texts state
 
 
 @dataclass(frozen=True)
@@ -237,6 +272,7 @@ class DecisionModel:
     notices: tuple[Notice, ...] = ()
     agents: tuple[Agent, ...] = ()
     safety: tuple[SafetyConstraint, ...] = ()
+    policies: tuple[Policy, ...] = ()
 
     def input_named(self, name: str) -> CaseInput | None:
         return next((declared for declared in self.inputs if declared.name == name), None)

@@ -46,6 +46,9 @@ class Domains:
                 conditions.extend(rule.conditions)
         for item in model.items:
             conditions.extend(item.asserts)
+        for case_input in model.inputs:
+            for implication in case_input.implied_by:
+                conditions.extend(implication.conditions)
         for condition in conditions:
             if condition.input in cuts:
                 cuts[condition.input] |= thresholds(condition.test)

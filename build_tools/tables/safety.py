@@ -11,7 +11,7 @@ agent of that class, ``doxorubicin`` that agent.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from build_tools.findings import FindingCollector
 from build_tools.located_yaml import LocatedList, LocatedMap
@@ -109,10 +109,11 @@ def load_safety(
     items: tuple[Item, ...],
     names: NameSpace,
     findings: FindingCollector,
+    constants: Mapping[str, int | float] | None = None,
 ) -> tuple[SafetyConstraint, ...]:
     if raw is None:
         return ()
-    reader = FieldReader(file, findings)
+    reader = FieldReader(file, findings, constants)
     loader = _ConstraintLoader(reader, references, agents, {item.id for item in items}, names)
     constraints = reader.entries(
         raw,

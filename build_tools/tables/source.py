@@ -44,6 +44,20 @@ class NoticeSource:
 
 
 @dataclass(frozen=True)
+class PolicySource:
+    """A site policy of ``policies:`` in index.md (its shape checked by the content schema)."""
+
+    id: str
+    value: int | float
+    unit: str
+    text: str
+    patient_text: str
+    why: str
+    cite: tuple[str, ...]  # citation keys without '@'
+    line: int
+
+
+@dataclass(frozen=True)
 class GuidelineSource:
     """A guideline's ``index.md`` metadata, its case inputs and its sections in navigation order."""
 
@@ -63,3 +77,4 @@ class GuidelineSource:
     safety: LocatedList | None = None  # ``safety:`` of index.md, checked by the engine
     safety_line: int = 0
     waived_checks: frozenset[str] = frozenset()  # of WAIVABLE_CHECKS; empty for the working content
+    policies: tuple[PolicySource, ...] = ()  # ``policies:`` of index.md

@@ -9,6 +9,8 @@ A cell is a YAML scalar or list. Strings use a small grammar::
     [12..24]  (12..24]     an interval; square brackets include the bound, round ones exclude it
     not(null, negative)    none of the listed tests
     a, b                   any of the listed tests (a YAML list means the same)
+    >= multiple_sites_min  a comparison (or interval bound) with a site policy, by its id:
+                           read as the policy's declared value
 
 Null semantics: comparisons and intervals are false on null; ``-`` matches null; ``not(x)``
 matches null unless ``x`` does. The same semantics are compiled into the generated modules
@@ -18,13 +20,16 @@ matches null unless ``x`` does. The same semantics are compiled into the generat
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 Number = int | float
 
 _NUMBER = r"-?\d+(?:\.\d+)?"
-_COMPARISON = re.compile(rf"^(<=|>=|!=|<|>|=)\s*({_NUMBER})$")
-_INTERVAL = re.compile(rf"^([\[(])\s*({_NUMBER})\s*\.\.\s*({_NUMBER})\s*([\])])$")
+# A bound is a number or the id of a site policy (snake_case), read as its declared value.
+_BOUND = rf"(?:{_NUMBER}|[a-z][a-z0-9]*(?:_[a-z0-9]+)*)"
+_COMPARISON = re.compile(rf"^(<=|>=|!=|<|>|=)\s*({_BOUND})$")
+_INTERVAL = re.compile(rf"^([\[(])\s*({_BOUND})\s*\.\.\s*({_BOUND})\s*([\])])$")
 _NOT = re.compile(r"^not\s*\((.*)\)$", re.DOTALL)
 _WHOLE_NUMBER = re.compile(rf"^{_NUMBER}$")
 _BARE_VALUE = re.compile(r"^[A-Za-z0-9_+.-]+$")
@@ -151,26 +156,66 @@ def compare(value: Number, operator: str, bound: Number) -> bool:
     return value != bound
 
 
-def parse_cell(cell: object) -> UnaryTest:
-    """Parse one YAML cell (scalar or list) into a test, or raise :class:`UnaryTestSyntaxError`."""
-    if isinstance(cell, list):
-        if not cell:
-            raise UnaryTestSyntaxError(
-                "an empty list matches nothing; write '-' to match any value"
-            )
-        return _any_of([_parse_scalar(member, inside_list=True) for member in cell])
-    if isinstance(cell, dict):
-        raise UnaryTestSyntaxError(
-            "a cell cannot be a mapping; write a value, a list or a test string"
-        )
-    return _parse_scalar(cell, inside_list=False)
+def parse_cell(cell: object, constants: Mapping[str, Number] | None = None) -> UnaryTest:
+    """Parse one YAML cell (scalar or list) into a test, or raise :class:`UnaryTestSyntaxError`.
+    ``constants``: the site policies a comparison or interval may name as a bound."""
+    return _CellParser(constants or {}).cell(cell)
+
+
+def parse_cell_naming(
+    cell: object, constants: Mapping[str, Number]
+) -> tuple[UnaryTest, tuple[str, ...]]:
+    """The test of a cell and the policies it names as bounds, in order."""
+    parser = _CellParser(constants)
+    test = parser.cell(cell)
+    return test, tuple(dict.fromkeys(parser.named))
 
 
 def _any_of(tests: list[UnaryTest]) -> UnaryTest:
     return tests[0] if len(tests) == 1 else AnyOf(tuple(tests))
 
 
-def _parse_scalar(cell: object, *, inside_list: bool) -> UnaryTest:
+class _CellParser:
+    """Parses the cells of one guideline: ``constants`` are its site policies' values; ``named``
+    collects the policies the cells parsed so far name."""
+
+    def __init__(self, constants: Mapping[str, Number]) -> None:
+        self.constants = constants
+        self.named: list[str] = []
+
+    def cell(self, cell: object) -> UnaryTest:
+        if isinstance(cell, list):
+            if not cell:
+                raise UnaryTestSyntaxError(
+                    "an empty list matches nothing; write '-' to match any value"
+                )
+            return _any_of([self._scalar(member, inside_list=True) for member in cell])
+        if isinstance(cell, dict):
+            raise UnaryTestSyntaxError(
+                "a cell cannot be a mapping; write a value, a list or a test string"
+            )
+        return self._scalar(cell, inside_list=False)
+
+    def _scalar(self, cell: object, *, inside_list: bool) -> UnaryTest:
+        return _parse_scalar(cell, inside_list=inside_list, bound=self.bound)
+
+    def bound(self, text: str) -> Number:
+        if _WHOLE_NUMBER.match(text):
+            return parse_number(text)
+        value = self.constants.get(text)
+        if value is None:
+            known = ", ".join(sorted(self.constants)) or "none declared"
+            raise UnaryTestSyntaxError(
+                f"unknown site policy {text!r} as a bound; write a number, or declare the "
+                f"policy under 'policies:' in the guideline's index.md (declared: {known})"
+            )
+        self.named.append(text)
+        return value
+
+
+def _parse_scalar(
+    cell: object, *, inside_list: bool, bound: Callable[[str], Number]
+) -> UnaryTest:
     if cell is None:
         return IsNull()
     if isinstance(cell, bool):
@@ -183,10 +228,12 @@ def _parse_scalar(cell: object, *, inside_list: bool) -> UnaryTest:
         raise UnaryTestSyntaxError(
             f"unsupported cell {cell!r}; write a value, a list or a test string"
         )
-    return _parse_text(cell.strip(), inside_list=inside_list)
+    return _parse_text(cell.strip(), inside_list=inside_list, bound=bound)
 
 
-def _parse_text(text: str, *, inside_list: bool) -> UnaryTest:
+def _parse_text(
+    text: str, *, inside_list: bool, bound: Callable[[str], Number]
+) -> UnaryTest:
     if text == "":
         raise UnaryTestSyntaxError("an empty cell; write '-' to match any value")
     not_match = _NOT.match(text)
@@ -194,10 +241,10 @@ def _parse_text(text: str, *, inside_list: bool) -> UnaryTest:
         inner = _split_top_level(not_match.group(1))
         if not inner:
             raise UnaryTestSyntaxError("not() needs at least one test inside the parentheses")
-        return Not(tuple(_parse_text(part, inside_list=True) for part in inner))
+        return Not(tuple(_parse_text(part, inside_list=True, bound=bound) for part in inner))
     parts = _split_top_level(text)
     if len(parts) > 1:
-        return _any_of([_parse_text(part, inside_list=True) for part in parts])
+        return _any_of([_parse_text(part, inside_list=True, bound=bound) for part in parts])
     if text == "-":
         if inside_list:
             raise UnaryTestSyntaxError("'-' inside a list or not() is meaningless; write '-' alone")
@@ -206,12 +253,12 @@ def _parse_text(text: str, *, inside_list: bool) -> UnaryTest:
         return IsNull()
     comparison = _COMPARISON.match(text)
     if comparison:
-        return Comparison(comparison.group(1), parse_number(comparison.group(2)))
+        return Comparison(comparison.group(1), bound(comparison.group(2)))
     interval = _INTERVAL.match(text)
     if interval:
         return Interval(
-            low=parse_number(interval.group(2)),
-            high=parse_number(interval.group(3)),
+            low=bound(interval.group(2)),
+            high=bound(interval.group(3)),
             low_closed=interval.group(1) == "[",
             high_closed=interval.group(4) == "]",
         )

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         InputData,
         ItemData,
         NoticeData,
+        PolicyData,
         ProbeValues,
         RuleTest,
         TableData,
@@ -57,6 +58,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "menopausal_status",
@@ -78,6 +80,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "refuses_chemotherapy",
@@ -102,6 +105,7 @@ INPUTS: list[InputData] = [
             "clinician": "Ask whether the patient accepts chemotherapy",
             "patient": "Tell your care team whether you would accept chemotherapy",
         },
+        "implied_by": [],
     },
     {
         "name": "er_status",
@@ -123,6 +127,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "pr_status",
@@ -147,6 +152,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_status",
@@ -168,6 +174,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_ihc",
@@ -189,6 +196,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_fish",
@@ -210,6 +218,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "isolated_locoregional_recurrence",
@@ -234,6 +243,7 @@ INPUTS: list[InputData] = [
             "clinician": "Establish whether the recurrence is isolated and locoregional (no distant disease)",
             "patient": "Your care team checks whether the cancer has come back only in the breast area or nearby lymph nodes",
         },
+        "implied_by": [],
     },
     {
         "name": "number_of_metastatic_sites",
@@ -255,6 +265,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "visceral_involvement",
@@ -279,6 +290,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess for visceral involvement",
             "patient": "Your care team checks whether the cancer has spread to internal organs",
         },
+        "implied_by": [],
     },
     {
         "name": "visceral_crisis",
@@ -306,6 +318,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess for visceral crisis",
             "patient": "Your care team checks whether cancer in internal organs is causing serious, fast-worsening problems",
         },
+        "implied_by": [],
     },
     {
         "name": "bulky_disease",
@@ -327,6 +340,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess whether the disease is bulky",
             "patient": "Your care team checks whether there are large tumour masses",
         },
+        "implied_by": [],
     },
     {
         "name": "bone_metastases",
@@ -345,6 +359,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "bone_metastases_lytic",
@@ -366,6 +381,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "bone_metastases_symptomatic",
@@ -387,6 +403,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "hypercalcemia",
@@ -405,6 +422,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "cns_metastases",
@@ -423,6 +441,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "indolent_disease",
@@ -447,6 +466,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess whether the disease is indolent (slowly progressing)",
             "patient": "Your care team checks whether the cancer is growing slowly",
         },
+        "implied_by": [],
     },
     {
         "name": "disease_free_interval_months",
@@ -471,6 +491,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "prior_endocrine_therapy",
@@ -492,6 +513,7 @@ INPUTS: list[InputData] = [
             "clinician": "Record any previous endocrine therapy",
             "patient": "Tell your care team about any hormone therapy you have had",
         },
+        "implied_by": [],
     },
     {
         "name": "endocrine_resistance",
@@ -516,6 +538,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess whether the disease has become resistant to the current endocrine therapy",
             "patient": "Your care team checks whether the cancer still responds to hormone therapy",
         },
+        "implied_by": [],
     },
     {
         "name": "prior_anthracycline",
@@ -540,6 +563,7 @@ INPUTS: list[InputData] = [
             "clinician": "Record any previous anthracycline (doxorubicin, epirubicin), adjuvant treatment included",
             "patient": "Tell your care team whether you have had anthracycline chemotherapy (doxorubicin, epirubicin) before",
         },
+        "implied_by": [],
     },
     {
         "name": "prior_trastuzumab",
@@ -561,6 +585,7 @@ INPUTS: list[InputData] = [
             "clinician": "Record any previous trastuzumab",
             "patient": "Tell your care team whether you have had trastuzumab before",
         },
+        "implied_by": [],
     },
     {
         "name": "chemotherapy_line",
@@ -585,6 +610,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "responded_to_previous_chemotherapy",
@@ -612,6 +638,7 @@ INPUTS: list[InputData] = [
             "clinician": "Record whether the disease responded to previous chemotherapy",
             "patient": "Tell your care team whether the cancer responded to earlier chemotherapy",
         },
+        "implied_by": [],
     },
     {
         "name": "ecog",
@@ -636,6 +663,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "cardiac_dysfunction",
@@ -657,6 +685,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess cardiac function (history, examination, LVEF by echocardiogram or MUGA scan)",
             "patient": "Your care team checks your heart, for example with a heart scan",
         },
+        "implied_by": [],
     },
     {
         "name": "lvef_percent",
@@ -681,6 +710,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "weight_kg",
@@ -702,6 +732,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
 ]
 
@@ -763,6 +794,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "out-of-scope-male": {
         "kind": "warning",
@@ -778,6 +811,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-prior-trastuzumab": {
         "kind": "warning",
@@ -793,6 +828,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-chemotherapy-after-endocrine": {
         "kind": "warning",
@@ -808,6 +845,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-declined-chemotherapy": {
         "kind": "warning",
@@ -823,6 +862,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-bone-metastases": {
         "kind": "warning",
@@ -838,6 +879,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-locoregional-adjuvant": {
         "kind": "warning",
@@ -853,6 +896,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-complete-staging": {
         "kind": "workup",
@@ -868,6 +913,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-clinical-assessment": {
         "kind": "workup",
@@ -883,6 +930,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-laboratory": {
         "kind": "workup",
@@ -898,6 +947,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-imaging": {
         "kind": "workup",
@@ -913,6 +964,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-receptors-on-metastasis": {
         "kind": "workup",
@@ -928,6 +981,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-prognostic-factors": {
         "kind": "workup",
@@ -943,6 +998,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-hormone-receptors-unknown": {
         "kind": "workup",
@@ -958,6 +1015,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-her2-ish": {
         "kind": "workup",
@@ -973,6 +1032,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-her2-testing": {
         "kind": "workup",
@@ -988,6 +1049,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-long-dfi": {
         "kind": "prognosis_reason",
@@ -1003,6 +1066,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-limited-sites": {
         "kind": "prognosis_reason",
@@ -1018,6 +1083,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-no-visceral-involvement": {
         "kind": "prognosis_reason",
@@ -1033,6 +1100,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-hr-positive": {
         "kind": "prognosis_reason",
@@ -1048,6 +1117,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-her2-negative": {
         "kind": "prognosis_reason",
@@ -1063,6 +1134,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-short-dfi": {
         "kind": "prognosis_reason",
@@ -1078,6 +1151,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-multiple-sites": {
         "kind": "prognosis_reason",
@@ -1093,6 +1168,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-bulky": {
         "kind": "prognosis_reason",
@@ -1108,6 +1185,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-visceral-crisis": {
         "kind": "prognosis_reason",
@@ -1123,6 +1202,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-hr-negative": {
         "kind": "prognosis_reason",
@@ -1138,6 +1219,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "her2-low": {
         "kind": "warning",
@@ -1157,6 +1240,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [19, 17],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "newer-workup-her2-score": {
         "kind": "workup",
@@ -1172,6 +1257,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "newer_guidance",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "newer-workup-pd-l1": {
         "kind": "workup",
@@ -1187,6 +1274,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "newer_guidance",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "newer-workup-germline-brca": {
         "kind": "workup",
@@ -1202,6 +1291,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "newer_guidance",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "newer-workup-tumour-mutations": {
         "kind": "workup",
@@ -1217,6 +1308,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "newer_guidance",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-first-line": {
         "kind": "recommendation",
@@ -1236,6 +1329,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [8, 6, 7],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-tamoxifen-ovarian-ablation": {
         "kind": "recommendation",
@@ -1256,6 +1351,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-tamoxifen-instead-of-oophorectomy": {
         "kind": "recommendation",
@@ -1271,6 +1368,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-aromatase-inhibitor": {
         "kind": "recommendation",
@@ -1290,6 +1389,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [8],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-ai-over-tamoxifen": {
         "kind": "warning",
@@ -1305,6 +1406,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-sequential": {
         "kind": "monitoring",
@@ -1320,6 +1423,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-switch-after-resistance": {
         "kind": "recommendation",
@@ -1345,6 +1450,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [8, 14, 15, 13],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-switch-before-menopause": {
         "kind": "recommendation",
@@ -1370,6 +1477,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-deferred-visceral-crisis": {
         "kind": "recommendation",
@@ -1385,6 +1494,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-pending-her2": {
         "kind": "recommendation",
@@ -1400,6 +1511,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "visceral-crisis-her2-pending": {
         "kind": "warning",
@@ -1415,6 +1528,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "visceral-crisis-chemotherapy": {
         "kind": "recommendation",
@@ -1430,6 +1545,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "visceral-crisis-inferred": {
         "kind": "warning",
@@ -1445,6 +1562,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "perimenopausal-as-premenopausal": {
         "kind": "warning",
@@ -1460,6 +1579,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "no-ai-without-ovarian-suppression": {
         "kind": "warning",
@@ -1475,6 +1596,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-menopausal-status": {
         "kind": "workup",
@@ -1490,6 +1613,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "hr-her2-coexpression-caveat": {
         "kind": "warning",
@@ -1505,6 +1630,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-endocrine-agent-her2-positive": {
         "kind": "warning",
@@ -1520,6 +1647,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-chemotherapy": {
         "kind": "recommendation",
@@ -1539,6 +1668,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [9, 10, 18],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-paclitaxel": {
         "kind": "recommendation",
@@ -1558,6 +1689,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [9, 10, 18],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-chemotherapy-cardiac": {
         "kind": "recommendation",
@@ -1581,6 +1714,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [9, 10, 18],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-survival-benefit": {
         "kind": "warning",
@@ -1596,6 +1731,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-loading-dose": {
         "kind": "dosing",
@@ -1612,11 +1749,14 @@ ITEMS: dict[str, ItemData] = {
             "unit": "mg",
             "weight_input": "weight_kg",
             "schedule": "once, IV (loading dose)",
+            "round_to": None,
         },
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-maintenance-dose": {
         "kind": "dosing",
@@ -1633,11 +1773,14 @@ ITEMS: dict[str, ItemData] = {
             "unit": "mg",
             "weight_input": "weight_kg",
             "schedule": "IV once weekly after the loading dose",
+            "round_to": None,
         },
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-weight-for-dosing": {
         "kind": "workup",
@@ -1653,6 +1796,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-cardiac-monitoring": {
         "kind": "monitoring",
@@ -1668,6 +1813,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-no-anthracycline": {
         "kind": "warning",
@@ -1683,6 +1830,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-single-agent": {
         "kind": "recommendation",
@@ -1698,6 +1847,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-single-agent-cardiac": {
         "kind": "recommendation",
@@ -1713,6 +1864,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-greatest-benefit": {
         "kind": "warning",
@@ -1728,6 +1881,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "cardiac-dysfunction-caution": {
         "kind": "warning",
@@ -1743,6 +1898,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": True,
     },
     "workup-cardiac-assessment": {
         "kind": "workup",
@@ -1758,6 +1915,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": True,
     },
     "lvef-label-criteria": {
         "kind": "warning",
@@ -1773,6 +1932,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-mainstay": {
         "kind": "recommendation",
@@ -1792,6 +1953,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [11, 12, 13],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-agent-preferred": {
         "kind": "recommendation",
@@ -1807,6 +1970,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-agents": {
         "kind": "recommendation",
@@ -1829,6 +1994,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-anthracycline": {
         "kind": "recommendation",
@@ -1844,6 +2011,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-anthracycline-caution": {
         "kind": "recommendation",
@@ -1859,6 +2028,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "anthracycline-cumulative-dose": {
         "kind": "warning",
@@ -1874,6 +2045,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": True,
     },
     "chemotherapy-combination-indication": {
         "kind": "warning",
@@ -1889,6 +2062,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-non-anthracycline": {
         "kind": "recommendation",
@@ -1909,6 +2084,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-anthracycline": {
         "kind": "recommendation",
@@ -1929,6 +2106,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-taxane": {
         "kind": "recommendation",
@@ -1950,6 +2129,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-no-superior-regimen": {
         "kind": "warning",
@@ -1965,6 +2146,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "duration-not-established": {
         "kind": "warning",
@@ -1980,6 +2163,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "duration-prolonged-treatment": {
         "kind": "warning",
@@ -1995,6 +2180,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "response-after-endocrine": {
         "kind": "monitoring",
@@ -2010,6 +2197,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "response-after-chemotherapy": {
         "kind": "monitoring",
@@ -2025,6 +2214,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "response-methods": {
         "kind": "monitoring",
@@ -2040,6 +2231,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "response-tumour-markers": {
         "kind": "monitoring",
@@ -2055,6 +2248,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-justified": {
         "kind": "recommendation",
@@ -2070,6 +2265,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-not-justified-performance": {
         "kind": "warning",
@@ -2085,6 +2282,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-not-justified-response": {
         "kind": "warning",
@@ -2100,6 +2299,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-ecog-beyond-third-line": {
         "kind": "workup",
@@ -2115,6 +2316,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-hypercalcemia": {
         "kind": "supportive_care",
@@ -2130,6 +2333,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-lytic-bone": {
         "kind": "supportive_care",
@@ -2145,6 +2350,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-timing": {
         "kind": "warning",
@@ -2160,6 +2367,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "radiotherapy-symptomatic-bone": {
         "kind": "supportive_care",
@@ -2175,6 +2384,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "radiotherapy-cns": {
         "kind": "supportive_care",
@@ -2190,6 +2401,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-cns-beyond-radiotherapy": {
         "kind": "warning",
@@ -2205,6 +2418,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "locoregional-curative-intent": {
         "kind": "recommendation",
@@ -2220,6 +2435,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "pitfall-do-not-delay-trastuzumab": {
         "kind": "warning",
@@ -2235,6 +2452,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "pitfall-no-high-dose-chemotherapy": {
         "kind": "warning",
@@ -2250,6 +2469,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-not-withheld-her2-positive": {
         "kind": "recommendation",
@@ -2265,6 +2486,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "tamoxifen-er-positive-benefit": {
         "kind": "warning",
@@ -2280,6 +2503,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
 }
 
@@ -2299,6 +2524,10 @@ NOTICES: list[NoticeData] = [
         "citations": [],
     },
 ]
+
+
+# The values this site chose where its source gives none (what they decide, why).
+POLICIES: list[PolicyData] = []
 
 
 TABLES: list[TableData] = [
@@ -2325,6 +2554,7 @@ TABLES: list[TableData] = [
                     "status": "out_of_scope",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "scope-locoregional-recurrence",
@@ -2336,6 +2566,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "scope-metastatic",
@@ -2347,9 +2578,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "extent_consistency",
@@ -2384,6 +2617,7 @@ TABLES: list[TableData] = [
                         "message": "indolent_disease is true but visceral_crisis is true: slowly progressing disease cannot be a rapidly progressive, life-threatening visceral crisis. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "crisis-without-visceral-involvement",
@@ -2398,6 +2632,7 @@ TABLES: list[TableData] = [
                         "message": "visceral_crisis is true but visceral_involvement is false: a visceral crisis requires visceral involvement. Set visceral_involvement to true or visceral_crisis to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-visceral-disease",
@@ -2412,6 +2647,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but visceral_involvement is true: an isolated locoregional recurrence has no visceral or distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-bone-metastases",
@@ -2426,6 +2662,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but bone_metastases is true: an isolated locoregional recurrence has no distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-cns-metastases",
@@ -2440,6 +2677,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but cns_metastases is true: an isolated locoregional recurrence has no distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-metastatic-sites",
@@ -2457,6 +2695,7 @@ TABLES: list[TableData] = [
                         "message": "number_of_metastatic_sites is 1 or more but isolated_locoregional_recurrence is true: an isolated locoregional recurrence has no distant metastatic sites. Set number_of_metastatic_sites to 0 (or leave it empty), or set isolated_locoregional_recurrence to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "lytic-without-bone-metastases",
@@ -2471,6 +2710,7 @@ TABLES: list[TableData] = [
                         "message": "bone_metastases_lytic is true but bone_metastases is false. Set bone_metastases to true or bone_metastases_lytic to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "symptomatic-without-bone-metastases",
@@ -2485,9 +2725,11 @@ TABLES: list[TableData] = [
                         "message": "bone_metastases_symptomatic is true but bone_metastases is false. Set bone_metastases to true or bone_metastases_symptomatic to false.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "history_consistency",
@@ -2512,9 +2754,11 @@ TABLES: list[TableData] = [
                         "message": "endocrine_resistance is true but prior_endocrine_therapy is false: resistance can only develop on endocrine therapy. Set prior_endocrine_therapy to true or endocrine_resistance to false.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_consistency",
@@ -2539,6 +2783,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is negative but her2_ihc is 3+, which is HER2-positive. Correct her2_status or the IHC score.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-negative-fish-positive",
@@ -2553,6 +2798,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is negative but her2_fish is positive, which is HER2-positive. Correct her2_status or the FISH result.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive-ihc-negative",
@@ -2571,6 +2817,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is positive but her2_ihc is 0 or 1+ without a positive FISH, which is HER2-negative. Correct her2_status or the test results.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive-fish-negative",
@@ -2585,6 +2832,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is positive but her2_ihc is 2+ with a negative FISH, which is HER2-negative. Correct her2_status or the test results.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-equivocal-ihc-conclusive",
@@ -2599,9 +2847,11 @@ TABLES: list[TableData] = [
                         "message": "her2_status is equivocal but her2_ihc is 0, 1+ or 3+, which is conclusive. Correct her2_status (or leave it unknown) or the IHC score.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hormone_receptor_status",
@@ -2618,18 +2868,21 @@ TABLES: list[TableData] = [
                 "line": 228,
                 "when": {"er_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-pr-positive",
                 "line": 231,
                 "when": {"pr_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-both-negative",
                 "line": 234,
                 "when": {"er_status": "negative", "pr_status": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-undetermined",
@@ -2641,9 +2894,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_status",
@@ -2660,24 +2915,28 @@ TABLES: list[TableData] = [
                 "line": 248,
                 "when": {"her2_ihc": "3+"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-fish-positive",
                 "line": 251,
                 "when": {"her2_fish": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-0-or-1",
                 "line": 254,
                 "when": {"her2_ihc": "[0, 1+]"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-2-fish-negative",
                 "line": 257,
                 "when": {"her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-2-without-fish",
@@ -2689,6 +2948,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive",
@@ -2699,6 +2959,7 @@ TABLES: list[TableData] = [
                     "her2_status": "positive",
                 },
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-stated-negative",
@@ -2709,6 +2970,7 @@ TABLES: list[TableData] = [
                     "her2_status": "negative",
                 },
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-undetermined",
@@ -2720,9 +2982,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "source_silent",
@@ -2751,6 +3015,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "silent-chemotherapy-after-endocrine",
@@ -2767,9 +3032,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "staging",
@@ -2798,9 +3065,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "prognosis",
@@ -2826,30 +3095,35 @@ TABLES: list[TableData] = [
                 "line": 290,
                 "when": {"disease_free_interval_months": "<= 12"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-multiple-sites",
                 "line": 293,
                 "when": {"number_of_metastatic_sites": ">= 3"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-bulky",
                 "line": 296,
                 "when": {"bulky_disease": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-visceral-crisis",
                 "line": 299,
                 "when": {"visceral_crisis": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-hr-negative",
                 "line": 302,
                 "when": {"hr": "negative"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-favorable",
@@ -2863,9 +3137,11 @@ TABLES: list[TableData] = [
                     "her2": "negative",
                 },
                 "then": {"value": "favorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
         ],
         "default": {"value": None, "items": [], "status": None, "error": None},
+        "policies": [],
     },
     {
         "id": "prognosis_reasons",
@@ -2895,6 +3171,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-multiple-sites",
@@ -2906,6 +3183,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-bulky",
@@ -2917,6 +3195,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-visceral-crisis",
@@ -2928,6 +3207,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-hr-negative",
@@ -2939,6 +3219,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-favorable",
@@ -2956,9 +3237,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "newer_guidance_tests",
@@ -2980,18 +3263,21 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-low-ihc-1",
                 "line": 342,
                 "when": {"her2": "negative", "her2_ihc": "1+"},
                 "then": {"value": None, "items": ["her2-low"], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-low-ihc-2-ish-negative",
                 "line": 345,
                 "when": {"her2": "negative", "her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {"value": None, "items": ["her2-low"], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "newer-pd-l1",
@@ -3003,6 +3289,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "newer-germline-brca",
@@ -3014,6 +3301,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "newer-tumour-mutations",
@@ -3025,9 +3313,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hr_positive_first_line",
@@ -3060,6 +3350,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-premenopausal",
@@ -3074,6 +3365,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-perimenopausal",
@@ -3089,6 +3381,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-postmenopausal",
@@ -3100,6 +3393,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-menopause-unknown",
@@ -3118,6 +3412,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-premenopausal",
@@ -3135,6 +3430,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-perimenopausal",
@@ -3153,6 +3449,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-postmenopausal",
@@ -3169,6 +3466,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-menopause-unknown",
@@ -3184,9 +3482,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hr_positive_her2_undetermined",
@@ -3208,6 +3508,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-her2-undetermined-visceral-crisis",
@@ -3222,9 +3523,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_positive_first_line",
@@ -3252,6 +3555,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-standard-cardiac-dysfunction",
@@ -3263,6 +3567,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-indolent",
@@ -3278,6 +3583,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-indolent-cardiac-dysfunction",
@@ -3293,6 +3599,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-not-indolent",
@@ -3312,6 +3619,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-not-indolent-cardiac-dysfunction",
@@ -3330,9 +3638,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_positive_care",
@@ -3361,6 +3671,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-do-not-delay",
@@ -3372,6 +3683,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-weight-missing",
@@ -3383,9 +3695,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "chemotherapy_setting",
@@ -3402,15 +3716,18 @@ TABLES: list[TableData] = [
                 "line": 105,
                 "when": {"hr": "negative"},
                 "then": {"value": "triple_negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "chemotherapy-visceral-crisis",
                 "line": 108,
                 "when": {"hr": "[positive, unknown]", "visceral_crisis": "true"},
                 "then": {"value": "visceral_crisis", "items": [], "status": None, "error": None},
+                "policies": [],
             },
         ],
         "default": {"value": None, "items": [], "status": None, "error": None},
+        "policies": [],
     },
     {
         "id": "cardiac_safety",
@@ -3432,6 +3749,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "cardiac-dysfunction-her2-undetermined",
@@ -3443,6 +3761,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "cardiac-dysfunction-chemotherapy",
@@ -3457,6 +3776,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "lvef-entered",
@@ -3468,9 +3788,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "chemotherapy_regimens",
@@ -3506,6 +3828,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-single-agents",
@@ -3522,6 +3845,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-single-anthracycline",
@@ -3533,6 +3857,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-after-anthracycline",
@@ -3547,6 +3872,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-anthracycline-cardiac-dysfunction",
@@ -3558,6 +3884,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-visceral-crisis",
@@ -3573,6 +3900,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-many-sites",
@@ -3588,6 +3916,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-bulky-disease",
@@ -3603,6 +3932,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-declined",
@@ -3614,9 +3944,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "response_evaluation",
@@ -3643,6 +3975,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-endocrine",
@@ -3654,6 +3987,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-trastuzumab-chemotherapy",
@@ -3665,6 +3999,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-chemotherapy",
@@ -3676,9 +4011,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "chemotherapy_beyond_third_line",
@@ -3703,6 +4040,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-poor-performance",
@@ -3714,6 +4052,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-no-response",
@@ -3725,6 +4064,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-ecog-unknown",
@@ -3736,9 +4076,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "supportive_care",
@@ -3767,6 +4109,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "bisphosphonates-for-lytic-bone",
@@ -3778,6 +4121,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "radiotherapy-for-symptomatic-bone",
@@ -3789,6 +4133,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "radiotherapy-for-cns",
@@ -3800,6 +4145,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "bone-neither-lytic-nor-symptomatic",
@@ -3815,9 +4161,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "locoregional_recurrence",
@@ -3842,9 +4190,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "pitfalls",
@@ -3866,9 +4216,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "endocrine_in_her2_positive",
@@ -3894,9 +4246,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
 ]
 
@@ -5055,4 +5409,9 @@ APPLIES_WHEN: dict[str, RuleTest] = {
     "locoregional_recurrence": applies_locoregional_recurrence,
     "pitfalls": applies_pitfalls,
     "endocrine_in_her2_positive": applies_endocrine_in_her2_positive,
+}
+
+# When an unstated finding is settled by other stated fields: its implied_by entries'
+# tests, in order (INPUTS gives the value each implies).
+IMPLIED_BY: dict[str, list[RuleTest]] = {
 }

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         InputData,
         ItemData,
         NoticeData,
+        PolicyData,
         ProbeValues,
         RuleTest,
         TableData,
@@ -49,6 +50,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "menopausal_status",
@@ -70,6 +72,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "refuses_chemotherapy",
@@ -91,6 +94,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "er_status",
@@ -112,6 +116,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "pr_status",
@@ -136,6 +141,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_status",
@@ -157,6 +163,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_ihc",
@@ -178,6 +185,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_fish",
@@ -199,6 +207,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "isolated_locoregional_recurrence",
@@ -220,6 +229,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "number_of_metastatic_sites",
@@ -241,6 +251,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "visceral_involvement",
@@ -262,6 +273,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "visceral_crisis",
@@ -283,6 +295,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "bulky_disease",
@@ -301,6 +314,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "bone_metastases",
@@ -319,6 +333,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "bone_metastases_lytic",
@@ -340,6 +355,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "bone_metastases_symptomatic",
@@ -361,6 +377,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "hypercalcemia",
@@ -379,6 +396,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "cns_metastases",
@@ -397,6 +415,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "indolent_disease",
@@ -418,6 +437,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "disease_free_interval_months",
@@ -442,6 +462,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "prior_endocrine_therapy",
@@ -460,6 +481,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "endocrine_resistance",
@@ -481,6 +503,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "prior_anthracycline",
@@ -502,6 +525,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "prior_trastuzumab",
@@ -520,6 +544,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "chemotherapy_line",
@@ -544,6 +569,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "responded_to_previous_chemotherapy",
@@ -568,6 +594,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "ecog",
@@ -592,6 +619,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "cardiac_dysfunction",
@@ -610,6 +638,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "lvef_percent",
@@ -634,6 +663,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "weight_kg",
@@ -655,6 +685,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
 ]
 
@@ -716,6 +747,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "out-of-scope-male": {
         "kind": "warning",
@@ -731,6 +764,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-prior-trastuzumab": {
         "kind": "warning",
@@ -746,6 +781,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-cardiac-dysfunction": {
         "kind": "warning",
@@ -761,6 +798,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-lvef-threshold": {
         "kind": "warning",
@@ -776,6 +815,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-chemotherapy-after-endocrine": {
         "kind": "warning",
@@ -791,6 +832,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-declined-chemotherapy": {
         "kind": "warning",
@@ -806,6 +849,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-prior-anthracycline": {
         "kind": "warning",
@@ -821,6 +866,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-bone-metastases": {
         "kind": "warning",
@@ -836,6 +883,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-locoregional-adjuvant": {
         "kind": "warning",
@@ -851,6 +900,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-complete-staging": {
         "kind": "workup",
@@ -866,6 +917,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-clinical-assessment": {
         "kind": "workup",
@@ -881,6 +934,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-laboratory": {
         "kind": "workup",
@@ -896,6 +951,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-imaging": {
         "kind": "workup",
@@ -911,6 +968,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-receptors-on-metastasis": {
         "kind": "workup",
@@ -926,6 +985,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-prognostic-factors": {
         "kind": "workup",
@@ -941,6 +1002,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-hormone-receptors-unknown": {
         "kind": "workup",
@@ -956,6 +1019,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-her2-ish": {
         "kind": "workup",
@@ -971,6 +1036,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-her2-testing": {
         "kind": "workup",
@@ -986,6 +1053,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-long-dfi": {
         "kind": "prognosis_reason",
@@ -1001,6 +1070,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-limited-sites": {
         "kind": "prognosis_reason",
@@ -1016,6 +1087,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-no-visceral-involvement": {
         "kind": "prognosis_reason",
@@ -1031,6 +1104,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-hr-positive": {
         "kind": "prognosis_reason",
@@ -1046,6 +1121,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-her2-negative": {
         "kind": "prognosis_reason",
@@ -1061,6 +1138,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-short-dfi": {
         "kind": "prognosis_reason",
@@ -1076,6 +1155,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-multiple-sites": {
         "kind": "prognosis_reason",
@@ -1091,6 +1172,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-bulky": {
         "kind": "prognosis_reason",
@@ -1106,6 +1189,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-visceral-crisis": {
         "kind": "prognosis_reason",
@@ -1121,6 +1206,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-hr-negative": {
         "kind": "prognosis_reason",
@@ -1136,6 +1223,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-first-line": {
         "kind": "recommendation",
@@ -1151,6 +1240,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-tamoxifen-ovarian-ablation": {
         "kind": "recommendation",
@@ -1166,6 +1257,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-tamoxifen-instead-of-oophorectomy": {
         "kind": "recommendation",
@@ -1181,6 +1274,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-aromatase-inhibitor": {
         "kind": "recommendation",
@@ -1196,6 +1291,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-ai-over-tamoxifen": {
         "kind": "warning",
@@ -1211,6 +1308,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-sequential": {
         "kind": "monitoring",
@@ -1226,6 +1325,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-switch-after-resistance": {
         "kind": "recommendation",
@@ -1241,6 +1342,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-deferred-visceral-crisis": {
         "kind": "recommendation",
@@ -1256,6 +1359,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-pending-her2": {
         "kind": "recommendation",
@@ -1271,6 +1376,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "visceral-crisis-chemotherapy": {
         "kind": "recommendation",
@@ -1286,6 +1393,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "visceral-crisis-inferred": {
         "kind": "warning",
@@ -1301,6 +1410,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "perimenopausal-as-premenopausal": {
         "kind": "warning",
@@ -1316,6 +1427,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "no-ai-without-ovarian-suppression": {
         "kind": "warning",
@@ -1331,6 +1444,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-menopausal-status": {
         "kind": "workup",
@@ -1346,6 +1461,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "hr-her2-coexpression-caveat": {
         "kind": "warning",
@@ -1361,6 +1478,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-endocrine-agent-her2-positive": {
         "kind": "warning",
@@ -1376,6 +1495,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-chemotherapy": {
         "kind": "recommendation",
@@ -1391,6 +1512,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-paclitaxel": {
         "kind": "recommendation",
@@ -1406,6 +1529,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-survival-benefit": {
         "kind": "warning",
@@ -1421,6 +1546,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-loading-dose": {
         "kind": "dosing",
@@ -1437,11 +1564,14 @@ ITEMS: dict[str, ItemData] = {
             "unit": "mg",
             "weight_input": "weight_kg",
             "schedule": "once, IV (loading dose)",
+            "round_to": None,
         },
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-maintenance-dose": {
         "kind": "dosing",
@@ -1458,11 +1588,14 @@ ITEMS: dict[str, ItemData] = {
             "unit": "mg",
             "weight_input": "weight_kg",
             "schedule": "IV once weekly after the loading dose",
+            "round_to": None,
         },
         "agents": [],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-weight-for-dosing": {
         "kind": "workup",
@@ -1478,6 +1611,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-cardiac-monitoring": {
         "kind": "monitoring",
@@ -1493,6 +1628,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-no-anthracycline": {
         "kind": "warning",
@@ -1508,6 +1645,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-single-agent": {
         "kind": "recommendation",
@@ -1523,6 +1662,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-greatest-benefit": {
         "kind": "warning",
@@ -1538,6 +1679,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-mainstay": {
         "kind": "recommendation",
@@ -1553,6 +1696,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-agent-preferred": {
         "kind": "recommendation",
@@ -1568,6 +1713,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-agents": {
         "kind": "recommendation",
@@ -1583,6 +1730,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-indication": {
         "kind": "warning",
@@ -1598,6 +1747,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-non-anthracycline": {
         "kind": "recommendation",
@@ -1613,6 +1764,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-anthracycline": {
         "kind": "recommendation",
@@ -1628,6 +1781,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-taxane": {
         "kind": "recommendation",
@@ -1643,6 +1798,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-no-superior-regimen": {
         "kind": "warning",
@@ -1658,6 +1815,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "duration-not-established": {
         "kind": "warning",
@@ -1673,6 +1832,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "duration-prolonged-treatment": {
         "kind": "warning",
@@ -1688,6 +1849,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "response-after-endocrine": {
         "kind": "monitoring",
@@ -1703,6 +1866,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "response-after-chemotherapy": {
         "kind": "monitoring",
@@ -1718,6 +1883,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "response-methods": {
         "kind": "monitoring",
@@ -1733,6 +1900,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "response-tumour-markers": {
         "kind": "monitoring",
@@ -1748,6 +1917,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-justified": {
         "kind": "recommendation",
@@ -1763,6 +1934,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-not-justified-performance": {
         "kind": "warning",
@@ -1778,6 +1951,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-not-justified-response": {
         "kind": "warning",
@@ -1793,6 +1968,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-ecog-beyond-third-line": {
         "kind": "workup",
@@ -1808,6 +1985,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-response-beyond-third-line": {
         "kind": "workup",
@@ -1823,6 +2002,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-hypercalcemia": {
         "kind": "supportive_care",
@@ -1838,6 +2019,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-lytic-bone": {
         "kind": "supportive_care",
@@ -1853,6 +2036,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-timing": {
         "kind": "warning",
@@ -1868,6 +2053,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "radiotherapy-symptomatic-bone": {
         "kind": "supportive_care",
@@ -1883,6 +2070,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "radiotherapy-cns": {
         "kind": "supportive_care",
@@ -1898,6 +2087,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-cns-beyond-radiotherapy": {
         "kind": "warning",
@@ -1913,6 +2104,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "locoregional-curative-intent": {
         "kind": "recommendation",
@@ -1928,6 +2121,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "pitfall-do-not-delay-trastuzumab": {
         "kind": "warning",
@@ -1943,6 +2138,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "pitfall-no-high-dose-chemotherapy": {
         "kind": "warning",
@@ -1958,6 +2155,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-not-withheld-her2-positive": {
         "kind": "recommendation",
@@ -1973,6 +2172,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "tamoxifen-er-positive-benefit": {
         "kind": "warning",
@@ -1988,6 +2189,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
 }
 
@@ -2001,6 +2204,10 @@ NOTICES: list[NoticeData] = [
         "citations": [],
     },
 ]
+
+
+# The values this site chose where its source gives none (what they decide, why).
+POLICIES: list[PolicyData] = []
 
 
 TABLES: list[TableData] = [
@@ -2027,6 +2234,7 @@ TABLES: list[TableData] = [
                     "status": "out_of_scope",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "scope-locoregional-recurrence",
@@ -2038,6 +2246,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "scope-metastatic",
@@ -2049,9 +2258,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "extent_consistency",
@@ -2085,6 +2296,7 @@ TABLES: list[TableData] = [
                         "message": "visceral_crisis is true but visceral_involvement is false: a visceral crisis requires visceral involvement. Set visceral_involvement to true or visceral_crisis to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-visceral-disease",
@@ -2099,6 +2311,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but visceral_involvement is true: an isolated locoregional recurrence has no visceral or distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-bone-metastases",
@@ -2113,6 +2326,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but bone_metastases is true: an isolated locoregional recurrence has no distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-cns-metastases",
@@ -2127,6 +2341,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but cns_metastases is true: an isolated locoregional recurrence has no distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-metastatic-sites",
@@ -2144,6 +2359,7 @@ TABLES: list[TableData] = [
                         "message": "number_of_metastatic_sites is 1 or more but isolated_locoregional_recurrence is true: an isolated locoregional recurrence has no distant metastatic sites. Set number_of_metastatic_sites to 0 (or leave it empty), or set isolated_locoregional_recurrence to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "lytic-without-bone-metastases",
@@ -2158,6 +2374,7 @@ TABLES: list[TableData] = [
                         "message": "bone_metastases_lytic is true but bone_metastases is false. Set bone_metastases to true or bone_metastases_lytic to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "symptomatic-without-bone-metastases",
@@ -2172,9 +2389,11 @@ TABLES: list[TableData] = [
                         "message": "bone_metastases_symptomatic is true but bone_metastases is false. Set bone_metastases to true or bone_metastases_symptomatic to false.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "history_consistency",
@@ -2199,9 +2418,11 @@ TABLES: list[TableData] = [
                         "message": "endocrine_resistance is true but prior_endocrine_therapy is false: resistance can only develop on endocrine therapy. Set prior_endocrine_therapy to true or endocrine_resistance to false.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_consistency",
@@ -2226,6 +2447,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is negative but her2_ihc is 3+, which is HER2-positive. Correct her2_status or the IHC score.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-negative-fish-positive",
@@ -2240,6 +2462,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is negative but her2_fish is positive, which is HER2-positive. Correct her2_status or the FISH result.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive-ihc-negative",
@@ -2258,6 +2481,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is positive but her2_ihc is 0 or 1+ without a positive FISH, which is HER2-negative. Correct her2_status or the test results.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive-fish-negative",
@@ -2272,6 +2496,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is positive but her2_ihc is 2+ with a negative FISH, which is HER2-negative. Correct her2_status or the test results.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-equivocal-ihc-conclusive",
@@ -2286,9 +2511,11 @@ TABLES: list[TableData] = [
                         "message": "her2_status is equivocal but her2_ihc is 0, 1+ or 3+, which is conclusive. Correct her2_status (or leave it unknown) or the IHC score.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hormone_receptor_status",
@@ -2305,18 +2532,21 @@ TABLES: list[TableData] = [
                 "line": 0,
                 "when": {"er_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-pr-positive",
                 "line": 0,
                 "when": {"pr_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-both-negative",
                 "line": 0,
                 "when": {"er_status": "negative", "pr_status": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-undetermined",
@@ -2328,9 +2558,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_status",
@@ -2347,24 +2579,28 @@ TABLES: list[TableData] = [
                 "line": 0,
                 "when": {"her2_ihc": "3+"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-fish-positive",
                 "line": 0,
                 "when": {"her2_fish": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-0-or-1",
                 "line": 0,
                 "when": {"her2_ihc": "[0, 1+]"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-2-fish-negative",
                 "line": 0,
                 "when": {"her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-2-without-fish",
@@ -2376,6 +2612,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive",
@@ -2386,6 +2623,7 @@ TABLES: list[TableData] = [
                     "her2_status": "positive",
                 },
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-stated-negative",
@@ -2396,6 +2634,7 @@ TABLES: list[TableData] = [
                     "her2_status": "negative",
                 },
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-undetermined",
@@ -2407,9 +2646,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "source_silent",
@@ -2440,6 +2681,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "silent-cardiac-dysfunction",
@@ -2451,6 +2693,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "silent-lvef-threshold",
@@ -2462,6 +2705,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "silent-chemotherapy-after-endocrine",
@@ -2478,9 +2722,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "staging",
@@ -2509,9 +2755,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "prognosis",
@@ -2537,30 +2785,35 @@ TABLES: list[TableData] = [
                 "line": 0,
                 "when": {"disease_free_interval_months": "<= 12"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-multiple-sites",
                 "line": 0,
                 "when": {"number_of_metastatic_sites": ">= 3"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-bulky",
                 "line": 0,
                 "when": {"bulky_disease": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-visceral-crisis",
                 "line": 0,
                 "when": {"visceral_crisis": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-hr-negative",
                 "line": 0,
                 "when": {"hr": "negative"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-favorable",
@@ -2574,9 +2827,11 @@ TABLES: list[TableData] = [
                     "her2": "negative",
                 },
                 "then": {"value": "favorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
         ],
         "default": {"value": None, "items": [], "status": None, "error": None},
+        "policies": [],
     },
     {
         "id": "prognosis_reasons",
@@ -2606,6 +2861,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-multiple-sites",
@@ -2617,6 +2873,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-bulky",
@@ -2628,6 +2885,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-visceral-crisis",
@@ -2639,6 +2897,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-hr-negative",
@@ -2650,6 +2909,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-favorable",
@@ -2667,9 +2927,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hr_positive_first_line",
@@ -2702,6 +2964,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-premenopausal",
@@ -2716,6 +2979,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-perimenopausal",
@@ -2731,6 +2995,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-postmenopausal",
@@ -2742,6 +3007,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-menopause-unknown",
@@ -2759,6 +3025,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-premenopausal",
@@ -2776,6 +3043,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-perimenopausal",
@@ -2794,6 +3062,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-postmenopausal",
@@ -2810,6 +3079,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-menopause-unknown",
@@ -2825,9 +3095,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hr_positive_her2_undetermined",
@@ -2849,9 +3121,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_positive_first_line",
@@ -2873,6 +3147,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-indolent",
@@ -2884,6 +3159,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-not-indolent",
@@ -2899,9 +3175,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_positive_care",
@@ -2931,6 +3209,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-weight-missing",
@@ -2942,9 +3221,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "chemotherapy_setting",
@@ -2961,15 +3242,18 @@ TABLES: list[TableData] = [
                 "line": 0,
                 "when": {"hr": "negative"},
                 "then": {"value": "triple_negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "chemotherapy-visceral-crisis",
                 "line": 0,
                 "when": {"hr": "[positive, unknown]", "visceral_crisis": "true"},
                 "then": {"value": "visceral_crisis", "items": [], "status": None, "error": None},
+                "policies": [],
             },
         ],
         "default": {"value": None, "items": [], "status": None, "error": None},
+        "policies": [],
     },
     {
         "id": "chemotherapy_regimens",
@@ -3004,6 +3288,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-single-agents",
@@ -3020,6 +3305,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-visceral-crisis",
@@ -3035,6 +3321,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-many-sites",
@@ -3050,6 +3337,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-bulky-disease",
@@ -3065,6 +3353,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-declined",
@@ -3076,6 +3365,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-after-anthracycline",
@@ -3087,9 +3377,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "response_evaluation",
@@ -3116,6 +3408,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-endocrine",
@@ -3127,6 +3420,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-trastuzumab-chemotherapy",
@@ -3138,6 +3432,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-chemotherapy",
@@ -3149,9 +3444,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "chemotherapy_beyond_third_line",
@@ -3176,6 +3473,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-poor-performance",
@@ -3187,6 +3485,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-no-response",
@@ -3198,6 +3497,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-ecog-unknown",
@@ -3209,6 +3509,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-response-unknown",
@@ -3220,9 +3521,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "supportive_care",
@@ -3251,6 +3554,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "bisphosphonates-for-lytic-bone",
@@ -3262,6 +3566,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "radiotherapy-for-symptomatic-bone",
@@ -3273,6 +3578,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "radiotherapy-for-cns",
@@ -3284,6 +3590,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "bone-neither-lytic-nor-symptomatic",
@@ -3299,9 +3606,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "locoregional_recurrence",
@@ -3326,9 +3635,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "pitfalls",
@@ -3350,9 +3661,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "endocrine_in_her2_positive",
@@ -3378,9 +3691,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
 ]
 
@@ -4372,4 +4687,9 @@ APPLIES_WHEN: dict[str, RuleTest] = {
     "locoregional_recurrence": applies_locoregional_recurrence,
     "pitfalls": applies_pitfalls,
     "endocrine_in_her2_positive": applies_endocrine_in_her2_positive,
+}
+
+# When an unstated finding is settled by other stated fields: its implied_by entries'
+# tests, in order (INPUTS gives the value each implies).
+IMPLIED_BY: dict[str, list[RuleTest]] = {
 }

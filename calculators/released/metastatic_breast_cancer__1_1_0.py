@@ -20,6 +20,7 @@ if TYPE_CHECKING:
         InputData,
         ItemData,
         NoticeData,
+        PolicyData,
         ProbeValues,
         RuleTest,
         TableData,
@@ -49,6 +50,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "menopausal_status",
@@ -70,6 +72,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "refuses_chemotherapy",
@@ -94,6 +97,7 @@ INPUTS: list[InputData] = [
             "clinician": "Ask whether the patient accepts chemotherapy",
             "patient": "Tell your care team whether you would accept chemotherapy",
         },
+        "implied_by": [],
     },
     {
         "name": "er_status",
@@ -115,6 +119,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "pr_status",
@@ -139,6 +144,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_status",
@@ -160,6 +166,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_ihc",
@@ -181,6 +188,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "her2_fish",
@@ -202,6 +210,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "isolated_locoregional_recurrence",
@@ -226,6 +235,7 @@ INPUTS: list[InputData] = [
             "clinician": "Establish whether the recurrence is isolated and locoregional (no distant disease)",
             "patient": "Your care team checks whether the cancer has come back only in the breast area or nearby lymph nodes",
         },
+        "implied_by": [],
     },
     {
         "name": "number_of_metastatic_sites",
@@ -247,6 +257,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "visceral_involvement",
@@ -271,6 +282,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess for visceral involvement",
             "patient": "Your care team checks whether the cancer has spread to internal organs",
         },
+        "implied_by": [],
     },
     {
         "name": "visceral_crisis",
@@ -298,6 +310,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess for visceral crisis",
             "patient": "Your care team checks whether cancer in internal organs is causing serious, fast-worsening problems",
         },
+        "implied_by": [],
     },
     {
         "name": "bulky_disease",
@@ -319,6 +332,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess whether the disease is bulky",
             "patient": "Your care team checks whether there are large tumour masses",
         },
+        "implied_by": [],
     },
     {
         "name": "bone_metastases",
@@ -337,6 +351,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "bone_metastases_lytic",
@@ -358,6 +373,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "bone_metastases_symptomatic",
@@ -379,6 +395,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "hypercalcemia",
@@ -397,6 +414,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "cns_metastases",
@@ -415,6 +433,7 @@ INPUTS: list[InputData] = [
         "help": None,
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "indolent_disease",
@@ -439,6 +458,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess whether the disease is indolent (slowly progressing)",
             "patient": "Your care team checks whether the cancer is growing slowly",
         },
+        "implied_by": [],
     },
     {
         "name": "disease_free_interval_months",
@@ -463,6 +483,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "prior_endocrine_therapy",
@@ -484,6 +505,7 @@ INPUTS: list[InputData] = [
             "clinician": "Record any previous endocrine therapy",
             "patient": "Tell your care team about any hormone therapy you have had",
         },
+        "implied_by": [],
     },
     {
         "name": "endocrine_resistance",
@@ -508,6 +530,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess whether the disease has become resistant to the current endocrine therapy",
             "patient": "Your care team checks whether the cancer still responds to hormone therapy",
         },
+        "implied_by": [],
     },
     {
         "name": "prior_anthracycline",
@@ -532,6 +555,7 @@ INPUTS: list[InputData] = [
             "clinician": "Record any previous anthracycline (doxorubicin, epirubicin), adjuvant treatment included",
             "patient": "Tell your care team whether you have had anthracycline chemotherapy (doxorubicin, epirubicin) before",
         },
+        "implied_by": [],
     },
     {
         "name": "prior_trastuzumab",
@@ -553,6 +577,7 @@ INPUTS: list[InputData] = [
             "clinician": "Record any previous trastuzumab",
             "patient": "Tell your care team whether you have had trastuzumab before",
         },
+        "implied_by": [],
     },
     {
         "name": "chemotherapy_line",
@@ -577,6 +602,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "responded_to_previous_chemotherapy",
@@ -604,6 +630,7 @@ INPUTS: list[InputData] = [
             "clinician": "Record whether the disease responded to previous chemotherapy",
             "patient": "Tell your care team whether the cancer responded to earlier chemotherapy",
         },
+        "implied_by": [],
     },
     {
         "name": "ecog",
@@ -628,6 +655,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "cardiac_dysfunction",
@@ -649,6 +677,7 @@ INPUTS: list[InputData] = [
             "clinician": "Assess cardiac function (history, examination, LVEF by echocardiogram or MUGA scan)",
             "patient": "Your care team checks your heart, for example with a heart scan",
         },
+        "implied_by": [],
     },
     {
         "name": "lvef_percent",
@@ -673,6 +702,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
     {
         "name": "weight_kg",
@@ -694,6 +724,7 @@ INPUTS: list[InputData] = [
         },
         "finding": False,
         "ask": None,
+        "implied_by": [],
     },
 ]
 
@@ -755,6 +786,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "out-of-scope-male": {
         "kind": "warning",
@@ -770,6 +803,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-prior-trastuzumab": {
         "kind": "warning",
@@ -785,6 +820,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-chemotherapy-after-endocrine": {
         "kind": "warning",
@@ -800,6 +837,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-declined-chemotherapy": {
         "kind": "warning",
@@ -815,6 +854,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-bone-metastases": {
         "kind": "warning",
@@ -830,6 +871,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-locoregional-adjuvant": {
         "kind": "warning",
@@ -845,6 +888,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-complete-staging": {
         "kind": "workup",
@@ -860,6 +905,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-clinical-assessment": {
         "kind": "workup",
@@ -875,6 +922,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-laboratory": {
         "kind": "workup",
@@ -890,6 +939,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-imaging": {
         "kind": "workup",
@@ -905,6 +956,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-receptors-on-metastasis": {
         "kind": "workup",
@@ -920,6 +973,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-prognostic-factors": {
         "kind": "workup",
@@ -935,6 +990,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "workup-hormone-receptors-unknown": {
         "kind": "workup",
@@ -950,6 +1007,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-her2-ish": {
         "kind": "workup",
@@ -965,6 +1024,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-her2-testing": {
         "kind": "workup",
@@ -980,6 +1041,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-long-dfi": {
         "kind": "prognosis_reason",
@@ -995,6 +1058,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-limited-sites": {
         "kind": "prognosis_reason",
@@ -1010,6 +1075,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-no-visceral-involvement": {
         "kind": "prognosis_reason",
@@ -1025,6 +1092,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-hr-positive": {
         "kind": "prognosis_reason",
@@ -1040,6 +1109,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "favorable-her2-negative": {
         "kind": "prognosis_reason",
@@ -1055,6 +1126,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-short-dfi": {
         "kind": "prognosis_reason",
@@ -1070,6 +1143,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-multiple-sites": {
         "kind": "prognosis_reason",
@@ -1085,6 +1160,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-bulky": {
         "kind": "prognosis_reason",
@@ -1100,6 +1177,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-visceral-crisis": {
         "kind": "prognosis_reason",
@@ -1115,6 +1194,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "unfavorable-hr-negative": {
         "kind": "prognosis_reason",
@@ -1130,6 +1211,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "her2-low": {
         "kind": "warning",
@@ -1149,6 +1232,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [19, 17],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "newer-workup-her2-score": {
         "kind": "workup",
@@ -1164,6 +1249,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "newer_guidance",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "newer-workup-pd-l1": {
         "kind": "workup",
@@ -1179,6 +1266,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "newer_guidance",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "newer-workup-germline-brca": {
         "kind": "workup",
@@ -1194,6 +1283,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "newer_guidance",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "newer-workup-tumour-mutations": {
         "kind": "workup",
@@ -1209,6 +1300,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "newer_guidance",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-first-line": {
         "kind": "recommendation",
@@ -1228,6 +1321,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [8, 6, 7],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-tamoxifen-ovarian-ablation": {
         "kind": "recommendation",
@@ -1248,6 +1343,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-tamoxifen-instead-of-oophorectomy": {
         "kind": "recommendation",
@@ -1263,6 +1360,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-aromatase-inhibitor": {
         "kind": "recommendation",
@@ -1282,6 +1381,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [8],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-ai-over-tamoxifen": {
         "kind": "warning",
@@ -1297,6 +1398,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-sequential": {
         "kind": "monitoring",
@@ -1312,6 +1415,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-switch-after-resistance": {
         "kind": "recommendation",
@@ -1337,6 +1442,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [8, 14, 15, 13],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-switch-before-menopause": {
         "kind": "recommendation",
@@ -1362,6 +1469,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-deferred-visceral-crisis": {
         "kind": "recommendation",
@@ -1377,6 +1486,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-pending-her2": {
         "kind": "recommendation",
@@ -1392,6 +1503,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "visceral-crisis-her2-pending": {
         "kind": "warning",
@@ -1407,6 +1520,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "visceral-crisis-chemotherapy": {
         "kind": "recommendation",
@@ -1422,6 +1537,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "visceral-crisis-inferred": {
         "kind": "warning",
@@ -1437,6 +1554,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "perimenopausal-as-premenopausal": {
         "kind": "warning",
@@ -1452,6 +1571,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "no-ai-without-ovarian-suppression": {
         "kind": "warning",
@@ -1467,6 +1588,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-menopausal-status": {
         "kind": "workup",
@@ -1482,6 +1605,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "hr-her2-coexpression-caveat": {
         "kind": "warning",
@@ -1497,6 +1622,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-endocrine-agent-her2-positive": {
         "kind": "warning",
@@ -1512,6 +1639,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-chemotherapy": {
         "kind": "recommendation",
@@ -1531,6 +1660,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [9, 10, 18],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-paclitaxel": {
         "kind": "recommendation",
@@ -1550,6 +1681,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [9, 10, 18],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-chemotherapy-cardiac": {
         "kind": "recommendation",
@@ -1573,6 +1706,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [9, 10, 18],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-survival-benefit": {
         "kind": "warning",
@@ -1588,6 +1723,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-loading-dose": {
         "kind": "dosing",
@@ -1604,11 +1741,14 @@ ITEMS: dict[str, ItemData] = {
             "unit": "mg",
             "weight_input": "weight_kg",
             "schedule": "once, IV (loading dose)",
+            "round_to": None,
         },
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-maintenance-dose": {
         "kind": "dosing",
@@ -1625,11 +1765,14 @@ ITEMS: dict[str, ItemData] = {
             "unit": "mg",
             "weight_input": "weight_kg",
             "schedule": "IV once weekly after the loading dose",
+            "round_to": None,
         },
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-weight-for-dosing": {
         "kind": "workup",
@@ -1645,6 +1788,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-cardiac-monitoring": {
         "kind": "monitoring",
@@ -1660,6 +1805,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-no-anthracycline": {
         "kind": "warning",
@@ -1675,6 +1822,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-single-agent": {
         "kind": "recommendation",
@@ -1690,6 +1839,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-single-agent-cardiac": {
         "kind": "recommendation",
@@ -1705,6 +1856,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "trastuzumab-greatest-benefit": {
         "kind": "warning",
@@ -1720,6 +1873,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "cardiac-dysfunction-caution": {
         "kind": "warning",
@@ -1735,6 +1890,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": True,
     },
     "workup-cardiac-assessment": {
         "kind": "workup",
@@ -1750,6 +1907,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": True,
     },
     "lvef-label-criteria": {
         "kind": "warning",
@@ -1765,6 +1924,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-mainstay": {
         "kind": "recommendation",
@@ -1784,6 +1945,8 @@ ITEMS: dict[str, ItemData] = {
             "citations": [11, 12, 13],
         },
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-agent-preferred": {
         "kind": "recommendation",
@@ -1799,6 +1962,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-agents": {
         "kind": "recommendation",
@@ -1821,6 +1986,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-anthracycline": {
         "kind": "recommendation",
@@ -1836,6 +2003,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-single-anthracycline-caution": {
         "kind": "recommendation",
@@ -1851,6 +2020,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "anthracycline-cumulative-dose": {
         "kind": "warning",
@@ -1866,6 +2037,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": True,
     },
     "chemotherapy-combination-indication": {
         "kind": "warning",
@@ -1881,6 +2054,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-non-anthracycline": {
         "kind": "recommendation",
@@ -1901,6 +2076,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-anthracycline": {
         "kind": "recommendation",
@@ -1921,6 +2098,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-combination-taxane": {
         "kind": "recommendation",
@@ -1942,6 +2121,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "chemotherapy-no-superior-regimen": {
         "kind": "warning",
@@ -1957,6 +2138,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "duration-not-established": {
         "kind": "warning",
@@ -1972,6 +2155,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "duration-prolonged-treatment": {
         "kind": "warning",
@@ -1987,6 +2172,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "response-after-endocrine": {
         "kind": "monitoring",
@@ -2002,6 +2189,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "response-after-chemotherapy": {
         "kind": "monitoring",
@@ -2017,6 +2206,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "response-methods": {
         "kind": "monitoring",
@@ -2032,6 +2223,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "response-tumour-markers": {
         "kind": "monitoring",
@@ -2047,6 +2240,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-justified": {
         "kind": "recommendation",
@@ -2062,6 +2257,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-not-justified-performance": {
         "kind": "warning",
@@ -2077,6 +2274,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "beyond-third-line-not-justified-response": {
         "kind": "warning",
@@ -2092,6 +2291,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "workup-ecog-beyond-third-line": {
         "kind": "workup",
@@ -2107,6 +2308,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-hypercalcemia": {
         "kind": "supportive_care",
@@ -2122,6 +2325,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-lytic-bone": {
         "kind": "supportive_care",
@@ -2137,6 +2342,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "bisphosphonates-timing": {
         "kind": "warning",
@@ -2152,6 +2359,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "radiotherapy-symptomatic-bone": {
         "kind": "supportive_care",
@@ -2167,6 +2376,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "radiotherapy-cns": {
         "kind": "supportive_care",
@@ -2182,6 +2393,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "silent-cns-beyond-radiotherapy": {
         "kind": "warning",
@@ -2197,6 +2410,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "locoregional-curative-intent": {
         "kind": "recommendation",
@@ -2212,6 +2427,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "pitfall-do-not-delay-trastuzumab": {
         "kind": "warning",
@@ -2227,6 +2444,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "pitfall-no-high-dose-chemotherapy": {
         "kind": "warning",
@@ -2242,6 +2461,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": True,
+        "policies": [],
+        "safety": False,
     },
     "endocrine-not-withheld-her2-positive": {
         "kind": "recommendation",
@@ -2257,6 +2478,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
     "tamoxifen-er-positive-benefit": {
         "kind": "warning",
@@ -2272,6 +2495,8 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
+        "safety": False,
     },
 }
 
@@ -2291,6 +2516,10 @@ NOTICES: list[NoticeData] = [
         "citations": [],
     },
 ]
+
+
+# The values this site chose where its source gives none (what they decide, why).
+POLICIES: list[PolicyData] = []
 
 
 TABLES: list[TableData] = [
@@ -2317,6 +2546,7 @@ TABLES: list[TableData] = [
                     "status": "out_of_scope",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "scope-locoregional-recurrence",
@@ -2328,6 +2558,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "scope-metastatic",
@@ -2339,9 +2570,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "extent_consistency",
@@ -2376,6 +2609,7 @@ TABLES: list[TableData] = [
                         "message": "indolent_disease is true but visceral_crisis is true: slowly progressing disease cannot be a rapidly progressive, life-threatening visceral crisis. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "crisis-without-visceral-involvement",
@@ -2390,6 +2624,7 @@ TABLES: list[TableData] = [
                         "message": "visceral_crisis is true but visceral_involvement is false: a visceral crisis requires visceral involvement. Set visceral_involvement to true or visceral_crisis to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-visceral-disease",
@@ -2404,6 +2639,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but visceral_involvement is true: an isolated locoregional recurrence has no visceral or distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-bone-metastases",
@@ -2418,6 +2654,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but bone_metastases is true: an isolated locoregional recurrence has no distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-cns-metastases",
@@ -2432,6 +2669,7 @@ TABLES: list[TableData] = [
                         "message": "isolated_locoregional_recurrence is true but cns_metastases is true: an isolated locoregional recurrence has no distant disease. Correct one of the two.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "locoregional-with-metastatic-sites",
@@ -2449,6 +2687,7 @@ TABLES: list[TableData] = [
                         "message": "number_of_metastatic_sites is 1 or more but isolated_locoregional_recurrence is true: an isolated locoregional recurrence has no distant metastatic sites. Set number_of_metastatic_sites to 0 (or leave it empty), or set isolated_locoregional_recurrence to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "lytic-without-bone-metastases",
@@ -2463,6 +2702,7 @@ TABLES: list[TableData] = [
                         "message": "bone_metastases_lytic is true but bone_metastases is false. Set bone_metastases to true or bone_metastases_lytic to false.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "symptomatic-without-bone-metastases",
@@ -2477,9 +2717,11 @@ TABLES: list[TableData] = [
                         "message": "bone_metastases_symptomatic is true but bone_metastases is false. Set bone_metastases to true or bone_metastases_symptomatic to false.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "history_consistency",
@@ -2504,9 +2746,11 @@ TABLES: list[TableData] = [
                         "message": "endocrine_resistance is true but prior_endocrine_therapy is false: resistance can only develop on endocrine therapy. Set prior_endocrine_therapy to true or endocrine_resistance to false.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_consistency",
@@ -2531,6 +2775,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is negative but her2_ihc is 3+, which is HER2-positive. Correct her2_status or the IHC score.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-negative-fish-positive",
@@ -2545,6 +2790,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is negative but her2_fish is positive, which is HER2-positive. Correct her2_status or the FISH result.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive-ihc-negative",
@@ -2563,6 +2809,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is positive but her2_ihc is 0 or 1+ without a positive FISH, which is HER2-negative. Correct her2_status or the test results.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive-fish-negative",
@@ -2577,6 +2824,7 @@ TABLES: list[TableData] = [
                         "message": "her2_status is positive but her2_ihc is 2+ with a negative FISH, which is HER2-negative. Correct her2_status or the test results.",
                     },
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-equivocal-ihc-conclusive",
@@ -2591,9 +2839,11 @@ TABLES: list[TableData] = [
                         "message": "her2_status is equivocal but her2_ihc is 0, 1+ or 3+, which is conclusive. Correct her2_status (or leave it unknown) or the IHC score.",
                     },
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hormone_receptor_status",
@@ -2610,18 +2860,21 @@ TABLES: list[TableData] = [
                 "line": 0,
                 "when": {"er_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-pr-positive",
                 "line": 0,
                 "when": {"pr_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-both-negative",
                 "line": 0,
                 "when": {"er_status": "negative", "pr_status": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "hr-undetermined",
@@ -2633,9 +2886,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_status",
@@ -2652,24 +2907,28 @@ TABLES: list[TableData] = [
                 "line": 0,
                 "when": {"her2_ihc": "3+"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-fish-positive",
                 "line": 0,
                 "when": {"her2_fish": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-0-or-1",
                 "line": 0,
                 "when": {"her2_ihc": "[0, 1+]"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-2-fish-negative",
                 "line": 0,
                 "when": {"her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-ihc-2-without-fish",
@@ -2681,6 +2940,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-stated-positive",
@@ -2691,6 +2951,7 @@ TABLES: list[TableData] = [
                     "her2_status": "positive",
                 },
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-stated-negative",
@@ -2701,6 +2962,7 @@ TABLES: list[TableData] = [
                     "her2_status": "negative",
                 },
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-undetermined",
@@ -2712,9 +2974,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "source_silent",
@@ -2743,6 +3007,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "silent-chemotherapy-after-endocrine",
@@ -2759,9 +3024,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "staging",
@@ -2790,9 +3057,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "prognosis",
@@ -2818,30 +3087,35 @@ TABLES: list[TableData] = [
                 "line": 0,
                 "when": {"disease_free_interval_months": "<= 12"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-multiple-sites",
                 "line": 0,
                 "when": {"number_of_metastatic_sites": ">= 3"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-bulky",
                 "line": 0,
                 "when": {"bulky_disease": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-visceral-crisis",
                 "line": 0,
                 "when": {"visceral_crisis": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-hr-negative",
                 "line": 0,
                 "when": {"hr": "negative"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "prognosis-favorable",
@@ -2855,9 +3129,11 @@ TABLES: list[TableData] = [
                     "her2": "negative",
                 },
                 "then": {"value": "favorable", "items": [], "status": None, "error": None},
+                "policies": [],
             },
         ],
         "default": {"value": None, "items": [], "status": None, "error": None},
+        "policies": [],
     },
     {
         "id": "prognosis_reasons",
@@ -2887,6 +3163,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-multiple-sites",
@@ -2898,6 +3175,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-bulky",
@@ -2909,6 +3187,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-visceral-crisis",
@@ -2920,6 +3199,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-hr-negative",
@@ -2931,6 +3211,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "reason-favorable",
@@ -2948,9 +3229,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "newer_guidance_tests",
@@ -2972,18 +3255,21 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-low-ihc-1",
                 "line": 0,
                 "when": {"her2": "negative", "her2_ihc": "1+"},
                 "then": {"value": None, "items": ["her2-low"], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "her2-low-ihc-2-ish-negative",
                 "line": 0,
                 "when": {"her2": "negative", "her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {"value": None, "items": ["her2-low"], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "newer-pd-l1",
@@ -2995,6 +3281,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "newer-germline-brca",
@@ -3006,6 +3293,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "newer-tumour-mutations",
@@ -3017,9 +3305,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hr_positive_first_line",
@@ -3052,6 +3342,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-premenopausal",
@@ -3066,6 +3357,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-perimenopausal",
@@ -3081,6 +3373,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-postmenopausal",
@@ -3092,6 +3385,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-resistant-menopause-unknown",
@@ -3110,6 +3404,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-premenopausal",
@@ -3127,6 +3422,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-perimenopausal",
@@ -3145,6 +3441,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-postmenopausal",
@@ -3161,6 +3458,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-menopause-unknown",
@@ -3176,9 +3474,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "hr_positive_her2_undetermined",
@@ -3200,6 +3500,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "hr-positive-her2-undetermined-visceral-crisis",
@@ -3214,9 +3515,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_positive_first_line",
@@ -3244,6 +3547,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-standard-cardiac-dysfunction",
@@ -3255,6 +3559,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-indolent",
@@ -3270,6 +3575,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-indolent-cardiac-dysfunction",
@@ -3285,6 +3591,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-not-indolent",
@@ -3304,6 +3611,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-declines-chemotherapy-not-indolent-cardiac-dysfunction",
@@ -3322,9 +3630,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "her2_positive_care",
@@ -3353,6 +3663,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-do-not-delay",
@@ -3364,6 +3675,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "her2-weight-missing",
@@ -3375,9 +3687,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "chemotherapy_setting",
@@ -3394,15 +3708,18 @@ TABLES: list[TableData] = [
                 "line": 0,
                 "when": {"hr": "negative"},
                 "then": {"value": "triple_negative", "items": [], "status": None, "error": None},
+                "policies": [],
             },
             {
                 "id": "chemotherapy-visceral-crisis",
                 "line": 0,
                 "when": {"hr": "[positive, unknown]", "visceral_crisis": "true"},
                 "then": {"value": "visceral_crisis", "items": [], "status": None, "error": None},
+                "policies": [],
             },
         ],
         "default": {"value": None, "items": [], "status": None, "error": None},
+        "policies": [],
     },
     {
         "id": "cardiac_safety",
@@ -3424,6 +3741,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "cardiac-dysfunction-her2-undetermined",
@@ -3435,6 +3753,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "cardiac-dysfunction-chemotherapy",
@@ -3449,6 +3768,7 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "lvef-entered",
@@ -3460,9 +3780,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "chemotherapy_regimens",
@@ -3498,6 +3820,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-single-agents",
@@ -3514,6 +3837,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-single-anthracycline",
@@ -3525,6 +3849,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-after-anthracycline",
@@ -3539,6 +3864,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-anthracycline-cardiac-dysfunction",
@@ -3550,6 +3876,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-visceral-crisis",
@@ -3565,6 +3892,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-many-sites",
@@ -3580,6 +3908,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "combination-for-bulky-disease",
@@ -3595,6 +3924,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "chemotherapy-declined",
@@ -3606,9 +3936,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "response_evaluation",
@@ -3635,6 +3967,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-endocrine",
@@ -3646,6 +3979,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-trastuzumab-chemotherapy",
@@ -3657,6 +3991,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "response-evaluation-chemotherapy",
@@ -3668,9 +4003,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "chemotherapy_beyond_third_line",
@@ -3695,6 +4032,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-poor-performance",
@@ -3706,6 +4044,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-no-response",
@@ -3717,6 +4056,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "beyond-third-line-ecog-unknown",
@@ -3728,9 +4068,11 @@ TABLES: list[TableData] = [
                     "status": "needs_more_information",
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "supportive_care",
@@ -3759,6 +4101,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "bisphosphonates-for-lytic-bone",
@@ -3770,6 +4113,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "radiotherapy-for-symptomatic-bone",
@@ -3781,6 +4125,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "radiotherapy-for-cns",
@@ -3792,6 +4137,7 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
             {
                 "id": "bone-neither-lytic-nor-symptomatic",
@@ -3807,9 +4153,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "locoregional_recurrence",
@@ -3834,9 +4182,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "pitfalls",
@@ -3858,9 +4208,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
     {
         "id": "endocrine_in_her2_positive",
@@ -3886,9 +4238,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
+                "policies": [],
             },
         ],
         "default": None,
+        "policies": [],
     },
 ]
 
@@ -5047,4 +5401,9 @@ APPLIES_WHEN: dict[str, RuleTest] = {
     "locoregional_recurrence": applies_locoregional_recurrence,
     "pitfalls": applies_pitfalls,
     "endocrine_in_her2_positive": applies_endocrine_in_her2_positive,
+}
+
+# When an unstated finding is settled by other stated fields: its implied_by entries'
+# tests, in order (INPUTS gives the value each implies).
+IMPLIED_BY: dict[str, list[RuleTest]] = {
 }

@@ -67,6 +67,22 @@ def run_table(table: TableSpec, values: Mapping[str, object]) -> TableRun:
     return TableRun(False, selected, used_default, outcomes, output)
 
 
+def implied_findings(
+    spec: GuidelineSpec, values: Mapping[str, object], unknown: frozenset[str]
+) -> dict[str, tuple[bool, tuple[str, ...]]]:
+    """The unknown findings whose ``implied_by`` holds on the case's stated values: the first
+    entry that holds gives the value; the fields it tests are what settles it."""
+    found: dict[str, tuple[bool, tuple[str, ...]]] = {}
+    for spec_input in spec.inputs:
+        if spec_input.name not in unknown:
+            continue
+        for implication in spec_input.implied_by:
+            if implication.test(values):
+                found[spec_input.name] = (implication.value, tuple(implication.when))
+                break
+    return found
+
+
 def compatible(first: Cube, second: Cube) -> bool:
     """Whether two cubes can hold together (they assume no finding both ways)."""
     return all(second.get(name, answer) == answer for name, answer in first.items())
@@ -176,6 +192,11 @@ class Branches:
     ) -> None:
         self._values = values
         self.unknown = unknown
+        # Unstated findings that other stated fields settle (``implied_by``): read as that
+        # value, never forked on. name -> (value, the fields that settle it).
+        self.implied: dict[str, tuple[bool, tuple[str, ...]]] = implied_findings(
+            spec, values, unknown
+        )
         self._producers = {
             table.output_name: table.id for table in spec.tables if table.output_name is not None
         }
@@ -326,7 +347,13 @@ class Branches:
         if value is None and name in self.unknown:
             if name in cube:
                 return cube[name]
-            raise Unknown(name)
+            implied = self.implied.get(name)
+            if implied is None:
+                raise Unknown(name)
+            if self._reading is not None:  # what settles it is read too
+                for other in implied[1]:
+                    self._reading.read[other] = self._values[other]
+            return implied[0]
         return value
 
     def _derived(self, producer: str, cube: Cube) -> object:

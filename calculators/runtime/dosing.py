@@ -2,12 +2,15 @@
 
 Floats would print 4 x 72.1 as 288.40000000000003; doses are computed from the decimal text of the
 weight instead (the shortest repr of a float is the number the user typed), so 4 x 72.5 is 290.
+A dose whose guideline declares a rounding (a site policy: the step, e.g. 1 mg) is shown rounded
+half up to that step; the exact product stays in the dose data (``exact``), and the text says
+both when they differ.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from calculators.runtime.records import DoseSpec
 
@@ -18,7 +21,13 @@ WEIGHT_MISSING = "(enter the patient's weight to calculate the dose)"
 class DoseResult:
     text: str  # what replaces {dose} in the item's texts
     weight_kg: str | None
-    total: str | None
+    total: str | None  # the dose shown: the exact product, rounded where a step is declared
+    exact: str | None = None  # the exact product
+
+
+def rounded(value: Decimal, step: Decimal) -> Decimal:
+    """``value`` to the nearest multiple of ``step``, halves up (289.5 mg -> 290 mg)."""
+    return (value / step).quantize(Decimal(1), rounding=ROUND_HALF_UP) * step
 
 
 def decimal_text(value: Decimal) -> str:
@@ -33,9 +42,19 @@ def calculate_dose(dose: DoseSpec, weight: object) -> DoseResult:
     if isinstance(weight, bool) or not isinstance(weight, (int, float)):
         return DoseResult(f"{rate} {WEIGHT_MISSING}", None, None)
     kilograms = Decimal(repr(weight)) if isinstance(weight, float) else Decimal(weight)
-    total = per_kg * kilograms
+    exact = per_kg * kilograms
     weight_text = decimal_text(kilograms)
-    total_text = decimal_text(total)
+    exact_text = decimal_text(exact)
+    product = f"{rate} × {weight_text} kg = {exact_text} {dose.unit}"
+    if dose.round_to is None:
+        return DoseResult(product, weight_text, exact_text, exact_text)
+    step = Decimal(dose.round_to)
+    shown = decimal_text(rounded(exact, step))
+    if shown == exact_text:
+        return DoseResult(product, weight_text, shown, exact_text)
     return DoseResult(
-        f"{rate} × {weight_text} kg = {total_text} {dose.unit}", weight_text, total_text
+        f"{product}, rounded to {shown} {dose.unit} (nearest {decimal_text(step)} {dose.unit})",
+        weight_text,
+        shown,
+        exact_text,
     )

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from calculators.runtime.branching import Branches, Cube, simplify
 from calculators.runtime.dosing import calculate_dose
 from calculators.runtime.inputs import CaseError, case_from_fragment, validate_case
-from calculators.runtime.records import GuidelineSpec, InputSpec, ItemSpec
+from calculators.runtime.records import GuidelineSpec, InputSpec, ItemSpec, TableSpec
 
 # Most severe last: the result's status is the most severe one any fired rule sets.
 STATUS_SEVERITY = ("ok", "needs_more_information", "out_of_scope", "invalid")
@@ -54,8 +54,12 @@ _NOUNS = {
     "dosing": (("dose", "doses"), ("dose", "doses")),
 }
 CONDITIONAL_HEADING = "Depends on findings not stated"
-# Item kinds whose dependence on an unknown finding makes the result wait for it.
+# Item kinds whose dependence on an unknown finding makes the result wait for it (and items a
+# safety constraint requires, whatever their kind).
 DECISIVE = ("recommendation", "dosing")
+# What an unknown finding is asked for, in the order the work-up lists them: the treatment
+# waits for it; it changes other advice (a warning, a test); it changes the prognosis only.
+_NEEDED_FOR = ("treatment", "advice", "prognosis")
 
 
 # How many sets of unknown findings a calculator keeps branches for (see Calculator.branches).
@@ -92,6 +96,7 @@ class Calculator:
         self._producers = {
             table.output_name: table.id for table in spec.tables if table.output_name is not None
         }
+        self._tables = {table.id: table for table in spec.tables}
         self._recent: list[Branches] = []  # most recently used first
 
     def validate(self, case: object) -> tuple[dict[str, object], list[CaseError]]:
@@ -118,7 +123,7 @@ class Calculator:
         """The result of a validated case from its branches; ``trace=False`` leaves the trace
         empty (what field relevance compares needs no trace, and the trace is not free)."""
         if branches.all_impossible():
-            steps = self._trace(branches, values) if trace else []
+            steps = self._invalid_trace(branches, values) if trace else []
             return self._result("invalid", _case_errors(branches), None, [], [], steps)
         return _Assembly(self, branches, values).result(trace=trace)
 
@@ -145,17 +150,88 @@ class Calculator:
             derived = branches.memo["derived"] = {
                 name: self._derived(branches, name) for name in self._producers
             }
+        implied = self.implied(branches)
         trace: list[dict[str, object]] = []
         for table, step in zip(self.spec.tables, steps, strict=True):
-            entry = _step_copy(step)
-            entry["inputs"] = {
-                name: derived[name] if name in derived else values.get(name)
-                for name in table.inputs
-            }
-            if table.output_name is not None:
-                entry["output"] = {"name": table.output_name, "value": derived[table.output_name]}
-            trace.append(entry)
+            trace.append(self._trace_entry(table, step, values, derived, implied))
         return trace
+
+    def _trace_entry(
+        self,
+        table: TableSpec,
+        step: dict[str, object],
+        values: Mapping[str, object],
+        derived: Mapping[str, object],
+        implied: Mapping[str, tuple[bool, list[str]]],
+    ) -> dict[str, object]:
+        """A trace step with the values the table was evaluated with: a case field as given,
+        an unstated finding that other answers settle as that answer (``implied``: by which
+        fields), another table's output as worked out (null when it depends on the answers)."""
+        entry = _step_copy(step)
+        inputs: dict[str, object] = {}
+        settled: dict[str, list[str]] = {}
+        for name in table.inputs:
+            if name in derived:
+                inputs[name] = derived[name]
+            elif values.get(name) is None and name in implied:
+                inputs[name], settled[name] = implied[name]
+            else:
+                inputs[name] = values.get(name)
+        entry["inputs"] = inputs
+        if settled:
+            entry["implied"] = {name: {"by": by} for name, by in settled.items()}
+        if table.output_name is not None:
+            entry["output"] = {"name": table.output_name, "value": derived[table.output_name]}
+        return entry
+
+    def implied(self, branches: Branches) -> dict[str, tuple[bool, list[str]]]:
+        """The unstated findings the case settles, with the fields that settle them: those an
+        ``implied_by`` of the guideline settles, and those of which every answer but one
+        contradicts the case (no visceral involvement: no visceral crisis)."""
+        found = {name: (value, list(by)) for name, (value, by) in branches.implied.items()}
+        if not branches.impossible:
+            return found
+        for name in sorted(branches.unknown - set(found)):
+            yes, no = branches.possible({name: True}), branches.possible({name: False})
+            if yes == no:
+                continue
+            # The contradictions that rule the other answer out: those that need nothing else
+            # unstated, or, when it takes a combination, every one that meets it.
+            meeting = [
+                (table_id, rule, any(cube == {name: no} for cube in cubes))
+                for table_id, rule, outcome, cubes in branches.outcomes()
+                if outcome.error is not None and any(cube.get(name) is no for cube in cubes)
+            ]
+            alone = [(table_id, rule) for table_id, rule, single in meeting if single]
+            by: dict[str, None] = {}
+            for table_id, rule in alone or [(table_id, rule) for table_id, rule, _ in meeting]:
+                tested = self._tables[table_id].conditions.get(rule, {})
+                by.update(dict.fromkeys(field for field in tested if field != name))
+            found[name] = (yes, list(by))
+        return found
+
+    def _invalid_trace(
+        self, branches: Branches, values: Mapping[str, object]
+    ) -> list[dict[str, object]]:
+        """The trace of a contradictory case, up to the last table that reported a contradiction
+        the result lists: the tables after it were not what decided the result. Outputs are
+        worked out over every answer (none is possible), null where they differ."""
+        steps = self._trace_steps(branches)
+        derived = {name: self._derived(branches, name, possible=False) for name in self._producers}
+        reporting = [
+            index
+            for index, table in enumerate(self.spec.tables)
+            if any(
+                outcome.error is not None
+                for table_id, _, outcome, _ in branches.outcomes()
+                if table_id == table.id
+            )
+        ]
+        last = max(reporting) if reporting else len(steps) - 1
+        return [
+            self._trace_entry(table, step, values, derived, {})
+            for table, step in list(zip(self.spec.tables, steps, strict=True))[: last + 1]
+        ]
 
     def _trace_steps(self, branches: Branches) -> list[dict[str, object]]:
         """The trace of each table without its inputs and output: what the branches alone
@@ -188,12 +264,13 @@ class Calculator:
             steps.append(step)
         return steps
 
-    def _derived(self, branches: Branches, name: str) -> object:
-        """A table's output as the case states it: null when it depends on the answers."""
+    def _derived(self, branches: Branches, name: str, *, possible: bool = True) -> object:
+        """A table's output as the case states it: null when it depends on the answers (over
+        the possible answers only, unless ``possible`` is false)."""
         outputs = {
             value
             for cube, value in branches.tables[self._producers[name]].outputs
-            if branches.possible(cube)
+            if not possible or branches.possible(cube)
         }
         return outputs.pop() if len(outputs) == 1 else None
 
@@ -264,13 +341,17 @@ class _Assembly:
             layout.prognosis,
             [
                 *(_ask_copy(ask) for ask in layout.asks),
-                *(_item_result(item, place, self.values) for item, place in layout.certain),
+                *(
+                    _item_result(item, place, self.values, self.spec)
+                    for item, place in layout.certain
+                ),
             ],
             [
                 {
                     "when": [dict(cube) for cube in group.when],
                     "items": [
-                        _item_result(item, place, self.values) for item, place in group.items
+                        _item_result(item, place, self.values, self.spec)
+                        for item, place in group.items
                     ],
                 }
                 for group in layout.conditional
@@ -283,24 +364,35 @@ class _Assembly:
         status, status_fields = self._status()
         prognosis, prognosis_fields = self._prognosis()
         # What a finding's answer changes decides whether the result must wait for it: a
-        # recommendation, a dose, the status or the prognosis (DECISIVE); anything else is listed
-        # under its answers and asked for, but the result can stand without it.
-        decisive = set(status_fields) | set(prognosis_fields)
-        deciding = set(decisive)
+        # recommendation or its rank, a dose, an item a safety constraint requires, or the
+        # status (DECISIVE). Anything else, the prognosis included, is listed under its answers
+        # and asked for, but the result can stand without it.
+        decisive = set(status_fields)
+        deciding = set(status_fields) | set(prognosis_fields)
         for group in conditional:
             fields = {name for cube in group.when for name in cube}
             deciding |= fields
-            if any(item.kind in DECISIVE for item, _ in group.items):
+            if any(item.kind in DECISIVE or item.safety for item, _ in group.items):
                 decisive |= fields
         if decisive and STATUS_SEVERITY.index(status) < 1:
             status = "needs_more_information"
+        advice = {
+            name
+            for group in conditional
+            if any(item.kind != "prognosis_reason" for item, _ in group.items)
+            for cube in group.when
+            for name in cube
+        }
         asks = sorted(
             (
-                self._ask(spec, conditional, prognosis_fields)
+                self._ask(
+                    spec, conditional, prognosis_fields, _needed_for(spec.name, decisive, advice)
+                )
                 for spec in self.spec.inputs
                 if spec.name in deciding
             ),
-            key=lambda ask: bool(ask["only_if"]),  # what decides on its own first
+            # What the treatment waits for first, what decides on its own before the rest.
+            key=lambda ask: (_NEEDED_FOR.index(str(ask["needed_for"])), bool(ask["only_if"])),
         )
         return _Layout(status, prognosis, asks, certain, conditional)
 
@@ -338,8 +430,10 @@ class _Assembly:
         return _ordered(certain), conditional
 
     def _status(self) -> tuple[str, list[str]]:
-        """The most severe status any possible answer gives, and the findings it depends on
-        (none when every possible answer gives it)."""
+        """The status and the findings it depends on (none when every possible answer gives
+        it). A status that only some answers give is waited for: the case needs more
+        information, even when those answers would put it out of scope (an unstated finding
+        that decides scope never puts the case out of scope by itself)."""
         levels: list[tuple[int, list[Cube]]] = [
             (STATUS_SEVERITY.index(outcome.status), cubes)
             for _, _, outcome, cubes in self.branches.outcomes()
@@ -353,11 +447,22 @@ class _Assembly:
         ]
         if not live:
             return "ok", []
+
+        def always(level: int) -> bool:
+            return self.branches.holds_always(
+                [cube for found, cubes in levels if found >= level for cube in cubes]
+            )
+
+        def fields(level: int) -> list[str]:
+            return [name for found, cube in live if found >= level for name in cube]
+
         top = max(level for level, _ in live)
-        reaching = [cube for level, cubes in levels if level >= top for cube in cubes]
-        if self.branches.holds_always(reaching):
+        if always(top):
             return STATUS_SEVERITY[top], []
-        return STATUS_SEVERITY[top], [name for level, cube in live if level >= top for name in cube]
+        waiting = STATUS_SEVERITY.index("needs_more_information")
+        if top > waiting and always(waiting):
+            return STATUS_SEVERITY[waiting], fields(top)
+        return STATUS_SEVERITY[waiting], fields(waiting)
 
     def _prognosis(self) -> tuple[object, list[str]]:
         producer = self.calculator._producers.get(PROGNOSIS_OUTPUT)
@@ -378,9 +483,12 @@ class _Assembly:
         spec: InputSpec,
         conditional: list[_Group],
         prognosis_fields: list[str],
+        needed_for: str,
     ) -> dict[str, object]:
         """The work-up item that names an unknown finding, what its answer changes and, when it
-        matters only under other answers, which (``only_if``)."""
+        matters only under other answers, which (``only_if``). ``needed_for``: "treatment" (the
+        status waits for it), "advice" (it changes a warning, a test...) or "prognosis" (only
+        the prognosis: to establish, not waited for)."""
         counts: Counter[str] = Counter()
         contexts: list[set[tuple[str, bool]]] = []
         for group in conditional:
@@ -403,6 +511,8 @@ class _Assembly:
             "Your care team needs to find this out",
         )
         where = f" (listed under “{CONDITIONAL_HEADING}”)" if counts else ""
+        if needed_for == "prognosis":
+            where += "; to establish for the prognosis: the treatment does not depend on it"
         condition_clinician = condition_patient = ""
         if only_if:
             condition_clinician = " if " + joined(
@@ -433,15 +543,23 @@ class _Assembly:
             "table": None,
             "field": spec.name,
             "only_if": only_if,
+            "needed_for": needed_for,
             "agents": [],
             "origin": "site",
             "newer_guidance": None,
             "general": False,
+            "policies": [],
         }
 
     def _label(self, name: str, *, patient: bool = False) -> str:
         spec = self.calculator._inputs[name]
         return spec.patient_label if patient else lower_first(spec.label)
+
+
+def _needed_for(name: str, decisive: set[str], advice: set[str]) -> str:
+    if name in decisive:
+        return "treatment"
+    return "advice" if name in advice else "prognosis"
 
 
 def lower_first(text: str) -> str:
@@ -491,7 +609,7 @@ def _step_copy(step: dict[str, object]) -> dict[str, object]:
 
 def _ask_copy(ask: dict[str, object]) -> dict[str, object]:
     """A kept work-up item, copied (see _step_copy)."""
-    return {**ask, "only_if": dict(ask["only_if"]), "citations": [], "agents": []}  # type: ignore[call-overload]
+    return {**ask, "only_if": dict(ask["only_if"]), "citations": [], "agents": [], "policies": []}  # type: ignore[call-overload]
 
 
 def _case_errors(branches: Branches) -> list[CaseError]:
@@ -512,7 +630,25 @@ def _case_errors(branches: Branches) -> list[CaseError]:
     return errors
 
 
-def _item_result(item: ItemSpec, place: _Place, values: Mapping[str, object]) -> dict[str, object]:
+def _policies(item: ItemSpec, place: _Place, spec: GuidelineSpec) -> list[dict[str, object]]:
+    """The site policies that decided an item here: those its texts state, then those the cells
+    of the rule that produced it name; each with what it decides, in both wordings."""
+    table = next((table for table in spec.tables if table.id == place.table), None)
+    named = [*item.policies, *(table.policies.get(place.rule, ()) if table is not None else ())]
+    return [
+        {
+            "id": policy.id,
+            "text": policy.text,
+            "patient_text": policy.patient_text,
+            "citations": list(policy.citations),
+        }
+        for policy in (spec.policies[name] for name in dict.fromkeys(named))
+    ]
+
+
+def _item_result(
+    item: ItemSpec, place: _Place, values: Mapping[str, object], spec: GuidelineSpec
+) -> dict[str, object]:
     dose = (
         None if item.dose is None else calculate_dose(item.dose, values.get(item.dose.weight_input))
     )
@@ -542,6 +678,7 @@ def _item_result(item: ItemSpec, place: _Place, values: Mapping[str, object]) ->
             "citations": list(item.newer_guidance.citations),
         },
         general=item.general,
+        policies=_policies(item, place, spec),
     )
     if item.dose is not None and dose is not None:  # a dosing item: its dose as data too
         result["dose"] = {
@@ -550,6 +687,8 @@ def _item_result(item: ItemSpec, place: _Place, values: Mapping[str, object]) ->
             "unit": item.dose.unit,
             "weight_kg": dose.weight_kg,
             "total": dose.total,
+            "exact": dose.exact,
+            "round_to": item.dose.round_to,
             "schedule": item.dose.schedule,
         }
     return result

@@ -7,6 +7,7 @@ left as the string it was and the one validation below reports it exactly as for
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Mapping
@@ -23,7 +24,8 @@ def validate_case(
     inputs: tuple[InputSpec, ...], case: object
 ) -> tuple[dict[str, object], list[CaseError]]:
     """(values of every declared field, errors). Missing fields and nulls take the declared default;
-    fields the guideline does not declare are ignored."""
+    a field the guideline does not declare is refused by name (a misspelt finding must never be
+    read as "not stated"), with the nearest declared name when one is close."""
     if not isinstance(case, Mapping):
         return {}, [
             {
@@ -33,7 +35,7 @@ def validate_case(
             }
         ]
     values: dict[str, object] = {}
-    errors: list[CaseError] = []
+    errors: list[CaseError] = unknown_field_errors(inputs, case)
     for spec in inputs:
         raw = case.get(spec.name)
         if raw is None:
@@ -50,6 +52,31 @@ def validate_case(
             errors.append(_error(spec, problem))
         values[spec.name] = value
     return values, errors
+
+
+def unknown_field_errors(
+    inputs: tuple[InputSpec, ...], case: Mapping[object, object]
+) -> list[CaseError]:
+    """One error per key of ``case`` that names no declared field, in the case's order."""
+    names = [spec.name for spec in inputs]
+    declared = set(names)
+    errors: list[CaseError] = []
+    for key in case:
+        if key in declared:
+            continue
+        name = str(key)
+        shown = name if len(name) <= SHOWN_VALUE_LENGTH else name[:SHOWN_VALUE_LENGTH] + "…"
+        close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.75)
+        hint = f"; did you mean '{close[0]}'?" if close else "."
+        errors.append(
+            {
+                "field": name,
+                "message": f"unknown field '{shown}'{hint} Correct it or remove it: a field this "
+                "guideline does not declare is never ignored (its fields are listed on the "
+                "guideline's case-fields page).",
+            }
+        )
+    return errors
 
 
 def _error(spec: InputSpec, message: str) -> CaseError:
@@ -146,7 +173,9 @@ def case_from_fragment(
     """A case from URL parameters (``URLSearchParams`` text, with or without '#'/'?', or a dict).
 
     Enum values are taken as written, ``true``/``false`` become booleans, decimals become numbers
-    and ``null`` or an empty value becomes null. The result is validated like a JSON case.
+    and ``null`` or an empty value becomes null. A parameter that names no declared field is kept
+    as the text it was, so that validation refuses it by name exactly as for JSON. The result is
+    validated like a JSON case.
     """
     if isinstance(params, str):
         pairs: dict[str, str] = {}
@@ -157,6 +186,8 @@ def case_from_fragment(
     for spec in inputs:
         if spec.name in params:
             case[spec.name] = _coerce(spec, params[spec.name])
+    declared = {spec.name for spec in inputs}
+    case.update((name, text) for name, text in params.items() if name not in declared)
     return case
 
 

@@ -34,6 +34,14 @@ class GuidelineData(TypedDict):
     last_updated: str  # ISO date
 
 
+class ImplicationData(TypedDict):
+    """``implied_by`` of a finding: when its cells hold, an unstated finding has ``value``
+    (the test itself is the function ``IMPLIED_BY[field][index]`` of the module)."""
+
+    when: dict[str, str]  # other case field -> its unary test, as written
+    value: bool
+
+
 class InputData(TypedDict):
     """A case field as ``case_inputs:`` declares it (see AUTHORING.md, "Case inputs")."""
 
@@ -54,6 +62,7 @@ class InputData(TypedDict):
     # A clinical finding: unknown unless the case states it, never read as "no".
     finding: bool
     ask: WordingData | None  # the work-up wording for when an unknown finding decides something
+    implied_by: list[ImplicationData]  # findings only: what settles it when unstated
 
 
 class DoseData(TypedDict):
@@ -62,6 +71,20 @@ class DoseData(TypedDict):
     unit: str
     weight_input: str  # the case field that holds the weight
     schedule: str
+    # The step the shown dose is rounded to (a site policy's value, decimal text), or None: the
+    # exact product is shown. The exact product is always in the result's dose data and trace.
+    round_to: str | None
+
+
+class PolicyData(TypedDict):
+    """A value this site chose where its source gives none (``policies:`` in index.md)."""
+
+    id: str
+    value: Number
+    unit: str
+    text: WordingData  # what it decides
+    why: str
+    citations: list[int]
 
 
 class PointerData(TypedDict):
@@ -88,6 +111,10 @@ class ItemData(TypedDict):
     # The item holds for every case the guideline routes the same way at its root (see
     # build_tools/tables/general.py): the page gathers such items as "General points".
     general: bool
+    policies: list[str]  # the site policies its texts state (ids of POLICIES)
+    # A safety constraint requires it (``present`` or ``unless_present``): a finding whose
+    # answer decides it is waited for, like one that decides a recommendation or a dose.
+    safety: bool
 
 
 class NoticeData(TypedDict):
@@ -114,8 +141,9 @@ class OutcomeData(TypedDict):
 class RuleData(TypedDict):
     id: str
     line: int
-    when: dict[str, str]  # input -> its unary test, as written
+    when: dict[str, str]  # input -> its unary test, as written (a policy as its value)
     then: OutcomeData
+    policies: list[str]  # the site policies its cells (or its table's applies_when) name
 
 
 # PROBE_VALUES: each case field -> the values that stand for all of its values where the tables
@@ -141,3 +169,4 @@ class TableData(TypedDict):
     output: OutputData | None
     rules: list[RuleData]
     default: OutcomeData | None
+    policies: list[str]  # the site policies its applies_when names (what its default rests on)

@@ -9,7 +9,7 @@ the generator fails loudly here rather than misbehaving later.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from types import ModuleType
 
 from calculators.runtime import module_data as shape
@@ -43,6 +43,18 @@ class InputSpec:
     # The values that stand for all of the field's values where the tables are concerned
     # (PROBE_VALUES of the module): what field relevance tries (see relevance.py).
     probes: tuple[object, ...] = ()
+    # A finding's implied_by entries: what settles it when the case does not state it.
+    implied_by: tuple[ImplicationSpec, ...] = ()
+
+
+@dataclass(frozen=True)
+class ImplicationSpec:
+    """When ``test`` holds on the case's (stated) values, an unstated finding is ``value``;
+    ``when`` are its cells as written, by field."""
+
+    value: bool
+    when: dict[str, str]
+    test: RuleTest
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,20 @@ class DoseSpec:
     unit: str
     weight_input: str
     schedule: str
+    round_to: str | None = None  # decimal text of the rounding step (a site policy), or exact
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """A value this site chose where its source gives none: what a result it decides says."""
+
+    id: str
+    value: Number
+    unit: str
+    text: str
+    patient_text: str
+    why: str
+    citations: tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -89,6 +115,8 @@ class ItemSpec:
     origin: str  # source | newer_guidance
     newer_guidance: PointerSpec | None
     general: bool  # holds for every case of its route (build_tools/tables/general.py)
+    policies: tuple[str, ...] = ()  # the site policies its texts state
+    safety: bool = False  # a safety constraint requires it: its dependence is waited for
 
 
 @dataclass(frozen=True)
@@ -120,6 +148,8 @@ class TableSpec:
     applies: AppliesFunction | None
     # rule id -> input -> its unary test as written (the rule's ``when``), in rule order
     conditions: dict[str, dict[str, str]]
+    # rule id (or "default") -> the site policies its cells and the applies_when name
+    policies: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,6 +161,7 @@ class GuidelineSpec:
     items: dict[str, ItemSpec]
     tables: tuple[TableSpec, ...]  # in evaluation order
     notices: tuple[NoticeSpec, ...]
+    policies: dict[str, PolicySpec] = field(default_factory=dict)
 
 
 def read_compiled_module(module: ModuleType) -> GuidelineSpec:
@@ -158,8 +189,14 @@ def read_compiled_module(module: ModuleType) -> GuidelineSpec:
         )
     items = reader.mapping(getattr(module, "ITEMS", None), "ITEMS")
     notices = reader.sequence(getattr(module, "NOTICES", None), "NOTICES")
+    policies = [
+        _policy(reader, raw)
+        for raw in reader.sequence(getattr(module, "POLICIES", None), "POLICIES")
+    ]
+    implied = reader.mapping(getattr(module, "IMPLIED_BY", None), "IMPLIED_BY")
     inputs = [
-        _input(reader, raw) for raw in reader.sequence(getattr(module, "INPUTS", None), "INPUTS")
+        _input(reader, raw, implied)
+        for raw in reader.sequence(getattr(module, "INPUTS", None), "INPUTS")
     ]
     probes = reader.mapping(getattr(module, "PROBE_VALUES", None), "PROBE_VALUES")
     if sorted(probes) != sorted(spec.name for spec in inputs):
@@ -180,6 +217,7 @@ def read_compiled_module(module: ModuleType) -> GuidelineSpec:
         },
         tables=tuple(tables[name] for name in order),
         notices=tuple(_notice(reader, raw) for raw in notices),
+        policies={policy.id: policy for policy in policies},
     )
 
 
@@ -257,10 +295,32 @@ class _Reader:
         )
 
 
-def _input(reader: _Reader, raw: object) -> InputSpec:
+def _input(reader: _Reader, raw: object, implied: dict[str, object]) -> InputSpec:
     data = reader.record(raw, shape.InputData.__required_keys__, "an INPUTS entry")
     name = reader.text(data.get("name"), "an INPUTS name")
     where = f"INPUTS[{name}]"
+    declared = reader.sequence(data.get("implied_by"), f"{where} implied_by")
+    tests = reader.sequence(implied.get(name, []), f"IMPLIED_BY[{name}]")
+    if len(tests) != len(declared) or not all(callable(test) for test in tests):
+        raise reader.fail(f"IMPLIED_BY[{name}]", f"a test for each implied_by entry of {where}")
+    implications = []
+    for entry, test in zip(declared, tests, strict=True):
+        entry_data = reader.record(
+            entry, shape.ImplicationData.__required_keys__, f"{where} implied_by"
+        )
+        when = reader.mapping(entry_data.get("when"), f"{where} implied_by when")
+        implications.append(
+            ImplicationSpec(
+                value=reader.flag(entry_data.get("value"), f"{where} implied_by value"),
+                when={
+                    reader.text(field_name, f"{where} implied_by when"): reader.text(
+                        cell, f"{where} implied_by when {field_name}"
+                    )
+                    for field_name, cell in when.items()
+                },
+                test=test,  # type: ignore[arg-type]  # callable, checked above
+            )
+        )
     label = reader.wording(data.get("label"), f"{where} label")
     ask = data.get("ask")
     return InputSpec(
@@ -279,6 +339,7 @@ def _input(reader: _Reader, raw: object) -> InputSpec:
         patient_label=label[1],
         finding=reader.flag(data.get("finding"), f"{where} finding"),
         ask=None if ask is None else reader.wording(ask, f"{where} ask"),
+        implied_by=tuple(implications),
     )
 
 
@@ -292,7 +353,8 @@ def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
             *(
                 reader.text(dose_data.get(key), f"{where} dose {key}")
                 for key in ("agent", "amount_per_kg", "unit", "weight_input", "schedule")
-            )
+            ),
+            round_to=reader.optional_text(dose_data.get("round_to"), f"{where} dose round_to"),
         )
     pointer = data.get("newer_guidance")
     newer_guidance = None
@@ -324,6 +386,27 @@ def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
         origin=reader.text(data.get("origin"), f"{where} origin"),
         newer_guidance=newer_guidance,
         general=reader.flag(data.get("general"), f"{where} general"),
+        policies=reader.texts(data.get("policies"), f"{where} policies"),
+        safety=reader.flag(data.get("safety"), f"{where} safety"),
+    )
+
+
+def _policy(reader: _Reader, raw: object) -> PolicySpec:
+    data = reader.record(raw, shape.PolicyData.__required_keys__, "a POLICIES entry")
+    policy_id = reader.text(data.get("id"), "a POLICIES id")
+    where = f"POLICIES[{policy_id}]"
+    value = reader.number(data.get("value"), f"{where} value")
+    if value is None:
+        raise reader.fail(f"{where} value", "a number")
+    text = reader.wording(data.get("text"), f"{where} text")
+    return PolicySpec(
+        id=policy_id,
+        value=value,
+        unit=reader.text(data.get("unit"), f"{where} unit"),
+        text=text[0],
+        patient_text=text[1],
+        why=reader.text(data.get("why"), f"{where} why"),
+        citations=reader.numbers(data.get("citations"), f"{where} citations"),
     )
 
 
@@ -380,10 +463,14 @@ def _table(
     output = data.get("output")
     rules: dict[str, OutcomeSpec] = {}
     conditions: dict[str, dict[str, str]] = {}
+    policies = {"default": reader.texts(data.get("policies"), f"{where} policies")}
     for rule in reader.sequence(data.get("rules"), f"{where} rules"):
         rule_data = reader.record(rule, shape.RuleData.__required_keys__, f"{where} rule")
         rule_id = reader.text(rule_data.get("id"), f"{where} rule id")
         rules[rule_id] = _outcome(reader, rule_data.get("then"), f"{where} rule {rule_id}")
+        policies[rule_id] = reader.texts(
+            rule_data.get("policies"), f"{where} rule {rule_id} policies"
+        )
         when = reader.mapping(rule_data.get("when"), f"{where} rule {rule_id} when")
         conditions[rule_id] = {
             reader.text(name, f"{where} rule {rule_id} when"): reader.text(
@@ -413,4 +500,5 @@ def _table(
         tests=tuple(tests),  # callables, checked above; their signature is the compiler's contract
         applies=precondition,
         conditions=conditions,
+        policies=policies,
     )

@@ -89,9 +89,12 @@ def test_the_schema_is_draft_2020_12_and_describes_every_declared_field() -> Non
         assert declared["description"] == spec.patient_label
         assert ("default" in declared) == (not spec.required)
     assert schema()["required"] == [spec.name for spec in CALCULATOR.spec.inputs if spec.required]
-    # The runtime ignores fields it does not declare: so does the schema.
-    assert schema()["additionalProperties"] is True
-    assert _runtime_accepts({**VALID_BASE, "favourite_colour": 1})
+    # The runtime refuses a field it does not declare, by name: so does the schema.
+    assert schema()["additionalProperties"] is False
+    assert not _runtime_accepts({**VALID_BASE, "cardiac_dysfuntion": True})
+    assert not Draft202012Validator(schema()).is_valid(
+        {**VALID_BASE, "cardiac_dysfuntion": True}
+    )
 
 
 def test_the_description_lists_every_contradiction_the_tables_report() -> None:

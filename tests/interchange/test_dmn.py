@@ -189,13 +189,17 @@ def test_the_second_opinion_compares_every_table_of_every_case(
     comparison = compare(samples, answers)
     assert comparison.cases == 60
     assert 0 < comparison.contradictory <= 12
-    assert comparison.compared == comparison.agreeing == 60 * len(model.tables)
+    # Every table of a valid case; of a contradictory one, the tables up to the contradiction.
+    assert all(len(each.trace) == len(model.tables) for each in samples if not each.contradictory)
+    assert all(len(each.trace) < len(model.tables) for each in samples if each.contradictory)
+    assert comparison.compared == comparison.agreeing == sum(len(each.trace) for each in samples)
     assert comparison.disagreements == []
     assert len(comparison.fired) > len(model.tables)
     valid = next(index for index, each in enumerate(samples) if not each.contradictory)
     changed = copy.deepcopy(answers)
     changed[valid]["scope"]["value"] = "made-up"  # type: ignore[index]
-    changed[0]["staging"]["rules"] = ["made-up"]  # type: ignore[index]
+    first = str(samples[0].trace[0]["table"])
+    changed[0][first]["rules"] = ["made-up"]  # type: ignore[index]
     disagreements = compare(samples, changed).disagreements
     assert len(disagreements) == 2
     assert {(each.table, each.case) for each in disagreements} == {("staging", 0), ("scope", valid)}

@@ -28,6 +28,7 @@ FRAGMENTS = (
     "sex=female&her2_ihc=3%2B&weight_kg=70&cardiac_dysfunction=false",
     "sex=male",
     "weight_kg=not-a-number",
+    "sex=female&her2_ihc=3%2B&cardiac_dysfuntion=false",
 )
 
 
@@ -35,6 +36,15 @@ def _answer(text: str) -> dict[str, Any]:
     answer = json.loads(text)
     assert list(answer) == ["case", "result"]
     return dict(answer)
+
+
+def test_a_fragment_with_a_field_the_guideline_does_not_declare_is_refused_by_name() -> None:
+    for call in (browser_entry.recommend_json, browser_entry.relevance_json):
+        answer = json.loads(call(GUIDELINE, "fragment", "sex=female&pregnnt=true"))
+        assert answer["case"] == {"sex": "female", "pregnnt": "true"}
+    answer = _answer(browser_entry.recommend_json(GUIDELINE, "fragment", "sex=female&pregnnt=x"))
+    assert answer["result"]["status"] == "invalid"
+    assert [error["field"] for error in answer["result"]["errors"]] == ["pregnnt"]
 
 
 @pytest.mark.parametrize("fragment", FRAGMENTS)

@@ -80,6 +80,19 @@ def test_invalid_case_exits_2_with_the_errors() -> None:
     assert b"invalid case: ecog" in completed.stderr
 
 
+def test_a_misspelt_field_is_refused_by_name_and_exits_2() -> None:
+    case = {**STATED, "cardiac_dysfuntion": True}
+    completed = _run(GUIDELINE, "-", stdin=json.dumps(case))
+    assert completed.returncode == 2
+    result = json.loads(completed.stdout)
+    assert result["status"] == "invalid"
+    assert [error["field"] for error in result["errors"]] == ["cardiac_dysfuntion"]
+    assert (
+        b"invalid case: unknown field 'cardiac_dysfuntion'; did you mean 'cardiac_dysfunction'?"
+        in completed.stderr
+    )
+
+
 def test_unknown_guideline_exits_1() -> None:
     completed = _run("no-such-guideline", "-", stdin='{"sex": "female"}')
     assert completed.returncode == 1

@@ -75,6 +75,7 @@ def test_valid_case_result_shape_and_trace() -> None:
         "origin": "source",
         "newer_guidance": None,
         "general": False,
+        "policies": [],
     }
     assert result["conditional"] == []
     # The demo declares no notices; every guideline has a review status, and results say it.
@@ -189,8 +190,27 @@ def test_rule_errors_make_the_case_invalid_with_no_advice() -> None:
         assert result[key] == []
 
 
-def test_defaults_and_ignored_extra_fields() -> None:
-    values, errors = CALCULATOR.validate({"sex": "female", "unknown_extra": 1, "grade_score": 2.0})
+def test_unknown_fields_are_refused_by_name() -> None:
+    values, errors = CALCULATOR.validate(
+        {"sex": "female", "unknown_extra": 1, "grade_scor": 2, "marker_a": "positive"}
+    )
+    assert [error["field"] for error in errors] == ["unknown_extra", "grade_scor"]
+    assert errors[0]["message"].startswith("unknown field 'unknown_extra'. Correct it or remove")
+    assert errors[1]["message"].startswith(
+        "unknown field 'grade_scor'; did you mean 'grade_score'?"
+    )
+    result = CALCULATOR.recommend({"sex": "female", "severe_": True})
+    assert result["status"] == "invalid"
+    assert result["errors"][0]["field"] == "severe_"
+    assert "did you mean 'severe'?" in result["errors"][0]["message"]
+    # A fragment keeps what it cannot place, so the same refusal applies to a link.
+    case = CALCULATOR.case_from_fragment("sex=female&sevre=true")
+    assert case == {"sex": "female", "sevre": "true"}
+    assert CALCULATOR.recommend(case)["errors"][0]["field"] == "sevre"
+
+
+def test_defaults() -> None:
+    values, errors = CALCULATOR.validate({"sex": "female", "grade_score": 2.0})
     assert errors == []
     assert values == {
         "sex": "female",
@@ -222,7 +242,7 @@ def test_defaults_and_ignored_extra_fields() -> None:
             "sex=female&grade_score=null&interval_months=30",
             {"sex": "female", "grade_score": None, "interval_months": 30},
         ),
-        ("?sex=female&sex=male&view=patient", {"sex": "female"}),
+        ("?sex=female&sex=male&view=patient", {"sex": "female", "view": "patient"}),
         (
             "sex=female&grade_score=abc&severe=maybe",
             {"sex": "female", "grade_score": "abc", "severe": "maybe"},
@@ -279,6 +299,8 @@ def test_dosing_items_fill_the_dose_into_both_texts() -> None:
         "unit": "mg",
         "weight_kg": "72.5",
         "total": "290",
+        "exact": "290",
+        "round_to": None,
         "schedule": "once",
     }
 

@@ -1,7 +1,8 @@
 """Hardening: malformed cases never raise; each is ``invalid`` with errors naming the fields.
 
 Hypothesis starts from a valid case and breaks one to three fields with values of the wrong
-type, out of range, unknown enum values or huge strings (or drops the required field).
+type, out of range, unknown enum values or huge strings (or drops the required field, or adds a
+field the guideline does not declare).
 """
 
 from __future__ import annotations
@@ -52,6 +53,17 @@ def test_malformed_case_is_invalid_with_field_named_errors(
     assert result["prognosis"] is None
 
 
-def test_unknown_extra_fields_are_ignored_not_rejected() -> None:
+def test_a_field_the_guideline_does_not_declare_is_refused_by_name() -> None:
     result = calculators.recommend(GUIDELINE, {**VALID_BASE, "favourite_colour": "x" * 10_000})
-    assert result["status"] != "invalid"
+    assert result["status"] == "invalid"
+    assert [error["field"] for error in result["errors"]] == ["favourite_colour"]
+    misspelt = calculators.recommend(GUIDELINE, {**VALID_BASE, "cardiac_dysfuntion": True})
+    assert misspelt["status"] == "invalid"
+    assert misspelt["errors"] == [
+        {
+            "field": "cardiac_dysfuntion",
+            "message": "unknown field 'cardiac_dysfuntion'; did you mean 'cardiac_dysfunction'? "
+            "Correct it or remove it: a field this guideline does not declare is never ignored "
+            "(its fields are listed on the guideline's case-fields page).",
+        }
+    ]

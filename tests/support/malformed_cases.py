@@ -1,6 +1,6 @@
 """The malformed-case corpus of the runtime: a valid base case, then one to three fields broken
 with values of the wrong type, out of range, unknown enum values or huge strings (or the required
-field dropped, or no object at all). Shared by the runtime's hardening test and the case schema's.
+field dropped, a field the guideline does not declare added, or no object at all). Shared by the runtime's hardening test and the case schema's.
 """
 
 from __future__ import annotations
@@ -87,10 +87,28 @@ def bad_value(spec: InputSpec) -> st.SearchStrategy[object]:
     return st.one_of(st.sampled_from(POOLS[spec.name]), generated)
 
 
+def misspelt(name: str) -> st.SearchStrategy[str]:
+    """A field name one edit away from a declared one (dropped, doubled or swapped letter), or
+    another case of it: never a declared name."""
+    edits = [name[:i] + name[i + 1 :] for i in range(len(name))]
+    edits += [name[:i] + name[i] + name[i:] for i in range(len(name))]
+    edits += [name[:i] + name[i + 1] + name[i] + name[i + 2 :] for i in range(len(name) - 1)]
+    edits += [name.upper(), name.replace("_", "-"), name + "_"]
+    return st.sampled_from(sorted({edit for edit in edits if edit not in INPUTS}))
+
+
+undeclared_names = st.one_of(
+    st.sampled_from(sorted(INPUTS)).flatmap(misspelt),
+    st.text(min_size=1, max_size=20).filter(lambda name: name not in INPUTS),
+)
+
+
 @st.composite
 def malformed_cases(draw: st.DrawFn) -> tuple[object, set[str | None]]:
     """A malformed case and the fields its errors must name."""
-    shape = draw(st.sampled_from(["fields", "fields", "fields", "missing-sex", "not-an-object"]))
+    shape = draw(
+        st.sampled_from(["fields", "fields", "fields", "missing-sex", "undeclared", "not-an-object"])
+    )
     if shape == "not-an-object":
         return draw(junk.filter(lambda value: not isinstance(value, dict)) | st.none()), {None}
     case: dict[str, object] = dict(VALID_BASE)
@@ -98,6 +116,11 @@ def malformed_cases(draw: st.DrawFn) -> tuple[object, set[str | None]]:
     if shape == "missing-sex":
         del case["sex"]
         broken.add("sex")
+    if shape == "undeclared":
+        name = draw(undeclared_names)
+        case[name] = draw(junk)
+        broken.add(name)
+        return case, broken
     for name in draw(
         st.lists(st.sampled_from(sorted(INPUTS)), min_size=1, max_size=3, unique=True)
     ):
