@@ -33,6 +33,12 @@ class CitationUse:
 
 
 @dataclass(frozen=True)
+class PolicyUse:
+    id: str
+    line: int
+
+
+@dataclass(frozen=True)
 class LinkUse:
     href: str
     line: int
@@ -51,6 +57,7 @@ class ParsedPage:
     heading_ids: set[str] = field(default_factory=set)
     citations: list[CitationUse] = field(default_factory=list)
     links: list[LinkUse] = field(default_factory=list)
+    policies: list[PolicyUse] = field(default_factory=list)  # {policy:<id>} in the prose
     directives: dict[str, int] = field(default_factory=dict)  # directive -> line
 
 
@@ -382,6 +389,8 @@ def _scan_inline(page: ParsedPage, token: Token, findings: list[Finding]) -> Non
                 page.citations.append(CitationUse(tuple(child.meta["keys"]), line))
             # "[@a;\n@b]" is one citation over two lines: later findings are a line further.
             line += child.content.count("\n")
+        elif child.type == "policy":
+            page.policies.append(PolicyUse(str(child.meta["id"]), line))
         elif child.type == "link_open":
             in_link = True
             href = child.attrGet("href")

@@ -32,6 +32,8 @@ class Guideline:
     versions_page: ParsedPage | None = None
     # The page of '::: use-elsewhere' (downloads, CLI, Python API), if it has one.
     use_elsewhere_page: ParsedPage | None = None
+    # The page of '::: policies' (the site policies a hospital reviews), if it has one.
+    policies_page: ParsedPage | None = None
 
     @property
     def pages(self) -> list[ParsedPage]:
@@ -262,6 +264,7 @@ def _assemble(
 
     guideline = Guideline(meta, folder, index, sections, numbers, None)
     _check_citations(guideline, site, findings)
+    _check_policies(guideline, findings)
     _check_directives(guideline, findings)
     return guideline
 
@@ -323,6 +326,24 @@ def _check_citations(guideline: Guideline, site: SiteContent, findings: list[Fin
             )
 
 
+def _check_policies(guideline: Guideline, findings: list[Finding]) -> None:
+    """Every ``{policy:<id>}`` of the prose names a policy of the guideline's index.md."""
+    declared = {policy.id for policy in guideline.meta.policies}
+    for page in guideline.pages:
+        for use in page.policies:
+            if use.id not in declared:
+                known = ", ".join(sorted(declared)) or "none declared"
+                findings.append(
+                    Finding(
+                        page.display_path,
+                        use.line,
+                        f"unknown site policy {{policy:{use.id}}}",
+                        f"declare it under 'policies:' in {guideline.index.display_path} or "
+                        f"name one of: {known}",
+                    )
+                )
+
+
 def _check_directives(guideline: Guideline, findings: list[Finding]) -> None:
     holders = [page for page in guideline.pages if "reference-list" in page.directives]
     if not holders:
@@ -354,6 +375,19 @@ def _check_directives(guideline: Guideline, findings: list[Finding]) -> None:
     guideline.use_elsewhere_page = _one_page(
         guideline, "use-elsewhere", "the guideline's downloads and APIs appear", "them", findings
     )
+    guideline.policies_page = _one_page(
+        guideline, "policies", "the guideline's site policies appear", "them", findings
+    )
+    if guideline.meta.policies and guideline.policies_page is None:
+        findings.append(
+            Finding(
+                guideline.index.display_path,
+                1,
+                "the guideline declares site policies but no page lists them",
+                "add a page (e.g. policies.md) whose body holds '::: policies' and ':::': a "
+                "hospital reviews the values this site chose there",
+            )
+        )
 
 
 def _one_page(

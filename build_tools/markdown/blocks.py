@@ -25,6 +25,7 @@ DIRECTIVES = (
     "decision-logic",
     "versions",
     "use-elsewhere",
+    "policies",
 )
 POINT = "point"
 ANCHOR_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

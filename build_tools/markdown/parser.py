@@ -12,6 +12,7 @@ from build_tools.markdown.blocks import blocks_plugin
 from build_tools.markdown.citations import citation_plugin
 from build_tools.markdown.headings import heading_ids_plugin
 from build_tools.markdown.links import link_rewrite_plugin
+from build_tools.markdown.policies import policy_plugin
 
 
 @cache
@@ -25,6 +26,7 @@ def make_parser() -> MarkdownIt:
     md.use(front_matter_plugin)
     md.use(admon_plugin)
     md.use(citation_plugin)
+    md.use(policy_plugin)
     md.use(blocks_plugin)
     md.use(heading_ids_plugin)
     md.use(link_rewrite_plugin)

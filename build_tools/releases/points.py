@@ -3,14 +3,15 @@
 A release record keeps what each ``:::: point <anchor>`` said, so a later version's changelog can
 list which statements were added, removed or reworded, word by word. The text is taken from the
 page's markdown-it-py tokens (the one parser): inline text with citations written as their keys
-(``[@key]``, stable when references are renumbered), links as their text, paragraphs joined by a
-blank line, whitespace collapsed. Markup that does not change what is said (emphasis, list
+(``[@key]``, stable when references are renumbered), a site policy as its value (what the
+sentence says), links as their text, paragraphs joined by a blank line, whitespace collapsed. Markup that does not change what is said (emphasis, list
 markers) is dropped.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markdown_it.token import Token
@@ -39,8 +40,11 @@ class PointText:
         }
 
 
-def page_points(page: ParsedPage, section: str) -> list[PointText]:
-    """The anchored points of ``page`` in page order."""
+def page_points(
+    page: ParsedPage, section: str, policies: Mapping[str, str] | None = None
+) -> list[PointText]:
+    """The anchored points of ``page`` in page order; ``policies``: each site policy's value as
+    text, by id (a placeholder whose policy it lacks stays as written)."""
     points: list[PointText] = []
     anchor: str | None = None
     audience: str | None = None
@@ -62,15 +66,18 @@ def page_points(page: ParsedPage, section: str) -> list[PointText]:
         elif name in AUDIENCES:
             audience = name if token.nesting == 1 else None
         elif token.type == "inline" and anchor is not None and audience is not None:
-            text = _SPACES.sub(" ", _inline_text(token.children or [])).strip()
+            text = _SPACES.sub(" ", _inline_text(token.children or [], policies or {})).strip()
             if text:
                 paragraphs[audience].append(text)
     return points
 
 
-def _inline_text(children: list[Token]) -> str:
+def _inline_text(children: list[Token], policies: Mapping[str, str]) -> str:
     parts: list[str] = []
     for child in children:
+        if child.type == "policy":
+            parts.append(policies.get(str(child.meta.get("id")), child.content))
+            continue
         if child.type == "citation":
             keys = child.meta.get("keys") or ()
             parts.append(

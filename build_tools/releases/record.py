@@ -30,6 +30,7 @@ from build_tools.content.site import Guideline
 from build_tools.decisions.from_content import guideline_source
 from build_tools.findings import ContentError, Finding
 from build_tools.located_yaml import LocatedList, LocatedMap
+from build_tools.policy_values import value_text
 from build_tools.releases.points import PointText, page_points
 from build_tools.tables.source import GuidelineSource, NoticeSource, PolicySource, SectionSource
 from calculators.runtime.engine import Calculator
@@ -152,7 +153,11 @@ def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Re
         point.as_record()
         for page in guideline.sections
         if guideline.section_meta(page).id not in about_versions
-        for point in page_points(page, guideline.section_meta(page).id)
+        for point in page_points(
+            page,
+            guideline.section_meta(page).id,
+            {policy.id: value_text(policy.value, policy.unit) for policy in meta.policies},
+        )
     ]
     return {
         "format": RECORD_FORMAT,

@@ -18,10 +18,16 @@ from build_tools.content.pages import ParsedPage
 from build_tools.content.site import Guideline, SiteContent, page_url, resolve_link
 from build_tools.markdown.headings import TOC_LEVELS
 from build_tools.markdown.parser import make_parser
+from build_tools.policy_values import value_text
 from build_tools.render.references import citation_html
 from build_tools.render.urls import relative_url
 
 TocToken = dict[str, Any]
+
+
+def policy_anchor(policy_id: str) -> str:
+    """The anchor of a policy on the page that lists the guideline's policies."""
+    return "policy-" + policy_id.replace("_", "-")
 
 
 @dataclass
@@ -57,6 +63,20 @@ class PageContext:
         cited = [(number, references[number - 1]) for number in numbers]
         return citation_html(cited, self.url_of(guideline.references_page.src_uri))
 
+    def render_policy(self, policy_id: str) -> str:
+        """A site policy's value in prose, linked to where the guideline lists its policies."""
+        guideline = self.guideline
+        assert guideline is not None
+        policy = next(policy for policy in guideline.meta.policies if policy.id == policy_id)
+        value = escape(value_text(policy.value, policy.unit))
+        if guideline.policies_page is None:
+            return f'<span class="gl-policy">{value}</span>'
+        href = self.url_of(guideline.policies_page.src_uri, policy_anchor(policy_id))
+        return (
+            f'<a class="gl-policy" href="{escape(href)}" '
+            f'title="This site&#x27;s policy: {escape(policy.text.clinician)}">{value}</a>'
+        )
+
     def resolve_href(self, href: str) -> str:
         resolved = resolve_link(self.page.src_uri, href)
         if resolved is None:
@@ -88,6 +108,7 @@ def render_body(context: PageContext) -> RenderedPage:
     md = make_parser()
     env: dict[str, Any] = {
         "render_citation": context.render_citation,
+        "render_policy": context.render_policy,
         "resolve_href": context.resolve_href,
         "directives": context.directives,
         "after_point": context.after_point,

@@ -20,6 +20,7 @@ from build_tools.render.pointers import newer_guidance_after_point
 from build_tools.render.references import reference_list_html
 from build_tools.render.superseded import page_markdown, superseded_html
 from build_tools.render.urls import relative_url
+from build_tools.render.policies import policies_html
 from build_tools.render.use_elsewhere import downloads, use_elsewhere_html
 from build_tools.render.versions import (
     changelog_file,
@@ -179,6 +180,19 @@ class SiteRenderer:
                 previous.version if previous is not None else None,
             )
 
+        def policies() -> str:
+            model = self.decision_models.get(guideline.meta.id)
+            if model is None:
+                return _unavailable("The site policies are listed")
+            logic = guideline.decision_logic_page
+            return policies_html(
+                model,
+                lambda numbers: context.render_citation(
+                    [guideline.meta.references[number - 1].key for number in numbers]
+                ),
+                None if logic is None else context.url_of(logic.src_uri),
+            )
+
         return {
             "reference-list": reference_list,
             "case-inputs": case_inputs,
@@ -186,6 +200,7 @@ class SiteRenderer:
             "decision-logic": decision_logic,
             "versions": versions,
             "use-elsewhere": use_elsewhere,
+            "policies": policies,
         }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from markdown_it.utils import read_fixture_file
 
 from build_tools.content.pages import ParsedPage, parse_page
-from build_tools.content.schema import GuidelineMeta, Reference
+from build_tools.content.schema import GuidelineMeta, Policy, Reference
 from build_tools.content.site import Guideline, SiteContent
 from build_tools.markdown.blocks import DIRECTIVES
 from build_tools.markdown.parser import make_parser
@@ -36,6 +36,30 @@ REFERENCES = [
     Reference(key="smith-2020", type="article", title="Trials of sorting"),
     Reference(key="doi:10.1/x.y", type="article", title='Keys with "odd" <characters> & more'),
     Reference(key="label_2", type="label", title="A drug label"),
+]
+# The site policies of the demo guideline, listed on demo/policies.md.
+POLICIES_SRC_URI = "demo/policies.md"
+POLICIES = [
+    Policy(
+        id="long_interval_months",
+        value=24,
+        unit="months",
+        text={"clinician": "An interval of more than 24 months is long.", "patient": "Long."},
+        why="The source says only 'long'.",
+    ),
+    Policy(
+        id="lower_limit_percent",
+        value=50,
+        unit="%",
+        text={"clinician": "Below 50% is low & <b>abnormal</b>.", "patient": "Low."},
+        why="A round figure.",
+    ),
+    Policy(
+        id="rounding",
+        value=0.5,
+        text={"clinician": "Doses to the nearest 0.5.", "patient": "Rounded."},
+        why="Syringes.",
+    ),
 ]
 
 
@@ -100,11 +124,16 @@ def page_context(text: str) -> PageContext:
     tokens = make_parser().parse(text, {})
     page = ParsedPage(PAGE_SRC_URI, PAGE_DISPLAY_PATH, None, None, tokens)
     references_page = ParsedPage(REFERENCES_SRC_URI, "docs/demo/references.md", None, None, [])
-    meta = GuidelineMeta.model_construct(type="guideline", id="demo", references=REFERENCES)
+    policies_page = ParsedPage(POLICIES_SRC_URI, "docs/demo/policies.md", None, None, [])
+    meta = GuidelineMeta.model_construct(
+        type="guideline", id="demo", references=REFERENCES, policies=POLICIES
+    )
     numbers = {reference.key: number for number, reference in enumerate(REFERENCES, start=1)}
     guideline = Guideline(meta, "demo", references_page, [page], numbers, references_page)
+    guideline.policies_page = policies_page
     site = SiteContent(
-        {PAGE_SRC_URI: page, REFERENCES_SRC_URI: references_page}, {"demo": guideline}
+        {PAGE_SRC_URI: page, REFERENCES_SRC_URI: references_page, POLICIES_SRC_URI: policies_page},
+        {"demo": guideline},
     )
     directives = {name: _directive_stub(name) for name in DIRECTIVES}
     return PageContext(site, page, guideline, directives, _after_point)
@@ -138,12 +167,14 @@ def collect_page(text: str, folder: Path) -> str:
         f"{use.line}: {', '.join(use.keys) or '(none)'}" for use in page.citations
     )
     links = " | ".join(f"{use.line}: {use.href}" for use in page.links)
+    policies = " | ".join(f"{use.line}: {use.id}" for use in page.policies)
     lines = [
         f"meta: {type(page.meta).__name__ if page.meta is not None else '-'}",
         f"anchors: {anchors or '-'}",
         f"heading ids: {', '.join(sorted(page.heading_ids)) or '-'}",
         f"citations: {citations or '-'}",
         f"links: {links or '-'}",
+        *([f"policies: {policies}"] if policies else []),
         f"directives: {directives or '-'}",
         "findings:" + ("" if findings else " -"),
         *(f"  {finding}" for finding in findings),
