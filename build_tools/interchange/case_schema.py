@@ -48,8 +48,8 @@ def case_schema(model: DecisionModel, title: str) -> dict[str, Any]:
         f"A case for the calculator of {title!r}, version {model.version}, as "
         "calculators.recommend accepts it. A field that is missing or null takes its default "
         "(for a field that allows unknown, null means unknown); a field not declared here is "
-        "refused, never ignored. Numbers are JSON numbers (never strings; an integer field accepts 2.0), "
-        "booleans are true or false, and JSON has no NaN or Infinity."
+        "refused, never ignored. Numbers are JSON numbers (never strings; an integer field "
+        "accepts 2.0), booleans are true or false, and JSON has no NaN or Infinity."
     )
     if cannot:
         description += (

@@ -4,8 +4,8 @@ A release record keeps what each ``:::: point <anchor>`` said, so a later versio
 list which statements were added, removed or reworded, word by word. The text is taken from the
 page's markdown-it-py tokens (the one parser): inline text with citations written as their keys
 (``[@key]``, stable when references are renumbered), a site policy as its value (what the
-sentence says), links as their text, paragraphs joined by a blank line, whitespace collapsed. Markup that does not change what is said (emphasis, list
-markers) is dropped.
+sentence says), links as their text, paragraphs joined by a blank line, whitespace collapsed.
+Markup that does not change what is said (emphasis, list markers) is dropped.
 """
 
 from __future__ import annotations

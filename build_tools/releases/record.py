@@ -190,8 +190,11 @@ def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Re
             "reference_groups": dict(source.reference_groups),
             "sections": sections,
             # Only when declared: a record made before policies existed stays byte for byte.
-            **({"policies": [_policy_record(policy) for policy in source.policies]}
-               if source.policies else {}),
+            **(
+                {"policies": [_policy_record(policy) for policy in source.policies]}
+                if source.policies
+                else {}
+            ),
         },
         "points": points,
         "references": _plain(index_fm.get("references")),
@@ -265,8 +268,14 @@ def source_of_record(record: Record, file: str) -> GuidelineSource:
         waived_checks=frozenset(record.get("waived_checks", ())),
         policies=tuple(
             PolicySource(
-                p["id"], p["value"], p["unit"], p["text"], p["patient_text"], p["why"],
-                tuple(p["cite"]), 0,
+                p["id"],
+                p["value"],
+                p["unit"],
+                p["text"],
+                p["patient_text"],
+                p["why"],
+                tuple(p["cite"]),
+                0,
             )
             for p in source.get("policies", ())
         ),

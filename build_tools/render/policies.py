@@ -49,7 +49,9 @@ def policies_html(
     way to the decision-logic page (rules link to their rows) or None."""
     if not model.policies:
         return '<p class="gl-policies-none">This guideline declares no site policies.</p>'
-    entries = "\n".join(_entry(model, policy, cite, decision_logic_url) for policy in model.policies)
+    entries = "\n".join(
+        _entry(model, policy, cite, decision_logic_url) for policy in model.policies
+    )
     return f'<div class="gl-policies">\n{entries}\n</div>'
 
 

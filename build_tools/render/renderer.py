@@ -17,10 +17,10 @@ from build_tools.render.decision_logic import decision_logic_html
 from build_tools.render.input_reference import case_inputs_table_html
 from build_tools.render.page import PageContext, RenderedPage, render_body
 from build_tools.render.pointers import newer_guidance_after_point
+from build_tools.render.policies import policies_html
 from build_tools.render.references import reference_list_html
 from build_tools.render.superseded import page_markdown, superseded_html
 from build_tools.render.urls import relative_url
-from build_tools.render.policies import policies_html
 from build_tools.render.use_elsewhere import downloads, use_elsewhere_html
 from build_tools.render.versions import (
     changelog_file,

@@ -6,7 +6,6 @@ this declaration, so it must be coherent on its own: types, values, ranges and d
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import replace
 
 from build_tools.findings import FindingCollector
@@ -14,6 +13,7 @@ from build_tools.located_yaml import LocatedList, LocatedMap
 from build_tools.tables.decision_tables import read_conditions
 from build_tools.tables.fields import SNAKE_CASE, FieldReader
 from build_tools.tables.model import INPUT_TYPES, CaseInput, Implication, InputType, Wording
+from build_tools.tables.policies import PolicyTexts
 from build_tools.tables.unary import Number, is_number
 
 _KEYS = (
@@ -45,12 +45,14 @@ def load_case_inputs(
     findings: FindingCollector,
     *,
     needed: bool,
-    constants: Mapping[str, Number] | None = None,
+    policies: PolicyTexts | None = None,
 ) -> tuple[CaseInput, ...]:
     """The declared inputs; ``needed`` when the guideline has items or tables that will use them.
-    ``constants``: the site policies an ``implied_by`` cell may name. (The cells of
-    ``implied_by`` are typed against the other fields by the loader, once all are known.)"""
-    reader = FieldReader(file, findings, constants)
+    ``policies``: the site policies an ``implied_by`` cell may name and a label, help or ask
+    text may state (``{policy:<id>}``). (The cells of ``implied_by`` are typed against the other
+    fields by the loader, once all are known.)"""
+    texts = policies or PolicyTexts(())
+    reader = FieldReader(file, findings, texts.values)
     if raw is None:
         if needed:
             reader.report(
@@ -62,14 +64,14 @@ def load_case_inputs(
     declared = reader.entries(
         raw,
         "a case input",
-        lambda node: _load_one(node, reader),
+        lambda node: _load_one(node, reader, texts),
         lambda case_input: case_input.name,
         ("name", "case input", "declare each field once"),
     )
     return tuple(declared)
 
 
-def _load_one(node: LocatedMap, reader: FieldReader) -> CaseInput | None:
+def _load_one(node: LocatedMap, reader: FieldReader, texts: PolicyTexts) -> CaseInput | None:
     name = reader.identifier(node, "name", "a case input", SNAKE_CASE, "a snake_case name")
     what = f"case input {name or '?'}"
     reader.check_keys(node, _KEYS, what)
@@ -119,11 +121,11 @@ def _load_one(node: LocatedMap, reader: FieldReader) -> CaseInput | None:
         nullable=nullable,
         default=None,
         group=reader.text(node, "group", what),
-        label=_wording(node, "label", reader, what, required=True) or Wording("", ""),
-        help=_wording(node, "help", reader, what, required=False),
+        label=_wording(node, "label", reader, what, texts, required=True) or Wording("", ""),
+        help=_wording(node, "help", reader, what, texts, required=False),
         line=node.line,
         finding=finding,
-        ask=_wording(node, "ask", reader, what, required=finding),
+        ask=_wording(node, "ask", reader, what, texts, required=finding),
         implied_by=_implications(node, reader, what) if finding else (),
     )
     if declared.exclusive_min and minimum is None:
@@ -252,7 +254,13 @@ def _bounds(
 
 
 def _wording(
-    node: LocatedMap, key: str, reader: FieldReader, what: str, *, required: bool
+    node: LocatedMap,
+    key: str,
+    reader: FieldReader,
+    what: str,
+    texts: PolicyTexts,
+    *,
+    required: bool,
 ) -> Wording | None:
     value = node.get(key)
     if value is None:
@@ -261,13 +269,26 @@ def _wording(
                 node.line, f"{what} lacks {key!r}", f"add '{key}: {{clinician: ..., patient: ...}}'"
             )
         return None
+
+    def filled(text: str) -> str:
+        """The text with the site policies it names written as their values."""
+
+        def unknown(name: str) -> None:
+            reader.report(
+                node.line_of(key),
+                f"{what}: {key} names an unknown policy {{policy:{name}}}",
+                "name a policy declared under 'policies:' in the guideline's index.md",
+            )
+
+        return texts.fill(text, unknown)
+
     if isinstance(value, str) and value.strip():
-        return Wording(value.strip(), value.strip())
+        return Wording(filled(value.strip()), filled(value.strip()))
     if isinstance(value, LocatedMap):
         reader.check_keys(value, ("clinician", "patient"), f"{what}: {key}")
         clinician = reader.text(value, "clinician", f"{what}: {key}")
         patient = reader.text(value, "patient", f"{what}: {key}")
-        return Wording(clinician, patient)
+        return Wording(filled(clinician), filled(patient))
     reader.report(
         node.line_of(key),
         f"{what}: {key} must be text or {{clinician, patient}}",

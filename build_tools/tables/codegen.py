@@ -163,7 +163,11 @@ def compile_module(model: DecisionModel) -> str:
         _HELPERS.strip("\n") + "\n",
         *(_applies_function(table) for table in model.tables if table.applies_when),
         *(_rule_functions(table, names) for table in model.tables if table.rules),
-        *(_implication_functions(case_input) for case_input in model.inputs if case_input.implied_by),
+        *(
+            _implication_functions(case_input)
+            for case_input in model.inputs
+            if case_input.implied_by
+        ),
         _function_maps(model, names),
     ]
     # Two blank lines between top-level statements, as PEP 8 has it.

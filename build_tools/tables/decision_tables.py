@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 from build_tools.findings import FindingCollector
-from build_tools.policy_values import number_text
 from build_tools.located_yaml import LocatedMap
+from build_tools.policy_values import number_text
 from build_tools.tables.fields import RULE_ID, SNAKE_CASE, FieldReader
 from build_tools.tables.model import (
     HIT_POLICIES,

@@ -8,7 +8,7 @@ build instead of reaching a reader.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from build_tools.findings import FindingCollector
@@ -64,7 +64,7 @@ class ItemContext:
     inputs: tuple[CaseInput, ...]
     agents: frozenset[str]  # declared agent ids
     waived_checks: frozenset[str] = frozenset()  # see tables.source.WAIVABLE_CHECKS
-    policies: PolicyTexts = PolicyTexts(())  # the site policies texts and cells may name
+    policies: PolicyTexts = field(default_factory=lambda: PolicyTexts(()))  # texts, cells name
 
 
 def load_items(

@@ -37,7 +37,7 @@ def load_decision_model(source: GuidelineSource) -> DecisionModel:
         source.case_inputs_line,
         findings,
         needed=has_decisions,
-        constants=policies.values,
+        policies=policies,
     )
     agents = AgentIndex(load_agents(source.agents, source.file, findings))
     context = ItemContext(

@@ -301,12 +301,13 @@ class Agent:
 
 
 ObligationKind = TypingLiteral[
-    "not_recommended", "not_first", "present", "status", "no_recommendations", "cited"
+    "not_recommended", "not_first", "present", "absent", "status", "no_recommendations", "cited"
 ]
 OBLIGATION_KINDS: tuple[ObligationKind, ...] = (
     "not_recommended",
     "not_first",
     "present",
+    "absent",
     "status",
     "no_recommendations",
     "cited",
@@ -322,6 +323,8 @@ class Obligation:
     * ``not_first``: no recommendation involving ``agents`` is ranked first (rank preferred),
       unless every item of ``unless_present`` is in the result too;
     * ``present``: every item of ``items`` is in the result;
+    * ``absent``: no item of ``items`` is in the result (under any answer to an unstated
+      finding: an item that some answer gives is listed apart, never as the advice);
     * ``status``: the status is at least ``status`` (needs_more_information < out_of_scope);
     * ``no_recommendations``: the result recommends nothing;
     * ``cited``: every recommendation and dosing item in the result cites a reference.
@@ -331,7 +334,7 @@ class Obligation:
     line: int
     agents: tuple[str, ...] = ()
     unless_with: tuple[str, ...] = ()
-    items: tuple[str, ...] = ()  # present; not_first: unless_present
+    items: tuple[str, ...] = ()  # present, absent; not_first: unless_present
     status: RuleStatus | None = None
 
 

@@ -142,6 +142,17 @@ class _Prover:
                             "correct the item's agents, rank or citations",
                         )
             return None
+        if kind == "absent":
+            for item_id in obligation.items:
+                cube = self.search(intersect(condition, self.emitted([item_id])), [])
+                if cube is not None:
+                    return violated(
+                        cube,
+                        f"item {item_id} is in the result",
+                        [item_id],
+                        f"emit {item_id} in none of the cases the constraint's 'when' describes",
+                    )
+            return None
         if kind == "present":
             for item_id in obligation.items:
                 cube = self.search(condition, self.emitted([item_id]))

@@ -206,9 +206,9 @@ class _ConstraintLoader:
                 obligation = self._agent_obligation(kind, value, line, what)
                 if obligation is not None:
                     found.append(obligation)
-            elif kind == "present":
+            elif kind in ("present", "absent"):
                 items = self._item_ids(then, kind, what)
-                found.append(Obligation("present", line, items=items))
+                found.append(Obligation(kind, line, items=items))
             elif kind == "status":
                 status = reader.choice(then, "status", f"{what}: then", RULE_STATUSES)
                 if status:
@@ -305,6 +305,8 @@ def obligation_words(
         return f"nothing involving {names(obligation.agents)} ranked first{unless}"
     if obligation.kind == "present":
         return f"the result gives {names(obligation.items)}"
+    if obligation.kind == "absent":
+        return f"the result never gives {names(obligation.items)}"
     if obligation.kind == "status":
         return f"status at least {strong(str(obligation.status))}"
     if obligation.kind == "no_recommendations":

@@ -213,9 +213,7 @@ class _CellParser:
         return value
 
 
-def _parse_scalar(
-    cell: object, *, inside_list: bool, bound: Callable[[str], Number]
-) -> UnaryTest:
+def _parse_scalar(cell: object, *, inside_list: bool, bound: Callable[[str], Number]) -> UnaryTest:
     if cell is None:
         return IsNull()
     if isinstance(cell, bool):
@@ -231,9 +229,7 @@ def _parse_scalar(
     return _parse_text(cell.strip(), inside_list=inside_list, bound=bound)
 
 
-def _parse_text(
-    text: str, *, inside_list: bool, bound: Callable[[str], Number]
-) -> UnaryTest:
+def _parse_text(text: str, *, inside_list: bool, bound: Callable[[str], Number]) -> UnaryTest:
     if text == "":
         raise UnaryTestSyntaxError("an empty cell; write '-' to match any value")
     not_match = _NOT.match(text)

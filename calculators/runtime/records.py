@@ -349,11 +349,16 @@ def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
     dose = None
     if data.get("dose") is not None:
         dose_data = reader.record(data["dose"], shape.DoseData.__required_keys__, f"{where} dose")
+        agent, amount_per_kg, unit, weight_input, schedule = (
+            reader.text(dose_data.get(key), f"{where} dose {key}")
+            for key in ("agent", "amount_per_kg", "unit", "weight_input", "schedule")
+        )
         dose = DoseSpec(
-            *(
-                reader.text(dose_data.get(key), f"{where} dose {key}")
-                for key in ("agent", "amount_per_kg", "unit", "weight_input", "schedule")
-            ),
+            agent,
+            amount_per_kg,
+            unit,
+            weight_input,
+            schedule,
             round_to=reader.optional_text(dose_data.get("round_to"), f"{where} dose round_to"),
         )
     pointer = data.get("newer_guidance")

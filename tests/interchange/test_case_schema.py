@@ -92,9 +92,7 @@ def test_the_schema_is_draft_2020_12_and_describes_every_declared_field() -> Non
     # The runtime refuses a field it does not declare, by name: so does the schema.
     assert schema()["additionalProperties"] is False
     assert not _runtime_accepts({**VALID_BASE, "cardiac_dysfuntion": True})
-    assert not Draft202012Validator(schema()).is_valid(
-        {**VALID_BASE, "cardiac_dysfuntion": True}
-    )
+    assert not Draft202012Validator(schema()).is_valid({**VALID_BASE, "cardiac_dysfuntion": True})
 
 
 def test_the_description_lists_every_contradiction_the_tables_report() -> None:

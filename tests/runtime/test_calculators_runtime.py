@@ -191,22 +191,25 @@ def test_rule_errors_make_the_case_invalid_with_no_advice() -> None:
 
 
 def test_unknown_fields_are_refused_by_name() -> None:
-    values, errors = CALCULATOR.validate(
+    _, errors = CALCULATOR.validate(
         {"sex": "female", "unknown_extra": 1, "grade_scor": 2, "marker_a": "positive"}
     )
     assert [error["field"] for error in errors] == ["unknown_extra", "grade_scor"]
-    assert errors[0]["message"].startswith("unknown field 'unknown_extra'. Correct it or remove")
-    assert errors[1]["message"].startswith(
+    assert str(errors[0]["message"]).startswith(
+        "unknown field 'unknown_extra'. Correct it or remove"
+    )
+    assert str(errors[1]["message"]).startswith(
         "unknown field 'grade_scor'; did you mean 'grade_score'?"
     )
-    result = CALCULATOR.recommend({"sex": "female", "severe_": True})
+    result: dict[str, Any] = CALCULATOR.recommend({"sex": "female", "severe_": True})
     assert result["status"] == "invalid"
     assert result["errors"][0]["field"] == "severe_"
     assert "did you mean 'severe'?" in result["errors"][0]["message"]
     # A fragment keeps what it cannot place, so the same refusal applies to a link.
     case = CALCULATOR.case_from_fragment("sex=female&sevre=true")
     assert case == {"sex": "female", "sevre": "true"}
-    assert CALCULATOR.recommend(case)["errors"][0]["field"] == "sevre"
+    linked: dict[str, Any] = CALCULATOR.recommend(case)
+    assert linked["errors"][0]["field"] == "sevre"
 
 
 def test_defaults() -> None:

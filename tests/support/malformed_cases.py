@@ -1,6 +1,7 @@
 """The malformed-case corpus of the runtime: a valid base case, then one to three fields broken
 with values of the wrong type, out of range, unknown enum values or huge strings (or the required
-field dropped, a field the guideline does not declare added, or no object at all). Shared by the runtime's hardening test and the case schema's.
+field dropped, a field the guideline does not declare added, or no object at all). Shared by the
+runtime's hardening test and the case schema's.
 """
 
 from __future__ import annotations
@@ -107,7 +108,9 @@ undeclared_names = st.one_of(
 def malformed_cases(draw: st.DrawFn) -> tuple[object, set[str | None]]:
     """A malformed case and the fields its errors must name."""
     shape = draw(
-        st.sampled_from(["fields", "fields", "fields", "missing-sex", "undeclared", "not-an-object"])
+        st.sampled_from(
+            ["fields", "fields", "fields", "missing-sex", "undeclared", "not-an-object"]
+        )
     )
     if shape == "not-an-object":
         return draw(junk.filter(lambda value: not isinstance(value, dict)) | st.none()), {None}

@@ -16,7 +16,7 @@ from pathlib import Path
 from markdown_it.utils import read_fixture_file
 
 from build_tools.content.pages import ParsedPage, parse_page
-from build_tools.content.schema import GuidelineMeta, Policy, Reference
+from build_tools.content.schema import GuidelineMeta, Policy, PolicyWording, Reference
 from build_tools.content.site import Guideline, SiteContent
 from build_tools.markdown.blocks import DIRECTIVES
 from build_tools.markdown.parser import make_parser
@@ -44,20 +44,22 @@ POLICIES = [
         id="long_interval_months",
         value=24,
         unit="months",
-        text={"clinician": "An interval of more than 24 months is long.", "patient": "Long."},
+        text=PolicyWording(
+            clinician="An interval of more than 24 months is long.", patient="Long."
+        ),
         why="The source says only 'long'.",
     ),
     Policy(
         id="lower_limit_percent",
         value=50,
         unit="%",
-        text={"clinician": "Below 50% is low & <b>abnormal</b>.", "patient": "Low."},
+        text=PolicyWording(clinician="Below 50% is low & <b>abnormal</b>.", patient="Low."),
         why="A round figure.",
     ),
     Policy(
         id="rounding",
         value=0.5,
-        text={"clinician": "Doses to the nearest 0.5.", "patient": "Rounded."},
+        text=PolicyWording(clinician="Doses to the nearest 0.5.", patient="Rounded."),
         why="Syringes.",
     ),
 ]
