@@ -83,6 +83,31 @@ INPUTS: list[InputData] = [
         "implied_by": [],
     },
     {
+        "name": "pregnant",
+        "type": "boolean",
+        "values": [],
+        "min": None,
+        "max": None,
+        "exclusive_min": False,
+        "exclusive_max": False,
+        "unit": None,
+        "required": False,
+        "nullable": True,
+        "default": None,
+        "group": "Patient",
+        "label": {"clinician": "Pregnant", "patient": "Pregnant"},
+        "help": {
+            "clinician": "Asked unless the patient is postmenopausal or male. Treatment during pregnancy is outside the source's algorithm: the calculator then gives no recommendation and points to specialist care.",
+            "patient": "Leave as not known if it has not been checked. This guide does not cover treatment during pregnancy.",
+        },
+        "finding": True,
+        "ask": {
+            "clinician": "Verify pregnancy status before treatment (the HERCEPTIN label asks for it before trastuzumab; endocrine and HER2-targeted therapy are contraindicated in pregnancy)",
+            "patient": "Your care team checks whether you could be pregnant before treatment starts",
+        },
+        "implied_by": [],
+    },
+    {
         "name": "refuses_chemotherapy",
         "type": "boolean",
         "values": [],
@@ -588,6 +613,31 @@ INPUTS: list[InputData] = [
         "implied_by": [],
     },
     {
+        "name": "months_since_adjuvant_trastuzumab",
+        "type": "number",
+        "values": [],
+        "min": 0,
+        "max": None,
+        "exclusive_min": False,
+        "exclusive_max": False,
+        "unit": "months",
+        "required": False,
+        "nullable": True,
+        "default": None,
+        "group": "Prior treatment",
+        "label": {
+            "clinician": "Time from the end of (neo)adjuvant trastuzumab to recurrence",
+            "patient": "Time from the end of trastuzumab after surgery to the cancer coming back",
+        },
+        "help": {
+            "clinician": "0 if the disease recurred during trastuzumab. Asked when there was previous trastuzumab: within 12 months (a site policy) the source's first-line regimen is not ranked first.",
+            "patient": "0 if the cancer came back while you were still having trastuzumab. Leave empty if you do not know.",
+        },
+        "finding": False,
+        "ask": None,
+        "implied_by": [],
+    },
+    {
         "name": "chemotherapy_line",
         "type": "integer",
         "values": [],
@@ -679,13 +729,16 @@ INPUTS: list[InputData] = [
         "default": None,
         "group": "Fitness and measurements",
         "label": {"clinician": "Known cardiac dysfunction", "patient": "A known heart problem"},
-        "help": None,
+        "help": {
+            "clinician": "An LVEF below this site's lower limit of normal (50%) counts as cardiac dysfunction: left not known, it is taken as yes; answered no, the result names the contradiction and asks for a cardiac assessment.",
+            "patient": "A heart scan result (LVEF) below 50% counts as a heart problem.",
+        },
         "finding": True,
         "ask": {
             "clinician": "Assess cardiac function (history, examination, LVEF by echocardiogram or MUGA scan)",
             "patient": "Your care team checks your heart, for example with a heart scan",
         },
-        "implied_by": [],
+        "implied_by": [{"when": {"lvef_percent": "< 50"}, "value": True}],
     },
     {
         "name": "lvef_percent",
@@ -705,8 +758,83 @@ INPUTS: list[InputData] = [
             "patient": "Heart pumping strength (LVEF)",
         },
         "help": {
-            "clinician": "Shown with the HERCEPTIN label's LVEF criteria; this site applies no LVEF threshold of its own.",
-            "patient": "From a heart scan. Leave empty if you do not know.",
+            "clinician": "Below this site's lower limit of normal (50%, a site policy) it counts as cardiac dysfunction; shown with the HERCEPTIN label's criteria for withholding trastuzumab.",
+            "patient": "From a heart scan. Below 50% it counts as a heart problem. Leave empty if you do not know.",
+        },
+        "finding": False,
+        "ask": None,
+        "implied_by": [],
+    },
+    {
+        "name": "bilirubin_uln",
+        "type": "number",
+        "values": [],
+        "min": 0,
+        "max": None,
+        "exclusive_min": False,
+        "exclusive_max": False,
+        "unit": "× ULN",
+        "required": False,
+        "nullable": True,
+        "default": None,
+        "group": "Fitness and measurements",
+        "label": {
+            "clinician": "Total bilirubin, times the upper limit of normal",
+            "patient": "Bilirubin (a liver test), compared with the normal limit",
+        },
+        "help": {
+            "clinician": "1 is the upper limit of normal (ULN). Above 1: no docetaxel (docetaxel label); doxorubicin dose depends on bilirubin in mg/dL (doxorubicin label).",
+            "patient": "From a blood test: 1 means at the top of the normal range. Leave empty if you do not know.",
+        },
+        "finding": False,
+        "ask": None,
+        "implied_by": [],
+    },
+    {
+        "name": "ast_alt_uln",
+        "type": "number",
+        "values": [],
+        "min": 0,
+        "max": None,
+        "exclusive_min": False,
+        "exclusive_max": False,
+        "unit": "× ULN",
+        "required": False,
+        "nullable": True,
+        "default": None,
+        "group": "Fitness and measurements",
+        "label": {
+            "clinician": "Highest of AST and ALT, times the upper limit of normal",
+            "patient": "Liver enzymes (AST, ALT), compared with the normal limit",
+        },
+        "help": {
+            "clinician": "Above 1.5 together with alkaline phosphatase above 2.5: no docetaxel (docetaxel label).",
+            "patient": "From a blood test. Leave empty if you do not know.",
+        },
+        "finding": False,
+        "ask": None,
+        "implied_by": [],
+    },
+    {
+        "name": "alkaline_phosphatase_uln",
+        "type": "number",
+        "values": [],
+        "min": 0,
+        "max": None,
+        "exclusive_min": False,
+        "exclusive_max": False,
+        "unit": "× ULN",
+        "required": False,
+        "nullable": True,
+        "default": None,
+        "group": "Fitness and measurements",
+        "label": {
+            "clinician": "Alkaline phosphatase, times the upper limit of normal",
+            "patient": "Alkaline phosphatase (a liver and bone test), compared with the normal limit",
+        },
+        "help": {
+            "clinician": "Above 2.5 together with AST or ALT above 1.5: no docetaxel (docetaxel label).",
+            "patient": "From a blood test. Leave empty if you do not know.",
         },
         "finding": False,
         "ask": None,
@@ -748,6 +876,7 @@ PROBE_VALUES: ProbeValues = {
         "unknown",
         "not_applicable",
     ],
+    "pregnant": [False, True, None],
     "refuses_chemotherapy": [False, True, None],
     "er_status": ["positive", "negative", "unknown"],
     "pr_status": ["positive", "negative", "unknown"],
@@ -770,11 +899,15 @@ PROBE_VALUES: ProbeValues = {
     "endocrine_resistance": [False, True, None],
     "prior_anthracycline": [False, True, None],
     "prior_trastuzumab": [False, True, None],
+    "months_since_adjuvant_trastuzumab": [0, 6, 12, 13, None],
     "chemotherapy_line": [1, 2, 4, 5, None],
     "responded_to_previous_chemotherapy": [False, True, None],
     "ecog": [0, 1, 2, 3, 4, None],
     "cardiac_dysfunction": [False, True, None],
-    "lvef_percent": [0, 50, 100, None],
+    "lvef_percent": [0, 25, 50, 75, 100, None],
+    "bilirubin_uln": [0, 0.5, 1, 2, None],
+    "ast_alt_uln": [0, 0.75, 1.5, 2.5, None],
+    "alkaline_phosphatase_uln": [0, 1.25, 2.5, 3.5, None],
     "weight_kg": [20, 210, 400, None],
 }
 
@@ -809,10 +942,65 @@ ITEMS: dict[str, ItemData] = {
         "dose": None,
         "agents": [],
         "origin": "source",
+        "newer_guidance": {
+            "text": "Newer guidance for men (ASCO): advanced or metastatic hormone-receptor-positive, HER2-negative disease is treated with endocrine therapy first line except in visceral crisis or rapidly progressive disease (tamoxifen, an aromatase inhibitor with a GnRH agent, or fulvestrant), and targeted therapy with the same indications as for women. Not a recommendation of this guideline.",
+            "patient_text": "Newer guidance for men: expert guidelines (ASCO) advise hormone therapy first for hormone-sensitive, HER2-negative cancer in men too (unless the cancer causes serious, fast-worsening problems in internal organs); an aromatase inhibitor is given together with a medicine that lowers testosterone (a GnRH agent). This guide does not recommend it: ask your care team.",
+            "citations": [45],
+        },
+        "general": False,
+        "policies": [],
+        "safety": True,
+    },
+    "pregnancy-not-covered": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Pregnancy: treatment during pregnancy is outside the source's algorithm, and this calculator gives no recommendation. HER2-targeted therapy and endocrine therapy are contraindicated in pregnancy; treatment is planned by a specialist multidisciplinary team, with obstetricians.",
+        "patient_text": "You are pregnant. This guide does not cover treatment during pregnancy, so the calculator gives no advice. Some breast cancer medicines (HER2 medicines such as trastuzumab, and hormone medicines) must not be used in pregnancy; a specialist team, including obstetricians, plans your treatment.",
+        "citations": [31, 5],
+        "section": "goals-of-care",
+        "anchor": "policy-pregnancy",
+        "href": "metastatic-breast-cancer/goals-of-care/#policy-pregnancy",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
         "newer_guidance": None,
         "general": False,
         "policies": [],
-        "safety": False,
+        "safety": True,
+    },
+    "pregnancy-labels": {
+        "kind": "warning",
+        "rank": None,
+        "text": "HERCEPTIN label, boxed warning (embryo-fetal toxicity): exposure to trastuzumab during pregnancy can result in oligohydramnios and oligohydramnios sequence manifesting as pulmonary hypoplasia, skeletal abnormalities and neonatal death. Doxorubicin label: avoid use during the 1st trimester.",
+        "patient_text": "The trastuzumab label warns that it can harm an unborn baby (too little fluid around the baby, with underdeveloped lungs, bone problems and death of the newborn). The doxorubicin label says not to use it in the first 3 months (1st trimester) of pregnancy.",
+        "citations": [5, 23],
+        "section": "goals-of-care",
+        "anchor": "policy-pregnancy",
+        "href": "metastatic-breast-cancer/goals-of-care/#policy-pregnancy",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": True,
+    },
+    "workup-pregnancy-specialist": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Pregnancy: refer to a specialist multidisciplinary team (oncology and obstetrics) to plan treatment.",
+        "patient_text": "A specialist team, including doctors who care for pregnant women, plans your treatment.",
+        "citations": [31],
+        "section": "goals-of-care",
+        "anchor": "policy-pregnancy",
+        "href": "metastatic-breast-cancer/goals-of-care/#policy-pregnancy",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": True,
     },
     "silent-prior-trastuzumab": {
         "kind": "warning",
@@ -851,8 +1039,8 @@ ITEMS: dict[str, ItemData] = {
     "silent-declined-chemotherapy": {
         "kind": "warning",
         "rank": None,
-        "text": "The patient declines chemotherapy; for this situation the guideline offers no alternative (single-agent trastuzumab is given only for indolent HER2-positive disease).",
-        "patient_text": "You do not want chemotherapy. This guide does not say what to do instead in your situation (trastuzumab alone is only for a slowly growing HER2-positive cancer); talk it through with your care team.",
+        "text": "The patient declines chemotherapy: no chemotherapy is ranked first, and the guideline offers no alternative for this situation (single-agent trastuzumab is given only for indolent HER2-positive disease). Plan supportive care (bone health, palliative radiotherapy) and discuss the options newer guidance adds (see the pointers).",
+        "patient_text": "You do not want chemotherapy, so it is not put first. This guide does not say what to do instead in your situation (trastuzumab alone is only for a slowly growing HER2-positive cancer). Care for symptoms still applies, and there may be newer treatments: talk them through with your care team.",
         "citations": [],
         "section": "goals-of-care",
         "anchor": "policy-source-silent",
@@ -863,7 +1051,7 @@ ITEMS: dict[str, ItemData] = {
         "newer_guidance": None,
         "general": False,
         "policies": [],
-        "safety": False,
+        "safety": True,
     },
     "silent-bone-metastases": {
         "kind": "warning",
@@ -1055,8 +1243,8 @@ ITEMS: dict[str, ItemData] = {
     "favorable-long-dfi": {
         "kind": "prognosis_reason",
         "rank": None,
-        "text": "Favorable: long disease-free interval (more than 24 months: this site's cut-off for the source's \"more than 1-2 years\").",
-        "patient_text": "More than 24 months (2 years) without signs of cancer before it came back (this site's cut-off for the source's \"more than 1-2 years\").",
+        "text": "Favorable: long disease-free interval (more than 24 months: this site's policy for the source's \"more than 1-2 years\").",
+        "patient_text": "More than 24 months without signs of cancer before it came back (this site's own rule for the source's \"more than 1-2 years\").",
         "citations": [1, 3],
         "section": "initial-assessment",
         "anchor": "prognosis-favorable",
@@ -1066,14 +1254,14 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["long_dfi_months"],
         "safety": False,
     },
     "favorable-limited-sites": {
         "kind": "prognosis_reason",
         "rank": None,
-        "text": "Favorable: limited metastatic sites (1-2: this site's cut-off) without bulky disease.",
-        "patient_text": "Cancer in only 1 or 2 places (this site's cut-off), with no large tumour masses.",
+        "text": "Favorable: limited metastatic sites (fewer than 3: this site's policy) without bulky disease.",
+        "patient_text": "Cancer in fewer than 3 places (this site's own rule), with no large tumour masses.",
         "citations": [1, 3],
         "section": "initial-assessment",
         "anchor": "prognosis-favorable",
@@ -1083,7 +1271,7 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["multiple_sites_min"],
         "safety": False,
     },
     "favorable-no-visceral-involvement": {
@@ -1140,8 +1328,8 @@ ITEMS: dict[str, ItemData] = {
     "unfavorable-short-dfi": {
         "kind": "prognosis_reason",
         "rank": None,
-        "text": "Unfavorable: short disease-free interval (12 months or less: this site's cut-off).",
-        "patient_text": "12 months or less without signs of cancer before it came back (this site's cut-off).",
+        "text": "Unfavorable: short disease-free interval (12 months or less: this site's policy).",
+        "patient_text": "12 months or less without signs of cancer before it came back (this site's own rule).",
         "citations": [1],
         "section": "initial-assessment",
         "anchor": "prognosis-unfavorable",
@@ -1151,14 +1339,14 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["short_dfi_months"],
         "safety": False,
     },
     "unfavorable-multiple-sites": {
         "kind": "prognosis_reason",
         "rank": None,
-        "text": "Unfavorable: multiple metastases (3 or more sites: this site's cut-off).",
-        "patient_text": "Cancer in 3 or more places (this site's cut-off).",
+        "text": "Unfavorable: multiple metastases (3 or more sites: this site's policy).",
+        "patient_text": "Cancer in 3 or more places (this site's own rule).",
         "citations": [1],
         "section": "initial-assessment",
         "anchor": "prognosis-unfavorable",
@@ -1168,7 +1356,7 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["multiple_sites_min"],
         "safety": False,
     },
     "unfavorable-bulky": {
@@ -1235,10 +1423,27 @@ ITEMS: dict[str, ItemData] = {
         "agents": [],
         "origin": "source",
         "newer_guidance": {
-            "text": "Newer guidance: trastuzumab deruxtecan for HER2-low metastatic breast cancer after 1-2 lines of chemotherapy for metastatic disease (DESTINY-Breast04: median overall survival 23.4 vs 16.8 months; interstitial lung disease or pneumonitis in 12.1%). Not a recommendation of this guideline.",
-            "patient_text": "Newer guidance: a medicine called trastuzumab deruxtecan can be an option for HER2-low cancer after 1 or 2 chemotherapy treatments for cancer that has spread (in its main study, the median survival was 23.4 months, against 16.8 months with chemotherapy; lung inflammation occurred in 12.1 out of 100 people). This guide does not recommend it: ask your care team.",
-            "citations": [19, 17],
+            "text": "Newer guidance: trastuzumab deruxtecan for HER2-low metastatic breast cancer after 1-2 lines of chemotherapy for metastatic disease (DESTINY-Breast04: median overall survival 23.4 vs 16.8 months; interstitial lung disease or pneumonitis in 12.1%); in hormone-receptor-positive disease, HER2-low or HER2-ultralow (IHC 0 with membrane staining), also after endocrine therapy and before any chemotherapy for metastatic disease (DESTINY-Breast06: median progression-free survival 13.2 vs 8.1 months; FDA approval 2025). Not a recommendation of this guideline.",
+            "patient_text": "Newer guidance: a medicine called trastuzumab deruxtecan can be an option for HER2-low cancer after 1 or 2 chemotherapy treatments for cancer that has spread (in its main study, the median survival was 23.4 months, against 16.8 months with chemotherapy; lung inflammation occurred in 12.1 out of 100 people). For hormone-sensitive cancer it can come earlier, after hormone therapy and before chemotherapy, also with a HER2 score of 0 when the cells show a faint trace of HER2 (in that study the cancer was controlled for a median of 13.2 months, against 8.1 months with chemotherapy; approved in 2025). This guide does not recommend it: ask your care team.",
+            "citations": [19, 32, 33, 17],
         },
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "her2-ihc-0": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Newer guidance (not in the source): HER2 IHC 0 is now read in two ways. IHC 0 with faint membrane staining (HER2-ultralow) in hormone-receptor-positive disease opens trastuzumab deruxtecan after endocrine therapy (DESTINY-Breast06; FDA approval 2025); IHC 0 without staining does not. Ask the laboratory which it is.",
+        "patient_text": "Newer guidance (not in the source guide): a HER2 score of 0 is now looked at more closely. If the cancer cells show a faint trace of HER2 (HER2-ultralow), a newer medicine (trastuzumab deruxtecan) can be an option after hormone therapy (approved in 2025). Your care team can ask the laboratory.",
+        "citations": [32, 33],
+        "section": "initial-assessment",
+        "anchor": "newer-tests",
+        "href": "metastatic-breast-cancer/initial-assessment/#newer-tests",
+        "dose": None,
+        "agents": [],
+        "origin": "newer_guidance",
+        "newer_guidance": None,
         "general": False,
         "policies": [],
         "safety": False,
@@ -1246,9 +1451,9 @@ ITEMS: dict[str, ItemData] = {
     "newer-workup-her2-score": {
         "kind": "workup",
         "rank": None,
-        "text": "Newer guidance (not in the source): record the HER2 IHC score, 0 as well as 1+, 2+ or 3+: IHC 1+, or 2+ without ISH amplification (HER2-low), opens trastuzumab deruxtecan after 1-2 lines of chemotherapy for metastatic disease; IHC 0 was excluded from its trial.",
-        "patient_text": "Newer guidance (not in the source guide): the exact HER2 score (0, 1+, 2+ or 3+) now matters. A score of 1+, or 2+ with a negative ISH test (HER2-low), can open a newer medicine after 1 or 2 chemotherapy treatments for cancer that has spread; a score of 0 was not included in its main study.",
-        "citations": [17, 19],
+        "text": "Newer guidance (not in the source): record the HER2 IHC score, 0 as well as 1+, 2+ or 3+, and for IHC 0 whether there is membrane staining: HER2-low (IHC 1+, or 2+ without ISH amplification) opens trastuzumab deruxtecan after 1-2 lines of chemotherapy for metastatic disease (DESTINY-Breast04), and in hormone-receptor-positive disease HER2-low or HER2-ultralow (IHC 0 with membrane staining) opens it after endocrine therapy (DESTINY-Breast06).",
+        "patient_text": "Newer guidance (not in the source guide): the exact HER2 score (0, 1+, 2+ or 3+) now matters, and for a score of 0 whether there is a faint trace of HER2. A low score (HER2-low), or for hormone-sensitive cancer a faint trace (HER2-ultralow), can open a newer medicine (trastuzumab deruxtecan) later in treatment.",
+        "citations": [17, 19, 32],
         "section": "initial-assessment",
         "anchor": "newer-tests",
         "href": "metastatic-breast-cancer/initial-assessment/#newer-tests",
@@ -1297,9 +1502,9 @@ ITEMS: dict[str, ItemData] = {
     "newer-workup-tumour-mutations": {
         "kind": "workup",
         "rank": None,
-        "text": "Newer guidance (not in the source): tumour PIK3CA, AKT1 and PTEN alterations and ESR1 mutations decide newer options after progression on endocrine therapy (capivasertib with fulvestrant; elacestrant for ESR1-mutated disease).",
-        "patient_text": "Newer guidance (not in the source guide): tests on the cancer for changes in the genes PIK3CA, AKT1, PTEN and ESR1 decide newer medicines (capivasertib, elacestrant) when hormone therapy stops working.",
-        "citations": [8, 14, 15],
+        "text": "Newer guidance (not in the source): tumour PIK3CA, AKT1 and PTEN alterations and ESR1 mutations decide newer options in hormone-receptor-positive, HER2-negative disease: inavolisib with palbociclib and fulvestrant for PIK3CA-mutated disease that relapsed during or within 12 months of adjuvant endocrine therapy (INAVO120); capivasertib with fulvestrant only for tumours with a PIK3CA, AKT1 or PTEN alteration, after endocrine therapy (CAPItello-291 and its approval); elacestrant or imlunestrant for ESR1-mutated disease after endocrine therapy (EMERALD, EMBER-3).",
+        "patient_text": "Newer guidance (not in the source guide): tests on the cancer (or on cancer DNA in the blood) for changes in the genes PIK3CA, AKT1, PTEN and ESR1 decide newer medicines for hormone-sensitive, HER2-negative cancer: inavolisib (for a PIK3CA change when the cancer came back during or within 12 months of hormone therapy after surgery), capivasertib (only with a PIK3CA, AKT1 or PTEN change), elacestrant or imlunestrant (for an ESR1 change).",
+        "citations": [38, 14, 39, 15, 40],
         "section": "initial-assessment",
         "anchor": "newer-tests",
         "href": "metastatic-breast-cancer/initial-assessment/#newer-tests",
@@ -1324,9 +1529,9 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["endocrine_unnamed"],
         "origin": "source",
         "newer_guidance": {
-            "text": "Newer guidance: first-line endocrine therapy is now combined with a CDK4/6 inhibitor; a nonsteroidal aromatase inhibitor with a CDK4/6 inhibitor should be offered to postmenopausal women with untreated HR-positive metastatic disease (ASCO). For premenopausal women, see current guidance.",
-            "patient_text": "Newer guidance: hormone therapy is now usually given together with a medicine called a CDK4/6 inhibitor as the first treatment (after menopause: an aromatase inhibitor with a CDK4/6 inhibitor). Ask your care team about current treatment.",
-            "citations": [8, 6, 7],
+            "text": "Newer guidance, first line: endocrine therapy is now combined with a CDK4/6 inhibitor; a nonsteroidal aromatase inhibitor with a CDK4/6 inhibitor should be offered to postmenopausal women with untreated HR-positive metastatic disease (ASCO); before menopause, ovarian suppression with a nonsteroidal aromatase inhibitor or tamoxifen and ribociclib (MONALEESA-7). PIK3CA-mutated disease that relapsed during or within 12 months of adjuvant endocrine therapy: inavolisib with palbociclib and fulvestrant (INAVO120).",
+            "patient_text": "Newer guidance: hormone therapy is now usually given together with a medicine called a CDK4/6 inhibitor as the first treatment (after menopause: an aromatase inhibitor with a CDK4/6 inhibitor; before menopause, the same with a medicine that switches off the ovaries). If the cancer has a PIK3CA change and came back during or within 12 months of hormone therapy after surgery, a medicine called inavolisib can be added. Ask your care team about current treatment.",
+            "citations": [8, 43, 38, 6, 7],
         },
         "general": False,
         "policies": [],
@@ -1335,8 +1540,8 @@ ITEMS: dict[str, ItemData] = {
     "endocrine-tamoxifen-ovarian-ablation": {
         "kind": "recommendation",
         "rank": "preferred",
-        "text": "Premenopausal: tamoxifen with ovarian ablation by an LHRH analogue (goserelin, leuprorelin or triptorelin).",
-        "patient_text": "Tamoxifen together with a medicine that switches off the ovaries (goserelin, leuprorelin or triptorelin).",
+        "text": "Premenopausal: tamoxifen with ovarian suppression by an LHRH analogue (goserelin, leuprorelin or triptorelin) or ovarian ablation.",
+        "patient_text": "Tamoxifen together with a medicine that switches off the ovaries (goserelin, leuprorelin or triptorelin), or with the ovaries removed or treated.",
         "citations": [1, 2, 3],
         "section": "hr-positive-her2-negative",
         "anchor": "hr-premenopausal",
@@ -1347,9 +1552,14 @@ ITEMS: dict[str, ItemData] = {
             "goserelin",
             "leuprorelin",
             "triptorelin",
+            "ovarian_ablation",
         ],
         "origin": "source",
-        "newer_guidance": None,
+        "newer_guidance": {
+            "text": "Newer guidance before menopause: ovarian suppression (goserelin) with tamoxifen or a nonsteroidal aromatase inhibitor, plus the CDK4/6 inhibitor ribociclib, improved progression-free survival (MONALEESA-7: median 23.8 vs 13.0 months) and overall survival.",
+            "patient_text": "Newer guidance before menopause: switching off the ovaries (goserelin) with tamoxifen or an aromatase inhibitor, plus a CDK4/6 inhibitor called ribociclib, kept the cancer under control longer (a median of 23.8 against 13.0 months) and helped people live longer. Ask your care team.",
+            "citations": [43],
+        },
         "general": False,
         "policies": [],
         "safety": False,
@@ -1445,9 +1655,19 @@ ITEMS: dict[str, ItemData] = {
         ],
         "origin": "source",
         "newer_guidance": {
-            "text": "Newer guidance: after progression on an aromatase inhibitor, fulvestrant with a CDK4/6 inhibitor (ASCO); capivasertib with fulvestrant (CAPItello-291); elacestrant for ESR1-mutated disease (EMERALD); a PARP inhibitor for germline BRCA1/2 carriers (OlympiAD).",
-            "patient_text": "Newer guidance: when hormone therapy stops working, newer medicines can be added or used (a CDK4/6 inhibitor with fulvestrant, capivasertib, elacestrant, or a PARP inhibitor for people with an inherited BRCA change). Ask your care team.",
-            "citations": [8, 14, 15, 13],
+            "text": "Newer guidance after progression on endocrine therapy: fulvestrant with a CDK4/6 inhibitor (ASCO); capivasertib with fulvestrant for tumours with a PIK3CA, AKT1 or PTEN alteration (CAPItello-291); elacestrant or imlunestrant for ESR1-mutated disease (EMERALD, EMBER-3); a PARP inhibitor for germline BRCA1/2 carriers (OlympiAD); trastuzumab deruxtecan for HER2-low or HER2-ultralow disease before any chemotherapy (DESTINY-Breast06). After endocrine therapy and chemotherapy: datopotamab deruxtecan after 1-2 lines of chemotherapy (TROPION-Breast01), sacituzumab govitecan after a CDK4/6 inhibitor and 2-4 lines of chemotherapy (TROPiCS-02).",
+            "patient_text": "Newer guidance: when hormone therapy stops working, newer medicines can be used, chosen by tests on the cancer: a CDK4/6 inhibitor with fulvestrant, capivasertib (PIK3CA, AKT1 or PTEN change), elacestrant or imlunestrant (ESR1 change), a PARP inhibitor (inherited BRCA change), trastuzumab deruxtecan (HER2-low or ultralow); and after 1-2 or 2-4 chemotherapy treatments, datopotamab deruxtecan or sacituzumab govitecan. Ask your care team.",
+            "citations": [
+                8,
+                14,
+                39,
+                15,
+                40,
+                13,
+                32,
+                42,
+                41,
+            ],
         },
         "general": False,
         "policies": [],
@@ -1536,6 +1756,23 @@ ITEMS: dict[str, ItemData] = {
         "rank": "preferred",
         "text": "Visceral crisis (rapidly progressive, life-threatening visceral disease needing an immediate response): start with chemotherapy rather than endocrine therapy (inferred from the guideline's exception).",
         "patient_text": "The cancer in internal organs needs treatment that works quickly, so chemotherapy comes first rather than hormone therapy (this site's reading of the guide's exception).",
+        "citations": [2, 3],
+        "section": "hr-positive-her2-negative",
+        "anchor": "hr-endocrine-first-line",
+        "href": "metastatic-breast-cancer/hr-positive-her2-negative/#hr-endocrine-first-line",
+        "dose": None,
+        "agents": ["chemotherapy_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "visceral-crisis-chemotherapy-not-first": {
+        "kind": "recommendation",
+        "rank": "alternative",
+        "text": "Visceral crisis: chemotherapy rather than endocrine therapy (inferred from the guideline's exception), but not a first choice for this case: the patient declines chemotherapy, or the performance status is poor (see the cautions).",
+        "patient_text": "The cancer in internal organs needs treatment that works quickly, which would usually mean chemotherapy first; it is not put first for you (the warnings say why).",
         "citations": [2, 3],
         "section": "hr-positive-her2-negative",
         "anchor": "hr-endocrine-first-line",
@@ -1663,9 +1900,9 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["trastuzumab", "non_anthracycline_chemotherapy"],
         "origin": "source",
         "newer_guidance": {
-            "text": "Newer guidance: pertuzumab is added to trastuzumab and a taxane as first-line treatment (CLEOPATRA); after trastuzumab and a taxane, trastuzumab deruxtecan is an option (DESTINY-Breast03).",
-            "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
-            "citations": [9, 10, 18],
+            "text": "Newer guidance, first line: pertuzumab is added to trastuzumab and a taxane (CLEOPATRA), and trastuzumab deruxtecan with pertuzumab improved progression-free survival over that combination (DESTINY-Breast09: median 40.7 vs 26.9 months; FDA approval 2025). After trastuzumab and a taxane: trastuzumab deruxtecan (DESTINY-Breast03). After trastuzumab, pertuzumab and trastuzumab emtansine: tucatinib with trastuzumab and capecitabine, brain metastases included (HER2CLIMB).",
+            "patient_text": "Newer guidance: as a first treatment, a second HER2 medicine (pertuzumab) is now added to trastuzumab and a taxane, and trastuzumab deruxtecan with pertuzumab kept the cancer under control longer than that (a median of 40.7 against 26.9 months; approved in 2025). Later, trastuzumab deruxtecan or tucatinib can be options. Ask your care team.",
+            "citations": [9, 10, 34, 18, 37],
         },
         "general": False,
         "policies": [],
@@ -1684,23 +1921,23 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["trastuzumab", "paclitaxel"],
         "origin": "source",
         "newer_guidance": {
-            "text": "Newer guidance: pertuzumab is added to trastuzumab and a taxane as first-line treatment (CLEOPATRA); after trastuzumab and a taxane, trastuzumab deruxtecan is an option (DESTINY-Breast03).",
-            "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
-            "citations": [9, 10, 18],
+            "text": "Newer guidance, first line: pertuzumab is added to trastuzumab and a taxane (CLEOPATRA), and trastuzumab deruxtecan with pertuzumab improved progression-free survival over that combination (DESTINY-Breast09: median 40.7 vs 26.9 months; FDA approval 2025). After trastuzumab and a taxane: trastuzumab deruxtecan (DESTINY-Breast03). After trastuzumab, pertuzumab and trastuzumab emtansine: tucatinib with trastuzumab and capecitabine, brain metastases included (HER2CLIMB).",
+            "patient_text": "Newer guidance: as a first treatment, a second HER2 medicine (pertuzumab) is now added to trastuzumab and a taxane, and trastuzumab deruxtecan with pertuzumab kept the cancer under control longer than that (a median of 40.7 against 26.9 months; approved in 2025). Later, trastuzumab deruxtecan or tucatinib can be options. Ask your care team.",
+            "citations": [9, 10, 34, 18, 37],
         },
         "general": False,
         "policies": [],
         "safety": False,
     },
-    "trastuzumab-chemotherapy-cardiac": {
+    "trastuzumab-chemotherapy-not-first": {
         "kind": "recommendation",
         "rank": "alternative",
-        "text": "Known cardiac dysfunction: trastuzumab with chemotherapy that contains no anthracycline (the source's standard, preferably with paclitaxel) only after a cardiac assessment; the HERCEPTIN label's boxed warning is cardiomyopathy (see the warnings).",
-        "patient_text": "Because of your heart problem, the source's standard treatment (trastuzumab with chemotherapy that is not an anthracycline, preferably paclitaxel) is only considered after your heart has been checked: trastuzumab can weaken the heart.",
-        "citations": [1, 5],
+        "text": "Not a first choice for this case (the cautions say why): the source's standard of trastuzumab with chemotherapy that contains no anthracycline, preferably paclitaxel, only once what the cautions ask is settled.",
+        "patient_text": "Not put first for you (the warnings say why): the source's standard treatment, trastuzumab with chemotherapy that is not an anthracycline (preferably paclitaxel), only once the warnings have been dealt with.",
+        "citations": [1, 3, 5],
         "section": "her2-positive",
-        "anchor": "cardiac-dysfunction-label",
-        "href": "metastatic-breast-cancer/her2-positive/#cardiac-dysfunction-label",
+        "anchor": "her2-trastuzumab-standard",
+        "href": "metastatic-breast-cancer/her2-positive/#her2-trastuzumab-standard",
         "dose": None,
         "agents": [
             "trastuzumab",
@@ -1709,9 +1946,9 @@ ITEMS: dict[str, ItemData] = {
         ],
         "origin": "source",
         "newer_guidance": {
-            "text": "Newer guidance: pertuzumab is added to trastuzumab and a taxane as first-line treatment (CLEOPATRA); after trastuzumab and a taxane, trastuzumab deruxtecan is an option (DESTINY-Breast03).",
-            "patient_text": "Newer guidance: a second HER2 medicine, pertuzumab, is now added to trastuzumab and a taxane as the first treatment; later, trastuzumab deruxtecan can be an option. Ask your care team.",
-            "citations": [9, 10, 18],
+            "text": "Newer guidance, first line: pertuzumab is added to trastuzumab and a taxane (CLEOPATRA), and trastuzumab deruxtecan with pertuzumab improved progression-free survival over that combination (DESTINY-Breast09: median 40.7 vs 26.9 months; FDA approval 2025). After trastuzumab and a taxane: trastuzumab deruxtecan (DESTINY-Breast03). After trastuzumab, pertuzumab and trastuzumab emtansine: tucatinib with trastuzumab and capecitabine, brain metastases included (HER2CLIMB).",
+            "patient_text": "Newer guidance: as a first treatment, a second HER2 medicine (pertuzumab) is now added to trastuzumab and a taxane, and trastuzumab deruxtecan with pertuzumab kept the cancer under control longer than that (a median of 40.7 against 26.9 months; approved in 2025). Later, trastuzumab deruxtecan or tucatinib can be options. Ask your care team.",
+            "citations": [9, 10, 34, 18, 37],
         },
         "general": False,
         "policies": [],
@@ -1749,13 +1986,13 @@ ITEMS: dict[str, ItemData] = {
             "unit": "mg",
             "weight_input": "weight_kg",
             "schedule": "once, IV (loading dose)",
-            "round_to": None,
+            "round_to": "1",
         },
         "agents": ["trastuzumab"],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["dose_rounding_mg"],
         "safety": False,
     },
     "trastuzumab-maintenance-dose": {
@@ -1773,9 +2010,26 @@ ITEMS: dict[str, ItemData] = {
             "unit": "mg",
             "weight_input": "weight_kg",
             "schedule": "IV once weekly after the loading dose",
-            "round_to": None,
+            "round_to": "1",
         },
         "agents": ["trastuzumab"],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": ["dose_rounding_mg"],
+        "safety": False,
+    },
+    "dosing-chemotherapy-not-dosed": {
+        "kind": "dosing",
+        "rank": None,
+        "text": "The doses above are trastuzumab's (HERCEPTIN label). The source gives no dose for the chemotherapy given with it (paclitaxel, or another regimen without an anthracycline): dose it from that agent's own prescribing information.",
+        "patient_text": "The doses shown are for trastuzumab only. The source gives no dose for the chemotherapy given with it; your care team doses it from that medicine's own label.",
+        "citations": [5, 1],
+        "section": "her2-positive",
+        "anchor": "her2-dosing-scope",
+        "href": "metastatic-breast-cancer/her2-positive/#her2-dosing-scope",
+        "dose": None,
+        "agents": ["non_anthracycline_chemotherapy", "paclitaxel"],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
@@ -1850,11 +2104,11 @@ ITEMS: dict[str, ItemData] = {
         "policies": [],
         "safety": False,
     },
-    "trastuzumab-single-agent-cardiac": {
+    "trastuzumab-single-agent-not-first": {
         "kind": "recommendation",
         "rank": "alternative",
-        "text": "Indolent disease and chemotherapy declined, known cardiac dysfunction: single-agent trastuzumab (overall response rate 14% in previously treated patients) only after a cardiac assessment; see the HERCEPTIN label's cardiac warnings.",
-        "patient_text": "For a slowly growing cancer when you do not want chemotherapy, trastuzumab on its own is an option (the cancer shrank or disappeared in 14 out of 100, 14%, of people already treated), but because of your heart problem only after your heart has been checked.",
+        "text": "Indolent disease and chemotherapy declined: single-agent trastuzumab (overall response rate 14% in previously treated patients), not a first choice for this case: the cautions say why.",
+        "patient_text": "For a slowly growing cancer when you do not want chemotherapy, trastuzumab on its own (the cancer shrank or disappeared in 14 out of 100, 14%, of people already treated), but not put first for you: the warnings say why.",
         "citations": [1, 5],
         "section": "her2-positive",
         "anchor": "her2-single-agent",
@@ -1887,8 +2141,8 @@ ITEMS: dict[str, ItemData] = {
     "cardiac-dysfunction-caution": {
         "kind": "warning",
         "rank": None,
-        "text": "Known cardiac dysfunction. HERCEPTIN label, boxed warning: trastuzumab can result in subclinical and clinical cardiac failure, with the highest incidence and severity when given with anthracycline-containing chemotherapy; evaluate left ventricular function before and during treatment, and withhold trastuzumab in metastatic disease for a clinically significant decrease. Doxorubicin label, boxed warning: the risk of cardiomyopathy rises with the cumulative dose (1% to 20% at cumulative doses of 300 to 500 mg/m2 every 3 weeks) and with other cardiotoxic therapy; assess LVEF before, during and after treatment.",
-        "patient_text": "You have a known heart problem. The labels of trastuzumab and of anthracycline medicines (such as doxorubicin) warn that these medicines can weaken the heart: trastuzumab most of all when it is given with an anthracycline, and anthracyclines more as their total dose grows (heart damage in 1 to 20 out of 100 people at total doses of 300 to 500 mg/m2 given every 3 weeks). Your heart must be checked before and during treatment.",
+        "text": "Cardiac dysfunction (known, or an LVEF below this site's lower limit of normal). HERCEPTIN label, boxed warning (cardiomyopathy): trastuzumab can result in subclinical and clinical cardiac failure, with the highest incidence and severity when given with anthracycline-containing chemotherapy; evaluate left ventricular function before and during treatment, and withhold trastuzumab in metastatic disease for a clinically significant decrease. Doxorubicin label: contraindicated in severe myocardial insufficiency; the risk of cardiomyopathy rises with the cumulative dose (1% to 20% at cumulative doses of 300 to 500 mg/m2 every 3 weeks) and with other cardiotoxic therapy. No anthracycline is recommended.",
+        "patient_text": "You have a heart problem (known, or shown by a heart scan result below this site's limit). The labels of trastuzumab and of anthracycline medicines (such as doxorubicin) warn that these medicines can weaken the heart: trastuzumab most of all when it is given with an anthracycline, and anthracyclines more as their total dose grows (heart damage in 1 to 20 out of 100 people at total doses of 300 to 500 mg/m2 given every 3 weeks); doxorubicin must not be used with a severely weakened heart. No anthracycline is suggested for you, and your heart is checked before and during treatment.",
         "citations": [5, 23],
         "section": "her2-positive",
         "anchor": "cardiac-dysfunction-label",
@@ -1904,8 +2158,8 @@ ITEMS: dict[str, ItemData] = {
     "workup-cardiac-assessment": {
         "kind": "workup",
         "rank": None,
-        "text": "Known cardiac dysfunction: a cardiac assessment (history, physical examination and LVEF by echocardiogram or MUGA scan) before treatment is chosen, as the HERCEPTIN label asks before trastuzumab.",
-        "patient_text": "Because of your heart problem, your heart is checked (questions, an examination and a heart scan) before the treatment is chosen.",
+        "text": "Cardiac dysfunction (known, or an LVEF below this site's lower limit of normal): a cardiac assessment (history, physical examination and LVEF by echocardiogram or MUGA scan) before treatment is chosen, as the HERCEPTIN label asks before trastuzumab.",
+        "patient_text": "Because of the heart problem, your heart is checked (questions, an examination and a heart scan) before the treatment is chosen.",
         "citations": [5],
         "section": "her2-positive",
         "anchor": "cardiac-dysfunction-label",
@@ -1921,8 +2175,8 @@ ITEMS: dict[str, ItemData] = {
     "lvef-label-criteria": {
         "kind": "warning",
         "rank": None,
-        "text": "LVEF entered. This site applies no LVEF threshold of its own. The HERCEPTIN label withholds trastuzumab for an absolute decrease in LVEF of 16% or more from the pre-treatment value, or an LVEF below the institutional lower limit of normal with an absolute decrease of 10% or more.",
-        "patient_text": "Your heart pumping strength (LVEF) is shown, but this site uses no limit of its own. The trastuzumab label pauses treatment if the LVEF falls by 16 points or more from before treatment, or falls below the hospital's normal range and by 10 points or more.",
+        "text": "LVEF entered: below 50% it counts as cardiac dysfunction (this site's policy). The HERCEPTIN label withholds trastuzumab for an absolute decrease in LVEF of 16% or more from the pre-treatment value, or an LVEF below the institutional lower limit of normal with an absolute decrease of 10% or more.",
+        "patient_text": "Your heart pumping strength (LVEF) is used: below 50% it counts as a heart problem (this site's own rule). The trastuzumab label pauses treatment if the LVEF falls by 16 points or more from before treatment, or falls below the hospital's normal range and by 10 points or more.",
         "citations": [5],
         "section": "her2-positive",
         "anchor": "her2-cardiac-monitoring",
@@ -1932,8 +2186,93 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["lvef_lower_limit_percent"],
         "safety": False,
+    },
+    "lvef-below-lower-limit": {
+        "kind": "warning",
+        "rank": None,
+        "text": "The LVEF entered is below this site's lower limit of normal (50%): cardiac dysfunction, although the case does not state it. Trastuzumab and anthracyclines are not a first choice; a cardiac assessment comes first.",
+        "patient_text": "Your heart scan result (LVEF) is below 50%, which counts as a heart problem even though none is recorded. Your heart is checked before treatment is chosen.",
+        "citations": [5, 26],
+        "section": "her2-positive",
+        "anchor": "cardiac-dysfunction-label",
+        "href": "metastatic-breast-cancer/her2-positive/#cardiac-dysfunction-label",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": ["lvef_lower_limit_percent"],
+        "safety": False,
+    },
+    "lvef-contradicts-no-dysfunction": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Contradiction: known cardiac dysfunction (cardiac_dysfunction) is answered no, but the LVEF entered (lvef_percent) is below this site's lower limit of normal (50%). The case is treated as cardiac dysfunction until a cardiac assessment settles it: correct whichever answer is wrong.",
+        "patient_text": "Two answers disagree: no heart problem is recorded, but the heart scan result (LVEF) is below 50%. Until your heart has been checked, the calculator treats it as a heart problem.",
+        "citations": [5],
+        "section": "her2-positive",
+        "anchor": "cardiac-dysfunction-label",
+        "href": "metastatic-breast-cancer/her2-positive/#cardiac-dysfunction-label",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": ["lvef_lower_limit_percent"],
+        "safety": True,
+    },
+    "workup-trastuzumab-interval": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Previous trastuzumab: record how long before the recurrence (neo)adjuvant trastuzumab ended. Within 12 months (this site's policy), the source's first-line regimen is not ranked first.",
+        "patient_text": "You had trastuzumab before: your care team records how long before the cancer came back it ended. If it was within 12 months, the source's first treatment is not put first.",
+        "citations": [],
+        "section": "her2-positive",
+        "anchor": "her2-after-trastuzumab",
+        "href": "metastatic-breast-cancer/her2-positive/#her2-after-trastuzumab",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": ["early_relapse_after_trastuzumab_months"],
+        "safety": False,
+    },
+    "after-trastuzumab-caution": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Recurrence during (neo)adjuvant trastuzumab or within 12 months of its end (or when, is not known): the source does not address treatment after trastuzumab, so its first-line regimen is not ranked first and trastuzumab is not urged without delay (this site's policy).",
+        "patient_text": "The cancer came back during trastuzumab after surgery or within 12 months of it ending (or when is not known). The source does not cover this, so its first treatment is not put first.",
+        "citations": [],
+        "section": "her2-positive",
+        "anchor": "her2-after-trastuzumab",
+        "href": "metastatic-breast-cancer/her2-positive/#her2-after-trastuzumab",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": ["early_relapse_after_trastuzumab_months"],
+        "safety": True,
+    },
+    "newer-after-trastuzumab": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Newer guidance (not in the source), recurrence after (neo)adjuvant trastuzumab: ASCO follows the second-line recommendations when trastuzumab-based adjuvant treatment ended 12 months or less before the recurrence, that is trastuzumab deruxtecan (DESTINY-Breast03, which admitted recurrence within 6 months of (neo)adjuvant therapy); with brain metastases without symptomatic mass effect after HER2-directed therapy, tucatinib with trastuzumab and capecitabine may be offered (ASCO; HER2CLIMB).",
+        "patient_text": "Newer guidance (not in the source guide): when HER2-positive cancer comes back within 12 months of trastuzumab given after surgery, expert guidelines (ASCO) advise the treatments used after a first treatment has stopped working, such as trastuzumab deruxtecan (its main study included people whose cancer came back within 6 months). For cancer in the brain, tucatinib with trastuzumab and capecitabine can be an option. Ask your care team.",
+        "citations": [35, 18, 36, 37],
+        "section": "her2-positive",
+        "anchor": "her2-after-trastuzumab",
+        "href": "metastatic-breast-cancer/her2-positive/#her2-after-trastuzumab",
+        "dose": None,
+        "agents": [],
+        "origin": "newer_guidance",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": True,
     },
     "chemotherapy-mainstay": {
         "kind": "recommendation",
@@ -1948,9 +2287,9 @@ ITEMS: dict[str, ItemData] = {
         "agents": ["chemotherapy_unnamed"],
         "origin": "source",
         "newer_guidance": {
-            "text": "Newer guidance for triple-negative disease: pembrolizumab with chemotherapy when PD-L1 CPS is 10 or more (KEYNOTE-355); sacituzumab govitecan after earlier treatment (ASCENT); a PARP inhibitor for germline BRCA1/2 carriers (OlympiAD).",
-            "patient_text": "Newer guidance: for triple-negative cancer there are now other options: an immunotherapy medicine (pembrolizumab) with chemotherapy when a test called PD-L1 scores 10 or more, sacituzumab govitecan after earlier treatment, and a PARP inhibitor for people with an inherited BRCA change. Ask your care team.",
-            "citations": [11, 12, 13],
+            "text": "Newer guidance for triple-negative disease: pembrolizumab with chemotherapy when PD-L1 CPS is 10 or more (KEYNOTE-355); sacituzumab govitecan after earlier treatment (ASCENT); a PARP inhibitor for germline BRCA1/2 carriers (OlympiAD); trastuzumab deruxtecan for HER2-low disease after 1-2 lines of chemotherapy (DESTINY-Breast04).",
+            "patient_text": "Newer guidance: for triple-negative cancer there are now other options: an immunotherapy medicine (pembrolizumab) with chemotherapy when a test called PD-L1 scores 10 or more, sacituzumab govitecan after earlier treatment, a PARP inhibitor for people with an inherited BRCA change, and trastuzumab deruxtecan for HER2-low cancer after 1 or 2 chemotherapy treatments. Ask your care team.",
+            "citations": [11, 12, 13, 19],
         },
         "general": False,
         "policies": [],
@@ -1973,19 +2312,51 @@ ITEMS: dict[str, ItemData] = {
         "policies": [],
         "safety": False,
     },
-    "chemotherapy-single-agents": {
+    "chemotherapy-single-taxanes": {
         "kind": "recommendation",
         "rank": "preferred",
-        "text": "Common single agents: taxanes (weekly paclitaxel, docetaxel every 3 weeks), capecitabine, vinorelbine, continuous-infusion fluorouracil, gemcitabine.",
-        "patient_text": "Chemotherapy medicines often used on their own: paclitaxel (weekly), docetaxel (every 3 weeks), capecitabine, vinorelbine, fluorouracil or gemcitabine.",
+        "text": "Common single agents: taxanes, weekly paclitaxel or docetaxel every 3 weeks (docetaxel within its label's liver limits).",
+        "patient_text": "Chemotherapy medicines often used on their own: a taxane, paclitaxel (weekly) or docetaxel (every 3 weeks, if liver tests allow).",
+        "citations": [1, 27],
+        "section": "triple-negative",
+        "anchor": "tnbc-single-agents",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-single-agents",
+        "dose": None,
+        "agents": ["paclitaxel", "docetaxel"],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "chemotherapy-single-paclitaxel": {
+        "kind": "recommendation",
+        "rank": "preferred",
+        "text": "Common single agent: weekly paclitaxel (not docetaxel: the liver tests are above the docetaxel label's limits).",
+        "patient_text": "A chemotherapy medicine often used on its own: paclitaxel, weekly (not docetaxel, because of the liver tests).",
+        "citations": [1, 27],
+        "section": "triple-negative",
+        "anchor": "tnbc-single-agents",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-single-agents",
+        "dose": None,
+        "agents": ["paclitaxel"],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "chemotherapy-single-others": {
+        "kind": "recommendation",
+        "rank": "preferred",
+        "text": "Common single agents: capecitabine, vinorelbine, continuous-infusion fluorouracil, gemcitabine.",
+        "patient_text": "Chemotherapy medicines often used on their own: capecitabine, vinorelbine, fluorouracil or gemcitabine.",
         "citations": [1],
         "section": "triple-negative",
         "anchor": "tnbc-single-agents",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-single-agents",
         "dose": None,
         "agents": [
-            "paclitaxel",
-            "docetaxel",
             "capecitabine",
             "vinorelbine",
             "fluorouracil",
@@ -2017,8 +2388,8 @@ ITEMS: dict[str, ItemData] = {
     "chemotherapy-single-anthracycline-caution": {
         "kind": "recommendation",
         "rank": "alternative",
-        "text": "Anthracyclines (doxorubicin, epirubicin) are common single agents too, but after a previous anthracycline or with known cardiac dysfunction not a first choice: see the labels' cardiac warnings.",
-        "patient_text": "Anthracycline medicines (doxorubicin, epirubicin) are also often used on their own, but because of earlier anthracycline treatment or a heart problem they are not a first choice for you.",
+        "text": "Anthracyclines (doxorubicin, epirubicin) are common single agents too, but after a previous anthracycline or with a bilirubin above the upper limit of normal not a first choice: see the labels' cautions.",
+        "patient_text": "Anthracycline medicines (doxorubicin, epirubicin) are also often used on their own, but because of earlier anthracycline treatment or a raised bilirubin (a liver test) they are not a first choice for you.",
         "citations": [1, 23],
         "section": "triple-negative",
         "anchor": "tnbc-anthracycline-caution",
@@ -2048,11 +2419,79 @@ ITEMS: dict[str, ItemData] = {
         "policies": [],
         "safety": True,
     },
+    "doxorubicin-hepatic-caution": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Bilirubin above the upper limit of normal. Doxorubicin label: contraindicated in severe hepatic impairment (Child-Pugh class C or serum bilirubin greater than 5 mg/dL), dose modified from a serum total bilirubin of 1.2 mg/dL: measure the bilirubin in mg/dL before an anthracycline. Anthracyclines are not a first choice.",
+        "patient_text": "Your bilirubin (a liver test) is above the normal range. The doxorubicin label lowers its dose from a bilirubin of 1.2 mg/dL and forbids it with severe liver damage (a bilirubin above 5 mg/dL), so anthracyclines are not a first choice for you.",
+        "citations": [23],
+        "section": "triple-negative",
+        "anchor": "tnbc-liver-function",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-liver-function",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": True,
+    },
+    "docetaxel-liver-limits": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Liver tests not entered. Docetaxel label, boxed warning: treatment-related mortality is increased with abnormal liver function; avoid docetaxel with bilirubin above the upper limit of normal (ULN), or with AST and/or ALT above 1.5 × ULN together with alkaline phosphatase above 2.5 × ULN; measure bilirubin, AST or ALT and alkaline phosphatase before each cycle.",
+        "patient_text": "Your liver tests are not known yet. The docetaxel label warns that docetaxel is more dangerous when the liver tests are abnormal (bilirubin above the normal limit, or AST or ALT above 1.5 times and alkaline phosphatase above 2.5 times the normal limit), and asks for these tests before each cycle.",
+        "citations": [27],
+        "section": "triple-negative",
+        "anchor": "tnbc-liver-function",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-liver-function",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": True,
+    },
+    "docetaxel-excluded-liver": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Liver tests above the docetaxel label's limits (bilirubin above the upper limit of normal, or AST and/or ALT above 1.5 × ULN with alkaline phosphatase above 2.5 × ULN): no docetaxel, which the label says to avoid (increased treatment-related mortality).",
+        "patient_text": "Your liver tests are above the limits of the docetaxel label (bilirubin above the normal limit, or AST or ALT above 1.5 times and alkaline phosphatase above 2.5 times the normal limit), so docetaxel is not suggested.",
+        "citations": [27],
+        "section": "triple-negative",
+        "anchor": "tnbc-liver-function",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-liver-function",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "workup-liver-function": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Liver function before chemotherapy: total bilirubin, AST/ALT and alkaline phosphatase against their upper limits of normal (the docetaxel label sets limits and asks for them before each cycle; the doxorubicin label doses by bilirubin).",
+        "patient_text": "Blood tests of the liver (bilirubin, AST, ALT, alkaline phosphatase) are needed before chemotherapy: some chemotherapy medicines are changed or avoided when they are raised.",
+        "citations": [27, 23],
+        "section": "triple-negative",
+        "anchor": "tnbc-liver-function",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-liver-function",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": True,
+    },
     "chemotherapy-combination-indication": {
         "kind": "warning",
         "rank": None,
-        "text": "Combination chemotherapy is for patients who need a rapid response or have a high disease burden (this site takes that to mean visceral crisis, 3 or more metastatic sites or bulky disease: this site's cut-off).",
-        "patient_text": "Combinations of chemotherapy medicines are used only when treatment must work quickly or there is a lot of cancer (this site takes that to mean a visceral crisis, cancer in 3 or more places, or large tumour masses: this site's cut-off).",
+        "text": "Combination chemotherapy is for patients who need a rapid response or have a high disease burden (this site takes that to mean visceral crisis, 3 or more metastatic sites or bulky disease: this site's policy).",
+        "patient_text": "Combinations of chemotherapy medicines are used only when treatment must work quickly or there is a lot of cancer (this site takes that to mean a visceral crisis, cancer in 3 or more places, or large tumour masses: this site's own rule).",
         "citations": [1],
         "section": "triple-negative",
         "anchor": "tnbc-combination-indication",
@@ -2062,7 +2501,7 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["multiple_sites_min"],
         "safety": False,
     },
     "chemotherapy-combination-non-anthracycline": {
@@ -2109,23 +2548,51 @@ ITEMS: dict[str, ItemData] = {
         "policies": [],
         "safety": False,
     },
-    "chemotherapy-combination-taxane": {
+    "chemotherapy-combination-doxorubicin-paclitaxel": {
         "kind": "recommendation",
         "rank": "alternative",
-        "text": "Rapid response needed: a taxane-containing combination, doxorubicin/paclitaxel, docetaxel/capecitabine or paclitaxel/gemcitabine.",
-        "patient_text": "As another choice when treatment must work quickly: a combination with a taxane (doxorubicin with paclitaxel, docetaxel with capecitabine, or paclitaxel with gemcitabine).",
+        "text": "Rapid response needed: a taxane-containing combination with an anthracycline, doxorubicin/paclitaxel.",
+        "patient_text": "As another choice when treatment must work quickly: doxorubicin with paclitaxel.",
         "citations": [1],
         "section": "triple-negative",
         "anchor": "tnbc-combination-taxane",
         "href": "metastatic-breast-cancer/triple-negative/#tnbc-combination-taxane",
         "dose": None,
-        "agents": [
-            "doxorubicin",
-            "paclitaxel",
-            "docetaxel",
-            "capecitabine",
-            "gemcitabine",
-        ],
+        "agents": ["doxorubicin", "paclitaxel"],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "chemotherapy-combination-docetaxel-capecitabine": {
+        "kind": "recommendation",
+        "rank": "alternative",
+        "text": "Rapid response needed: a taxane-containing combination, docetaxel/capecitabine (docetaxel within its label's liver limits).",
+        "patient_text": "As another choice when treatment must work quickly: docetaxel with capecitabine (if liver tests allow).",
+        "citations": [1, 27],
+        "section": "triple-negative",
+        "anchor": "tnbc-combination-taxane",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-combination-taxane",
+        "dose": None,
+        "agents": ["docetaxel", "capecitabine"],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "chemotherapy-combination-paclitaxel-gemcitabine": {
+        "kind": "recommendation",
+        "rank": "alternative",
+        "text": "Rapid response needed: a taxane-containing combination, paclitaxel/gemcitabine.",
+        "patient_text": "As another choice when treatment must work quickly: paclitaxel with gemcitabine.",
+        "citations": [1],
+        "section": "triple-negative",
+        "anchor": "tnbc-combination-taxane",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-combination-taxane",
+        "dose": None,
+        "agents": ["paclitaxel", "gemcitabine"],
         "origin": "source",
         "newer_guidance": None,
         "general": False,
@@ -2148,6 +2615,57 @@ ITEMS: dict[str, ItemData] = {
         "general": False,
         "policies": [],
         "safety": False,
+    },
+    "chemotherapy-not-first": {
+        "kind": "recommendation",
+        "rank": "alternative",
+        "text": "Not a first choice for this case (the cautions say why: the patient declines chemotherapy, or the performance status is poor): chemotherapy as the source gives it, a single agent (a taxane, capecitabine, vinorelbine, fluorouracil or gemcitabine) in preference to a combination.",
+        "patient_text": "Not put first for you (the warnings say why): chemotherapy as the source describes it, one medicine at a time rather than a combination.",
+        "citations": [1, 3],
+        "section": "triple-negative",
+        "anchor": "tnbc-single-agent-preferred",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-single-agent-preferred",
+        "dose": None,
+        "agents": ["chemotherapy_unnamed"],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "poor-performance-chemotherapy": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Poor performance status (ECOG 3 or 4: this site's policy): no chemotherapy is ranked first. Guidance holds that chemotherapy is not appropriate in metastatic breast cancer for patients unlikely to benefit with a low performance status (3 or 4), and advises focusing on symptom relief and palliative care; exceptions are generally untreated, highly chemosensitive disease in patients who have recently declined from a good performance status.",
+        "patient_text": "You are in bed or a chair for much of the day (ECOG 3 or 4), so chemotherapy is not put first. Expert guidance says chemotherapy usually does not help people this unwell and that care should focus on relieving symptoms; there are exceptions, for example when the cancer has never been treated, responds well to chemotherapy and has only recently made you this unwell.",
+        "citations": [28, 29, 30],
+        "section": "triple-negative",
+        "anchor": "tnbc-performance-status",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-performance-status",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": ["poor_performance_ecog_min"],
+        "safety": True,
+    },
+    "workup-ecog-chemotherapy": {
+        "kind": "workup",
+        "rank": None,
+        "text": "Record the ECOG performance status: with ECOG 3 or 4 (this site's policy) no chemotherapy is ranked first.",
+        "patient_text": "Your care team records how well you manage daily activities (ECOG score from 0 to 4): with a score of 3 or 4, chemotherapy is not put first.",
+        "citations": [28],
+        "section": "triple-negative",
+        "anchor": "tnbc-performance-status",
+        "href": "metastatic-breast-cancer/triple-negative/#tnbc-performance-status",
+        "dose": None,
+        "agents": [],
+        "origin": "source",
+        "newer_guidance": None,
+        "general": False,
+        "policies": ["poor_performance_ecog_min"],
+        "safety": True,
     },
     "duration-not-established": {
         "kind": "warning",
@@ -2254,8 +2772,8 @@ ITEMS: dict[str, ItemData] = {
     "beyond-third-line-justified": {
         "kind": "recommendation",
         "rank": "alternative",
-        "text": "Chemotherapy beyond the third line may be justified: good performance status (ECOG 0-1: this site's cut-off) and response to previous chemotherapy.",
-        "patient_text": "More chemotherapy may make sense, because you manage daily activities well (ECOG score 0-1: this site's cut-off) and the cancer responded to earlier chemotherapy.",
+        "text": "Chemotherapy beyond the third line may be justified: good performance status (ECOG 0 to 1: this site's policy) and response to previous chemotherapy.",
+        "patient_text": "More chemotherapy may make sense, because you manage daily activities well (ECOG score 0 to 1: this site's own rule) and the cancer responded to earlier chemotherapy.",
         "citations": [1],
         "section": "treatment-duration",
         "anchor": "chemo-beyond-third-line",
@@ -2265,14 +2783,14 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["good_performance_ecog_max"],
         "safety": False,
     },
     "beyond-third-line-not-justified-performance": {
         "kind": "warning",
         "rank": None,
-        "text": "Chemotherapy beyond the third line is not justified: performance status is not good (ECOG 2-4: this site's cut-off).",
-        "patient_text": "More chemotherapy is not advised, because daily activities have become difficult (ECOG score 2-4: this site's cut-off).",
+        "text": "Chemotherapy beyond the third line is not justified: performance status is not good (ECOG above 1: this site's policy).",
+        "patient_text": "More chemotherapy is not advised, because daily activities have become difficult (ECOG score above 1: this site's own rule).",
         "citations": [1],
         "section": "treatment-duration",
         "anchor": "chemo-beyond-third-line",
@@ -2282,7 +2800,7 @@ ITEMS: dict[str, ItemData] = {
         "origin": "source",
         "newer_guidance": None,
         "general": False,
-        "policies": [],
+        "policies": ["good_performance_ecog_max"],
         "safety": False,
     },
     "beyond-third-line-not-justified-response": {
@@ -2404,6 +2922,40 @@ ITEMS: dict[str, ItemData] = {
         "policies": [],
         "safety": False,
     },
+    "newer-bone-modifying-agents": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Newer guidance (not in the source): every patient with bone metastases, with or without symptoms or lytic lesions, should be treated with a bone-modifying agent (denosumab, zoledronic acid or pamidronate), after a dental examination and preventive dentistry (ASCO).",
+        "patient_text": "Newer guidance (not in the source guide): everyone with cancer in the bones should be offered a bone-strengthening medicine (denosumab, zoledronic acid or pamidronate), after a check-up at the dentist first. Ask your care team.",
+        "citations": [44],
+        "section": "supportive-care",
+        "anchor": "bone-newer-guidance",
+        "href": "metastatic-breast-cancer/supportive-care/#bone-newer-guidance",
+        "dose": None,
+        "agents": [],
+        "origin": "newer_guidance",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
+    "newer-her2-brain-metastases": {
+        "kind": "warning",
+        "rank": None,
+        "text": "Newer guidance (not in the source), HER2-positive disease with brain metastases: tucatinib with trastuzumab and capecitabine may be offered for brain metastases without symptomatic mass effect after progression on at least one HER2-directed therapy for metastatic disease, and after local therapy for stable brain metastases (ASCO; HER2CLIMB).",
+        "patient_text": "Newer guidance (not in the source guide): for HER2-positive cancer that has spread to the brain, a combination of tucatinib, trastuzumab and capecitabine can be an option after earlier HER2 treatment. Ask your care team.",
+        "citations": [36, 37],
+        "section": "supportive-care",
+        "anchor": "cns-newer-guidance",
+        "href": "metastatic-breast-cancer/supportive-care/#cns-newer-guidance",
+        "dose": None,
+        "agents": [],
+        "origin": "newer_guidance",
+        "newer_guidance": None,
+        "general": False,
+        "policies": [],
+        "safety": False,
+    },
     "silent-cns-beyond-radiotherapy": {
         "kind": "warning",
         "rank": None,
@@ -2441,8 +2993,8 @@ ITEMS: dict[str, ItemData] = {
     "pitfall-do-not-delay-trastuzumab": {
         "kind": "warning",
         "rank": None,
-        "text": "Start trastuzumab without delay; the survival gain seen in trials came from first-line use and may be forfeited by holding it back.",
-        "patient_text": "Trastuzumab should be started without delay; starting it later may lose its benefit.",
+        "text": "The source: start trastuzumab without delay; the survival gain seen in trials came from first-line use and may be forfeited by holding it back (shown only when the heart is known to be normal and nothing else holds trastuzumab back).",
+        "patient_text": "The source advises against holding trastuzumab back for later: in studies, people lived longer when it was part of their first treatment. Your care team decides when it starts.",
         "citations": [1],
         "section": "critical-pitfalls",
         "anchor": "pitfall-delayed-trastuzumab",
@@ -2527,15 +3079,148 @@ NOTICES: list[NoticeData] = [
 
 
 # The values this site chose where its source gives none (what they decide, why).
-POLICIES: list[PolicyData] = []
+POLICIES: list[PolicyData] = [
+    {
+        "id": "long_dfi_months",
+        "value": 24,
+        "unit": "months",
+        "text": {
+            "clinician": "A disease-free interval of more than 24 months counts as long (a favorable prognostic factor).",
+            "patient": "More than 24 months without signs of cancer before it came back counts as a long time (a sign of a better outlook).",
+        },
+        "why": "The source calls a long disease-free interval \"more than 1-2 years\" without choosing; this site takes the upper end, so that no interval the source could call short counts as long.",
+        "citations": [1, 3],
+    },
+    {
+        "id": "short_dfi_months",
+        "value": 12,
+        "unit": "months",
+        "text": {
+            "clinician": "A disease-free interval of 12 months or less counts as short (an unfavorable prognostic factor).",
+            "patient": "12 months or less without signs of cancer before it came back counts as a short time (a sign of a more difficult outlook).",
+        },
+        "why": "The source names a short disease-free interval as unfavorable without a figure; this site takes one year, the lower end of the source's \"1-2 years\" for a long one. Intervals in between are not classified.",
+        "citations": [1],
+    },
+    {
+        "id": "multiple_sites_min",
+        "value": 3,
+        "unit": "",
+        "text": {
+            "clinician": "3 or more distant metastatic sites count as multiple metastases (unfavorable) and as a high disease burden (combination chemotherapy allowed); fewer count as limited.",
+            "patient": "Cancer in 3 or more places counts as widespread (a sign of a more difficult outlook, and a reason to allow combined chemotherapy); fewer places count as limited.",
+        },
+        "why": "The source speaks of \"multiple\" metastases and a \"high disease burden\" without a number; this site counts 3 or more sites.",
+        "citations": [1],
+    },
+    {
+        "id": "good_performance_ecog_max",
+        "value": 1,
+        "unit": "",
+        "text": {
+            "clinician": "An ECOG performance status of 0 to 1 counts as good performance status for chemotherapy beyond the third line.",
+            "patient": "An ECOG score of 0 to 1 counts as managing daily activities well, which the source asks for before more than three chemotherapy treatments.",
+        },
+        "why": "The source asks for \"good performance status\" before chemotherapy beyond the third line without a scale; this site takes the two best ECOG scores.",
+        "citations": [1],
+    },
+    {
+        "id": "poor_performance_ecog_min",
+        "value": 3,
+        "unit": "",
+        "text": {
+            "clinician": "An ECOG performance status of 3 or 4 counts as poor performance status: no chemotherapy is ranked first.",
+            "patient": "An ECOG score of 3 or 4 (in bed or a chair for much or all of the day) means chemotherapy is not put first.",
+        },
+        "why": "The source does not address poor performance status. Guidance on metastatic breast cancer and on cancer care holds that chemotherapy is not appropriate for patients with low performance status (3 or 4) who are unlikely to benefit, with exceptions such as untreated, highly chemosensitive disease in a patient who has recently declined from a good performance status.",
+        "citations": [28, 29, 30],
+    },
+    {
+        "id": "lvef_lower_limit_percent",
+        "value": 50,
+        "unit": "%",
+        "text": {
+            "clinician": "An LVEF below 50% counts as below the lower limit of normal: cardiac dysfunction, even when the case does not state it.",
+            "patient": "A heart pumping strength (LVEF) below 50% counts as a heart problem, even if none is recorded.",
+        },
+        "why": "The HERCEPTIN label refers to the institutional limits of normal without a figure. This site uses 50%, the LVEF below which the HFA-ICOS baseline risk assessment counts a high risk before anthracycline chemotherapy and before HER2-targeted therapy. A hospital should set its own laboratory's limit here.",
+        "citations": [5, 26],
+    },
+    {
+        "id": "early_relapse_after_trastuzumab_months",
+        "value": 12,
+        "unit": "months",
+        "text": {
+            "clinician": "Recurrence during (neo)adjuvant trastuzumab or within 12 months of its end counts as relapse after trastuzumab: the source's first-line regimen is not ranked first and newer guidance is pointed to.",
+            "patient": "Cancer that comes back while on trastuzumab after surgery, or within 12 months of finishing it, counts as coming back after trastuzumab: the source's first treatment is not put first and newer options are pointed to.",
+        },
+        "why": "The source is silent on treatment after trastuzumab. The ASCO guideline treats recurrence 12 months or less after trastuzumab-based adjuvant treatment as second-line disease; the trastuzumab deruxtecan trial after trastuzumab (DESTINY-Breast03) admitted recurrence within 6 months. This site takes the wider window.",
+        "citations": [35, 18],
+    },
+    {
+        "id": "dose_rounding_mg",
+        "value": 1,
+        "unit": "mg",
+        "text": {
+            "clinician": "A computed dose is shown to the nearest 1 mg; the exact product of weight and dose per kilogram is kept with the result.",
+            "patient": "A dose worked out from your weight is shown to the nearest 1 mg.",
+        },
+        "why": "The HERCEPTIN label gives the dose per kilogram of body weight; a dose is prepared in whole milligrams. Hospitals that round to a wider step (dose banding) set it here.",
+        "citations": [],
+    },
+]
 
 
 TABLES: list[TableData] = [
     {
+        "id": "patient_consistency",
+        "title": "Contradictions in the patient's details",
+        "file": "docs/metastatic-breast-cancer/goals-of-care.md",
+        "line": 75,
+        "hit_policy": "collect",
+        "inputs": ["sex", "menopausal_status", "pregnant"],
+        "applies_when": {},
+        "output": None,
+        "rules": [
+            {
+                "id": "pregnant-male",
+                "line": 81,
+                "when": {"sex": "male", "pregnant": "true"},
+                "then": {
+                    "value": None,
+                    "items": [],
+                    "status": None,
+                    "error": {
+                        "field": "pregnant",
+                        "message": "pregnant is yes but sex is male. Correct one of the two.",
+                    },
+                },
+                "policies": [],
+            },
+            {
+                "id": "pregnant-postmenopausal",
+                "line": 84,
+                "when": {"menopausal_status": "postmenopausal", "pregnant": "true"},
+                "then": {
+                    "value": None,
+                    "items": [],
+                    "status": None,
+                    "error": {
+                        "field": "pregnant",
+                        "message": "pregnant is yes but menopausal_status is postmenopausal. Correct one of the two.",
+                    },
+                },
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
         "id": "scope",
         "title": "Who the guideline covers",
         "file": "docs/metastatic-breast-cancer/goals-of-care.md",
-        "line": 50,
+        "line": 97,
         "hit_policy": "first",
         "inputs": ["sex", "isolated_locoregional_recurrence"],
         "applies_when": {},
@@ -2546,7 +3231,7 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "scope-male",
-                "line": 57,
+                "line": 104,
                 "when": {"sex": "male"},
                 "then": {
                     "value": "out_of_scope",
@@ -2558,7 +3243,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "scope-locoregional-recurrence",
-                "line": 60,
+                "line": 107,
                 "when": {"isolated_locoregional_recurrence": "true"},
                 "then": {
                     "value": "locoregional_recurrence",
@@ -2570,7 +3255,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "scope-metastatic",
-                "line": 63,
+                "line": 110,
                 "when": {},
                 "then": {
                     "value": "metastatic",
@@ -2585,10 +3270,40 @@ TABLES: list[TableData] = [
         "policies": [],
     },
     {
+        "id": "pregnancy",
+        "title": "Pregnancy",
+        "file": "docs/metastatic-breast-cancer/goals-of-care.md",
+        "line": 87,
+        "hit_policy": "collect",
+        "inputs": ["pregnant", "scope"],
+        "applies_when": {"scope": "[metastatic, locoregional_recurrence]"},
+        "output": None,
+        "rules": [
+            {
+                "id": "pregnancy-out-of-scope",
+                "line": 94,
+                "when": {"pregnant": "true"},
+                "then": {
+                    "value": None,
+                    "items": [
+                        "pregnancy-not-covered",
+                        "pregnancy-labels",
+                        "workup-pregnancy-specialist",
+                    ],
+                    "status": "out_of_scope",
+                    "error": None,
+                },
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
         "id": "extent_consistency",
         "title": "Contradictions in the extent of disease",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 161,
+        "line": 168,
         "hit_policy": "collect",
         "inputs": [
             "visceral_involvement",
@@ -2606,7 +3321,7 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "indolent-with-visceral-crisis",
-                "line": 167,
+                "line": 174,
                 "when": {"indolent_disease": "true", "visceral_crisis": "true"},
                 "then": {
                     "value": None,
@@ -2621,7 +3336,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "crisis-without-visceral-involvement",
-                "line": 170,
+                "line": 177,
                 "when": {"visceral_crisis": "true", "visceral_involvement": "false"},
                 "then": {
                     "value": None,
@@ -2636,7 +3351,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "locoregional-with-visceral-disease",
-                "line": 173,
+                "line": 180,
                 "when": {"isolated_locoregional_recurrence": "true", "visceral_involvement": "true"},
                 "then": {
                     "value": None,
@@ -2651,7 +3366,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "locoregional-with-bone-metastases",
-                "line": 176,
+                "line": 183,
                 "when": {"isolated_locoregional_recurrence": "true", "bone_metastases": "true"},
                 "then": {
                     "value": None,
@@ -2666,7 +3381,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "locoregional-with-cns-metastases",
-                "line": 179,
+                "line": 186,
                 "when": {"isolated_locoregional_recurrence": "true", "cns_metastases": "true"},
                 "then": {
                     "value": None,
@@ -2681,7 +3396,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "locoregional-with-metastatic-sites",
-                "line": 182,
+                "line": 189,
                 "when": {
                     "isolated_locoregional_recurrence": "true",
                     "number_of_metastatic_sites": ">= 1",
@@ -2699,7 +3414,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "lytic-without-bone-metastases",
-                "line": 185,
+                "line": 192,
                 "when": {"bone_metastases_lytic": "true", "bone_metastases": "false"},
                 "then": {
                     "value": None,
@@ -2714,7 +3429,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "symptomatic-without-bone-metastases",
-                "line": 188,
+                "line": 195,
                 "when": {"bone_metastases_symptomatic": "true", "bone_metastases": "false"},
                 "then": {
                     "value": None,
@@ -2735,15 +3450,20 @@ TABLES: list[TableData] = [
         "id": "history_consistency",
         "title": "Contradictions in the treatment history",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 191,
+        "line": 198,
         "hit_policy": "collect",
-        "inputs": ["endocrine_resistance", "prior_endocrine_therapy"],
+        "inputs": [
+            "endocrine_resistance",
+            "prior_endocrine_therapy",
+            "prior_trastuzumab",
+            "months_since_adjuvant_trastuzumab",
+        ],
         "applies_when": {},
         "output": None,
         "rules": [
             {
                 "id": "resistance-without-endocrine-therapy",
-                "line": 196,
+                "line": 203,
                 "when": {"endocrine_resistance": "true", "prior_endocrine_therapy": "false"},
                 "then": {
                     "value": None,
@@ -2756,6 +3476,24 @@ TABLES: list[TableData] = [
                 },
                 "policies": [],
             },
+            {
+                "id": "trastuzumab-interval-without-trastuzumab",
+                "line": 206,
+                "when": {
+                    "months_since_adjuvant_trastuzumab": "not(null)",
+                    "prior_trastuzumab": "false",
+                },
+                "then": {
+                    "value": None,
+                    "items": [],
+                    "status": None,
+                    "error": {
+                        "field": "months_since_adjuvant_trastuzumab",
+                        "message": "months_since_adjuvant_trastuzumab is given but prior_trastuzumab is false. Set prior_trastuzumab to true, or leave months_since_adjuvant_trastuzumab empty.",
+                    },
+                },
+                "policies": [],
+            },
         ],
         "default": None,
         "policies": [],
@@ -2764,7 +3502,7 @@ TABLES: list[TableData] = [
         "id": "her2_consistency",
         "title": "A stated HER2 status that contradicts IHC or FISH",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 199,
+        "line": 209,
         "hit_policy": "collect",
         "inputs": ["her2_status", "her2_ihc", "her2_fish"],
         "applies_when": {},
@@ -2772,7 +3510,7 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "her2-stated-negative-ihc-3",
-                "line": 205,
+                "line": 215,
                 "when": {"her2_status": "negative", "her2_ihc": "3+"},
                 "then": {
                     "value": None,
@@ -2787,7 +3525,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "her2-stated-negative-fish-positive",
-                "line": 208,
+                "line": 218,
                 "when": {"her2_status": "negative", "her2_fish": "positive"},
                 "then": {
                     "value": None,
@@ -2802,7 +3540,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "her2-stated-positive-ihc-negative",
-                "line": 211,
+                "line": 221,
                 "when": {
                     "her2_status": "positive",
                     "her2_ihc": "[0, 1+]",
@@ -2821,7 +3559,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "her2-stated-positive-fish-negative",
-                "line": 214,
+                "line": 224,
                 "when": {"her2_status": "positive", "her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {
                     "value": None,
@@ -2836,7 +3574,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "her2-stated-equivocal-ihc-conclusive",
-                "line": 217,
+                "line": 227,
                 "when": {"her2_status": "equivocal", "her2_ihc": "[0, 1+, 3+]"},
                 "then": {
                     "value": None,
@@ -2857,7 +3595,7 @@ TABLES: list[TableData] = [
         "id": "hormone_receptor_status",
         "title": "Hormone-receptor status from ER and PR",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 220,
+        "line": 230,
         "hit_policy": "first",
         "inputs": ["er_status", "pr_status", "scope"],
         "applies_when": {"scope": "metastatic"},
@@ -2865,28 +3603,28 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "hr-er-positive",
-                "line": 228,
+                "line": 238,
                 "when": {"er_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "hr-pr-positive",
-                "line": 231,
+                "line": 241,
                 "when": {"pr_status": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "hr-both-negative",
-                "line": 234,
+                "line": 244,
                 "when": {"er_status": "negative", "pr_status": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "hr-undetermined",
-                "line": 237,
+                "line": 247,
                 "when": {},
                 "then": {
                     "value": "unknown",
@@ -2904,7 +3642,7 @@ TABLES: list[TableData] = [
         "id": "her2_status",
         "title": "HER2 status from IHC and FISH",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 240,
+        "line": 250,
         "hit_policy": "first",
         "inputs": ["her2_ihc", "her2_fish", "her2_status", "scope"],
         "applies_when": {"scope": "metastatic"},
@@ -2912,35 +3650,35 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "her2-ihc-3",
-                "line": 248,
+                "line": 258,
                 "when": {"her2_ihc": "3+"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "her2-fish-positive",
-                "line": 251,
+                "line": 261,
                 "when": {"her2_fish": "positive"},
                 "then": {"value": "positive", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "her2-ihc-0-or-1",
-                "line": 254,
+                "line": 264,
                 "when": {"her2_ihc": "[0, 1+]"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "her2-ihc-2-fish-negative",
-                "line": 257,
+                "line": 267,
                 "when": {"her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {"value": "negative", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "her2-ihc-2-without-fish",
-                "line": 260,
+                "line": 270,
                 "when": {"her2_ihc": "2+"},
                 "then": {
                     "value": "unknown",
@@ -2952,7 +3690,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "her2-stated-positive",
-                "line": 263,
+                "line": 273,
                 "when": {
                     "her2_ihc": "null",
                     "her2_fish": "[null, not_done]",
@@ -2963,7 +3701,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "her2-stated-negative",
-                "line": 266,
+                "line": 276,
                 "when": {
                     "her2_ihc": "null",
                     "her2_fish": "[null, not_done, negative]",
@@ -2974,7 +3712,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "her2-undetermined",
-                "line": 269,
+                "line": 279,
                 "when": {},
                 "then": {
                     "value": "unknown",
@@ -2992,7 +3730,7 @@ TABLES: list[TableData] = [
         "id": "source_silent",
         "title": "Questions the guideline does not address",
         "file": "docs/metastatic-breast-cancer/goals-of-care.md",
-        "line": 66,
+        "line": 113,
         "hit_policy": "collect",
         "inputs": [
             "her2",
@@ -3007,7 +3745,7 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "silent-prior-trastuzumab",
-                "line": 72,
+                "line": 119,
                 "when": {"her2": "positive", "prior_trastuzumab": "true"},
                 "then": {
                     "value": None,
@@ -3019,7 +3757,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "silent-chemotherapy-after-endocrine",
-                "line": 75,
+                "line": 122,
                 "when": {
                     "hr": "positive",
                     "her2": "negative",
@@ -3039,10 +3777,95 @@ TABLES: list[TableData] = [
         "policies": [],
     },
     {
+        "id": "performance_status",
+        "title": "Performance status",
+        "file": "docs/metastatic-breast-cancer/initial-assessment.md",
+        "line": 282,
+        "hit_policy": "first",
+        "inputs": ["ecog", "scope"],
+        "applies_when": {"scope": "metastatic"},
+        "output": {"name": "performance", "values": ["poor", "adequate", "unknown"]},
+        "rules": [
+            {
+                "id": "performance-poor",
+                "line": 290,
+                "when": {"ecog": ">= 3"},
+                "then": {"value": "poor", "items": [], "status": None, "error": None},
+                "policies": ["poor_performance_ecog_min"],
+            },
+            {
+                "id": "performance-adequate",
+                "line": 293,
+                "when": {"ecog": "not(null)"},
+                "then": {"value": "adequate", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+            {
+                "id": "performance-unknown",
+                "line": 296,
+                "when": {"ecog": "null"},
+                "then": {"value": "unknown", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
+        "id": "liver_tests",
+        "title": "Liver tests against the docetaxel label's limits",
+        "file": "docs/metastatic-breast-cancer/initial-assessment.md",
+        "line": 299,
+        "hit_policy": "first",
+        "inputs": ["bilirubin_uln", "ast_alt_uln", "alkaline_phosphatase_uln", "scope"],
+        "applies_when": {"scope": "metastatic"},
+        "output": {
+            "name": "liver_tests",
+            "values": ["bilirubin_above_uln", "enzymes_above_limits", "within_limits"],
+        },
+        "rules": [
+            {
+                "id": "liver-bilirubin-above-uln",
+                "line": 308,
+                "when": {"bilirubin_uln": "> 1"},
+                "then": {"value": "bilirubin_above_uln", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+            {
+                "id": "liver-enzymes-above-limits",
+                "line": 311,
+                "when": {"ast_alt_uln": "> 1.5", "alkaline_phosphatase_uln": "> 2.5"},
+                "then": {
+                    "value": "enzymes_above_limits",
+                    "items": [],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "liver-within-limits-transaminases",
+                "line": 314,
+                "when": {"bilirubin_uln": "<= 1", "ast_alt_uln": "<= 1.5"},
+                "then": {"value": "within_limits", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+            {
+                "id": "liver-within-limits-phosphatase",
+                "line": 317,
+                "when": {"bilirubin_uln": "<= 1", "alkaline_phosphatase_uln": "<= 2.5"},
+                "then": {"value": "within_limits", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+        ],
+        "default": {"value": None, "items": [], "status": None, "error": None},
+        "policies": [],
+    },
+    {
         "id": "staging",
         "title": "Initial assessment",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 272,
+        "line": 320,
         "hit_policy": "collect",
         "inputs": ["scope"],
         "applies_when": {"scope": "metastatic"},
@@ -3050,7 +3873,7 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "staging-workup",
-                "line": 278,
+                "line": 326,
                 "when": {},
                 "then": {
                     "value": None,
@@ -3075,7 +3898,7 @@ TABLES: list[TableData] = [
         "id": "prognosis",
         "title": "Prognosis",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 281,
+        "line": 329,
         "hit_policy": "first",
         "inputs": [
             "disease_free_interval_months",
@@ -3092,52 +3915,52 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "prognosis-short-dfi",
-                "line": 290,
+                "line": 338,
                 "when": {"disease_free_interval_months": "<= 12"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
-                "policies": [],
+                "policies": ["short_dfi_months"],
             },
             {
                 "id": "prognosis-multiple-sites",
-                "line": 293,
+                "line": 341,
                 "when": {"number_of_metastatic_sites": ">= 3"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
-                "policies": [],
+                "policies": ["multiple_sites_min"],
             },
             {
                 "id": "prognosis-bulky",
-                "line": 296,
+                "line": 344,
                 "when": {"bulky_disease": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "prognosis-visceral-crisis",
-                "line": 299,
+                "line": 347,
                 "when": {"visceral_crisis": "true"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "prognosis-hr-negative",
-                "line": 302,
+                "line": 350,
                 "when": {"hr": "negative"},
                 "then": {"value": "unfavorable", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "prognosis-favorable",
-                "line": 305,
+                "line": 353,
                 "when": {
                     "disease_free_interval_months": "> 24",
-                    "number_of_metastatic_sites": "[1..2]",
+                    "number_of_metastatic_sites": "[1..3)",
                     "bulky_disease": "false",
                     "visceral_involvement": "false",
                     "hr": "positive",
                     "her2": "negative",
                 },
                 "then": {"value": "favorable", "items": [], "status": None, "error": None},
-                "policies": [],
+                "policies": ["long_dfi_months", "multiple_sites_min"],
             },
         ],
         "default": {"value": None, "items": [], "status": None, "error": None},
@@ -3147,7 +3970,7 @@ TABLES: list[TableData] = [
         "id": "prognosis_reasons",
         "title": "Reasons for the prognosis",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 308,
+        "line": 356,
         "hit_policy": "collect",
         "inputs": [
             "prognosis",
@@ -3163,7 +3986,7 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "reason-short-dfi",
-                "line": 314,
+                "line": 362,
                 "when": {"disease_free_interval_months": "<= 12"},
                 "then": {
                     "value": None,
@@ -3171,11 +3994,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
-                "policies": [],
+                "policies": ["short_dfi_months"],
             },
             {
                 "id": "reason-multiple-sites",
-                "line": 317,
+                "line": 365,
                 "when": {"number_of_metastatic_sites": ">= 3"},
                 "then": {
                     "value": None,
@@ -3183,11 +4006,11 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
-                "policies": [],
+                "policies": ["multiple_sites_min"],
             },
             {
                 "id": "reason-bulky",
-                "line": 320,
+                "line": 368,
                 "when": {"bulky_disease": "true"},
                 "then": {
                     "value": None,
@@ -3199,7 +4022,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "reason-visceral-crisis",
-                "line": 323,
+                "line": 371,
                 "when": {"visceral_crisis": "true"},
                 "then": {
                     "value": None,
@@ -3211,7 +4034,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "reason-hr-negative",
-                "line": 326,
+                "line": 374,
                 "when": {"hr": "negative"},
                 "then": {
                     "value": None,
@@ -3223,7 +4046,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "reason-favorable",
-                "line": 329,
+                "line": 377,
                 "when": {"prognosis": "favorable"},
                 "then": {
                     "value": None,
@@ -3247,7 +4070,7 @@ TABLES: list[TableData] = [
         "id": "newer_guidance_tests",
         "title": "Tests that newer guidance adds",
         "file": "docs/metastatic-breast-cancer/initial-assessment.md",
-        "line": 332,
+        "line": 380,
         "hit_policy": "collect",
         "inputs": ["hr", "her2", "her2_ihc", "her2_fish", "scope"],
         "applies_when": {"scope": "metastatic"},
@@ -3255,7 +4078,7 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "newer-her2-score",
-                "line": 339,
+                "line": 387,
                 "when": {"her2": "negative", "her2_ihc": "null"},
                 "then": {
                     "value": None,
@@ -3267,21 +4090,28 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "her2-low-ihc-1",
-                "line": 342,
+                "line": 390,
                 "when": {"her2": "negative", "her2_ihc": "1+"},
                 "then": {"value": None, "items": ["her2-low"], "status": None, "error": None},
                 "policies": [],
             },
             {
                 "id": "her2-low-ihc-2-ish-negative",
-                "line": 345,
+                "line": 393,
                 "when": {"her2": "negative", "her2_ihc": "2+", "her2_fish": "negative"},
                 "then": {"value": None, "items": ["her2-low"], "status": None, "error": None},
                 "policies": [],
             },
             {
+                "id": "her2-ihc-0-hr-positive",
+                "line": 396,
+                "when": {"hr": "positive", "her2": "negative", "her2_ihc": "0"},
+                "then": {"value": None, "items": ["her2-ihc-0"], "status": None, "error": None},
+                "policies": [],
+            },
+            {
                 "id": "newer-pd-l1",
-                "line": 348,
+                "line": 399,
                 "when": {"hr": "negative", "her2": "negative"},
                 "then": {
                     "value": None,
@@ -3293,7 +4123,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "newer-germline-brca",
-                "line": 351,
+                "line": 402,
                 "when": {"her2": "negative", "hr": "[positive, negative]"},
                 "then": {
                     "value": None,
@@ -3305,7 +4135,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "newer-tumour-mutations",
-                "line": 354,
+                "line": 405,
                 "when": {"hr": "positive", "her2": "negative"},
                 "then": {
                     "value": None,
@@ -3320,26 +4150,539 @@ TABLES: list[TableData] = [
         "policies": [],
     },
     {
+        "id": "hr_positive_her2_undetermined",
+        "title": "Hormone-receptor-positive disease while HER2 is undetermined",
+        "file": "docs/metastatic-breast-cancer/hr-positive-her2-negative.md",
+        "line": 204,
+        "hit_policy": "collect",
+        "inputs": ["visceral_crisis", "scope", "hr", "her2", "pregnant"],
+        "applies_when": {
+            "scope": "metastatic",
+            "hr": "positive",
+            "her2": "unknown",
+            "pregnant": "false",
+        },
+        "output": None,
+        "rules": [
+            {
+                "id": "hr-positive-her2-undetermined",
+                "line": 211,
+                "when": {"visceral_crisis": "false"},
+                "then": {
+                    "value": None,
+                    "items": ["endocrine-pending-her2"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "hr-positive-her2-undetermined-visceral-crisis",
+                "line": 214,
+                "when": {"visceral_crisis": "true"},
+                "then": {
+                    "value": None,
+                    "items": [
+                        "visceral-crisis-her2-pending",
+                        "endocrine-deferred-visceral-crisis",
+                    ],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
+        "id": "cardiac_status",
+        "title": "Cardiac status from the known dysfunction and the LVEF",
+        "file": "docs/metastatic-breast-cancer/her2-positive.md",
+        "line": 163,
+        "hit_policy": "first",
+        "inputs": ["lvef_percent", "cardiac_dysfunction", "scope"],
+        "applies_when": {"scope": "metastatic"},
+        "output": {"name": "cardiac", "values": ["dysfunction", "normal"]},
+        "rules": [
+            {
+                "id": "cardiac-lvef-contradicts-no",
+                "line": 171,
+                "when": {"lvef_percent": "< 50", "cardiac_dysfunction": "false"},
+                "then": {
+                    "value": "dysfunction",
+                    "items": [
+                        "lvef-contradicts-no-dysfunction",
+                        "workup-cardiac-assessment",
+                    ],
+                    "status": "needs_more_information",
+                    "error": None,
+                },
+                "policies": ["lvef_lower_limit_percent"],
+            },
+            {
+                "id": "cardiac-lvef-below-lower-limit",
+                "line": 174,
+                "when": {"lvef_percent": "< 50"},
+                "then": {
+                    "value": "dysfunction",
+                    "items": ["lvef-below-lower-limit"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": ["lvef_lower_limit_percent"],
+            },
+            {
+                "id": "cardiac-known-dysfunction",
+                "line": 177,
+                "when": {"cardiac_dysfunction": "true"},
+                "then": {"value": "dysfunction", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+            {
+                "id": "cardiac-normal",
+                "line": 180,
+                "when": {"cardiac_dysfunction": "false"},
+                "then": {"value": "normal", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
+        "id": "trastuzumab_history",
+        "title": "Recurrence after (neo)adjuvant trastuzumab",
+        "file": "docs/metastatic-breast-cancer/her2-positive.md",
+        "line": 183,
+        "hit_policy": "first",
+        "inputs": ["prior_trastuzumab", "months_since_adjuvant_trastuzumab", "scope", "her2"],
+        "applies_when": {"scope": "metastatic", "her2": "positive"},
+        "output": {
+            "name": "after_trastuzumab",
+            "values": ["none", "late_relapse", "early_relapse", "interval_unknown"],
+        },
+        "rules": [
+            {
+                "id": "trastuzumab-none",
+                "line": 191,
+                "when": {"prior_trastuzumab": "false"},
+                "then": {"value": "none", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+            {
+                "id": "trastuzumab-early-relapse",
+                "line": 194,
+                "when": {"months_since_adjuvant_trastuzumab": "<= 12"},
+                "then": {"value": "early_relapse", "items": [], "status": None, "error": None},
+                "policies": ["early_relapse_after_trastuzumab_months"],
+            },
+            {
+                "id": "trastuzumab-late-relapse",
+                "line": 197,
+                "when": {"months_since_adjuvant_trastuzumab": "> 12"},
+                "then": {"value": "late_relapse", "items": [], "status": None, "error": None},
+                "policies": ["early_relapse_after_trastuzumab_months"],
+            },
+            {
+                "id": "trastuzumab-interval-unknown",
+                "line": 200,
+                "when": {"months_since_adjuvant_trastuzumab": "null"},
+                "then": {
+                    "value": "interval_unknown",
+                    "items": ["workup-trastuzumab-interval"],
+                    "status": "needs_more_information",
+                    "error": None,
+                },
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
+        "id": "her2_positive_first_line",
+        "title": "HER2-positive disease (any hormone-receptor status)",
+        "file": "docs/metastatic-breast-cancer/her2-positive.md",
+        "line": 203,
+        "hit_policy": "first",
+        "inputs": [
+            "refuses_chemotherapy",
+            "indolent_disease",
+            "cardiac",
+            "after_trastuzumab",
+            "performance",
+            "scope",
+            "her2",
+            "pregnant",
+        ],
+        "applies_when": {"scope": "metastatic", "her2": "positive", "pregnant": "false"},
+        "output": None,
+        "rules": [
+            {
+                "id": "her2-declines-chemotherapy-indolent",
+                "line": 210,
+                "when": {
+                    "refuses_chemotherapy": "true",
+                    "indolent_disease": "true",
+                    "cardiac": "normal",
+                    "after_trastuzumab": "[none, late_relapse]",
+                },
+                "then": {
+                    "value": None,
+                    "items": ["trastuzumab-single-agent"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-declines-chemotherapy-indolent-not-first",
+                "line": 213,
+                "when": {"refuses_chemotherapy": "true", "indolent_disease": "true"},
+                "then": {
+                    "value": None,
+                    "items": ["trastuzumab-single-agent-not-first"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-declines-chemotherapy-not-indolent",
+                "line": 216,
+                "when": {"refuses_chemotherapy": "true"},
+                "then": {
+                    "value": None,
+                    "items": [
+                        "trastuzumab-chemotherapy-not-first",
+                        "silent-declined-chemotherapy",
+                    ],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-standard",
+                "line": 219,
+                "when": {
+                    "cardiac": "normal",
+                    "after_trastuzumab": "[none, late_relapse]",
+                    "performance": "[adequate, unknown]",
+                },
+                "then": {
+                    "value": None,
+                    "items": ["trastuzumab-chemotherapy", "trastuzumab-paclitaxel"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-standard-not-first",
+                "line": 222,
+                "when": {},
+                "then": {
+                    "value": None,
+                    "items": ["trastuzumab-chemotherapy-not-first"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
+        "id": "her2_positive_care",
+        "title": "Trastuzumab dosing and safety",
+        "file": "docs/metastatic-breast-cancer/her2-positive.md",
+        "line": 225,
+        "hit_policy": "collect",
+        "inputs": [
+            "weight_kg",
+            "cardiac",
+            "after_trastuzumab",
+            "performance",
+            "refuses_chemotherapy",
+            "scope",
+            "her2",
+            "pregnant",
+        ],
+        "applies_when": {"scope": "metastatic", "her2": "positive", "pregnant": "false"},
+        "output": None,
+        "rules": [
+            {
+                "id": "her2-trastuzumab-care",
+                "line": 231,
+                "when": {},
+                "then": {
+                    "value": None,
+                    "items": [
+                        "trastuzumab-cardiac-monitoring",
+                        "trastuzumab-no-anthracycline",
+                        "trastuzumab-greatest-benefit",
+                        "trastuzumab-survival-benefit",
+                    ],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-doses",
+                "line": 234,
+                "when": {"cardiac": "normal"},
+                "then": {
+                    "value": None,
+                    "items": ["trastuzumab-loading-dose", "trastuzumab-maintenance-dose"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-chemotherapy-not-dosed",
+                "line": 237,
+                "when": {"cardiac": "normal", "refuses_chemotherapy": "false"},
+                "then": {
+                    "value": None,
+                    "items": ["dosing-chemotherapy-not-dosed"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-do-not-delay",
+                "line": 240,
+                "when": {
+                    "cardiac": "normal",
+                    "after_trastuzumab": "[none, late_relapse]",
+                    "performance": "adequate",
+                    "refuses_chemotherapy": "false",
+                },
+                "then": {
+                    "value": None,
+                    "items": ["pitfall-do-not-delay-trastuzumab"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-weight-missing",
+                "line": 243,
+                "when": {"weight_kg": "null", "cardiac": "normal"},
+                "then": {
+                    "value": None,
+                    "items": ["workup-weight-for-dosing"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-after-trastuzumab",
+                "line": 246,
+                "when": {"after_trastuzumab": "[early_relapse, interval_unknown]"},
+                "then": {
+                    "value": None,
+                    "items": ["after-trastuzumab-caution", "newer-after-trastuzumab"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-performance-unknown",
+                "line": 249,
+                "when": {"performance": "unknown", "refuses_chemotherapy": "false"},
+                "then": {
+                    "value": None,
+                    "items": ["workup-ecog-chemotherapy"],
+                    "status": "needs_more_information",
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "her2-poor-performance",
+                "line": 252,
+                "when": {"performance": "poor"},
+                "then": {
+                    "value": None,
+                    "items": ["poor-performance-chemotherapy"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
+        "id": "chemotherapy_setting",
+        "title": "When the guideline leads to chemotherapy in HER2-negative disease",
+        "file": "docs/metastatic-breast-cancer/triple-negative.md",
+        "line": 172,
+        "hit_policy": "first",
+        "inputs": ["hr", "visceral_crisis", "scope", "her2"],
+        "applies_when": {"scope": "metastatic", "her2": "negative"},
+        "output": {"name": "chemotherapy_setting", "values": ["triple_negative", "visceral_crisis"]},
+        "rules": [
+            {
+                "id": "chemotherapy-triple-negative",
+                "line": 181,
+                "when": {"hr": "negative"},
+                "then": {"value": "triple_negative", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+            {
+                "id": "chemotherapy-visceral-crisis",
+                "line": 184,
+                "when": {"hr": "[positive, unknown]", "visceral_crisis": "true"},
+                "then": {"value": "visceral_crisis", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+        ],
+        "default": {"value": None, "items": [], "status": None, "error": None},
+        "policies": [],
+    },
+    {
+        "id": "cardiac_safety",
+        "title": "Cardiac dysfunction and LVEF",
+        "file": "docs/metastatic-breast-cancer/her2-positive.md",
+        "line": 255,
+        "hit_policy": "collect",
+        "inputs": ["cardiac", "her2", "chemotherapy_setting", "lvef_percent", "scope"],
+        "applies_when": {"scope": "metastatic"},
+        "output": None,
+        "rules": [
+            {
+                "id": "cardiac-dysfunction-her2-positive",
+                "line": 262,
+                "when": {"her2": "positive", "cardiac": "dysfunction"},
+                "then": {
+                    "value": None,
+                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
+                    "status": "needs_more_information",
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "cardiac-dysfunction-her2-undetermined",
+                "line": 265,
+                "when": {"her2": "unknown", "cardiac": "dysfunction"},
+                "then": {
+                    "value": None,
+                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "cardiac-dysfunction-chemotherapy",
+                "line": 268,
+                "when": {
+                    "chemotherapy_setting": "[triple_negative, visceral_crisis]",
+                    "cardiac": "dysfunction",
+                },
+                "then": {
+                    "value": None,
+                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
+                    "status": "needs_more_information",
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "lvef-entered",
+                "line": 271,
+                "when": {"her2": "[positive, unknown]", "lvef_percent": "not(null)"},
+                "then": {
+                    "value": None,
+                    "items": ["lvef-label-criteria"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
+        "id": "chemotherapy_rank",
+        "title": "Whether chemotherapy can be ranked first",
+        "file": "docs/metastatic-breast-cancer/triple-negative.md",
+        "line": 187,
+        "hit_policy": "first",
+        "inputs": ["refuses_chemotherapy", "performance", "scope", "chemotherapy_setting"],
+        "applies_when": {
+            "scope": "metastatic",
+            "chemotherapy_setting": "[triple_negative, visceral_crisis]",
+        },
+        "output": {"name": "chemotherapy_rank", "values": ["first", "not_first"]},
+        "rules": [
+            {
+                "id": "chemotherapy-declined-not-first",
+                "line": 195,
+                "when": {"refuses_chemotherapy": "true"},
+                "then": {"value": "not_first", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+            {
+                "id": "chemotherapy-poor-performance-not-first",
+                "line": 198,
+                "when": {"performance": "poor"},
+                "then": {"value": "not_first", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+            {
+                "id": "chemotherapy-first",
+                "line": 201,
+                "when": {},
+                "then": {"value": "first", "items": [], "status": None, "error": None},
+                "policies": [],
+            },
+        ],
+        "default": None,
+        "policies": [],
+    },
+    {
         "id": "hr_positive_first_line",
         "title": "Hormone-receptor-positive, HER2-negative disease",
         "file": "docs/metastatic-breast-cancer/hr-positive-her2-negative.md",
-        "line": 154,
+        "line": 167,
         "hit_policy": "first",
         "inputs": [
             "visceral_crisis",
+            "chemotherapy_rank",
             "endocrine_resistance",
             "menopausal_status",
             "scope",
             "hr",
             "her2",
+            "pregnant",
         ],
-        "applies_when": {"scope": "metastatic", "hr": "positive", "her2": "negative"},
+        "applies_when": {
+            "scope": "metastatic",
+            "hr": "positive",
+            "her2": "negative",
+            "pregnant": "false",
+        },
         "output": None,
         "rules": [
             {
                 "id": "hr-positive-visceral-crisis",
-                "line": 161,
-                "when": {"visceral_crisis": "true"},
+                "line": 174,
+                "when": {"visceral_crisis": "true", "chemotherapy_rank": "first"},
                 "then": {
                     "value": None,
                     "items": [
@@ -3353,8 +4696,24 @@ TABLES: list[TableData] = [
                 "policies": [],
             },
             {
+                "id": "hr-positive-visceral-crisis-chemotherapy-not-first",
+                "line": 177,
+                "when": {"visceral_crisis": "true"},
+                "then": {
+                    "value": None,
+                    "items": [
+                        "visceral-crisis-chemotherapy-not-first",
+                        "endocrine-deferred-visceral-crisis",
+                        "visceral-crisis-inferred",
+                    ],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
                 "id": "hr-positive-resistant-premenopausal",
-                "line": 164,
+                "line": 180,
                 "when": {"endocrine_resistance": "true", "menopausal_status": "premenopausal"},
                 "then": {
                     "value": None,
@@ -3369,7 +4728,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "hr-positive-resistant-perimenopausal",
-                "line": 167,
+                "line": 183,
                 "when": {"endocrine_resistance": "true", "menopausal_status": "perimenopausal"},
                 "then": {
                     "value": None,
@@ -3385,7 +4744,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "hr-positive-resistant-postmenopausal",
-                "line": 170,
+                "line": 186,
                 "when": {"endocrine_resistance": "true", "menopausal_status": "postmenopausal"},
                 "then": {
                     "value": None,
@@ -3397,7 +4756,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "hr-positive-resistant-menopause-unknown",
-                "line": 173,
+                "line": 189,
                 "when": {
                     "endocrine_resistance": "true",
                     "menopausal_status": "[unknown, not_applicable]",
@@ -3416,7 +4775,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "hr-positive-premenopausal",
-                "line": 176,
+                "line": 192,
                 "when": {"menopausal_status": "premenopausal"},
                 "then": {
                     "value": None,
@@ -3434,7 +4793,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "hr-positive-perimenopausal",
-                "line": 179,
+                "line": 195,
                 "when": {"menopausal_status": "perimenopausal"},
                 "then": {
                     "value": None,
@@ -3453,7 +4812,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "hr-positive-postmenopausal",
-                "line": 182,
+                "line": 198,
                 "when": {"menopausal_status": "postmenopausal"},
                 "then": {
                     "value": None,
@@ -3470,7 +4829,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "hr-positive-menopause-unknown",
-                "line": 185,
+                "line": 201,
                 "when": {"menopausal_status": "[unknown, not_applicable]"},
                 "then": {
                     "value": None,
@@ -3489,305 +4848,50 @@ TABLES: list[TableData] = [
         "policies": [],
     },
     {
-        "id": "hr_positive_her2_undetermined",
-        "title": "Hormone-receptor-positive disease while HER2 is undetermined",
-        "file": "docs/metastatic-breast-cancer/hr-positive-her2-negative.md",
-        "line": 188,
-        "hit_policy": "collect",
-        "inputs": ["visceral_crisis", "scope", "hr", "her2"],
-        "applies_when": {"scope": "metastatic", "hr": "positive", "her2": "unknown"},
-        "output": None,
-        "rules": [
-            {
-                "id": "hr-positive-her2-undetermined",
-                "line": 195,
-                "when": {"visceral_crisis": "false"},
-                "then": {
-                    "value": None,
-                    "items": ["endocrine-pending-her2"],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "hr-positive-her2-undetermined-visceral-crisis",
-                "line": 198,
-                "when": {"visceral_crisis": "true"},
-                "then": {
-                    "value": None,
-                    "items": [
-                        "visceral-crisis-her2-pending",
-                        "endocrine-deferred-visceral-crisis",
-                    ],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-        ],
-        "default": None,
-        "policies": [],
-    },
-    {
-        "id": "her2_positive_first_line",
-        "title": "HER2-positive disease (any hormone-receptor status)",
-        "file": "docs/metastatic-breast-cancer/her2-positive.md",
-        "line": 129,
-        "hit_policy": "unique",
-        "inputs": [
-            "refuses_chemotherapy",
-            "indolent_disease",
-            "cardiac_dysfunction",
-            "scope",
-            "her2",
-        ],
-        "applies_when": {"scope": "metastatic", "her2": "positive"},
-        "output": None,
-        "rules": [
-            {
-                "id": "her2-standard",
-                "line": 136,
-                "when": {"refuses_chemotherapy": "false", "cardiac_dysfunction": "false"},
-                "then": {
-                    "value": None,
-                    "items": ["trastuzumab-chemotherapy", "trastuzumab-paclitaxel"],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "her2-standard-cardiac-dysfunction",
-                "line": 139,
-                "when": {"refuses_chemotherapy": "false", "cardiac_dysfunction": "true"},
-                "then": {
-                    "value": None,
-                    "items": ["trastuzumab-chemotherapy-cardiac"],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "her2-declines-chemotherapy-indolent",
-                "line": 142,
-                "when": {
-                    "refuses_chemotherapy": "true",
-                    "indolent_disease": "true",
-                    "cardiac_dysfunction": "false",
-                },
-                "then": {
-                    "value": None,
-                    "items": ["trastuzumab-single-agent"],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "her2-declines-chemotherapy-indolent-cardiac-dysfunction",
-                "line": 145,
-                "when": {
-                    "refuses_chemotherapy": "true",
-                    "indolent_disease": "true",
-                    "cardiac_dysfunction": "true",
-                },
-                "then": {
-                    "value": None,
-                    "items": ["trastuzumab-single-agent-cardiac"],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "her2-declines-chemotherapy-not-indolent",
-                "line": 148,
-                "when": {
-                    "refuses_chemotherapy": "true",
-                    "indolent_disease": "false",
-                    "cardiac_dysfunction": "false",
-                },
-                "then": {
-                    "value": None,
-                    "items": [
-                        "trastuzumab-chemotherapy",
-                        "trastuzumab-paclitaxel",
-                        "silent-declined-chemotherapy",
-                    ],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "her2-declines-chemotherapy-not-indolent-cardiac-dysfunction",
-                "line": 151,
-                "when": {
-                    "refuses_chemotherapy": "true",
-                    "indolent_disease": "false",
-                    "cardiac_dysfunction": "true",
-                },
-                "then": {
-                    "value": None,
-                    "items": [
-                        "trastuzumab-chemotherapy-cardiac",
-                        "silent-declined-chemotherapy",
-                    ],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-        ],
-        "default": None,
-        "policies": [],
-    },
-    {
-        "id": "her2_positive_care",
-        "title": "Trastuzumab dosing and safety",
-        "file": "docs/metastatic-breast-cancer/her2-positive.md",
-        "line": 154,
-        "hit_policy": "collect",
-        "inputs": ["weight_kg", "cardiac_dysfunction", "scope", "her2"],
-        "applies_when": {"scope": "metastatic", "her2": "positive"},
-        "output": None,
-        "rules": [
-            {
-                "id": "her2-trastuzumab-care",
-                "line": 160,
-                "when": {},
-                "then": {
-                    "value": None,
-                    "items": [
-                        "trastuzumab-loading-dose",
-                        "trastuzumab-maintenance-dose",
-                        "trastuzumab-cardiac-monitoring",
-                        "trastuzumab-no-anthracycline",
-                        "trastuzumab-greatest-benefit",
-                        "trastuzumab-survival-benefit",
-                    ],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "her2-do-not-delay",
-                "line": 163,
-                "when": {"cardiac_dysfunction": "false"},
-                "then": {
-                    "value": None,
-                    "items": ["pitfall-do-not-delay-trastuzumab"],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "her2-weight-missing",
-                "line": 166,
-                "when": {"weight_kg": "null"},
-                "then": {
-                    "value": None,
-                    "items": ["workup-weight-for-dosing"],
-                    "status": None,
-                    "error": None,
-                },
-                "policies": [],
-            },
-        ],
-        "default": None,
-        "policies": [],
-    },
-    {
-        "id": "chemotherapy_setting",
-        "title": "When the guideline leads to chemotherapy in HER2-negative disease",
+        "id": "combination_indication",
+        "title": "When a combination is allowed",
         "file": "docs/metastatic-breast-cancer/triple-negative.md",
-        "line": 96,
+        "line": 204,
         "hit_policy": "first",
-        "inputs": ["hr", "visceral_crisis", "scope", "her2"],
-        "applies_when": {"scope": "metastatic", "her2": "negative"},
-        "output": {"name": "chemotherapy_setting", "values": ["triple_negative", "visceral_crisis"]},
-        "rules": [
-            {
-                "id": "chemotherapy-triple-negative",
-                "line": 105,
-                "when": {"hr": "negative"},
-                "then": {"value": "triple_negative", "items": [], "status": None, "error": None},
-                "policies": [],
-            },
-            {
-                "id": "chemotherapy-visceral-crisis",
-                "line": 108,
-                "when": {"hr": "[positive, unknown]", "visceral_crisis": "true"},
-                "then": {"value": "visceral_crisis", "items": [], "status": None, "error": None},
-                "policies": [],
-            },
+        "inputs": [
+            "visceral_crisis",
+            "number_of_metastatic_sites",
+            "bulky_disease",
+            "scope",
+            "chemotherapy_setting",
         ],
-        "default": {"value": None, "items": [], "status": None, "error": None},
-        "policies": [],
-    },
-    {
-        "id": "cardiac_safety",
-        "title": "Known cardiac dysfunction and LVEF",
-        "file": "docs/metastatic-breast-cancer/her2-positive.md",
-        "line": 169,
-        "hit_policy": "collect",
-        "inputs": ["cardiac_dysfunction", "her2", "chemotherapy_setting", "lvef_percent", "scope"],
-        "applies_when": {"scope": "metastatic"},
-        "output": None,
+        "applies_when": {
+            "scope": "metastatic",
+            "chemotherapy_setting": "[triple_negative, visceral_crisis]",
+        },
+        "output": {"name": "combination", "values": ["yes", "no"]},
         "rules": [
             {
-                "id": "cardiac-dysfunction-her2-positive",
-                "line": 176,
-                "when": {"her2": "positive", "cardiac_dysfunction": "true"},
-                "then": {
-                    "value": None,
-                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
-                    "status": "needs_more_information",
-                    "error": None,
-                },
+                "id": "combination-for-visceral-crisis",
+                "line": 212,
+                "when": {"visceral_crisis": "true"},
+                "then": {"value": "yes", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
-                "id": "cardiac-dysfunction-her2-undetermined",
-                "line": 179,
-                "when": {"her2": "unknown", "cardiac_dysfunction": "true"},
-                "then": {
-                    "value": None,
-                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
-                    "status": None,
-                    "error": None,
-                },
+                "id": "combination-for-many-sites",
+                "line": 215,
+                "when": {"number_of_metastatic_sites": ">= 3"},
+                "then": {"value": "yes", "items": [], "status": None, "error": None},
+                "policies": ["multiple_sites_min"],
+            },
+            {
+                "id": "combination-for-bulky-disease",
+                "line": 218,
+                "when": {"bulky_disease": "true"},
+                "then": {"value": "yes", "items": [], "status": None, "error": None},
                 "policies": [],
             },
             {
-                "id": "cardiac-dysfunction-chemotherapy",
-                "line": 182,
-                "when": {
-                    "chemotherapy_setting": "[triple_negative, visceral_crisis]",
-                    "cardiac_dysfunction": "true",
-                },
-                "then": {
-                    "value": None,
-                    "items": ["cardiac-dysfunction-caution", "workup-cardiac-assessment"],
-                    "status": "needs_more_information",
-                    "error": None,
-                },
-                "policies": [],
-            },
-            {
-                "id": "lvef-entered",
-                "line": 185,
-                "when": {"her2": "[positive, unknown]", "lvef_percent": "not(null)"},
-                "then": {
-                    "value": None,
-                    "items": ["lvef-label-criteria"],
-                    "status": None,
-                    "error": None,
-                },
+                "id": "combination-not-indicated",
+                "line": 221,
+                "when": {},
+                "then": {"value": "no", "items": [], "status": None, "error": None},
                 "policies": [],
             },
         ],
@@ -3798,30 +4902,33 @@ TABLES: list[TableData] = [
         "id": "chemotherapy_regimens",
         "title": "Chemotherapy regimens (up to the third line)",
         "file": "docs/metastatic-breast-cancer/triple-negative.md",
-        "line": 111,
+        "line": 224,
         "hit_policy": "collect",
         "inputs": [
             "chemotherapy_setting",
-            "visceral_crisis",
-            "number_of_metastatic_sites",
-            "bulky_disease",
+            "chemotherapy_rank",
+            "combination",
             "refuses_chemotherapy",
             "prior_anthracycline",
-            "cardiac_dysfunction",
+            "cardiac",
+            "liver_tests",
+            "performance",
             "scope",
             "chemotherapy_line",
+            "pregnant",
         ],
         "applies_when": {
             "scope": "metastatic",
             "chemotherapy_setting": "[triple_negative, visceral_crisis]",
             "chemotherapy_line": "not(>= 4)",
+            "pregnant": "false",
         },
         "output": None,
         "rules": [
             {
                 "id": "chemotherapy-mainstay-triple-negative",
-                "line": 118,
-                "when": {"chemotherapy_setting": "triple_negative"},
+                "line": 231,
+                "when": {"chemotherapy_setting": "triple_negative", "chemotherapy_rank": "first"},
                 "then": {
                     "value": None,
                     "items": ["chemotherapy-mainstay"],
@@ -3831,14 +4938,26 @@ TABLES: list[TableData] = [
                 "policies": [],
             },
             {
+                "id": "chemotherapy-not-ranked-first",
+                "line": 234,
+                "when": {"chemotherapy_rank": "not_first"},
+                "then": {
+                    "value": None,
+                    "items": ["chemotherapy-not-first"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
                 "id": "chemotherapy-single-agents",
-                "line": 121,
-                "when": {},
+                "line": 237,
+                "when": {"chemotherapy_rank": "first"},
                 "then": {
                     "value": None,
                     "items": [
                         "chemotherapy-single-agent-preferred",
-                        "chemotherapy-single-agents",
+                        "chemotherapy-single-others",
                         "chemotherapy-combination-indication",
                         "chemotherapy-no-superior-regimen",
                     ],
@@ -3848,9 +4967,65 @@ TABLES: list[TableData] = [
                 "policies": [],
             },
             {
+                "id": "chemotherapy-single-taxanes",
+                "line": 240,
+                "when": {"chemotherapy_rank": "first", "liver_tests": "[within_limits, null]"},
+                "then": {
+                    "value": None,
+                    "items": ["chemotherapy-single-taxanes"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "chemotherapy-single-paclitaxel",
+                "line": 243,
+                "when": {
+                    "chemotherapy_rank": "first",
+                    "liver_tests": "[bilirubin_above_uln, enzymes_above_limits]",
+                },
+                "then": {
+                    "value": None,
+                    "items": ["chemotherapy-single-paclitaxel"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "chemotherapy-no-docetaxel",
+                "line": 246,
+                "when": {"liver_tests": "[bilirubin_above_uln, enzymes_above_limits]"},
+                "then": {
+                    "value": None,
+                    "items": ["docetaxel-excluded-liver"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "chemotherapy-liver-tests-unknown",
+                "line": 249,
+                "when": {"liver_tests": "null"},
+                "then": {
+                    "value": None,
+                    "items": ["docetaxel-liver-limits", "workup-liver-function"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
                 "id": "chemotherapy-single-anthracycline",
-                "line": 124,
-                "when": {"prior_anthracycline": "false", "cardiac_dysfunction": "false"},
+                "line": 252,
+                "when": {
+                    "chemotherapy_rank": "first",
+                    "prior_anthracycline": "false",
+                    "cardiac": "normal",
+                    "liver_tests": "not(bilirubin_above_uln)",
+                },
                 "then": {
                     "value": None,
                     "items": ["chemotherapy-single-anthracycline"],
@@ -3861,23 +5036,12 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "chemotherapy-after-anthracycline",
-                "line": 127,
-                "when": {"prior_anthracycline": "true"},
-                "then": {
-                    "value": None,
-                    "items": [
-                        "chemotherapy-single-anthracycline-caution",
-                        "anthracycline-cumulative-dose",
-                    ],
-                    "status": None,
-                    "error": None,
+                "line": 255,
+                "when": {
+                    "chemotherapy_rank": "first",
+                    "cardiac": "normal",
+                    "prior_anthracycline": "true",
                 },
-                "policies": [],
-            },
-            {
-                "id": "chemotherapy-anthracycline-cardiac-dysfunction",
-                "line": 130,
-                "when": {"cardiac_dysfunction": "true"},
                 "then": {
                     "value": None,
                     "items": ["chemotherapy-single-anthracycline-caution"],
@@ -3887,15 +5051,54 @@ TABLES: list[TableData] = [
                 "policies": [],
             },
             {
-                "id": "combination-for-visceral-crisis",
-                "line": 133,
-                "when": {"visceral_crisis": "true"},
+                "id": "chemotherapy-anthracycline-raised-bilirubin",
+                "line": 258,
+                "when": {
+                    "chemotherapy_rank": "first",
+                    "cardiac": "normal",
+                    "liver_tests": "bilirubin_above_uln",
+                },
+                "then": {
+                    "value": None,
+                    "items": ["chemotherapy-single-anthracycline-caution"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "anthracycline-cumulative-dose",
+                "line": 261,
+                "when": {"prior_anthracycline": "true"},
+                "then": {
+                    "value": None,
+                    "items": ["anthracycline-cumulative-dose"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "doxorubicin-raised-bilirubin",
+                "line": 264,
+                "when": {"liver_tests": "bilirubin_above_uln"},
+                "then": {
+                    "value": None,
+                    "items": ["doxorubicin-hepatic-caution"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "combination-without-anthracycline",
+                "line": 267,
+                "when": {"chemotherapy_rank": "first", "combination": "yes"},
                 "then": {
                     "value": None,
                     "items": [
                         "chemotherapy-combination-non-anthracycline",
-                        "chemotherapy-combination-anthracycline",
-                        "chemotherapy-combination-taxane",
+                        "chemotherapy-combination-paclitaxel-gemcitabine",
                     ],
                     "status": None,
                     "error": None,
@@ -3903,15 +5106,14 @@ TABLES: list[TableData] = [
                 "policies": [],
             },
             {
-                "id": "combination-for-many-sites",
-                "line": 136,
-                "when": {"number_of_metastatic_sites": ">= 3"},
+                "id": "combination-with-anthracycline",
+                "line": 270,
+                "when": {"chemotherapy_rank": "first", "combination": "yes", "cardiac": "normal"},
                 "then": {
                     "value": None,
                     "items": [
-                        "chemotherapy-combination-non-anthracycline",
                         "chemotherapy-combination-anthracycline",
-                        "chemotherapy-combination-taxane",
+                        "chemotherapy-combination-doxorubicin-paclitaxel",
                     ],
                     "status": None,
                     "error": None,
@@ -3919,16 +5121,16 @@ TABLES: list[TableData] = [
                 "policies": [],
             },
             {
-                "id": "combination-for-bulky-disease",
-                "line": 139,
-                "when": {"bulky_disease": "true"},
+                "id": "combination-with-docetaxel",
+                "line": 273,
+                "when": {
+                    "chemotherapy_rank": "first",
+                    "combination": "yes",
+                    "liver_tests": "[within_limits, null]",
+                },
                 "then": {
                     "value": None,
-                    "items": [
-                        "chemotherapy-combination-non-anthracycline",
-                        "chemotherapy-combination-anthracycline",
-                        "chemotherapy-combination-taxane",
-                    ],
+                    "items": ["chemotherapy-combination-docetaxel-capecitabine"],
                     "status": None,
                     "error": None,
                 },
@@ -3936,11 +5138,35 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "chemotherapy-declined",
-                "line": 142,
+                "line": 276,
                 "when": {"refuses_chemotherapy": "true"},
                 "then": {
                     "value": None,
                     "items": ["silent-declined-chemotherapy"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "chemotherapy-performance-unknown",
+                "line": 279,
+                "when": {"performance": "unknown", "refuses_chemotherapy": "false"},
+                "then": {
+                    "value": None,
+                    "items": ["workup-ecog-chemotherapy"],
+                    "status": "needs_more_information",
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "chemotherapy-poor-performance",
+                "line": 282,
+                "when": {"performance": "poor"},
+                "then": {
+                    "value": None,
+                    "items": ["poor-performance-chemotherapy"],
                     "status": None,
                     "error": None,
                 },
@@ -4023,8 +5249,14 @@ TABLES: list[TableData] = [
         "file": "docs/metastatic-breast-cancer/treatment-duration.md",
         "line": 91,
         "hit_policy": "collect",
-        "inputs": ["ecog", "responded_to_previous_chemotherapy", "scope", "chemotherapy_line"],
-        "applies_when": {"scope": "metastatic", "chemotherapy_line": ">= 4"},
+        "inputs": [
+            "ecog",
+            "responded_to_previous_chemotherapy",
+            "scope",
+            "chemotherapy_line",
+            "pregnant",
+        ],
+        "applies_when": {"scope": "metastatic", "chemotherapy_line": ">= 4", "pregnant": "false"},
         "output": None,
         "rules": [
             {
@@ -4040,19 +5272,19 @@ TABLES: list[TableData] = [
                     "status": None,
                     "error": None,
                 },
-                "policies": [],
+                "policies": ["good_performance_ecog_max"],
             },
             {
                 "id": "beyond-third-line-poor-performance",
                 "line": 101,
-                "when": {"ecog": "[2..4]"},
+                "when": {"ecog": "> 1"},
                 "then": {
                     "value": None,
                     "items": ["beyond-third-line-not-justified-performance"],
                     "status": None,
                     "error": None,
                 },
-                "policies": [],
+                "policies": ["good_performance_ecog_max"],
             },
             {
                 "id": "beyond-third-line-no-response",
@@ -4086,7 +5318,7 @@ TABLES: list[TableData] = [
         "id": "supportive_care",
         "title": "Bisphosphonates and palliative radiotherapy",
         "file": "docs/metastatic-breast-cancer/supportive-care.md",
-        "line": 53,
+        "line": 67,
         "hit_policy": "collect",
         "inputs": [
             "hypercalcemia",
@@ -4094,6 +5326,7 @@ TABLES: list[TableData] = [
             "bone_metastases_lytic",
             "bone_metastases_symptomatic",
             "cns_metastases",
+            "her2",
             "scope",
         ],
         "applies_when": {"scope": "[metastatic, locoregional_recurrence]"},
@@ -4101,7 +5334,7 @@ TABLES: list[TableData] = [
         "rules": [
             {
                 "id": "bisphosphonates-for-hypercalcemia",
-                "line": 59,
+                "line": 73,
                 "when": {"hypercalcemia": "true"},
                 "then": {
                     "value": None,
@@ -4113,7 +5346,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "bisphosphonates-for-lytic-bone",
-                "line": 62,
+                "line": 76,
                 "when": {"bone_metastases_lytic": "true"},
                 "then": {
                     "value": None,
@@ -4125,7 +5358,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "radiotherapy-for-symptomatic-bone",
-                "line": 65,
+                "line": 79,
                 "when": {"bone_metastases_symptomatic": "true"},
                 "then": {
                     "value": None,
@@ -4137,7 +5370,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "radiotherapy-for-cns",
-                "line": 68,
+                "line": 82,
                 "when": {"cns_metastases": "true"},
                 "then": {
                     "value": None,
@@ -4149,7 +5382,7 @@ TABLES: list[TableData] = [
             },
             {
                 "id": "bone-neither-lytic-nor-symptomatic",
-                "line": 71,
+                "line": 85,
                 "when": {
                     "bone_metastases": "true",
                     "bone_metastases_lytic": "false",
@@ -4163,6 +5396,30 @@ TABLES: list[TableData] = [
                 },
                 "policies": [],
             },
+            {
+                "id": "bone-modifying-agents",
+                "line": 88,
+                "when": {"bone_metastases": "true"},
+                "then": {
+                    "value": None,
+                    "items": ["newer-bone-modifying-agents"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
+            {
+                "id": "cns-her2-positive",
+                "line": 91,
+                "when": {"cns_metastases": "true", "her2": "positive"},
+                "then": {
+                    "value": None,
+                    "items": ["newer-her2-brain-metastases"],
+                    "status": None,
+                    "error": None,
+                },
+                "policies": [],
+            },
         ],
         "default": None,
         "policies": [],
@@ -4171,15 +5428,15 @@ TABLES: list[TableData] = [
         "id": "locoregional_recurrence",
         "title": "Isolated locoregional recurrence",
         "file": "docs/metastatic-breast-cancer/supportive-care.md",
-        "line": 74,
+        "line": 94,
         "hit_policy": "collect",
-        "inputs": ["scope"],
-        "applies_when": {"scope": "locoregional_recurrence"},
+        "inputs": ["scope", "pregnant"],
+        "applies_when": {"scope": "locoregional_recurrence", "pregnant": "false"},
         "output": None,
         "rules": [
             {
                 "id": "locoregional-curative",
-                "line": 80,
+                "line": 100,
                 "when": {},
                 "then": {
                     "value": None,
@@ -4228,8 +5485,13 @@ TABLES: list[TableData] = [
         "file": "docs/metastatic-breast-cancer/critical-pitfalls.md",
         "line": 44,
         "hit_policy": "collect",
-        "inputs": ["scope", "hr", "her2"],
-        "applies_when": {"scope": "metastatic", "hr": "positive", "her2": "positive"},
+        "inputs": ["scope", "hr", "her2", "pregnant"],
+        "applies_when": {
+            "scope": "metastatic",
+            "hr": "positive",
+            "her2": "positive",
+            "pregnant": "false",
+        },
         "output": None,
         "rules": [
             {
@@ -4257,23 +5519,31 @@ TABLES: list[TableData] = [
 
 # Evaluation order: every table comes after the tables whose outputs it consumes.
 TABLE_ORDER: list[str] = [
+    "patient_consistency",
     "scope",
+    "pregnancy",
     "extent_consistency",
     "history_consistency",
     "her2_consistency",
     "hormone_receptor_status",
     "her2_status",
     "source_silent",
+    "performance_status",
+    "liver_tests",
     "staging",
     "prognosis",
     "prognosis_reasons",
     "newer_guidance_tests",
-    "hr_positive_first_line",
     "hr_positive_her2_undetermined",
+    "cardiac_status",
+    "trastuzumab_history",
     "her2_positive_first_line",
     "her2_positive_care",
     "chemotherapy_setting",
     "cardiac_safety",
+    "chemotherapy_rank",
+    "hr_positive_first_line",
+    "combination_indication",
     "chemotherapy_regimens",
     "response_evaluation",
     "chemotherapy_beyond_third_line",
@@ -4334,100 +5604,167 @@ def _interval(value: object, opening: str, low: float, high: float, closing: str
     return above and below
 
 
+def applies_pregnancy(v: Mapping[str, object]) -> bool:
+    """When table pregnancy applies (otherwise it is skipped) — docs/metastatic-breast-cancer/goals-of-care.md:87."""
+    # scope: [metastatic, locoregional_recurrence]
+    return v["scope"] in ("metastatic", "locoregional_recurrence")
+
+
 def applies_hormone_receptor_status(v: Mapping[str, object]) -> bool:
-    """When table hormone_receptor_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:220."""
+    """When table hormone_receptor_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:230."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_her2_status(v: Mapping[str, object]) -> bool:
-    """When table her2_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:240."""
+    """When table her2_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:250."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_source_silent(v: Mapping[str, object]) -> bool:
-    """When table source_silent applies (otherwise it is skipped) — docs/metastatic-breast-cancer/goals-of-care.md:66."""
+    """When table source_silent applies (otherwise it is skipped) — docs/metastatic-breast-cancer/goals-of-care.md:113."""
+    # scope: metastatic
+    return v["scope"] == "metastatic"
+
+
+def applies_performance_status(v: Mapping[str, object]) -> bool:
+    """When table performance_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:282."""
+    # scope: metastatic
+    return v["scope"] == "metastatic"
+
+
+def applies_liver_tests(v: Mapping[str, object]) -> bool:
+    """When table liver_tests applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:299."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_staging(v: Mapping[str, object]) -> bool:
-    """When table staging applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:272."""
+    """When table staging applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:320."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_prognosis(v: Mapping[str, object]) -> bool:
-    """When table prognosis applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:281."""
+    """When table prognosis applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:329."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_prognosis_reasons(v: Mapping[str, object]) -> bool:
-    """When table prognosis_reasons applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:308."""
+    """When table prognosis_reasons applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:356."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
 def applies_newer_guidance_tests(v: Mapping[str, object]) -> bool:
-    """When table newer_guidance_tests applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:332."""
+    """When table newer_guidance_tests applies (otherwise it is skipped) — docs/metastatic-breast-cancer/initial-assessment.md:380."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
-def applies_hr_positive_first_line(v: Mapping[str, object]) -> bool:
-    """When table hr_positive_first_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:154."""
-    # scope: metastatic
-    # hr: positive
-    # her2: negative
-    return v["scope"] == "metastatic" and v["hr"] == "positive" and v["her2"] == "negative"
-
-
 def applies_hr_positive_her2_undetermined(v: Mapping[str, object]) -> bool:
-    """When table hr_positive_her2_undetermined applies (otherwise it is skipped) — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:188."""
+    """When table hr_positive_her2_undetermined applies (otherwise it is skipped) — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:204."""
     # scope: metastatic
     # hr: positive
     # her2: unknown
-    return v["scope"] == "metastatic" and v["hr"] == "positive" and v["her2"] == "unknown"
+    # pregnant: false
+    return (
+        v["scope"] == "metastatic"
+        and v["hr"] == "positive"
+        and v["her2"] == "unknown"
+        and v["pregnant"] is False
+    )
+
+
+def applies_cardiac_status(v: Mapping[str, object]) -> bool:
+    """When table cardiac_status applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:163."""
+    # scope: metastatic
+    return v["scope"] == "metastatic"
+
+
+def applies_trastuzumab_history(v: Mapping[str, object]) -> bool:
+    """When table trastuzumab_history applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:183."""
+    # scope: metastatic
+    # her2: positive
+    return v["scope"] == "metastatic" and v["her2"] == "positive"
 
 
 def applies_her2_positive_first_line(v: Mapping[str, object]) -> bool:
-    """When table her2_positive_first_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:129."""
+    """When table her2_positive_first_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:203."""
     # scope: metastatic
     # her2: positive
-    return v["scope"] == "metastatic" and v["her2"] == "positive"
+    # pregnant: false
+    return v["scope"] == "metastatic" and v["her2"] == "positive" and v["pregnant"] is False
 
 
 def applies_her2_positive_care(v: Mapping[str, object]) -> bool:
-    """When table her2_positive_care applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:154."""
+    """When table her2_positive_care applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:225."""
     # scope: metastatic
     # her2: positive
-    return v["scope"] == "metastatic" and v["her2"] == "positive"
+    # pregnant: false
+    return v["scope"] == "metastatic" and v["her2"] == "positive" and v["pregnant"] is False
 
 
 def applies_chemotherapy_setting(v: Mapping[str, object]) -> bool:
-    """When table chemotherapy_setting applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:96."""
+    """When table chemotherapy_setting applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:172."""
     # scope: metastatic
     # her2: negative
     return v["scope"] == "metastatic" and v["her2"] == "negative"
 
 
 def applies_cardiac_safety(v: Mapping[str, object]) -> bool:
-    """When table cardiac_safety applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:169."""
+    """When table cardiac_safety applies (otherwise it is skipped) — docs/metastatic-breast-cancer/her2-positive.md:255."""
     # scope: metastatic
     return v["scope"] == "metastatic"
 
 
+def applies_chemotherapy_rank(v: Mapping[str, object]) -> bool:
+    """When table chemotherapy_rank applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:187."""
+    # scope: metastatic
+    # chemotherapy_setting: [triple_negative, visceral_crisis]
+    return (
+        v["scope"] == "metastatic"
+        and v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
+    )
+
+
+def applies_hr_positive_first_line(v: Mapping[str, object]) -> bool:
+    """When table hr_positive_first_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:167."""
+    # scope: metastatic
+    # hr: positive
+    # her2: negative
+    # pregnant: false
+    return (
+        v["scope"] == "metastatic"
+        and v["hr"] == "positive"
+        and v["her2"] == "negative"
+        and v["pregnant"] is False
+    )
+
+
+def applies_combination_indication(v: Mapping[str, object]) -> bool:
+    """When table combination_indication applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:204."""
+    # scope: metastatic
+    # chemotherapy_setting: [triple_negative, visceral_crisis]
+    return (
+        v["scope"] == "metastatic"
+        and v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
+    )
+
+
 def applies_chemotherapy_regimens(v: Mapping[str, object]) -> bool:
-    """When table chemotherapy_regimens applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:111."""
+    """When table chemotherapy_regimens applies (otherwise it is skipped) — docs/metastatic-breast-cancer/triple-negative.md:224."""
     # scope: metastatic
     # chemotherapy_setting: [triple_negative, visceral_crisis]
     # chemotherapy_line: not(>= 4)
+    # pregnant: false
     return (
         v["scope"] == "metastatic"
         and v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
         and not _ge(v["chemotherapy_line"], 4)
+        and v["pregnant"] is False
     )
 
 
@@ -4441,19 +5778,21 @@ def applies_chemotherapy_beyond_third_line(v: Mapping[str, object]) -> bool:
     """When table chemotherapy_beyond_third_line applies (otherwise it is skipped) — docs/metastatic-breast-cancer/treatment-duration.md:91."""
     # scope: metastatic
     # chemotherapy_line: >= 4
-    return v["scope"] == "metastatic" and _ge(v["chemotherapy_line"], 4)
+    # pregnant: false
+    return v["scope"] == "metastatic" and _ge(v["chemotherapy_line"], 4) and v["pregnant"] is False
 
 
 def applies_supportive_care(v: Mapping[str, object]) -> bool:
-    """When table supportive_care applies (otherwise it is skipped) — docs/metastatic-breast-cancer/supportive-care.md:53."""
+    """When table supportive_care applies (otherwise it is skipped) — docs/metastatic-breast-cancer/supportive-care.md:67."""
     # scope: [metastatic, locoregional_recurrence]
     return v["scope"] in ("metastatic", "locoregional_recurrence")
 
 
 def applies_locoregional_recurrence(v: Mapping[str, object]) -> bool:
-    """When table locoregional_recurrence applies (otherwise it is skipped) — docs/metastatic-breast-cancer/supportive-care.md:74."""
+    """When table locoregional_recurrence applies (otherwise it is skipped) — docs/metastatic-breast-cancer/supportive-care.md:94."""
     # scope: locoregional_recurrence
-    return v["scope"] == "locoregional_recurrence"
+    # pregnant: false
+    return v["scope"] == "locoregional_recurrence" and v["pregnant"] is False
 
 
 def applies_pitfalls(v: Mapping[str, object]) -> bool:
@@ -4467,67 +5806,97 @@ def applies_endocrine_in_her2_positive(v: Mapping[str, object]) -> bool:
     # scope: metastatic
     # hr: positive
     # her2: positive
-    return v["scope"] == "metastatic" and v["hr"] == "positive" and v["her2"] == "positive"
+    # pregnant: false
+    return (
+        v["scope"] == "metastatic"
+        and v["hr"] == "positive"
+        and v["her2"] == "positive"
+        and v["pregnant"] is False
+    )
 
 
-# Table scope: Who the guideline covers — docs/metastatic-breast-cancer/goals-of-care.md:50 (hit policy: first).
+# Table patient_consistency: Contradictions in the patient's details — docs/metastatic-breast-cancer/goals-of-care.md:75 (hit policy: collect).
+
+def rule_pregnant_male(v: Mapping[str, object]) -> bool:
+    """Rule pregnant-male of table patient_consistency — docs/metastatic-breast-cancer/goals-of-care.md:81."""
+    # sex: male
+    # pregnant: true
+    return v["sex"] == "male" and v["pregnant"] is True
+
+
+def rule_pregnant_postmenopausal(v: Mapping[str, object]) -> bool:
+    """Rule pregnant-postmenopausal of table patient_consistency — docs/metastatic-breast-cancer/goals-of-care.md:84."""
+    # menopausal_status: postmenopausal
+    # pregnant: true
+    return v["menopausal_status"] == "postmenopausal" and v["pregnant"] is True
+
+
+# Table scope: Who the guideline covers — docs/metastatic-breast-cancer/goals-of-care.md:97 (hit policy: first).
 
 def rule_scope_male(v: Mapping[str, object]) -> bool:
-    """Rule scope-male of table scope — docs/metastatic-breast-cancer/goals-of-care.md:57."""
+    """Rule scope-male of table scope — docs/metastatic-breast-cancer/goals-of-care.md:104."""
     # sex: male
     return v["sex"] == "male"
 
 
 def rule_scope_locoregional_recurrence(v: Mapping[str, object]) -> bool:
-    """Rule scope-locoregional-recurrence of table scope — docs/metastatic-breast-cancer/goals-of-care.md:60."""
+    """Rule scope-locoregional-recurrence of table scope — docs/metastatic-breast-cancer/goals-of-care.md:107."""
     # isolated_locoregional_recurrence: true
     return v["isolated_locoregional_recurrence"] is True
 
 
 def rule_scope_metastatic(v: Mapping[str, object]) -> bool:
-    """Rule scope-metastatic of table scope — docs/metastatic-breast-cancer/goals-of-care.md:63."""
+    """Rule scope-metastatic of table scope — docs/metastatic-breast-cancer/goals-of-care.md:110."""
     return True
 
 
-# Table extent_consistency: Contradictions in the extent of disease — docs/metastatic-breast-cancer/initial-assessment.md:161 (hit policy: collect).
+# Table pregnancy: Pregnancy — docs/metastatic-breast-cancer/goals-of-care.md:87 (hit policy: collect).
+
+def rule_pregnancy_out_of_scope(v: Mapping[str, object]) -> bool:
+    """Rule pregnancy-out-of-scope of table pregnancy — docs/metastatic-breast-cancer/goals-of-care.md:94."""
+    # pregnant: true
+    return v["pregnant"] is True
+
+
+# Table extent_consistency: Contradictions in the extent of disease — docs/metastatic-breast-cancer/initial-assessment.md:168 (hit policy: collect).
 
 def rule_indolent_with_visceral_crisis(v: Mapping[str, object]) -> bool:
-    """Rule indolent-with-visceral-crisis of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:167."""
+    """Rule indolent-with-visceral-crisis of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:174."""
     # indolent_disease: true
     # visceral_crisis: true
     return v["indolent_disease"] is True and v["visceral_crisis"] is True
 
 
 def rule_crisis_without_visceral_involvement(v: Mapping[str, object]) -> bool:
-    """Rule crisis-without-visceral-involvement of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:170."""
+    """Rule crisis-without-visceral-involvement of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:177."""
     # visceral_crisis: true
     # visceral_involvement: false
     return v["visceral_crisis"] is True and v["visceral_involvement"] is False
 
 
 def rule_locoregional_with_visceral_disease(v: Mapping[str, object]) -> bool:
-    """Rule locoregional-with-visceral-disease of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:173."""
+    """Rule locoregional-with-visceral-disease of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:180."""
     # isolated_locoregional_recurrence: true
     # visceral_involvement: true
     return v["isolated_locoregional_recurrence"] is True and v["visceral_involvement"] is True
 
 
 def rule_locoregional_with_bone_metastases(v: Mapping[str, object]) -> bool:
-    """Rule locoregional-with-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:176."""
+    """Rule locoregional-with-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:183."""
     # isolated_locoregional_recurrence: true
     # bone_metastases: true
     return v["isolated_locoregional_recurrence"] is True and v["bone_metastases"] is True
 
 
 def rule_locoregional_with_cns_metastases(v: Mapping[str, object]) -> bool:
-    """Rule locoregional-with-cns-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:179."""
+    """Rule locoregional-with-cns-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:186."""
     # isolated_locoregional_recurrence: true
     # cns_metastases: true
     return v["isolated_locoregional_recurrence"] is True and v["cns_metastases"] is True
 
 
 def rule_locoregional_with_metastatic_sites(v: Mapping[str, object]) -> bool:
-    """Rule locoregional-with-metastatic-sites of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:182."""
+    """Rule locoregional-with-metastatic-sites of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:189."""
     # isolated_locoregional_recurrence: true
     # number_of_metastatic_sites: >= 1
     return (
@@ -4537,46 +5906,53 @@ def rule_locoregional_with_metastatic_sites(v: Mapping[str, object]) -> bool:
 
 
 def rule_lytic_without_bone_metastases(v: Mapping[str, object]) -> bool:
-    """Rule lytic-without-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:185."""
+    """Rule lytic-without-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:192."""
     # bone_metastases_lytic: true
     # bone_metastases: false
     return v["bone_metastases_lytic"] is True and v["bone_metastases"] is False
 
 
 def rule_symptomatic_without_bone_metastases(v: Mapping[str, object]) -> bool:
-    """Rule symptomatic-without-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:188."""
+    """Rule symptomatic-without-bone-metastases of table extent_consistency — docs/metastatic-breast-cancer/initial-assessment.md:195."""
     # bone_metastases_symptomatic: true
     # bone_metastases: false
     return v["bone_metastases_symptomatic"] is True and v["bone_metastases"] is False
 
 
-# Table history_consistency: Contradictions in the treatment history — docs/metastatic-breast-cancer/initial-assessment.md:191 (hit policy: collect).
+# Table history_consistency: Contradictions in the treatment history — docs/metastatic-breast-cancer/initial-assessment.md:198 (hit policy: collect).
 
 def rule_resistance_without_endocrine_therapy(v: Mapping[str, object]) -> bool:
-    """Rule resistance-without-endocrine-therapy of table history_consistency — docs/metastatic-breast-cancer/initial-assessment.md:196."""
+    """Rule resistance-without-endocrine-therapy of table history_consistency — docs/metastatic-breast-cancer/initial-assessment.md:203."""
     # endocrine_resistance: true
     # prior_endocrine_therapy: false
     return v["endocrine_resistance"] is True and v["prior_endocrine_therapy"] is False
 
 
-# Table her2_consistency: A stated HER2 status that contradicts IHC or FISH — docs/metastatic-breast-cancer/initial-assessment.md:199 (hit policy: collect).
+def rule_trastuzumab_interval_without_trastuzumab(v: Mapping[str, object]) -> bool:
+    """Rule trastuzumab-interval-without-trastuzumab of table history_consistency — docs/metastatic-breast-cancer/initial-assessment.md:206."""
+    # months_since_adjuvant_trastuzumab: not(null)
+    # prior_trastuzumab: false
+    return v["months_since_adjuvant_trastuzumab"] is not None and v["prior_trastuzumab"] is False
+
+
+# Table her2_consistency: A stated HER2 status that contradicts IHC or FISH — docs/metastatic-breast-cancer/initial-assessment.md:209 (hit policy: collect).
 
 def rule_her2_stated_negative_ihc_3(v: Mapping[str, object]) -> bool:
-    """Rule her2-stated-negative-ihc-3 of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:205."""
+    """Rule her2-stated-negative-ihc-3 of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:215."""
     # her2_status: negative
     # her2_ihc: 3+
     return v["her2_status"] == "negative" and v["her2_ihc"] == "3+"
 
 
 def rule_her2_stated_negative_fish_positive(v: Mapping[str, object]) -> bool:
-    """Rule her2-stated-negative-fish-positive of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:208."""
+    """Rule her2-stated-negative-fish-positive of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:218."""
     # her2_status: negative
     # her2_fish: positive
     return v["her2_status"] == "negative" and v["her2_fish"] == "positive"
 
 
 def rule_her2_stated_positive_ihc_negative(v: Mapping[str, object]) -> bool:
-    """Rule her2-stated-positive-ihc-negative of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:211."""
+    """Rule her2-stated-positive-ihc-negative of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:221."""
     # her2_status: positive
     # her2_ihc: [0, 1+]
     # her2_fish: not(positive)
@@ -4588,7 +5964,7 @@ def rule_her2_stated_positive_ihc_negative(v: Mapping[str, object]) -> bool:
 
 
 def rule_her2_stated_positive_fish_negative(v: Mapping[str, object]) -> bool:
-    """Rule her2-stated-positive-fish-negative of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:214."""
+    """Rule her2-stated-positive-fish-negative of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:224."""
     # her2_status: positive
     # her2_ihc: 2+
     # her2_fish: negative
@@ -4600,73 +5976,73 @@ def rule_her2_stated_positive_fish_negative(v: Mapping[str, object]) -> bool:
 
 
 def rule_her2_stated_equivocal_ihc_conclusive(v: Mapping[str, object]) -> bool:
-    """Rule her2-stated-equivocal-ihc-conclusive of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:217."""
+    """Rule her2-stated-equivocal-ihc-conclusive of table her2_consistency — docs/metastatic-breast-cancer/initial-assessment.md:227."""
     # her2_status: equivocal
     # her2_ihc: [0, 1+, 3+]
     return v["her2_status"] == "equivocal" and v["her2_ihc"] in ("0", "1+", "3+")
 
 
-# Table hormone_receptor_status: Hormone-receptor status from ER and PR — docs/metastatic-breast-cancer/initial-assessment.md:220 (hit policy: first).
+# Table hormone_receptor_status: Hormone-receptor status from ER and PR — docs/metastatic-breast-cancer/initial-assessment.md:230 (hit policy: first).
 
 def rule_hr_er_positive(v: Mapping[str, object]) -> bool:
-    """Rule hr-er-positive of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:228."""
+    """Rule hr-er-positive of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:238."""
     # er_status: positive
     return v["er_status"] == "positive"
 
 
 def rule_hr_pr_positive(v: Mapping[str, object]) -> bool:
-    """Rule hr-pr-positive of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:231."""
+    """Rule hr-pr-positive of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:241."""
     # pr_status: positive
     return v["pr_status"] == "positive"
 
 
 def rule_hr_both_negative(v: Mapping[str, object]) -> bool:
-    """Rule hr-both-negative of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:234."""
+    """Rule hr-both-negative of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:244."""
     # er_status: negative
     # pr_status: negative
     return v["er_status"] == "negative" and v["pr_status"] == "negative"
 
 
 def rule_hr_undetermined(v: Mapping[str, object]) -> bool:
-    """Rule hr-undetermined of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:237."""
+    """Rule hr-undetermined of table hormone_receptor_status — docs/metastatic-breast-cancer/initial-assessment.md:247."""
     return True
 
 
-# Table her2_status: HER2 status from IHC and FISH — docs/metastatic-breast-cancer/initial-assessment.md:240 (hit policy: first).
+# Table her2_status: HER2 status from IHC and FISH — docs/metastatic-breast-cancer/initial-assessment.md:250 (hit policy: first).
 
 def rule_her2_ihc_3(v: Mapping[str, object]) -> bool:
-    """Rule her2-ihc-3 of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:248."""
+    """Rule her2-ihc-3 of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:258."""
     # her2_ihc: 3+
     return v["her2_ihc"] == "3+"
 
 
 def rule_her2_fish_positive(v: Mapping[str, object]) -> bool:
-    """Rule her2-fish-positive of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:251."""
+    """Rule her2-fish-positive of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:261."""
     # her2_fish: positive
     return v["her2_fish"] == "positive"
 
 
 def rule_her2_ihc_0_or_1(v: Mapping[str, object]) -> bool:
-    """Rule her2-ihc-0-or-1 of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:254."""
+    """Rule her2-ihc-0-or-1 of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:264."""
     # her2_ihc: [0, 1+]
     return v["her2_ihc"] in ("0", "1+")
 
 
 def rule_her2_ihc_2_fish_negative(v: Mapping[str, object]) -> bool:
-    """Rule her2-ihc-2-fish-negative of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:257."""
+    """Rule her2-ihc-2-fish-negative of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:267."""
     # her2_ihc: 2+
     # her2_fish: negative
     return v["her2_ihc"] == "2+" and v["her2_fish"] == "negative"
 
 
 def rule_her2_ihc_2_without_fish(v: Mapping[str, object]) -> bool:
-    """Rule her2-ihc-2-without-fish of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:260."""
+    """Rule her2-ihc-2-without-fish of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:270."""
     # her2_ihc: 2+
     return v["her2_ihc"] == "2+"
 
 
 def rule_her2_stated_positive(v: Mapping[str, object]) -> bool:
-    """Rule her2-stated-positive of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:263."""
+    """Rule her2-stated-positive of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:273."""
     # her2_ihc: null
     # her2_fish: [null, not_done]
     # her2_status: positive
@@ -4678,7 +6054,7 @@ def rule_her2_stated_positive(v: Mapping[str, object]) -> bool:
 
 
 def rule_her2_stated_negative(v: Mapping[str, object]) -> bool:
-    """Rule her2-stated-negative of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:266."""
+    """Rule her2-stated-negative of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:276."""
     # her2_ihc: null
     # her2_fish: [null, not_done, negative]
     # her2_status: negative
@@ -4690,21 +6066,21 @@ def rule_her2_stated_negative(v: Mapping[str, object]) -> bool:
 
 
 def rule_her2_undetermined(v: Mapping[str, object]) -> bool:
-    """Rule her2-undetermined of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:269."""
+    """Rule her2-undetermined of table her2_status — docs/metastatic-breast-cancer/initial-assessment.md:279."""
     return True
 
 
-# Table source_silent: Questions the guideline does not address — docs/metastatic-breast-cancer/goals-of-care.md:66 (hit policy: collect).
+# Table source_silent: Questions the guideline does not address — docs/metastatic-breast-cancer/goals-of-care.md:113 (hit policy: collect).
 
 def rule_silent_prior_trastuzumab(v: Mapping[str, object]) -> bool:
-    """Rule silent-prior-trastuzumab of table source_silent — docs/metastatic-breast-cancer/goals-of-care.md:72."""
+    """Rule silent-prior-trastuzumab of table source_silent — docs/metastatic-breast-cancer/goals-of-care.md:119."""
     # her2: positive
     # prior_trastuzumab: true
     return v["her2"] == "positive" and v["prior_trastuzumab"] is True
 
 
 def rule_silent_chemotherapy_after_endocrine(v: Mapping[str, object]) -> bool:
-    """Rule silent-chemotherapy-after-endocrine of table source_silent — docs/metastatic-breast-cancer/goals-of-care.md:75."""
+    """Rule silent-chemotherapy-after-endocrine of table source_silent — docs/metastatic-breast-cancer/goals-of-care.md:122."""
     # hr: positive
     # her2: negative
     # chemotherapy_line: not(null)
@@ -4717,56 +6093,105 @@ def rule_silent_chemotherapy_after_endocrine(v: Mapping[str, object]) -> bool:
     )
 
 
-# Table staging: Initial assessment — docs/metastatic-breast-cancer/initial-assessment.md:272 (hit policy: collect).
+# Table performance_status: Performance status — docs/metastatic-breast-cancer/initial-assessment.md:282 (hit policy: first).
+
+def rule_performance_poor(v: Mapping[str, object]) -> bool:
+    """Rule performance-poor of table performance_status — docs/metastatic-breast-cancer/initial-assessment.md:290."""
+    # ecog: >= 3
+    return _ge(v["ecog"], 3)
+
+
+def rule_performance_adequate(v: Mapping[str, object]) -> bool:
+    """Rule performance-adequate of table performance_status — docs/metastatic-breast-cancer/initial-assessment.md:293."""
+    # ecog: not(null)
+    return v["ecog"] is not None
+
+
+def rule_performance_unknown(v: Mapping[str, object]) -> bool:
+    """Rule performance-unknown of table performance_status — docs/metastatic-breast-cancer/initial-assessment.md:296."""
+    # ecog: null
+    return v["ecog"] is None
+
+
+# Table liver_tests: Liver tests against the docetaxel label's limits — docs/metastatic-breast-cancer/initial-assessment.md:299 (hit policy: first).
+
+def rule_liver_bilirubin_above_uln(v: Mapping[str, object]) -> bool:
+    """Rule liver-bilirubin-above-uln of table liver_tests — docs/metastatic-breast-cancer/initial-assessment.md:308."""
+    # bilirubin_uln: > 1
+    return _gt(v["bilirubin_uln"], 1)
+
+
+def rule_liver_enzymes_above_limits(v: Mapping[str, object]) -> bool:
+    """Rule liver-enzymes-above-limits of table liver_tests — docs/metastatic-breast-cancer/initial-assessment.md:311."""
+    # ast_alt_uln: > 1.5
+    # alkaline_phosphatase_uln: > 2.5
+    return _gt(v["ast_alt_uln"], 1.5) and _gt(v["alkaline_phosphatase_uln"], 2.5)
+
+
+def rule_liver_within_limits_transaminases(v: Mapping[str, object]) -> bool:
+    """Rule liver-within-limits-transaminases of table liver_tests — docs/metastatic-breast-cancer/initial-assessment.md:314."""
+    # bilirubin_uln: <= 1
+    # ast_alt_uln: <= 1.5
+    return _le(v["bilirubin_uln"], 1) and _le(v["ast_alt_uln"], 1.5)
+
+
+def rule_liver_within_limits_phosphatase(v: Mapping[str, object]) -> bool:
+    """Rule liver-within-limits-phosphatase of table liver_tests — docs/metastatic-breast-cancer/initial-assessment.md:317."""
+    # bilirubin_uln: <= 1
+    # alkaline_phosphatase_uln: <= 2.5
+    return _le(v["bilirubin_uln"], 1) and _le(v["alkaline_phosphatase_uln"], 2.5)
+
+
+# Table staging: Initial assessment — docs/metastatic-breast-cancer/initial-assessment.md:320 (hit policy: collect).
 
 def rule_staging_workup(v: Mapping[str, object]) -> bool:
-    """Rule staging-workup of table staging — docs/metastatic-breast-cancer/initial-assessment.md:278."""
+    """Rule staging-workup of table staging — docs/metastatic-breast-cancer/initial-assessment.md:326."""
     return True
 
 
-# Table prognosis: Prognosis — docs/metastatic-breast-cancer/initial-assessment.md:281 (hit policy: first).
+# Table prognosis: Prognosis — docs/metastatic-breast-cancer/initial-assessment.md:329 (hit policy: first).
 
 def rule_prognosis_short_dfi(v: Mapping[str, object]) -> bool:
-    """Rule prognosis-short-dfi of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:290."""
+    """Rule prognosis-short-dfi of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:338."""
     # disease_free_interval_months: <= 12
     return _le(v["disease_free_interval_months"], 12)
 
 
 def rule_prognosis_multiple_sites(v: Mapping[str, object]) -> bool:
-    """Rule prognosis-multiple-sites of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:293."""
+    """Rule prognosis-multiple-sites of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:341."""
     # number_of_metastatic_sites: >= 3
     return _ge(v["number_of_metastatic_sites"], 3)
 
 
 def rule_prognosis_bulky(v: Mapping[str, object]) -> bool:
-    """Rule prognosis-bulky of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:296."""
+    """Rule prognosis-bulky of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:344."""
     # bulky_disease: true
     return v["bulky_disease"] is True
 
 
 def rule_prognosis_visceral_crisis(v: Mapping[str, object]) -> bool:
-    """Rule prognosis-visceral-crisis of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:299."""
+    """Rule prognosis-visceral-crisis of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:347."""
     # visceral_crisis: true
     return v["visceral_crisis"] is True
 
 
 def rule_prognosis_hr_negative(v: Mapping[str, object]) -> bool:
-    """Rule prognosis-hr-negative of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:302."""
+    """Rule prognosis-hr-negative of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:350."""
     # hr: negative
     return v["hr"] == "negative"
 
 
 def rule_prognosis_favorable(v: Mapping[str, object]) -> bool:
-    """Rule prognosis-favorable of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:305."""
+    """Rule prognosis-favorable of table prognosis — docs/metastatic-breast-cancer/initial-assessment.md:353."""
     # disease_free_interval_months: > 24
-    # number_of_metastatic_sites: [1..2]
+    # number_of_metastatic_sites: [1..3)
     # bulky_disease: false
     # visceral_involvement: false
     # hr: positive
     # her2: negative
     return (
         _gt(v["disease_free_interval_months"], 24)
-        and _interval(v["number_of_metastatic_sites"], "[", 1, 2, "]")
+        and _interval(v["number_of_metastatic_sites"], "[", 1, 3, ")")
         and v["bulky_disease"] is False
         and v["visceral_involvement"] is False
         and v["hr"] == "positive"
@@ -4774,120 +6199,375 @@ def rule_prognosis_favorable(v: Mapping[str, object]) -> bool:
     )
 
 
-# Table prognosis_reasons: Reasons for the prognosis — docs/metastatic-breast-cancer/initial-assessment.md:308 (hit policy: collect).
+# Table prognosis_reasons: Reasons for the prognosis — docs/metastatic-breast-cancer/initial-assessment.md:356 (hit policy: collect).
 
 def rule_reason_short_dfi(v: Mapping[str, object]) -> bool:
-    """Rule reason-short-dfi of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:314."""
+    """Rule reason-short-dfi of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:362."""
     # disease_free_interval_months: <= 12
     return _le(v["disease_free_interval_months"], 12)
 
 
 def rule_reason_multiple_sites(v: Mapping[str, object]) -> bool:
-    """Rule reason-multiple-sites of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:317."""
+    """Rule reason-multiple-sites of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:365."""
     # number_of_metastatic_sites: >= 3
     return _ge(v["number_of_metastatic_sites"], 3)
 
 
 def rule_reason_bulky(v: Mapping[str, object]) -> bool:
-    """Rule reason-bulky of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:320."""
+    """Rule reason-bulky of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:368."""
     # bulky_disease: true
     return v["bulky_disease"] is True
 
 
 def rule_reason_visceral_crisis(v: Mapping[str, object]) -> bool:
-    """Rule reason-visceral-crisis of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:323."""
+    """Rule reason-visceral-crisis of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:371."""
     # visceral_crisis: true
     return v["visceral_crisis"] is True
 
 
 def rule_reason_hr_negative(v: Mapping[str, object]) -> bool:
-    """Rule reason-hr-negative of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:326."""
+    """Rule reason-hr-negative of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:374."""
     # hr: negative
     return v["hr"] == "negative"
 
 
 def rule_reason_favorable(v: Mapping[str, object]) -> bool:
-    """Rule reason-favorable of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:329."""
+    """Rule reason-favorable of table prognosis_reasons — docs/metastatic-breast-cancer/initial-assessment.md:377."""
     # prognosis: favorable
     return v["prognosis"] == "favorable"
 
 
-# Table newer_guidance_tests: Tests that newer guidance adds — docs/metastatic-breast-cancer/initial-assessment.md:332 (hit policy: collect).
+# Table newer_guidance_tests: Tests that newer guidance adds — docs/metastatic-breast-cancer/initial-assessment.md:380 (hit policy: collect).
 
 def rule_newer_her2_score(v: Mapping[str, object]) -> bool:
-    """Rule newer-her2-score of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:339."""
+    """Rule newer-her2-score of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:387."""
     # her2: negative
     # her2_ihc: null
     return v["her2"] == "negative" and v["her2_ihc"] is None
 
 
 def rule_her2_low_ihc_1(v: Mapping[str, object]) -> bool:
-    """Rule her2-low-ihc-1 of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:342."""
+    """Rule her2-low-ihc-1 of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:390."""
     # her2: negative
     # her2_ihc: 1+
     return v["her2"] == "negative" and v["her2_ihc"] == "1+"
 
 
 def rule_her2_low_ihc_2_ish_negative(v: Mapping[str, object]) -> bool:
-    """Rule her2-low-ihc-2-ish-negative of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:345."""
+    """Rule her2-low-ihc-2-ish-negative of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:393."""
     # her2: negative
     # her2_ihc: 2+
     # her2_fish: negative
     return v["her2"] == "negative" and v["her2_ihc"] == "2+" and v["her2_fish"] == "negative"
 
 
+def rule_her2_ihc_0_hr_positive(v: Mapping[str, object]) -> bool:
+    """Rule her2-ihc-0-hr-positive of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:396."""
+    # hr: positive
+    # her2: negative
+    # her2_ihc: 0
+    return v["hr"] == "positive" and v["her2"] == "negative" and v["her2_ihc"] == "0"
+
+
 def rule_newer_pd_l1(v: Mapping[str, object]) -> bool:
-    """Rule newer-pd-l1 of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:348."""
+    """Rule newer-pd-l1 of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:399."""
     # hr: negative
     # her2: negative
     return v["hr"] == "negative" and v["her2"] == "negative"
 
 
 def rule_newer_germline_brca(v: Mapping[str, object]) -> bool:
-    """Rule newer-germline-brca of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:351."""
+    """Rule newer-germline-brca of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:402."""
     # her2: negative
     # hr: [positive, negative]
     return v["her2"] == "negative" and v["hr"] in ("positive", "negative")
 
 
 def rule_newer_tumour_mutations(v: Mapping[str, object]) -> bool:
-    """Rule newer-tumour-mutations of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:354."""
+    """Rule newer-tumour-mutations of table newer_guidance_tests — docs/metastatic-breast-cancer/initial-assessment.md:405."""
     # hr: positive
     # her2: negative
     return v["hr"] == "positive" and v["her2"] == "negative"
 
 
-# Table hr_positive_first_line: Hormone-receptor-positive, HER2-negative disease — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:154 (hit policy: first).
+# Table hr_positive_her2_undetermined: Hormone-receptor-positive disease while HER2 is undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:204 (hit policy: collect).
+
+def rule_hr_positive_her2_undetermined(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-her2-undetermined of table hr_positive_her2_undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:211."""
+    # visceral_crisis: false
+    return v["visceral_crisis"] is False
+
+
+def rule_hr_positive_her2_undetermined_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-her2-undetermined-visceral-crisis of table hr_positive_her2_undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:214."""
+    # visceral_crisis: true
+    return v["visceral_crisis"] is True
+
+
+# Table cardiac_status: Cardiac status from the known dysfunction and the LVEF — docs/metastatic-breast-cancer/her2-positive.md:163 (hit policy: first).
+
+def rule_cardiac_lvef_contradicts_no(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-lvef-contradicts-no of table cardiac_status — docs/metastatic-breast-cancer/her2-positive.md:171."""
+    # lvef_percent: < 50
+    # cardiac_dysfunction: false
+    return _lt(v["lvef_percent"], 50) and v["cardiac_dysfunction"] is False
+
+
+def rule_cardiac_lvef_below_lower_limit(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-lvef-below-lower-limit of table cardiac_status — docs/metastatic-breast-cancer/her2-positive.md:174."""
+    # lvef_percent: < 50
+    return _lt(v["lvef_percent"], 50)
+
+
+def rule_cardiac_known_dysfunction(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-known-dysfunction of table cardiac_status — docs/metastatic-breast-cancer/her2-positive.md:177."""
+    # cardiac_dysfunction: true
+    return v["cardiac_dysfunction"] is True
+
+
+def rule_cardiac_normal(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-normal of table cardiac_status — docs/metastatic-breast-cancer/her2-positive.md:180."""
+    # cardiac_dysfunction: false
+    return v["cardiac_dysfunction"] is False
+
+
+# Table trastuzumab_history: Recurrence after (neo)adjuvant trastuzumab — docs/metastatic-breast-cancer/her2-positive.md:183 (hit policy: first).
+
+def rule_trastuzumab_none(v: Mapping[str, object]) -> bool:
+    """Rule trastuzumab-none of table trastuzumab_history — docs/metastatic-breast-cancer/her2-positive.md:191."""
+    # prior_trastuzumab: false
+    return v["prior_trastuzumab"] is False
+
+
+def rule_trastuzumab_early_relapse(v: Mapping[str, object]) -> bool:
+    """Rule trastuzumab-early-relapse of table trastuzumab_history — docs/metastatic-breast-cancer/her2-positive.md:194."""
+    # months_since_adjuvant_trastuzumab: <= 12
+    return _le(v["months_since_adjuvant_trastuzumab"], 12)
+
+
+def rule_trastuzumab_late_relapse(v: Mapping[str, object]) -> bool:
+    """Rule trastuzumab-late-relapse of table trastuzumab_history — docs/metastatic-breast-cancer/her2-positive.md:197."""
+    # months_since_adjuvant_trastuzumab: > 12
+    return _gt(v["months_since_adjuvant_trastuzumab"], 12)
+
+
+def rule_trastuzumab_interval_unknown(v: Mapping[str, object]) -> bool:
+    """Rule trastuzumab-interval-unknown of table trastuzumab_history — docs/metastatic-breast-cancer/her2-positive.md:200."""
+    # months_since_adjuvant_trastuzumab: null
+    return v["months_since_adjuvant_trastuzumab"] is None
+
+
+# Table her2_positive_first_line: HER2-positive disease (any hormone-receptor status) — docs/metastatic-breast-cancer/her2-positive.md:203 (hit policy: first).
+
+def rule_her2_declines_chemotherapy_indolent(v: Mapping[str, object]) -> bool:
+    """Rule her2-declines-chemotherapy-indolent of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:210."""
+    # refuses_chemotherapy: true
+    # indolent_disease: true
+    # cardiac: normal
+    # after_trastuzumab: [none, late_relapse]
+    return (
+        v["refuses_chemotherapy"] is True
+        and v["indolent_disease"] is True
+        and v["cardiac"] == "normal"
+        and v["after_trastuzumab"] in ("none", "late_relapse")
+    )
+
+
+def rule_her2_declines_chemotherapy_indolent_not_first(v: Mapping[str, object]) -> bool:
+    """Rule her2-declines-chemotherapy-indolent-not-first of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:213."""
+    # refuses_chemotherapy: true
+    # indolent_disease: true
+    return v["refuses_chemotherapy"] is True and v["indolent_disease"] is True
+
+
+def rule_her2_declines_chemotherapy_not_indolent(v: Mapping[str, object]) -> bool:
+    """Rule her2-declines-chemotherapy-not-indolent of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:216."""
+    # refuses_chemotherapy: true
+    return v["refuses_chemotherapy"] is True
+
+
+def rule_her2_standard(v: Mapping[str, object]) -> bool:
+    """Rule her2-standard of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:219."""
+    # cardiac: normal
+    # after_trastuzumab: [none, late_relapse]
+    # performance: [adequate, unknown]
+    return (
+        v["cardiac"] == "normal"
+        and v["after_trastuzumab"] in ("none", "late_relapse")
+        and v["performance"] in ("adequate", "unknown")
+    )
+
+
+def rule_her2_standard_not_first(v: Mapping[str, object]) -> bool:
+    """Rule her2-standard-not-first of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:222."""
+    return True
+
+
+# Table her2_positive_care: Trastuzumab dosing and safety — docs/metastatic-breast-cancer/her2-positive.md:225 (hit policy: collect).
+
+def rule_her2_trastuzumab_care(v: Mapping[str, object]) -> bool:
+    """Rule her2-trastuzumab-care of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:231."""
+    return True
+
+
+def rule_her2_doses(v: Mapping[str, object]) -> bool:
+    """Rule her2-doses of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:234."""
+    # cardiac: normal
+    return v["cardiac"] == "normal"
+
+
+def rule_her2_chemotherapy_not_dosed(v: Mapping[str, object]) -> bool:
+    """Rule her2-chemotherapy-not-dosed of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:237."""
+    # cardiac: normal
+    # refuses_chemotherapy: false
+    return v["cardiac"] == "normal" and v["refuses_chemotherapy"] is False
+
+
+def rule_her2_do_not_delay(v: Mapping[str, object]) -> bool:
+    """Rule her2-do-not-delay of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:240."""
+    # cardiac: normal
+    # after_trastuzumab: [none, late_relapse]
+    # performance: adequate
+    # refuses_chemotherapy: false
+    return (
+        v["cardiac"] == "normal"
+        and v["after_trastuzumab"] in ("none", "late_relapse")
+        and v["performance"] == "adequate"
+        and v["refuses_chemotherapy"] is False
+    )
+
+
+def rule_her2_weight_missing(v: Mapping[str, object]) -> bool:
+    """Rule her2-weight-missing of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:243."""
+    # weight_kg: null
+    # cardiac: normal
+    return v["weight_kg"] is None and v["cardiac"] == "normal"
+
+
+def rule_her2_after_trastuzumab(v: Mapping[str, object]) -> bool:
+    """Rule her2-after-trastuzumab of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:246."""
+    # after_trastuzumab: [early_relapse, interval_unknown]
+    return v["after_trastuzumab"] in ("early_relapse", "interval_unknown")
+
+
+def rule_her2_performance_unknown(v: Mapping[str, object]) -> bool:
+    """Rule her2-performance-unknown of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:249."""
+    # performance: unknown
+    # refuses_chemotherapy: false
+    return v["performance"] == "unknown" and v["refuses_chemotherapy"] is False
+
+
+def rule_her2_poor_performance(v: Mapping[str, object]) -> bool:
+    """Rule her2-poor-performance of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:252."""
+    # performance: poor
+    return v["performance"] == "poor"
+
+
+# Table chemotherapy_setting: When the guideline leads to chemotherapy in HER2-negative disease — docs/metastatic-breast-cancer/triple-negative.md:172 (hit policy: first).
+
+def rule_chemotherapy_triple_negative(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-triple-negative of table chemotherapy_setting — docs/metastatic-breast-cancer/triple-negative.md:181."""
+    # hr: negative
+    return v["hr"] == "negative"
+
+
+def rule_chemotherapy_visceral_crisis(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-visceral-crisis of table chemotherapy_setting — docs/metastatic-breast-cancer/triple-negative.md:184."""
+    # hr: [positive, unknown]
+    # visceral_crisis: true
+    return v["hr"] in ("positive", "unknown") and v["visceral_crisis"] is True
+
+
+# Table cardiac_safety: Cardiac dysfunction and LVEF — docs/metastatic-breast-cancer/her2-positive.md:255 (hit policy: collect).
+
+def rule_cardiac_dysfunction_her2_positive(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-dysfunction-her2-positive of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:262."""
+    # her2: positive
+    # cardiac: dysfunction
+    return v["her2"] == "positive" and v["cardiac"] == "dysfunction"
+
+
+def rule_cardiac_dysfunction_her2_undetermined(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-dysfunction-her2-undetermined of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:265."""
+    # her2: unknown
+    # cardiac: dysfunction
+    return v["her2"] == "unknown" and v["cardiac"] == "dysfunction"
+
+
+def rule_cardiac_dysfunction_chemotherapy(v: Mapping[str, object]) -> bool:
+    """Rule cardiac-dysfunction-chemotherapy of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:268."""
+    # chemotherapy_setting: [triple_negative, visceral_crisis]
+    # cardiac: dysfunction
+    return (
+        v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
+        and v["cardiac"] == "dysfunction"
+    )
+
+
+def rule_lvef_entered(v: Mapping[str, object]) -> bool:
+    """Rule lvef-entered of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:271."""
+    # her2: [positive, unknown]
+    # lvef_percent: not(null)
+    return v["her2"] in ("positive", "unknown") and v["lvef_percent"] is not None
+
+
+# Table chemotherapy_rank: Whether chemotherapy can be ranked first — docs/metastatic-breast-cancer/triple-negative.md:187 (hit policy: first).
+
+def rule_chemotherapy_declined_not_first(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-declined-not-first of table chemotherapy_rank — docs/metastatic-breast-cancer/triple-negative.md:195."""
+    # refuses_chemotherapy: true
+    return v["refuses_chemotherapy"] is True
+
+
+def rule_chemotherapy_poor_performance_not_first(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-poor-performance-not-first of table chemotherapy_rank — docs/metastatic-breast-cancer/triple-negative.md:198."""
+    # performance: poor
+    return v["performance"] == "poor"
+
+
+def rule_chemotherapy_first(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-first of table chemotherapy_rank — docs/metastatic-breast-cancer/triple-negative.md:201."""
+    return True
+
+
+# Table hr_positive_first_line: Hormone-receptor-positive, HER2-negative disease — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:167 (hit policy: first).
 
 def rule_hr_positive_visceral_crisis(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-visceral-crisis of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:161."""
+    """Rule hr-positive-visceral-crisis of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:174."""
+    # visceral_crisis: true
+    # chemotherapy_rank: first
+    return v["visceral_crisis"] is True and v["chemotherapy_rank"] == "first"
+
+
+def rule_hr_positive_visceral_crisis_chemotherapy_not_first(v: Mapping[str, object]) -> bool:
+    """Rule hr-positive-visceral-crisis-chemotherapy-not-first of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:177."""
     # visceral_crisis: true
     return v["visceral_crisis"] is True
 
 
 def rule_hr_positive_resistant_premenopausal(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-resistant-premenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:164."""
+    """Rule hr-positive-resistant-premenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:180."""
     # endocrine_resistance: true
     # menopausal_status: premenopausal
     return v["endocrine_resistance"] is True and v["menopausal_status"] == "premenopausal"
 
 
 def rule_hr_positive_resistant_perimenopausal(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-resistant-perimenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:167."""
+    """Rule hr-positive-resistant-perimenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:183."""
     # endocrine_resistance: true
     # menopausal_status: perimenopausal
     return v["endocrine_resistance"] is True and v["menopausal_status"] == "perimenopausal"
 
 
 def rule_hr_positive_resistant_postmenopausal(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-resistant-postmenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:170."""
+    """Rule hr-positive-resistant-postmenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:186."""
     # endocrine_resistance: true
     # menopausal_status: postmenopausal
     return v["endocrine_resistance"] is True and v["menopausal_status"] == "postmenopausal"
 
 
 def rule_hr_positive_resistant_menopause_unknown(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-resistant-menopause-unknown of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:173."""
+    """Rule hr-positive-resistant-menopause-unknown of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:189."""
     # endocrine_resistance: true
     # menopausal_status: [unknown, not_applicable]
     return (
@@ -4897,228 +6577,205 @@ def rule_hr_positive_resistant_menopause_unknown(v: Mapping[str, object]) -> boo
 
 
 def rule_hr_positive_premenopausal(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-premenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:176."""
+    """Rule hr-positive-premenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:192."""
     # menopausal_status: premenopausal
     return v["menopausal_status"] == "premenopausal"
 
 
 def rule_hr_positive_perimenopausal(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-perimenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:179."""
+    """Rule hr-positive-perimenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:195."""
     # menopausal_status: perimenopausal
     return v["menopausal_status"] == "perimenopausal"
 
 
 def rule_hr_positive_postmenopausal(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-postmenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:182."""
+    """Rule hr-positive-postmenopausal of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:198."""
     # menopausal_status: postmenopausal
     return v["menopausal_status"] == "postmenopausal"
 
 
 def rule_hr_positive_menopause_unknown(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-menopause-unknown of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:185."""
+    """Rule hr-positive-menopause-unknown of table hr_positive_first_line — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:201."""
     # menopausal_status: [unknown, not_applicable]
     return v["menopausal_status"] in ("unknown", "not_applicable")
 
 
-# Table hr_positive_her2_undetermined: Hormone-receptor-positive disease while HER2 is undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:188 (hit policy: collect).
-
-def rule_hr_positive_her2_undetermined(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-her2-undetermined of table hr_positive_her2_undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:195."""
-    # visceral_crisis: false
-    return v["visceral_crisis"] is False
-
-
-def rule_hr_positive_her2_undetermined_visceral_crisis(v: Mapping[str, object]) -> bool:
-    """Rule hr-positive-her2-undetermined-visceral-crisis of table hr_positive_her2_undetermined — docs/metastatic-breast-cancer/hr-positive-her2-negative.md:198."""
-    # visceral_crisis: true
-    return v["visceral_crisis"] is True
-
-
-# Table her2_positive_first_line: HER2-positive disease (any hormone-receptor status) — docs/metastatic-breast-cancer/her2-positive.md:129 (hit policy: unique).
-
-def rule_her2_standard(v: Mapping[str, object]) -> bool:
-    """Rule her2-standard of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:136."""
-    # refuses_chemotherapy: false
-    # cardiac_dysfunction: false
-    return v["refuses_chemotherapy"] is False and v["cardiac_dysfunction"] is False
-
-
-def rule_her2_standard_cardiac_dysfunction(v: Mapping[str, object]) -> bool:
-    """Rule her2-standard-cardiac-dysfunction of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:139."""
-    # refuses_chemotherapy: false
-    # cardiac_dysfunction: true
-    return v["refuses_chemotherapy"] is False and v["cardiac_dysfunction"] is True
-
-
-def rule_her2_declines_chemotherapy_indolent(v: Mapping[str, object]) -> bool:
-    """Rule her2-declines-chemotherapy-indolent of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:142."""
-    # refuses_chemotherapy: true
-    # indolent_disease: true
-    # cardiac_dysfunction: false
-    return (
-        v["refuses_chemotherapy"] is True
-        and v["indolent_disease"] is True
-        and v["cardiac_dysfunction"] is False
-    )
-
-
-def rule_her2_declines_chemotherapy_indolent_cardiac_dysfunction(v: Mapping[str, object]) -> bool:
-    """Rule her2-declines-chemotherapy-indolent-cardiac-dysfunction of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:145."""
-    # refuses_chemotherapy: true
-    # indolent_disease: true
-    # cardiac_dysfunction: true
-    return (
-        v["refuses_chemotherapy"] is True
-        and v["indolent_disease"] is True
-        and v["cardiac_dysfunction"] is True
-    )
-
-
-def rule_her2_declines_chemotherapy_not_indolent(v: Mapping[str, object]) -> bool:
-    """Rule her2-declines-chemotherapy-not-indolent of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:148."""
-    # refuses_chemotherapy: true
-    # indolent_disease: false
-    # cardiac_dysfunction: false
-    return (
-        v["refuses_chemotherapy"] is True
-        and v["indolent_disease"] is False
-        and v["cardiac_dysfunction"] is False
-    )
-
-
-def rule_her2_declines_chemotherapy_not_indolent_cardiac_dysfunction(v: Mapping[str, object]) -> bool:
-    """Rule her2-declines-chemotherapy-not-indolent-cardiac-dysfunction of table her2_positive_first_line — docs/metastatic-breast-cancer/her2-positive.md:151."""
-    # refuses_chemotherapy: true
-    # indolent_disease: false
-    # cardiac_dysfunction: true
-    return (
-        v["refuses_chemotherapy"] is True
-        and v["indolent_disease"] is False
-        and v["cardiac_dysfunction"] is True
-    )
-
-
-# Table her2_positive_care: Trastuzumab dosing and safety — docs/metastatic-breast-cancer/her2-positive.md:154 (hit policy: collect).
-
-def rule_her2_trastuzumab_care(v: Mapping[str, object]) -> bool:
-    """Rule her2-trastuzumab-care of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:160."""
-    return True
-
-
-def rule_her2_do_not_delay(v: Mapping[str, object]) -> bool:
-    """Rule her2-do-not-delay of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:163."""
-    # cardiac_dysfunction: false
-    return v["cardiac_dysfunction"] is False
-
-
-def rule_her2_weight_missing(v: Mapping[str, object]) -> bool:
-    """Rule her2-weight-missing of table her2_positive_care — docs/metastatic-breast-cancer/her2-positive.md:166."""
-    # weight_kg: null
-    return v["weight_kg"] is None
-
-
-# Table chemotherapy_setting: When the guideline leads to chemotherapy in HER2-negative disease — docs/metastatic-breast-cancer/triple-negative.md:96 (hit policy: first).
-
-def rule_chemotherapy_triple_negative(v: Mapping[str, object]) -> bool:
-    """Rule chemotherapy-triple-negative of table chemotherapy_setting — docs/metastatic-breast-cancer/triple-negative.md:105."""
-    # hr: negative
-    return v["hr"] == "negative"
-
-
-def rule_chemotherapy_visceral_crisis(v: Mapping[str, object]) -> bool:
-    """Rule chemotherapy-visceral-crisis of table chemotherapy_setting — docs/metastatic-breast-cancer/triple-negative.md:108."""
-    # hr: [positive, unknown]
-    # visceral_crisis: true
-    return v["hr"] in ("positive", "unknown") and v["visceral_crisis"] is True
-
-
-# Table cardiac_safety: Known cardiac dysfunction and LVEF — docs/metastatic-breast-cancer/her2-positive.md:169 (hit policy: collect).
-
-def rule_cardiac_dysfunction_her2_positive(v: Mapping[str, object]) -> bool:
-    """Rule cardiac-dysfunction-her2-positive of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:176."""
-    # her2: positive
-    # cardiac_dysfunction: true
-    return v["her2"] == "positive" and v["cardiac_dysfunction"] is True
-
-
-def rule_cardiac_dysfunction_her2_undetermined(v: Mapping[str, object]) -> bool:
-    """Rule cardiac-dysfunction-her2-undetermined of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:179."""
-    # her2: unknown
-    # cardiac_dysfunction: true
-    return v["her2"] == "unknown" and v["cardiac_dysfunction"] is True
-
-
-def rule_cardiac_dysfunction_chemotherapy(v: Mapping[str, object]) -> bool:
-    """Rule cardiac-dysfunction-chemotherapy of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:182."""
-    # chemotherapy_setting: [triple_negative, visceral_crisis]
-    # cardiac_dysfunction: true
-    return (
-        v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
-        and v["cardiac_dysfunction"] is True
-    )
-
-
-def rule_lvef_entered(v: Mapping[str, object]) -> bool:
-    """Rule lvef-entered of table cardiac_safety — docs/metastatic-breast-cancer/her2-positive.md:185."""
-    # her2: [positive, unknown]
-    # lvef_percent: not(null)
-    return v["her2"] in ("positive", "unknown") and v["lvef_percent"] is not None
-
-
-# Table chemotherapy_regimens: Chemotherapy regimens (up to the third line) — docs/metastatic-breast-cancer/triple-negative.md:111 (hit policy: collect).
-
-def rule_chemotherapy_mainstay_triple_negative(v: Mapping[str, object]) -> bool:
-    """Rule chemotherapy-mainstay-triple-negative of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:118."""
-    # chemotherapy_setting: triple_negative
-    return v["chemotherapy_setting"] == "triple_negative"
-
-
-def rule_chemotherapy_single_agents(v: Mapping[str, object]) -> bool:
-    """Rule chemotherapy-single-agents of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:121."""
-    return True
-
-
-def rule_chemotherapy_single_anthracycline(v: Mapping[str, object]) -> bool:
-    """Rule chemotherapy-single-anthracycline of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:124."""
-    # prior_anthracycline: false
-    # cardiac_dysfunction: false
-    return v["prior_anthracycline"] is False and v["cardiac_dysfunction"] is False
-
-
-def rule_chemotherapy_after_anthracycline(v: Mapping[str, object]) -> bool:
-    """Rule chemotherapy-after-anthracycline of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:127."""
-    # prior_anthracycline: true
-    return v["prior_anthracycline"] is True
-
-
-def rule_chemotherapy_anthracycline_cardiac_dysfunction(v: Mapping[str, object]) -> bool:
-    """Rule chemotherapy-anthracycline-cardiac-dysfunction of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:130."""
-    # cardiac_dysfunction: true
-    return v["cardiac_dysfunction"] is True
-
+# Table combination_indication: When a combination is allowed — docs/metastatic-breast-cancer/triple-negative.md:204 (hit policy: first).
 
 def rule_combination_for_visceral_crisis(v: Mapping[str, object]) -> bool:
-    """Rule combination-for-visceral-crisis of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:133."""
+    """Rule combination-for-visceral-crisis of table combination_indication — docs/metastatic-breast-cancer/triple-negative.md:212."""
     # visceral_crisis: true
     return v["visceral_crisis"] is True
 
 
 def rule_combination_for_many_sites(v: Mapping[str, object]) -> bool:
-    """Rule combination-for-many-sites of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:136."""
+    """Rule combination-for-many-sites of table combination_indication — docs/metastatic-breast-cancer/triple-negative.md:215."""
     # number_of_metastatic_sites: >= 3
     return _ge(v["number_of_metastatic_sites"], 3)
 
 
 def rule_combination_for_bulky_disease(v: Mapping[str, object]) -> bool:
-    """Rule combination-for-bulky-disease of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:139."""
+    """Rule combination-for-bulky-disease of table combination_indication — docs/metastatic-breast-cancer/triple-negative.md:218."""
     # bulky_disease: true
     return v["bulky_disease"] is True
 
 
+def rule_combination_not_indicated(v: Mapping[str, object]) -> bool:
+    """Rule combination-not-indicated of table combination_indication — docs/metastatic-breast-cancer/triple-negative.md:221."""
+    return True
+
+
+# Table chemotherapy_regimens: Chemotherapy regimens (up to the third line) — docs/metastatic-breast-cancer/triple-negative.md:224 (hit policy: collect).
+
+def rule_chemotherapy_mainstay_triple_negative(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-mainstay-triple-negative of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:231."""
+    # chemotherapy_setting: triple_negative
+    # chemotherapy_rank: first
+    return v["chemotherapy_setting"] == "triple_negative" and v["chemotherapy_rank"] == "first"
+
+
+def rule_chemotherapy_not_ranked_first(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-not-ranked-first of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:234."""
+    # chemotherapy_rank: not_first
+    return v["chemotherapy_rank"] == "not_first"
+
+
+def rule_chemotherapy_single_agents(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-single-agents of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:237."""
+    # chemotherapy_rank: first
+    return v["chemotherapy_rank"] == "first"
+
+
+def rule_chemotherapy_single_taxanes(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-single-taxanes of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:240."""
+    # chemotherapy_rank: first
+    # liver_tests: [within_limits, null]
+    return (
+        v["chemotherapy_rank"] == "first"
+        and (v["liver_tests"] is None or v["liver_tests"] == "within_limits")
+    )
+
+
+def rule_chemotherapy_single_paclitaxel(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-single-paclitaxel of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:243."""
+    # chemotherapy_rank: first
+    # liver_tests: [bilirubin_above_uln, enzymes_above_limits]
+    return (
+        v["chemotherapy_rank"] == "first"
+        and v["liver_tests"] in ("bilirubin_above_uln", "enzymes_above_limits")
+    )
+
+
+def rule_chemotherapy_no_docetaxel(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-no-docetaxel of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:246."""
+    # liver_tests: [bilirubin_above_uln, enzymes_above_limits]
+    return v["liver_tests"] in ("bilirubin_above_uln", "enzymes_above_limits")
+
+
+def rule_chemotherapy_liver_tests_unknown(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-liver-tests-unknown of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:249."""
+    # liver_tests: null
+    return v["liver_tests"] is None
+
+
+def rule_chemotherapy_single_anthracycline(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-single-anthracycline of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:252."""
+    # chemotherapy_rank: first
+    # prior_anthracycline: false
+    # cardiac: normal
+    # liver_tests: not(bilirubin_above_uln)
+    return (
+        v["chemotherapy_rank"] == "first"
+        and v["prior_anthracycline"] is False
+        and v["cardiac"] == "normal"
+        and v["liver_tests"] != "bilirubin_above_uln"
+    )
+
+
+def rule_chemotherapy_after_anthracycline(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-after-anthracycline of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:255."""
+    # chemotherapy_rank: first
+    # cardiac: normal
+    # prior_anthracycline: true
+    return (
+        v["chemotherapy_rank"] == "first"
+        and v["cardiac"] == "normal"
+        and v["prior_anthracycline"] is True
+    )
+
+
+def rule_chemotherapy_anthracycline_raised_bilirubin(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-anthracycline-raised-bilirubin of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:258."""
+    # chemotherapy_rank: first
+    # cardiac: normal
+    # liver_tests: bilirubin_above_uln
+    return (
+        v["chemotherapy_rank"] == "first"
+        and v["cardiac"] == "normal"
+        and v["liver_tests"] == "bilirubin_above_uln"
+    )
+
+
+def rule_anthracycline_cumulative_dose(v: Mapping[str, object]) -> bool:
+    """Rule anthracycline-cumulative-dose of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:261."""
+    # prior_anthracycline: true
+    return v["prior_anthracycline"] is True
+
+
+def rule_doxorubicin_raised_bilirubin(v: Mapping[str, object]) -> bool:
+    """Rule doxorubicin-raised-bilirubin of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:264."""
+    # liver_tests: bilirubin_above_uln
+    return v["liver_tests"] == "bilirubin_above_uln"
+
+
+def rule_combination_without_anthracycline(v: Mapping[str, object]) -> bool:
+    """Rule combination-without-anthracycline of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:267."""
+    # chemotherapy_rank: first
+    # combination: yes
+    return v["chemotherapy_rank"] == "first" and v["combination"] == "yes"
+
+
+def rule_combination_with_anthracycline(v: Mapping[str, object]) -> bool:
+    """Rule combination-with-anthracycline of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:270."""
+    # chemotherapy_rank: first
+    # combination: yes
+    # cardiac: normal
+    return (
+        v["chemotherapy_rank"] == "first"
+        and v["combination"] == "yes"
+        and v["cardiac"] == "normal"
+    )
+
+
+def rule_combination_with_docetaxel(v: Mapping[str, object]) -> bool:
+    """Rule combination-with-docetaxel of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:273."""
+    # chemotherapy_rank: first
+    # combination: yes
+    # liver_tests: [within_limits, null]
+    return (
+        v["chemotherapy_rank"] == "first"
+        and v["combination"] == "yes"
+        and (v["liver_tests"] is None or v["liver_tests"] == "within_limits")
+    )
+
+
 def rule_chemotherapy_declined(v: Mapping[str, object]) -> bool:
-    """Rule chemotherapy-declined of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:142."""
+    """Rule chemotherapy-declined of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:276."""
     # refuses_chemotherapy: true
     return v["refuses_chemotherapy"] is True
+
+
+def rule_chemotherapy_performance_unknown(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-performance-unknown of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:279."""
+    # performance: unknown
+    # refuses_chemotherapy: false
+    return v["performance"] == "unknown" and v["refuses_chemotherapy"] is False
+
+
+def rule_chemotherapy_poor_performance(v: Mapping[str, object]) -> bool:
+    """Rule chemotherapy-poor-performance of table chemotherapy_regimens — docs/metastatic-breast-cancer/triple-negative.md:282."""
+    # performance: poor
+    return v["performance"] == "poor"
 
 
 # Table response_evaluation: Treatment duration and response evaluation — docs/metastatic-breast-cancer/treatment-duration.md:73 (hit policy: collect).
@@ -5157,8 +6814,8 @@ def rule_beyond_third_line_justified(v: Mapping[str, object]) -> bool:
 
 def rule_beyond_third_line_poor_performance(v: Mapping[str, object]) -> bool:
     """Rule beyond-third-line-poor-performance of table chemotherapy_beyond_third_line — docs/metastatic-breast-cancer/treatment-duration.md:101."""
-    # ecog: [2..4]
-    return _interval(v["ecog"], "[", 2, 4, "]")
+    # ecog: > 1
+    return _gt(v["ecog"], 1)
 
 
 def rule_beyond_third_line_no_response(v: Mapping[str, object]) -> bool:
@@ -5174,34 +6831,34 @@ def rule_beyond_third_line_ecog_unknown(v: Mapping[str, object]) -> bool:
     return v["ecog"] is None and v["responded_to_previous_chemotherapy"] is True
 
 
-# Table supportive_care: Bisphosphonates and palliative radiotherapy — docs/metastatic-breast-cancer/supportive-care.md:53 (hit policy: collect).
+# Table supportive_care: Bisphosphonates and palliative radiotherapy — docs/metastatic-breast-cancer/supportive-care.md:67 (hit policy: collect).
 
 def rule_bisphosphonates_for_hypercalcemia(v: Mapping[str, object]) -> bool:
-    """Rule bisphosphonates-for-hypercalcemia of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:59."""
+    """Rule bisphosphonates-for-hypercalcemia of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:73."""
     # hypercalcemia: true
     return v["hypercalcemia"] is True
 
 
 def rule_bisphosphonates_for_lytic_bone(v: Mapping[str, object]) -> bool:
-    """Rule bisphosphonates-for-lytic-bone of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:62."""
+    """Rule bisphosphonates-for-lytic-bone of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:76."""
     # bone_metastases_lytic: true
     return v["bone_metastases_lytic"] is True
 
 
 def rule_radiotherapy_for_symptomatic_bone(v: Mapping[str, object]) -> bool:
-    """Rule radiotherapy-for-symptomatic-bone of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:65."""
+    """Rule radiotherapy-for-symptomatic-bone of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:79."""
     # bone_metastases_symptomatic: true
     return v["bone_metastases_symptomatic"] is True
 
 
 def rule_radiotherapy_for_cns(v: Mapping[str, object]) -> bool:
-    """Rule radiotherapy-for-cns of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:68."""
+    """Rule radiotherapy-for-cns of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:82."""
     # cns_metastases: true
     return v["cns_metastases"] is True
 
 
 def rule_bone_neither_lytic_nor_symptomatic(v: Mapping[str, object]) -> bool:
-    """Rule bone-neither-lytic-nor-symptomatic of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:71."""
+    """Rule bone-neither-lytic-nor-symptomatic of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:85."""
     # bone_metastases: true
     # bone_metastases_lytic: false
     # bone_metastases_symptomatic: false
@@ -5212,10 +6869,23 @@ def rule_bone_neither_lytic_nor_symptomatic(v: Mapping[str, object]) -> bool:
     )
 
 
-# Table locoregional_recurrence: Isolated locoregional recurrence — docs/metastatic-breast-cancer/supportive-care.md:74 (hit policy: collect).
+def rule_bone_modifying_agents(v: Mapping[str, object]) -> bool:
+    """Rule bone-modifying-agents of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:88."""
+    # bone_metastases: true
+    return v["bone_metastases"] is True
+
+
+def rule_cns_her2_positive(v: Mapping[str, object]) -> bool:
+    """Rule cns-her2-positive of table supportive_care — docs/metastatic-breast-cancer/supportive-care.md:91."""
+    # cns_metastases: true
+    # her2: positive
+    return v["cns_metastases"] is True and v["her2"] == "positive"
+
+
+# Table locoregional_recurrence: Isolated locoregional recurrence — docs/metastatic-breast-cancer/supportive-care.md:94 (hit policy: collect).
 
 def rule_locoregional_curative(v: Mapping[str, object]) -> bool:
-    """Rule locoregional-curative of table locoregional_recurrence — docs/metastatic-breast-cancer/supportive-care.md:80."""
+    """Rule locoregional-curative of table locoregional_recurrence — docs/metastatic-breast-cancer/supportive-care.md:100."""
     return True
 
 
@@ -5233,13 +6903,26 @@ def rule_hr_positive_her2_positive(v: Mapping[str, object]) -> bool:
     return True
 
 
+def implies_cardiac_dysfunction_1(v: Mapping[str, object]) -> bool:
+    """When an unstated cardiac_dysfunction is taken to be true — line 1093."""
+    # lvef_percent: < 50
+    return _lt(v["lvef_percent"], 50)
+
+
 # The rules of each table in rule order, each with its test (the runtime applies the hit
 # policy: the first match only, every match, or exactly one).
 TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
+    "patient_consistency": [
+        ("pregnant-male", rule_pregnant_male),
+        ("pregnant-postmenopausal", rule_pregnant_postmenopausal),
+    ],
     "scope": [
         ("scope-male", rule_scope_male),
         ("scope-locoregional-recurrence", rule_scope_locoregional_recurrence),
         ("scope-metastatic", rule_scope_metastatic),
+    ],
+    "pregnancy": [
+        ("pregnancy-out-of-scope", rule_pregnancy_out_of_scope),
     ],
     "extent_consistency": [
         ("indolent-with-visceral-crisis", rule_indolent_with_visceral_crisis),
@@ -5253,6 +6936,7 @@ TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
     ],
     "history_consistency": [
         ("resistance-without-endocrine-therapy", rule_resistance_without_endocrine_therapy),
+        ("trastuzumab-interval-without-trastuzumab", rule_trastuzumab_interval_without_trastuzumab),
     ],
     "her2_consistency": [
         ("her2-stated-negative-ihc-3", rule_her2_stated_negative_ihc_3),
@@ -5281,6 +6965,17 @@ TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
         ("silent-prior-trastuzumab", rule_silent_prior_trastuzumab),
         ("silent-chemotherapy-after-endocrine", rule_silent_chemotherapy_after_endocrine),
     ],
+    "performance_status": [
+        ("performance-poor", rule_performance_poor),
+        ("performance-adequate", rule_performance_adequate),
+        ("performance-unknown", rule_performance_unknown),
+    ],
+    "liver_tests": [
+        ("liver-bilirubin-above-uln", rule_liver_bilirubin_above_uln),
+        ("liver-enzymes-above-limits", rule_liver_enzymes_above_limits),
+        ("liver-within-limits-transaminases", rule_liver_within_limits_transaminases),
+        ("liver-within-limits-phosphatase", rule_liver_within_limits_phosphatase),
+    ],
     "staging": [
         ("staging-workup", rule_staging_workup),
     ],
@@ -5304,37 +6999,43 @@ TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
         ("newer-her2-score", rule_newer_her2_score),
         ("her2-low-ihc-1", rule_her2_low_ihc_1),
         ("her2-low-ihc-2-ish-negative", rule_her2_low_ihc_2_ish_negative),
+        ("her2-ihc-0-hr-positive", rule_her2_ihc_0_hr_positive),
         ("newer-pd-l1", rule_newer_pd_l1),
         ("newer-germline-brca", rule_newer_germline_brca),
         ("newer-tumour-mutations", rule_newer_tumour_mutations),
-    ],
-    "hr_positive_first_line": [
-        ("hr-positive-visceral-crisis", rule_hr_positive_visceral_crisis),
-        ("hr-positive-resistant-premenopausal", rule_hr_positive_resistant_premenopausal),
-        ("hr-positive-resistant-perimenopausal", rule_hr_positive_resistant_perimenopausal),
-        ("hr-positive-resistant-postmenopausal", rule_hr_positive_resistant_postmenopausal),
-        ("hr-positive-resistant-menopause-unknown", rule_hr_positive_resistant_menopause_unknown),
-        ("hr-positive-premenopausal", rule_hr_positive_premenopausal),
-        ("hr-positive-perimenopausal", rule_hr_positive_perimenopausal),
-        ("hr-positive-postmenopausal", rule_hr_positive_postmenopausal),
-        ("hr-positive-menopause-unknown", rule_hr_positive_menopause_unknown),
     ],
     "hr_positive_her2_undetermined": [
         ("hr-positive-her2-undetermined", rule_hr_positive_her2_undetermined),
         ("hr-positive-her2-undetermined-visceral-crisis", rule_hr_positive_her2_undetermined_visceral_crisis),
     ],
+    "cardiac_status": [
+        ("cardiac-lvef-contradicts-no", rule_cardiac_lvef_contradicts_no),
+        ("cardiac-lvef-below-lower-limit", rule_cardiac_lvef_below_lower_limit),
+        ("cardiac-known-dysfunction", rule_cardiac_known_dysfunction),
+        ("cardiac-normal", rule_cardiac_normal),
+    ],
+    "trastuzumab_history": [
+        ("trastuzumab-none", rule_trastuzumab_none),
+        ("trastuzumab-early-relapse", rule_trastuzumab_early_relapse),
+        ("trastuzumab-late-relapse", rule_trastuzumab_late_relapse),
+        ("trastuzumab-interval-unknown", rule_trastuzumab_interval_unknown),
+    ],
     "her2_positive_first_line": [
-        ("her2-standard", rule_her2_standard),
-        ("her2-standard-cardiac-dysfunction", rule_her2_standard_cardiac_dysfunction),
         ("her2-declines-chemotherapy-indolent", rule_her2_declines_chemotherapy_indolent),
-        ("her2-declines-chemotherapy-indolent-cardiac-dysfunction", rule_her2_declines_chemotherapy_indolent_cardiac_dysfunction),
+        ("her2-declines-chemotherapy-indolent-not-first", rule_her2_declines_chemotherapy_indolent_not_first),
         ("her2-declines-chemotherapy-not-indolent", rule_her2_declines_chemotherapy_not_indolent),
-        ("her2-declines-chemotherapy-not-indolent-cardiac-dysfunction", rule_her2_declines_chemotherapy_not_indolent_cardiac_dysfunction),
+        ("her2-standard", rule_her2_standard),
+        ("her2-standard-not-first", rule_her2_standard_not_first),
     ],
     "her2_positive_care": [
         ("her2-trastuzumab-care", rule_her2_trastuzumab_care),
+        ("her2-doses", rule_her2_doses),
+        ("her2-chemotherapy-not-dosed", rule_her2_chemotherapy_not_dosed),
         ("her2-do-not-delay", rule_her2_do_not_delay),
         ("her2-weight-missing", rule_her2_weight_missing),
+        ("her2-after-trastuzumab", rule_her2_after_trastuzumab),
+        ("her2-performance-unknown", rule_her2_performance_unknown),
+        ("her2-poor-performance", rule_her2_poor_performance),
     ],
     "chemotherapy_setting": [
         ("chemotherapy-triple-negative", rule_chemotherapy_triple_negative),
@@ -5346,16 +7047,48 @@ TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
         ("cardiac-dysfunction-chemotherapy", rule_cardiac_dysfunction_chemotherapy),
         ("lvef-entered", rule_lvef_entered),
     ],
-    "chemotherapy_regimens": [
-        ("chemotherapy-mainstay-triple-negative", rule_chemotherapy_mainstay_triple_negative),
-        ("chemotherapy-single-agents", rule_chemotherapy_single_agents),
-        ("chemotherapy-single-anthracycline", rule_chemotherapy_single_anthracycline),
-        ("chemotherapy-after-anthracycline", rule_chemotherapy_after_anthracycline),
-        ("chemotherapy-anthracycline-cardiac-dysfunction", rule_chemotherapy_anthracycline_cardiac_dysfunction),
+    "chemotherapy_rank": [
+        ("chemotherapy-declined-not-first", rule_chemotherapy_declined_not_first),
+        ("chemotherapy-poor-performance-not-first", rule_chemotherapy_poor_performance_not_first),
+        ("chemotherapy-first", rule_chemotherapy_first),
+    ],
+    "hr_positive_first_line": [
+        ("hr-positive-visceral-crisis", rule_hr_positive_visceral_crisis),
+        ("hr-positive-visceral-crisis-chemotherapy-not-first", rule_hr_positive_visceral_crisis_chemotherapy_not_first),
+        ("hr-positive-resistant-premenopausal", rule_hr_positive_resistant_premenopausal),
+        ("hr-positive-resistant-perimenopausal", rule_hr_positive_resistant_perimenopausal),
+        ("hr-positive-resistant-postmenopausal", rule_hr_positive_resistant_postmenopausal),
+        ("hr-positive-resistant-menopause-unknown", rule_hr_positive_resistant_menopause_unknown),
+        ("hr-positive-premenopausal", rule_hr_positive_premenopausal),
+        ("hr-positive-perimenopausal", rule_hr_positive_perimenopausal),
+        ("hr-positive-postmenopausal", rule_hr_positive_postmenopausal),
+        ("hr-positive-menopause-unknown", rule_hr_positive_menopause_unknown),
+    ],
+    "combination_indication": [
         ("combination-for-visceral-crisis", rule_combination_for_visceral_crisis),
         ("combination-for-many-sites", rule_combination_for_many_sites),
         ("combination-for-bulky-disease", rule_combination_for_bulky_disease),
+        ("combination-not-indicated", rule_combination_not_indicated),
+    ],
+    "chemotherapy_regimens": [
+        ("chemotherapy-mainstay-triple-negative", rule_chemotherapy_mainstay_triple_negative),
+        ("chemotherapy-not-ranked-first", rule_chemotherapy_not_ranked_first),
+        ("chemotherapy-single-agents", rule_chemotherapy_single_agents),
+        ("chemotherapy-single-taxanes", rule_chemotherapy_single_taxanes),
+        ("chemotherapy-single-paclitaxel", rule_chemotherapy_single_paclitaxel),
+        ("chemotherapy-no-docetaxel", rule_chemotherapy_no_docetaxel),
+        ("chemotherapy-liver-tests-unknown", rule_chemotherapy_liver_tests_unknown),
+        ("chemotherapy-single-anthracycline", rule_chemotherapy_single_anthracycline),
+        ("chemotherapy-after-anthracycline", rule_chemotherapy_after_anthracycline),
+        ("chemotherapy-anthracycline-raised-bilirubin", rule_chemotherapy_anthracycline_raised_bilirubin),
+        ("anthracycline-cumulative-dose", rule_anthracycline_cumulative_dose),
+        ("doxorubicin-raised-bilirubin", rule_doxorubicin_raised_bilirubin),
+        ("combination-without-anthracycline", rule_combination_without_anthracycline),
+        ("combination-with-anthracycline", rule_combination_with_anthracycline),
+        ("combination-with-docetaxel", rule_combination_with_docetaxel),
         ("chemotherapy-declined", rule_chemotherapy_declined),
+        ("chemotherapy-performance-unknown", rule_chemotherapy_performance_unknown),
+        ("chemotherapy-poor-performance", rule_chemotherapy_poor_performance),
     ],
     "response_evaluation": [
         ("response-evaluation-general", rule_response_evaluation_general),
@@ -5375,6 +7108,8 @@ TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
         ("radiotherapy-for-symptomatic-bone", rule_radiotherapy_for_symptomatic_bone),
         ("radiotherapy-for-cns", rule_radiotherapy_for_cns),
         ("bone-neither-lytic-nor-symptomatic", rule_bone_neither_lytic_nor_symptomatic),
+        ("bone-modifying-agents", rule_bone_modifying_agents),
+        ("cns-her2-positive", rule_cns_her2_positive),
     ],
     "locoregional_recurrence": [
         ("locoregional-curative", rule_locoregional_curative),
@@ -5389,19 +7124,26 @@ TABLE_RULES: dict[str, list[tuple[str, RuleTest]]] = {
 
 # applies_when precondition of the tables that have one, by table id.
 APPLIES_WHEN: dict[str, RuleTest] = {
+    "pregnancy": applies_pregnancy,
     "hormone_receptor_status": applies_hormone_receptor_status,
     "her2_status": applies_her2_status,
     "source_silent": applies_source_silent,
+    "performance_status": applies_performance_status,
+    "liver_tests": applies_liver_tests,
     "staging": applies_staging,
     "prognosis": applies_prognosis,
     "prognosis_reasons": applies_prognosis_reasons,
     "newer_guidance_tests": applies_newer_guidance_tests,
-    "hr_positive_first_line": applies_hr_positive_first_line,
     "hr_positive_her2_undetermined": applies_hr_positive_her2_undetermined,
+    "cardiac_status": applies_cardiac_status,
+    "trastuzumab_history": applies_trastuzumab_history,
     "her2_positive_first_line": applies_her2_positive_first_line,
     "her2_positive_care": applies_her2_positive_care,
     "chemotherapy_setting": applies_chemotherapy_setting,
     "cardiac_safety": applies_cardiac_safety,
+    "chemotherapy_rank": applies_chemotherapy_rank,
+    "hr_positive_first_line": applies_hr_positive_first_line,
+    "combination_indication": applies_combination_indication,
     "chemotherapy_regimens": applies_chemotherapy_regimens,
     "response_evaluation": applies_response_evaluation,
     "chemotherapy_beyond_third_line": applies_chemotherapy_beyond_third_line,
@@ -5414,4 +7156,5 @@ APPLIES_WHEN: dict[str, RuleTest] = {
 # When an unstated finding is settled by other stated fields: its implied_by entries'
 # tests, in order (INPUTS gives the value each implies).
 IMPLIED_BY: dict[str, list[RuleTest]] = {
+    "cardiac_dysfunction": [implies_cardiac_dysfunction_1],
 }
