@@ -119,8 +119,8 @@ def test_planted_threshold(tmp_path: Path) -> None:
     after = planted(
         tmp_path,
         "treatment-duration.md",
-        'chemotherapy_line: ">= 4"}',
-        'chemotherapy_line: ">= 3"}',
+        'chemotherapy_line: ">= 4", pregnant: false}',
+        'chemotherapy_line: ">= 3", pregnant: false}',
     )
     before = working()
     space, sets, found = exact(before, after)
@@ -168,8 +168,8 @@ def test_planted_sample(tmp_path: Path) -> None:
     after = planted(
         tmp_path,
         "treatment-duration.md",
-        'chemotherapy_line: ">= 4"}',
-        'chemotherapy_line: ">= 3"}',
+        'chemotherapy_line: ">= 4", pregnant: false}',
+        'chemotherapy_line: ">= 3", pregnant: false}',
     )
     assert check_sample(working(), after, 2000, seed=11) > 0
 
@@ -328,8 +328,8 @@ def test_planted_threshold_counts_match_brute_force(tmp_path: Path) -> None:
     after = planted(
         tmp_path,
         "treatment-duration.md",
-        'chemotherapy_line: ">= 4"}',
-        'chemotherapy_line: ">= 3"}',
+        'chemotherapy_line: ">= 4", pregnant: false}',
+        'chemotherapy_line: ">= 3", pregnant: false}',
     )
     brute, counted = brute_force(working(), after, "chemotherapy_beyond_third_line", settings=3)
     assert brute == counted

@@ -51,29 +51,130 @@ PLANTS = [
     Plant(
         "cardiac-dysfunction-her2-positive",
         "her2-positive.md",
-        "then: {items: [trastuzumab-chemotherapy-cardiac]}",
-        "then: {items: [trastuzumab-chemotherapy]}",
+        "when: {cardiac: normal, after_trastuzumab: [none, late_relapse], "
+        "performance: [adequate, unknown]}",
+        "when: {after_trastuzumab: [none, late_relapse], performance: [adequate, unknown]}",
         "trastuzumab-chemotherapy",
     ),
     Plant(
         "cardiac-dysfunction-chemotherapy",
         "triple-negative.md",
-        "when: {prior_anthracycline: false, cardiac_dysfunction: false}",
-        "when: {prior_anthracycline: false}",
+        "when: {chemotherapy_rank: first, prior_anthracycline: false, cardiac: normal, ",
+        "when: {chemotherapy_rank: first, prior_anthracycline: false, ",
         "chemotherapy-single-anthracycline",
+    ),
+    Plant(
+        "cardiac-dysfunction-no-anthracycline",
+        "triple-negative.md",
+        'when: {chemotherapy_rank: first, combination: "yes", cardiac: normal}',
+        'when: {chemotherapy_rank: first, combination: "yes"}',
+        "chemotherapy-combination-anthracycline",
+    ),
+    Plant(
+        "trastuzumab-urged-only-with-normal-heart",
+        "her2-positive.md",
+        "when: {cardiac: normal, after_trastuzumab: [none, late_relapse], "
+        "performance: adequate, refuses_chemotherapy: false}",
+        "when: {after_trastuzumab: [none, late_relapse], performance: adequate, "
+        "refuses_chemotherapy: false}",
+        "pitfall-do-not-delay-trastuzumab",
+    ),
+    Plant(
+        "lvef-contradiction-named",
+        "her2-positive.md",
+        'when: {lvef_percent: "< lvef_lower_limit_percent", cardiac_dysfunction: false}',
+        'when: {lvef_percent: "< 30", cardiac_dysfunction: false}',
+        None,
     ),
     Plant(
         "previous-anthracycline",
         "triple-negative.md",
-        "when: {prior_anthracycline: false, cardiac_dysfunction: false}",
-        "when: {cardiac_dysfunction: false}",
+        "when: {chemotherapy_rank: first, prior_anthracycline: false, cardiac: normal, ",
+        "when: {chemotherapy_rank: first, cardiac: normal, ",
         "chemotherapy-single-anthracycline",
         also=(
             (
-                "when: {prior_anthracycline: true}",
-                "when: {prior_anthracycline: true, bulky_disease: true}",
+                "when: {prior_anthracycline: true}\n        then: {items: [anthracycline-cumulative-dose]}",
+                'when: {prior_anthracycline: true, combination: "yes"}\n'
+                "        then: {items: [anthracycline-cumulative-dose]}",
             ),
         ),
+    ),
+    Plant(
+        "pregnancy-no-recommendation",
+        "hr-positive-her2-negative.md",
+        "applies_when: {scope: metastatic, hr: positive, her2: negative, pregnant: false}",
+        "applies_when: {scope: metastatic, hr: positive, her2: negative}",
+        "endocrine-first-line",
+    ),
+    Plant(
+        "poor-performance-no-chemotherapy-first",
+        "triple-negative.md",
+        "      - id: chemotherapy-poor-performance-not-first\n        when: {performance: poor}\n"
+        "        then: {value: not_first}\n",
+        "",
+        "visceral-crisis-chemotherapy",
+    ),
+    Plant(
+        "poor-performance-her2-positive",
+        "her2-positive.md",
+        "after_trastuzumab: [none, late_relapse], performance: [adequate, unknown]}",
+        "after_trastuzumab: [none, late_relapse], performance: [adequate, unknown, poor]}",
+        "trastuzumab-chemotherapy",
+    ),
+    Plant(
+        "performance-unknown-on-chemotherapy",
+        "triple-negative.md",
+        "then: {status: needs_more_information, items: [workup-ecog-chemotherapy]}",
+        "then: {items: [workup-ecog-chemotherapy]}",
+        None,
+    ),
+    Plant(
+        "liver-tests-no-docetaxel",
+        "triple-negative.md",
+        "when: {chemotherapy_rank: first, liver_tests: [within_limits, null]}\n"
+        "        then: {items: [chemotherapy-single-taxanes]}",
+        "when: {chemotherapy_rank: first}\n        then: {items: [chemotherapy-single-taxanes]}",
+        "chemotherapy-single-taxanes",
+    ),
+    Plant(
+        "raised-bilirubin-no-anthracycline-first",
+        "triple-negative.md",
+        "cardiac: normal, liver_tests: not(bilirubin_above_uln)}",
+        "cardiac: normal}",
+        "chemotherapy-single-anthracycline",
+    ),
+    Plant(
+        "liver-tests-unknown-on-chemotherapy",
+        "triple-negative.md",
+        "when: {liver_tests: null}\n"
+        "        then: {items: [docetaxel-liver-limits, workup-liver-function]}",
+        'when: {liver_tests: null, combination: "yes"}\n'
+        "        then: {items: [docetaxel-liver-limits, workup-liver-function]}",
+        None,
+    ),
+    Plant(
+        "after-trastuzumab-not-urged",
+        "her2-positive.md",
+        "after_trastuzumab: [none, late_relapse], performance: [adequate, unknown]}",
+        "after_trastuzumab: [none, late_relapse, early_relapse], performance: [adequate, unknown]}",
+        "trastuzumab-chemotherapy",
+    ),
+    Plant(
+        "declined-chemotherapy-not-first",
+        "triple-negative.md",
+        "      - id: chemotherapy-declined-not-first\n        when: {refuses_chemotherapy: true}\n"
+        "        then: {value: not_first}\n",
+        "",
+        "visceral-crisis-chemotherapy",
+    ),
+    Plant(
+        "declined-chemotherapy-said",
+        "triple-negative.md",
+        "when: {refuses_chemotherapy: true}\n        then: {items: [silent-declined-chemotherapy]}",
+        'when: {refuses_chemotherapy: true, combination: "yes"}\n'
+        "        then: {items: [silent-declined-chemotherapy]}",
+        None,
     ),
     Plant(
         "ovarian-suppression-before-menopause",
@@ -128,6 +229,12 @@ PLANTS = [
         "endocrine-first-line",
     ),
 ]
+
+
+def test_every_constraint_has_a_planted_violation() -> None:
+    """Each declared safety constraint is shown to fail the build when the content breaks it."""
+    planted = {plant.constraint for plant in PLANTS}
+    assert {constraint.id for constraint in project_model().safety} <= planted
 
 
 def _planted(plant: Plant, tmp_path: Path) -> Path:
@@ -237,11 +344,13 @@ def test_a_condition_must_not_match_an_unknown_finding(test: str, tmp_path: Path
     shutil.copytree(REAL_GUIDELINE.parent, tmp_path / "docs")  # the pages the guideline names
     folder = tmp_path / "docs" / "metastatic-breast-cancer"
     index = folder / "index.md"
-    old = "    when: {cardiac_dysfunction: true, her2: positive}"
+    old = 'cardiac_dysfunction: false, lvef_percent: "< lvef_lower_limit_percent"}'
     text = index.read_text(encoding="utf-8")
     assert old in text
     index.write_text(
-        text.replace(old, f"    when: {{cardiac_dysfunction: {test}, her2: positive}}", 1),
+        text.replace(
+            old, f'cardiac_dysfunction: {test}, lvef_percent: "< lvef_lower_limit_percent"}}', 1
+        ),
         encoding="utf-8",
     )
     with pytest.raises(ContentError, match=r"unknown \(null\) finding|never sees? as null"):
