@@ -10,7 +10,7 @@
 #   docs/metastatic-breast-cancer/critical-pitfalls.md
 # Do not edit: change the pages and run `python -m build_tools.decisions`.
 # ruff: noqa: E501
-"""Decision tables of the guideline metastatic-breast-cancer (version 1.1.1, 2026-11-30).
+"""Decision tables of the guideline metastatic-breast-cancer (version 1.2.0, 2026-12-07).
 
 Stdlib only: evaluated by calculators.runtime in CPython and in Pyodide alike.
 """
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
         TableData,
     )
 
-GUIDELINE: GuidelineData = {"id": "metastatic-breast-cancer", "version": "1.1.1", "last_updated": "2026-11-30"}
+GUIDELINE: GuidelineData = {"id": "metastatic-breast-cancer", "version": "1.2.0", "last_updated": "2026-12-07"}
 
 
 INPUTS: list[InputData] = [
@@ -2192,8 +2192,8 @@ ITEMS: dict[str, ItemData] = {
     "lvef-below-lower-limit": {
         "kind": "warning",
         "rank": None,
-        "text": "The LVEF entered is below this site's lower limit of normal (50%): cardiac dysfunction, although the case does not state it. Trastuzumab and anthracyclines are not a first choice; a cardiac assessment comes first.",
-        "patient_text": "Your heart scan result (LVEF) is below 50%, which counts as a heart problem even though none is recorded. Your heart is checked before treatment is chosen.",
+        "text": "The LVEF entered is below this site's lower limit of normal (50%): cardiac dysfunction (this site's policy), whether or not the case records it. Trastuzumab is not a first choice and no anthracycline is recommended; a cardiac assessment comes first.",
+        "patient_text": "Your heart scan result (LVEF) is below 50%, which counts as a heart problem (this site's own rule), whether or not one is recorded. Your heart is checked before treatment is chosen.",
         "citations": [5, 26],
         "section": "her2-positive",
         "anchor": "cardiac-dysfunction-label",
@@ -2332,8 +2332,8 @@ ITEMS: dict[str, ItemData] = {
     "chemotherapy-single-paclitaxel": {
         "kind": "recommendation",
         "rank": "preferred",
-        "text": "Common single agent: weekly paclitaxel (not docetaxel: the liver tests are above the docetaxel label's limits).",
-        "patient_text": "A chemotherapy medicine often used on its own: paclitaxel, weekly (not docetaxel, because of the liver tests).",
+        "text": "Common single agent: weekly paclitaxel (not docetaxel, which its label says to avoid with these liver tests; check paclitaxel's own label for hepatic impairment before dosing).",
+        "patient_text": "A chemotherapy medicine often used on its own: paclitaxel, weekly (not docetaxel, because of the liver tests; the dose of paclitaxel is checked against its own label).",
         "citations": [1, 27],
         "section": "triple-negative",
         "anchor": "tnbc-single-agents",
@@ -2456,8 +2456,8 @@ ITEMS: dict[str, ItemData] = {
     "docetaxel-excluded-liver": {
         "kind": "warning",
         "rank": None,
-        "text": "Liver tests above the docetaxel label's limits (bilirubin above the upper limit of normal, or AST and/or ALT above 1.5 × ULN with alkaline phosphatase above 2.5 × ULN): no docetaxel, which the label says to avoid (increased treatment-related mortality).",
-        "patient_text": "Your liver tests are above the limits of the docetaxel label (bilirubin above the normal limit, or AST or ALT above 1.5 times and alkaline phosphatase above 2.5 times the normal limit), so docetaxel is not suggested.",
+        "text": "Liver tests above the docetaxel label's limits (bilirubin above the upper limit of normal, or AST and/or ALT above 1.5 × ULN with alkaline phosphatase above 2.5 × ULN): no docetaxel, which the label says to avoid (increased treatment-related mortality). The other agents' labels have hepatic-impairment sections of their own: check the label of any agent chosen before dosing (this site computes no chemotherapy dose).",
+        "patient_text": "Your liver tests are above the limits of the docetaxel label (bilirubin above the normal limit, or AST or ALT above 1.5 times and alkaline phosphatase above 2.5 times the normal limit), so docetaxel is not suggested. The doses of other chemotherapy medicines are also checked against their labels when the liver is affected.",
         "citations": [27],
         "section": "triple-negative",
         "anchor": "tnbc-liver-function",
@@ -3065,14 +3065,14 @@ ITEMS: dict[str, ItemData] = {
 NOTICES: list[NoticeData] = [
     {
         "id": "currency",
-        "text": "The treatment algorithm of this guideline's source (last updated 26 January 2026) predates the changes of 2012-2023 in the treatment of metastatic breast cancer: CDK4/6 inhibitors, pertuzumab, trastuzumab deruxtecan, immunotherapy, sacituzumab govitecan and PARP inhibitors among them. Its recommendations are the source's, not current practice: newer guidance is shown only as cited pointers. Check current guidance before treating.",
-        "patient_text": "The source of this guide (last updated on 26 January 2026) describes a treatment plan that is older than the changes made between 2012 and 2023 to the treatment of breast cancer that has spread, including several newer medicines. Its advice is the source's, not today's standard: newer treatments are only pointed to. Ask your care team about current treatment.",
+        "text": "The treatment algorithm of this guideline's source (last updated 26 January 2026) predates the changes of 2012-2025 in the treatment of metastatic breast cancer: CDK4/6 inhibitors, pertuzumab, trastuzumab deruxtecan (HER2-positive, HER2-low and HER2-ultralow disease), tucatinib, immunotherapy, antibody-drug conjugates (sacituzumab govitecan, datopotamab deruxtecan), PARP inhibitors, PIK3CA/AKT-pathway inhibitors (inavolisib, capivasertib) and oral estrogen-receptor degraders (elacestrant, imlunestrant) among them. Its recommendations are the source's, not current practice: newer guidance is shown only as cited pointers. Check current guidance before treating.",
+        "patient_text": "The source of this guide (last updated on 26 January 2026) describes a treatment plan that is older than the changes made between 2012 and 2025 to the treatment of breast cancer that has spread, including many newer medicines. Its advice is the source's, not today's standard: newer treatments are only pointed to. Ask your care team about current treatment.",
         "citations": [6, 7],
     },
     {
         "id": "review-status",
-        "text": "Review status of version 1.1.1: submitted, not yet reviewed, not approved. Check each recommendation against its sources before use.",
-        "patient_text": "Version 1.1.1 of this guide is submitted, not yet reviewed: its reviewers have not approved it yet. Talk to your care team before acting on it.",
+        "text": "Review status of version 1.2.0: submitted, not yet reviewed, not approved. Check each recommendation against its sources before use.",
+        "patient_text": "Version 1.2.0 of this guide is submitted, not yet reviewed: its reviewers have not approved it yet. Talk to your care team before acting on it.",
         "citations": [],
     },
 ]
@@ -5182,7 +5182,7 @@ TABLES: list[TableData] = [
         "file": "docs/metastatic-breast-cancer/treatment-duration.md",
         "line": 73,
         "hit_policy": "collect",
-        "inputs": ["hr", "her2", "chemotherapy_setting", "scope"],
+        "inputs": ["hr", "her2", "chemotherapy_setting", "pregnant", "scope"],
         "applies_when": {"scope": "metastatic"},
         "output": None,
         "rules": [
@@ -5206,7 +5206,7 @@ TABLES: list[TableData] = [
             {
                 "id": "response-evaluation-endocrine",
                 "line": 82,
-                "when": {"hr": "positive"},
+                "when": {"hr": "positive", "pregnant": "false"},
                 "then": {
                     "value": None,
                     "items": ["response-after-endocrine"],
@@ -5218,7 +5218,7 @@ TABLES: list[TableData] = [
             {
                 "id": "response-evaluation-trastuzumab-chemotherapy",
                 "line": 85,
-                "when": {"her2": "positive"},
+                "when": {"her2": "positive", "pregnant": "false"},
                 "then": {
                     "value": None,
                     "items": ["response-after-chemotherapy"],
@@ -5230,7 +5230,10 @@ TABLES: list[TableData] = [
             {
                 "id": "response-evaluation-chemotherapy",
                 "line": 88,
-                "when": {"chemotherapy_setting": "[triple_negative, visceral_crisis]"},
+                "when": {
+                    "chemotherapy_setting": "[triple_negative, visceral_crisis]",
+                    "pregnant": "false",
+                },
                 "then": {
                     "value": None,
                     "items": ["response-after-chemotherapy"],
@@ -6788,19 +6791,25 @@ def rule_response_evaluation_general(v: Mapping[str, object]) -> bool:
 def rule_response_evaluation_endocrine(v: Mapping[str, object]) -> bool:
     """Rule response-evaluation-endocrine of table response_evaluation — docs/metastatic-breast-cancer/treatment-duration.md:82."""
     # hr: positive
-    return v["hr"] == "positive"
+    # pregnant: false
+    return v["hr"] == "positive" and v["pregnant"] is False
 
 
 def rule_response_evaluation_trastuzumab_chemotherapy(v: Mapping[str, object]) -> bool:
     """Rule response-evaluation-trastuzumab-chemotherapy of table response_evaluation — docs/metastatic-breast-cancer/treatment-duration.md:85."""
     # her2: positive
-    return v["her2"] == "positive"
+    # pregnant: false
+    return v["her2"] == "positive" and v["pregnant"] is False
 
 
 def rule_response_evaluation_chemotherapy(v: Mapping[str, object]) -> bool:
     """Rule response-evaluation-chemotherapy of table response_evaluation — docs/metastatic-breast-cancer/treatment-duration.md:88."""
     # chemotherapy_setting: [triple_negative, visceral_crisis]
-    return v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
+    # pregnant: false
+    return (
+        v["chemotherapy_setting"] in ("triple_negative", "visceral_crisis")
+        and v["pregnant"] is False
+    )
 
 
 # Table chemotherapy_beyond_third_line: Chemotherapy beyond the third line — docs/metastatic-breast-cancer/treatment-duration.md:91 (hit policy: collect).
@@ -6904,7 +6913,7 @@ def rule_hr_positive_her2_positive(v: Mapping[str, object]) -> bool:
 
 
 def implies_cardiac_dysfunction_1(v: Mapping[str, object]) -> bool:
-    """When an unstated cardiac_dysfunction is taken to be true — line 1093."""
+    """When an unstated cardiac_dysfunction is taken to be true — line 1105."""
     # lvef_percent: < 50
     return _lt(v["lvef_percent"], 50)
 

@@ -416,6 +416,18 @@ class Branches:
             known = self._possible[key] = not covers(inside)
         return known
 
+    def reduced(self, cube: Cube) -> Cube:
+        """``cube`` without the assumptions the case settles: an answer whose other answer,
+        with the rest of the cube, is impossible says nothing the possible answers do not (a
+        postmenopausal case is never asked whether she is pregnant, whatever else is unknown)."""
+        if not self.impossible:
+            return cube
+        kept = dict(cube)
+        for name, answer in cube.items():
+            if not self.possible({**kept, name: not answer}):
+                del kept[name]
+        return kept
+
     def holds_always(self, cubes: Sequence[Cube]) -> bool:
         """Whether every possible answer lies in one of ``cubes``."""
         if any(not cube for cube in cubes):

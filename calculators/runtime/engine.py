@@ -335,17 +335,16 @@ class _Assembly:
         layout = self.branches.memo.get("layout")
         if not isinstance(layout, _Layout):
             layout = self.branches.memo["layout"] = self._layout()
+        certain = [
+            _item_result(item, place, self.values, self.spec) for item, place in layout.certain
+        ]
+        steps = self.calculator._trace(self.branches, self.values) if trace else []
+        _trace_doses(steps, certain)
         return self.calculator._result(
             layout.status,
             [],
             layout.prognosis,
-            [
-                *(_ask_copy(ask) for ask in layout.asks),
-                *(
-                    _item_result(item, place, self.values, self.spec)
-                    for item, place in layout.certain
-                ),
-            ],
+            [*(_ask_copy(ask) for ask in layout.asks), *certain],
             [
                 {
                     "when": [dict(cube) for cube in group.when],
@@ -356,7 +355,7 @@ class _Assembly:
                 }
                 for group in layout.conditional
             ],
-            self.calculator._trace(self.branches, self.values) if trace else [],
+            steps,
         )
 
     def _layout(self) -> _Layout:
@@ -413,7 +412,11 @@ class _Assembly:
         certain: list[_Found] = []
         groups: dict[tuple[tuple[tuple[str, bool], ...], ...], list[_Found]] = {}
         for item_id, places in self._places().items():
-            live = [place for place in places if self.branches.possible(place.cube)]
+            live = [
+                _Place(self.branches.reduced(place.cube), place.table, place.rule)
+                for place in places
+                if self.branches.possible(place.cube)
+            ]
             if not live:
                 continue
             item = (self.spec.items[item_id], live[0])
@@ -440,7 +443,7 @@ class _Assembly:
             if outcome.status
         ]
         live = [
-            (level, cube)
+            (level, self.branches.reduced(cube))
             for level, cubes in levels
             for cube in cubes
             if self.branches.possible(cube)
@@ -476,7 +479,7 @@ class _Assembly:
         values = {value for _, value in paths}
         if len(values) == 1:
             return values.pop(), []
-        return None, [name for cube, _ in paths for name in cube]
+        return None, [name for cube, _ in paths for name in self.branches.reduced(cube)]
 
     def _ask(
         self,
@@ -592,6 +595,19 @@ def _ordered(items: Iterable[_Found]) -> list[_Found]:
             RANK_ORDER.get(str(found[0].rank), 2) if found[0].kind == "recommendation" else 2
         ),
     )
+
+
+def _trace_doses(steps: list[dict[str, object]], items: list[dict[str, object]]) -> None:
+    """Each dose a table gave, in its trace step: the exact product of weight and dose per
+    kilogram beside the dose shown (rounded where the guideline declares a rounding)."""
+    by_table = {str(step["table"]): step for step in steps}
+    for item in items:
+        dose = item.get("dose")
+        step = by_table.get(str(item["table"]))
+        if isinstance(dose, dict) and step is not None:
+            doses = step.setdefault("doses", [])
+            assert isinstance(doses, list)
+            doses.append({"item": item["id"], "exact": dose["exact"], "shown": dose["total"]})
 
 
 def _step_copy(step: dict[str, object]) -> dict[str, object]:

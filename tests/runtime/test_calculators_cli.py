@@ -36,6 +36,8 @@ STATED = {  # a HER2-positive case whose every finding that matters is stated
     "visceral_involvement": False,
     "bulky_disease": False,
     "prior_trastuzumab": False,
+    "pregnant": False,
+    "ecog": 1,
 }
 
 

@@ -81,7 +81,7 @@ def test_ihc_3_plus_makes_fish_unneeded_and_says_why() -> None:
 
 
 def test_a_trastuzumab_dose_needs_the_weight() -> None:
-    case = {**HER2_POSITIVE, "cardiac_dysfunction": False}
+    case = {**HER2_POSITIVE, "cardiac_dysfunction": False, "pregnant": False}
     result: dict[str, Any] = calculators.recommend(GUIDELINE, case)
     assert any(item["id"] == "trastuzumab-loading-dose" for item in result["dosing"])
     assert _fields(calculators.relevance(GUIDELINE, case))["weight_kg"]["needed"] is True

@@ -94,7 +94,8 @@ PLANTS = [
         "chemotherapy-single-anthracycline",
         also=(
             (
-                "when: {prior_anthracycline: true}\n        then: {items: [anthracycline-cumulative-dose]}",
+                "when: {prior_anthracycline: true}\n"
+                "        then: {items: [anthracycline-cumulative-dose]}",
                 'when: {prior_anthracycline: true, combination: "yes"}\n'
                 "        then: {items: [anthracycline-cumulative-dose]}",
             ),
