@@ -9,7 +9,12 @@ differently), and where the review history approves a version a reviewer could n
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
+import pickle
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 
 from build_tools.changes.changelog import Changelog, changelog_between
@@ -94,6 +99,18 @@ def _differs_finding(
 # every edit, and the changelog between two records never changes within one process.
 # (The review status is in the key too: the review notice every result carries quotes it.)
 _CHANGELOGS: dict[tuple[str, str, str, str], Changelog] = {}
+# Across processes too (every build, every test build of a copy of the project): a changelog
+# between two versions that change many cases takes tens of seconds, and it is the same
+# whenever both records and the code that computes it are. The cache sits beside the bytecode
+# and compression caches: $GUIDELINE_CACHE_DIR, else .cache of the checkout of build_tools.
+CACHE_ENV = "GUIDELINE_CACHE_DIR"
+_CODE = Path(__file__).resolve().parents[2]
+_COMPUTING = (
+    "build_tools/changes",
+    "build_tools/tables",
+    "build_tools/releases",
+    "calculators/runtime",
+)
 
 
 def _changelog(before: VersionSnapshot, after: VersionSnapshot) -> Changelog:
@@ -104,8 +121,58 @@ def _changelog(before: VersionSnapshot, after: VersionSnapshot) -> Changelog:
         after.review_status,
     )
     if key not in _CHANGELOGS:
-        _CHANGELOGS[key] = changelog_between(before, after)
+        path = _cache_dir() / f"{_cache_key(before, after)}.pickle"
+        cached = _read_cached(path)
+        if cached is None:
+            cached = changelog_between(before, after)
+            _write_cached(path, cached)
+        _CHANGELOGS[key] = cached
     return _CHANGELOGS[key]
+
+
+def _cache_dir() -> Path:
+    configured = os.environ.get(CACHE_ENV)
+    return (Path(configured) if configured else _CODE / ".cache") / "changelogs"
+
+
+@cache
+def _code_fingerprint() -> str:
+    """What the changelog is computed with: the sources of the stages that compute it."""
+    digest = hashlib.sha256()
+    for folder in _COMPUTING:
+        for path in sorted((_CODE / folder).glob("*.py")):
+            digest.update(path.name.encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _cache_key(before: VersionSnapshot, after: VersionSnapshot) -> str:
+    digest = hashlib.sha256(_code_fingerprint().encode())
+    for snapshot in (before, after):
+        # The whole record: the frozen part decides the results, the rest (titles, history)
+        # may be quoted by the changelog.
+        digest.update(json.dumps(snapshot.record, sort_keys=True, ensure_ascii=False).encode())
+        digest.update(snapshot.review_status.encode())
+    return digest.hexdigest()[:32]
+
+
+def _read_cached(path: Path) -> Changelog | None:
+    try:
+        with path.open("rb") as stream:
+            found = pickle.load(stream)  # noqa: S301 (our own cache, keyed by our own code)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        return None
+    return found if isinstance(found, Changelog) else None
+
+
+def _write_cached(path: Path, changelog: Changelog) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_bytes(pickle.dumps(changelog, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)  # atomic: parallel builds never read half a file
+    except OSError:
+        pass  # a read-only checkout builds without the cache
 
 
 def changelog_file_findings(

@@ -65,7 +65,7 @@ def _review(index: Path, status: str, version: str = CURRENT) -> None:
     _edit(
         index,
         "editorial_policy:",
-        f'    - {{date: 2026-11-30, status: {status}, by: Reviewers, version: "{version}"}}\n'
+        f'    - {{date: 2026-12-31, status: {status}, by: Reviewers, version: "{version}"}}\n'
         "editorial_policy:",
     )
 
@@ -219,10 +219,10 @@ def test_the_record_command_never_overwrites_a_release(project: Path) -> None:
 
 
 def test_superseded_versions_run_in_the_runtime() -> None:
-    assert calculators.superseded_versions(GUIDELINE) == ["1.0.0", "1.1.0"]
-    for version in ("1.0.0", "1.1.0"):
+    assert calculators.superseded_versions(GUIDELINE) == ["1.0.0", "1.1.0", "1.1.1"]
+    for version in ("1.0.0", "1.1.0", "1.1.1"):
         assert calculators.load(f"{GUIDELINE}@{version}").spec.version == version
-    assert calculators.load(f"{GUIDELINE}@1.1.1") is calculators.load(GUIDELINE)
+    assert calculators.load(f"{GUIDELINE}@1.2.0") is calculators.load(GUIDELINE)
     with pytest.raises(calculators.UnknownGuidelineError, match=r"no released version '0\.9'"):
         calculators.load(f"{GUIDELINE}@0.9")
 
@@ -248,23 +248,32 @@ def test_changes_name_what_differs_for_the_case_and_nothing_for_a_case_that_did_
     }
     changed = calculators.changes(GUIDELINE, her2_positive)
     assert changed is not None
-    assert (changed["from"], changed["to"]) == ("1.0.0", "1.1.0")
+    assert (changed["from"], changed["to"]) == ("1.1.1", "1.2.0")
     own: Any = changed["changes"]
     facets = [tuple(change["facet"]) for change in own]
-    assert ("status",) in facets  # 1.1.0 asks about cardiac dysfunction; 1.0.0 read it as no
-    assert ("item", "recommendations", "trastuzumab-paclitaxel") in facets
-    # 1.1.1 corrected the reference list only: it changed nothing for the case, so the note
-    # still names the release that did (the case's result in 1.1.0 is its result now).
-    latest = compare_case(
-        calculators.load(f"{GUIDELINE}@1.1.0"), calculators.load(GUIDELINE), her2_positive
+    # 1.2.0 gives the trastuzumab doses only when the heart is known to be normal: with cardiac
+    # dysfunction left unknown, they depend on its answer.
+    assert ("item", "dosing", "trastuzumab-loading-dose") in facets
+    assert ("conditional", "trastuzumab-loading-dose", "cardiac_dysfunction = false") in facets
+    # 1.1.1 corrected the reference list only: it changed nothing for the case.
+    quiet = compare_case(
+        calculators.load(f"{GUIDELINE}@1.1.0"),
+        calculators.load(f"{GUIDELINE}@1.1.1"),
+        her2_positive,
     )
-    assert latest["changes"] == []
+    assert quiet["changes"] == []
+    earlier = compare_case(
+        calculators.load(f"{GUIDELINE}@1.0.0"),
+        calculators.load(f"{GUIDELINE}@1.1.0"),
+        her2_positive,
+    )
+    assert ("status",) in [tuple(change["facet"]) for change in earlier["changes"]]  # type: ignore[attr-defined]
     unchanged = calculators.changes(GUIDELINE, {"sex": "male"})
     assert unchanged is not None
     assert unchanged["changes"] == []
-    assert (unchanged["from"], unchanged["to"]) == ("1.1.0", "1.1.1")
+    assert (unchanged["from"], unchanged["to"]) == ("1.1.1", "1.2.0")
     shared: Any = unchanged["every_case"]
-    assert shared == []  # 1.1.1 changed no notice (1.1.0 added the currency notice to all)
+    assert shared == []  # notices are compared by id: none came or went
 
 
 def test_approving_a_version_whose_changelog_is_kept_builds(project: Path) -> None:
