@@ -18,7 +18,6 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
-from build_tools.changes.changelog import changelog_between
 from build_tools.changes.markdown import render_markdown
 from build_tools.content.site import load_site, markdown_pages
 from build_tools.decisions.from_content import guideline_source
@@ -27,7 +26,7 @@ from build_tools.findings import ContentError
 from build_tools.releases.history import GuidelineHistory
 from build_tools.releases.record import compile_source, frozen_digest, record_json, record_of
 from build_tools.releases.review import review_markdown
-from build_tools.releases.stage import release_histories
+from build_tools.releases.stage import changelog, release_histories
 from build_tools.releases.store import (
     RELEASES_DIR,
     changes_path,
@@ -127,7 +126,7 @@ def _write_changelog(releases: Path, guideline_id: str, version: str, project_ro
         print(f"{version} is the first release of {guideline_id}: no changelog to write")
         return 0
     after = next(v for v in history.released if v.version == version)
-    text = render_markdown(changelog_between(pairs[version], after))
+    text = render_markdown(changelog(pairs[version], after))
     path = changes_path(releases, guideline_id, version)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         print(f"{path}: the changelog against {pairs[version].version} is up to date")

@@ -59,7 +59,7 @@ def release_histories(
             findings.append(_differs_finding(guideline, claimed, working))
         history = GuidelineHistory(released, working)
         for before, version in history.predecessors():
-            history.changelogs[version.version] = _changelog(before, version)
+            history.changelogs[version.version] = changelog(before, version)
         findings.extend(changelog_file_findings(history, releases_dir, project_root))
         findings.extend(approval_findings(guideline, history, releases_dir))
         histories[guideline_id] = history
@@ -113,7 +113,8 @@ _COMPUTING = (
 )
 
 
-def _changelog(before: VersionSnapshot, after: VersionSnapshot) -> Changelog:
+def changelog(before: VersionSnapshot, after: VersionSnapshot) -> Changelog:
+    """The changelog between two versions, computed once per process and kept on disk."""
     key = (
         frozen_digest(before.record),
         before.review_status,

@@ -357,6 +357,7 @@ def _combinations_agree(guideline_id: str, conditions: Conditions) -> int:
     return checked
 
 
+@pytest.mark.slow  # every combination of every table's inputs: ~35 s for the real guideline
 @pytest.mark.parametrize("guideline_id", GUIDELINES)
 def test_every_combination_of_every_table(guideline_id: str) -> None:
     model = guideline_models()[guideline_id]
