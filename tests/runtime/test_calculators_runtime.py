@@ -456,3 +456,110 @@ def test_a_result_changed_by_its_caller_leaves_the_next_results_alone() -> None:
     assert expected["conditional"]  # unknown findings: asks, groups and trace branches
     _scramble(calculator.recommend(case))
     assert calculator.recommend({**case, "weight_kg": 71}) == expected
+
+
+# --- the trace shows what was used ------------------------------------------------------------
+
+REAL = "metastatic-breast-cancer"
+
+
+def _step(result: dict[str, Any], table: str) -> dict[str, Any]:
+    return next(step for step in result["trace"] if step["table"] == table)
+
+
+def test_a_finding_other_answers_settle_is_traced_with_the_value_used() -> None:
+    case = {
+        "sex": "female",
+        "er_status": "positive",
+        "her2_status": "negative",
+        "menopausal_status": "postmenopausal",
+        "isolated_locoregional_recurrence": False,
+        "visceral_involvement": False,
+        "endocrine_resistance": False,
+    }
+    result: dict[str, Any] = calculators.recommend(REAL, case)
+    step = _step(result, "hr_positive_first_line")
+    # Not stated, but no visceral involvement rules a crisis out: the rule that needed "no"
+    # shows "no", and why.
+    assert step["inputs"]["visceral_crisis"] is False
+    # ... and after menopause, so is a pregnancy.
+    assert step["implied"] == {
+        "visceral_crisis": {"by": ["visceral_involvement"]},
+        "pregnant": {"by": ["menopausal_status"]},
+    }
+    assert step["inputs"]["pregnant"] is False
+    assert "unknown-visceral-crisis" not in {item["id"] for item in result["workup"]}
+
+
+def test_an_lvef_below_the_limit_settles_cardiac_dysfunction_and_the_trace_says_so() -> None:
+    case = {
+        "sex": "female",
+        "her2_ihc": "3+",
+        "lvef_percent": 30,
+        "isolated_locoregional_recurrence": False,
+        "pregnant": False,
+    }
+    result: dict[str, Any] = calculators.recommend(REAL, case)
+    step = _step(result, "cardiac_status")
+    assert step["inputs"]["cardiac_dysfunction"] is True
+    assert step["implied"] == {"cardiac_dysfunction": {"by": ["lvef_percent"]}}
+    assert step["rules"] == ["cardiac-lvef-below-lower-limit"]
+    asked = {item["field"] for item in result["workup"] if item.get("field")}
+    assert "cardiac_dysfunction" not in asked
+    assert all(item["rank"] != "preferred" for item in result["recommendations"])
+
+
+def test_a_contradictory_case_is_traced_up_to_the_contradiction_with_its_outputs() -> None:
+    case = {
+        "sex": "female",
+        "her2_status": "negative",
+        "her2_ihc": "3+",
+        "isolated_locoregional_recurrence": False,
+    }
+    result: dict[str, Any] = calculators.recommend(REAL, case)
+    assert result["status"] == "invalid"
+    tables = [step["table"] for step in result["trace"]]
+    assert tables[-1] == "her2_consistency"
+    assert _step(result, "her2_consistency")["rules"] == ["her2-stated-negative-ihc-3"]
+    full = calculators.load(REAL).spec.tables
+    assert len(tables) < len(full)
+    # The tables before it show what they worked out (null only where the answers differ).
+    assert _step(result, "scope")["output"] == {"name": "scope", "value": "metastatic"}
+
+
+def test_an_unstated_finding_that_would_leave_scope_makes_the_case_wait_not_leave() -> None:
+    case = {
+        "sex": "female",
+        "er_status": "positive",
+        "her2_status": "negative",
+        "menopausal_status": "premenopausal",
+        "isolated_locoregional_recurrence": False,
+        "visceral_crisis": False,
+        "endocrine_resistance": False,
+    }
+    result: dict[str, Any] = calculators.recommend(REAL, case)
+    assert result["status"] == "needs_more_information"  # pregnancy would put it out of scope
+    pregnant = next(item for item in result["workup"] if item.get("field") == "pregnant")
+    assert pregnant["needed_for"] == "treatment"
+    held = {item["id"]: group["when"] for group in result["conditional"] for item in group["items"]}
+    assert held["endocrine-first-line"] == [{"pregnant": False}]
+    assert held["pregnancy-not-covered"] == [{"pregnant": True}]
+
+
+def test_doses_are_rounded_by_the_policy_and_the_exact_product_is_traced() -> None:
+    case = {
+        "sex": "female",
+        "her2_ihc": "3+",
+        "weight_kg": 72.3,
+        "cardiac_dysfunction": False,
+        "pregnant": False,
+        "isolated_locoregional_recurrence": False,
+    }
+    result: dict[str, Any] = calculators.recommend(REAL, case)
+    loading = next(item for item in result["dosing"] if item["id"] == "trastuzumab-loading-dose")
+    assert loading["dose"]["total"] == "289"
+    assert loading["dose"]["exact"] == "289.2"
+    assert "= 289.2 mg, rounded to 289 mg (nearest 1 mg)" in loading["text"]
+    assert [policy["id"] for policy in loading["policies"]] == ["dose_rounding_mg"]
+    doses = _step(result, "her2_positive_care")["doses"]
+    assert {"item": "trastuzumab-loading-dose", "exact": "289.2", "shown": "289"} in doses
