@@ -141,8 +141,10 @@ def test_changing_a_value_changes_the_rules_and_every_text_that_states_it(tmp_pa
     [
         (
             "initial-assessment.md",
-            'when: {disease_free_interval_months: "<= short_dfi_months"}\n        then: {value: unfavorable}',
-            'when: {disease_free_interval_months: "<= shrot_dfi_months"}\n        then: {value: unfavorable}',
+            'when: {disease_free_interval_months: "<= short_dfi_months"}\n'
+            "        then: {value: unfavorable}",
+            'when: {disease_free_interval_months: "<= shrot_dfi_months"}\n'
+            "        then: {value: unfavorable}",
             "initial-assessment.md",
             ("unknown site policy 'shrot_dfi_months'", "declare the policy under 'policies:'"),
         ),
