@@ -33,7 +33,7 @@ from tests.support.calculator_page import (
     shown_items,
     wait_for_result,
 )
-from tests.support.chromium import RequestLog, SharedPage, guarded_context
+from tests.support.chromium import RequestLog, SharedPage, console_errors, guarded_context
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
 
 pytestmark = pytest.mark.browser
@@ -232,6 +232,37 @@ def test_a_contradiction_is_reported_beside_its_field(browser: Browser, site_url
     expect(field).to_contain_text("her2_ihc is 3+")
     assert page.locator("li.gl-result-item").count() == 0
     context.close()
+
+
+def test_a_case_link_naming_an_unknown_field_is_refused_by_name(
+    browser: Browser, site_url: str
+) -> None:
+    """A misspelt field in a case link is never read as "not stated": the case is invalid, the
+    message names the field and the one meant, and nothing is recommended."""
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    errors = console_errors(page)
+    page.goto(f"{site_url}{CALCULATOR}#sex=female&cardiac_dysfuntion=true")
+    wait_for_result(page)
+    expect(page.locator(".gl-calculator")).to_have_attribute("data-status", "invalid")
+    # The form has no such field: the message is listed with the result, in view.
+    message = page.locator(".gl-result-errors .gl-calculator-errors li")
+    expect(message).to_have_count(1)
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("unknown field 'cardiac_dysfuntion'")
+    expect(message).to_contain_text("did you mean 'cardiac_dysfunction'?")
+    # The status names it as written, with no link to a field the form does not have.
+    status = page.locator(".gl-calculator-summary")
+    expect(status).to_have_text("Invalid case: correct the link: unknown field cardiac_dysfuntion.")
+    assert status.locator("a").count() == 0
+    expect(page.locator(".gl-summary-bar-status")).to_have_text("Invalid case")
+    # No recommendation, no item, no first choice; no field of the form marked.
+    assert page.locator("li.gl-result-item").count() == 0
+    assert page.locator(".gl-result-recommendations, .gl-summary-first").count() == 0
+    assert page.locator(".gl-field-error:not(:empty), .gl-field[data-state]").count() == 0
+    expect(control(page, "cardiac_dysfunction")).to_have_value("")  # not known: not read as yes
+    context.close()
+    assert errors == []
 
 
 # --- entering a case ------------------------------------------------------------------------

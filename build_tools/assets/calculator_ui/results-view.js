@@ -132,6 +132,9 @@ export class ResultsView {
     return node;
   }
 
+  // The errors that have no field of the form to show them beside: about the case as a whole,
+  // or about a field the form does not have (a case link naming a field the guideline does not
+  // declare, e.g. a misspelt one: never ignored, the message names the field meant).
   /** @param {FieldError[] | undefined} errors */
   errorsBlock(errors) {
     /** @type {string[]} */
@@ -141,9 +144,12 @@ export class ResultsView {
     }
     if (!general.length) return null;
     return this.keyed("errors", general, () => {
-      const list = el("ul", "gl-calculator-errors");
+      const block = el("section", "gl-result-block gl-result-errors");
+      block.setAttribute("role", "alert");
+      block.appendChild(el("h3", "", words(["To correct", "To check"])));
+      const list = block.appendChild(el("ul", "gl-calculator-errors"));
       for (const message of general) list.appendChild(el("li", "", message));
-      return list;
+      return block;
     });
   }
 
