@@ -114,11 +114,24 @@ def test_case_link_shows_what_cpython_computes(
         "items => items.map(item => item.dataset.item)"
     )
     assert sorted(general_shown) == sorted(general)
-    # The findings to establish come first, apart from the other work-up.
-    asks = page.locator(".gl-result-asks li.gl-result-item").evaluate_all(
+    # The findings to establish come first, apart from the other work-up; those that change only
+    # the prognosis (not waited for) last, under their own heading.
+    asked = [item for item in expected["workup"] if item.get("field")]
+    asks = page.locator(
+        ".gl-result-asks:not(.gl-result-asks--prognosis) li.gl-result-item"
+    ).evaluate_all("items => items.map(item => item.dataset.item)")
+    assert asks == [item["id"] for item in asked if item["needed_for"] != "prognosis"]
+    later = page.locator(".gl-result-asks--prognosis li.gl-result-item").evaluate_all(
         "items => items.map(item => item.dataset.item)"
     )
-    assert asks == [item["id"] for item in expected["workup"] if item.get("field")]
+    assert later == [item["id"] for item in asked if item["needed_for"] == "prognosis"]
+    if later:
+        expect(page.locator(".gl-result-asks--prognosis h4")).to_have_text(
+            "To establish for the prognosis"
+        )
+        assert page.locator(".gl-result-workup > :last-child").evaluate(
+            "node => node.classList.contains('gl-result-asks--prognosis')"
+        )
 
     held = [item for group in expected["conditional"] for item in group["items"]]
     shown_held = page.locator(".gl-result-conditional li.gl-result-item").evaluate_all(
@@ -173,6 +186,11 @@ def test_case_link_shows_what_cpython_computes(
         expect(page.locator(".gl-calculator-summary")).to_contain_text("Needs information")
         asked = [item["field"] for item in expected["workup"] if item.get("field")]
         assert "visceral_crisis" in asked
+        # Asked for, not waited for: a finding that changes only the prognosis.
+        assert "unknown-bulky-disease" in later
+        summary = page.locator(".gl-calculator-summary")
+        expect(summary).to_contain_text("establish ")
+        expect(summary).not_to_contain_text("ulky disease")
         expect(
             page.locator('li.gl-result-item[data-item="unknown-visceral-crisis"]')
         ).to_contain_text("not stated")

@@ -13,18 +13,20 @@
 import { el, lowerFirst, patient, words } from "./page-dom.js";
 import { FIRST_CHOICE, STATUS_WORD } from "./wording.js";
 
-/** A field the summary names: its label and whether it has a control to focus. */
-/** @typedef {{name: string, label: string}} NamedField */
-
 /**
- * The fields the result is waiting for: the findings it asks for, in the order of the form.
+ * The fields the result is waiting for: the findings it asks for because an answer would change
+ * the treatment (`needed_for`), in the order the work-up asks for them. Findings that change
+ * only other advice or the prognosis are asked for in the work-up, not waited for. (An ask
+ * without `needed_for`, which the runtime always sets, counts as waited for: never fewer.)
  * @param {Result} result
  * @returns {string[]}
  */
 export function waitingFields(result) {
   if (result.status === "invalid") return [];
-  const asked = (result.workup || []).map((item) => item.field).filter((name) => Boolean(name));
-  return /** @type {string[]} */ (Array.from(new Set(asked)));
+  const asked = (result.workup || [])
+    .filter((item) => item.field && (item.needed_for ?? "treatment") === "treatment")
+    .map((item) => /** @type {string} */ (item.field));
+  return Array.from(new Set(asked));
 }
 
 /**

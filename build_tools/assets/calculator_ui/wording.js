@@ -66,6 +66,17 @@ export const GENERAL_NOTE = [
 /** @type {Pair} */
 export const FIRST_CHOICE = ["First choice in the source", "The source's first choice"];
 
+/** The work-up's findings to establish: those the result waits for or that change advice. */
+/** @type {Pair} */
+export const TO_ESTABLISH = ["Findings to establish", "Questions to answer first"];
+
+/** The findings that change only the prognosis: to establish, not waited for. */
+/** @type {Pair} */
+export const PROGNOSIS_ASKS = [
+  "To establish for the prognosis",
+  "Also useful to know, for the outlook",
+];
+
 /** @type {Pair} */
 export const NOT_NEEDED = ["Not needed", "Not needed"];
 
