@@ -26,6 +26,7 @@ from calculators.runtime import browser_entry
 from tests.support.builds import copy_project, run_mkdocs_build
 from tests.support.calculator_page import (
     BRANCHES,
+    HR_POSITIVE,
     LISTS,
     READY_MS,
     control,
@@ -281,6 +282,34 @@ def test_a_case_link_naming_an_unknown_field_is_refused_by_name(
     expect(control(page, "cardiac_dysfunction")).to_have_value("")  # not known: not read as yes
     context.close()
     assert errors == []
+
+
+def test_the_why_names_a_finding_the_case_settles(
+    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    """No visceral involvement: no visceral crisis. The "Why" of an item whose table read the
+    unstated finding shows the value used and the field that settles it."""
+    fragment = f"{HR_POSITIVE}&menopausal_status=postmenopausal&visceral_involvement=false"
+    result = cpython(fragment)
+    steps = {step["table"]: step for step in result["trace"]}
+    shown = [
+        *(item for key in ("recommendations", "dosing") for item in result[key]),
+        *(item for group in result["conditional"] for item in group["items"]),
+    ]
+    item = next(item for item in shown if steps.get(item.get("table"), {}).get("implied"))
+    step = steps[item["table"]]
+    name, settled = next(iter(step["implied"].items()))
+    assert step["inputs"][name] is not None  # the value used, not "not known"
+    labels = {spec.name: spec.label for spec in calculators.load(GUIDELINE).spec.inputs}
+    page, _ = open_page(f"{site_url}{CALCULATOR}#{fragment}")
+    wait_for_result(page)
+    why = page.locator(f'li.gl-result-item[data-item="{item["id"]}"] details.gl-why').first
+    why.locator("summary").click()
+    value = "yes" if step["inputs"][name] else "no"
+    by = " and ".join(labels[other] for other in settled["by"])
+    expect(why.locator(".gl-why-inputs")).to_contain_text(
+        f"{labels[name]} = {value} (implied by {by})"
+    )
 
 
 # --- entering a case ------------------------------------------------------------------------

@@ -2,15 +2,20 @@
 // the guideline, pointer to newer guidance, and its "Why".
 
 /**
- * @import {CaseValue, ResultItem} from "./types.js"
+ * @import {ResultItem, TraceStep} from "./types.js"
  * @import {ResultsView} from "./results-view.js"
  */
 import { el, patient, words } from "./page-dom.js";
-import { NEWER, RANKS } from "./wording.js";
+import { IMPLIED_BY, NEWER, RANKS } from "./wording.js";
+
+/**
+ * The values an item's table read in the result shown: its trace step's `inputs` and `implied`.
+ * @typedef {Pick<TraceStep, "inputs" | "implied">} WhyValues
+ */
 
 /**
  * The "Why" of an item; show(values): the case values its table read in the result shown.
- * @typedef {HTMLDetailsElement & {show: (values: Record<string, CaseValue>) => void}} WhyElement
+ * @typedef {HTMLDetailsElement & {show: (values: WhyValues) => void}} WhyElement
  */
 
 /**
@@ -102,7 +107,7 @@ export function itemElement(view, item, ranked) {
 function why(view, item) {
   const details = /** @type {WhyElement} */ (el("details", "gl-why"));
   details.appendChild(el("summary", "", words(["Why", "Why is this shown?"])));
-  /** @type {Record<string, CaseValue> | null} */
+  /** @type {WhyValues | null} */
   let inputs = null;
   /** @type {string | null} the inputs as JSON */
   let shown = null;
@@ -134,9 +139,11 @@ function why(view, item) {
 /**
  * @param {ResultsView} view
  * @param {ResultItem} item
- * @param {Record<string, CaseValue>} inputs
+ * @param {WhyValues} values
  */
-function whyFacts(view, item, inputs) {
+function whyFacts(view, item, values) {
+  const inputs = values.inputs || {};
+  const implied = values.implied || {};
   const table = view.data.tables[item.table ?? ""] || {};
   const facts = el("dl", "gl-why-facts");
   if (item.field) {
@@ -184,6 +191,12 @@ function whyFacts(view, item, inputs) {
   for (const name of Object.keys(inputs)) {
     const line = `${view.label(name)} = ${view.valueText(name, inputs[name])}`;
     const li = el("li", "", line);
+    const by = implied[name]?.by;
+    if (by) {
+      // An unstated finding the case settles: the value used, and the answers that settle it.
+      const fields = by.map((other) => view.label(other)).join(" and ");
+      li.appendChild(el("span", "gl-why-implied", ` (${words(IMPLIED_BY)} ${fields})`));
+    }
     if (conditions[name] !== undefined) {
       li.appendChild(el("span", "gl-why-test", ` (rule: ${conditions[name]})`));
     }

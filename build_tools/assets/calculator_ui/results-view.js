@@ -378,21 +378,22 @@ export class ResultsView {
       );
       // The case values behind it change more often than the item (every dose edit changes the
       // weight shown in the "Why" of each item its table made): they update only its "Why".
-      node.why.show(this.traceInputs(item.table));
+      node.why.show(this.traceValues(item.table));
       nodes.push(node);
     }
     return nodes;
   }
 
   /**
-   * The case values the table read in the result shown (from its trace).
+   * The case values the table read in the result shown, and the unstated findings among them
+   * that the case settles (from its trace).
    * @param {string | undefined} table
-   * @returns {Record<string, CaseValue>}
+   * @returns {import("./result-item.js").WhyValues}
    */
-  traceInputs(table) {
+  traceValues(table) {
     if (!table) return {};
     const entry = (this.last?.result?.trace || []).find((step) => step.table === table);
-    return entry?.inputs || {};
+    return { inputs: entry?.inputs || {}, implied: entry?.implied || {} };
   }
 
   /**

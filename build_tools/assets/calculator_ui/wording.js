@@ -96,6 +96,10 @@ export const CONDITIONAL = [
   "Depends on questions not yet answered",
 ];
 
+/** An unstated finding the other answers settle, in the "Why": "(implied by <fields>)". */
+/** @type {Pair} */
+export const IMPLIED_BY = ["implied by", "follows from your answer about"];
+
 /** @type {Pair} */
 export const NEWER = [
   "Newer guidance, not this guideline's recommendation",
