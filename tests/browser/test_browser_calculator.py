@@ -28,6 +28,7 @@ from tests.support.calculator_page import (
     BRANCHES,
     HR_POSITIVE,
     LISTS,
+    NONE,
     READY_MS,
     control,
     expected_items,
@@ -36,6 +37,7 @@ from tests.support.calculator_page import (
 )
 from tests.support.chromium import RequestLog, SharedPage, console_errors, guarded_context
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
+from tests.support.policy_site import DOSE_ROUNDING, LONG_DFI, LVEF_LIMIT, policy_project
 
 pytestmark = pytest.mark.browser
 
@@ -162,6 +164,13 @@ def test_case_link_shows_what_cpython_computes(
             assert anchor_exists(built_site, site_url, link), link
         if item["newer_guidance"]:
             expect(node.locator(".gl-result-newer")).to_contain_text(item["newer_guidance"]["text"])
+        policies = node.locator(".gl-result-policy").evaluate_all(
+            "lines => lines.map(line => line.textContent)"
+        )
+        assert [text.split(": ", 1)[1] for text in policies] == [
+            policy["text"] + ", ".join(str(n) for n in policy["citations"])
+            for policy in item["policies"]
+        ], item_id
         if item.get("field"):  # an unknown finding: asked for, with a way to answer it
             expect(node.locator("button.gl-result-answer")).to_be_visible()
             continue
@@ -310,6 +319,129 @@ def test_the_why_names_a_finding_the_case_settles(
     expect(why.locator(".gl-why-inputs")).to_contain_text(
         f"{labels[name]} = {value} (implied by {by})"
     )
+
+
+# --- site policies (a copy of the project whose guideline declares some) -----------------------
+
+# HER2-positive, every finding stated "no", 70.3 kg: 4 mg/kg is 281.2 mg, rounded to 280 mg.
+HER2_DOSES = (
+    "sex=female&er_status=negative&pr_status=negative&her2_status=positive&weight_kg=70.3&" + NONE
+)
+# Hormone-receptor positive with a disease-free interval the long-interval policy calls long.
+LONG_INTERVAL = (
+    f"{HR_POSITIVE}&menopausal_status=postmenopausal&disease_free_interval_months=30"
+    "&number_of_metastatic_sites=1&" + NONE
+)
+# The calculator's own answer for the case shown (what the runtime emitted, in Pyodide).
+SHOWN_RESULT = "() => Array.from(window.__glCalculator.calculators)[0].results.last.result"
+
+
+@pytest.fixture(scope="module")
+def policy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The site of a copy of the project whose guideline uses site policies, and its URL."""
+    project = policy_project(ROOT, tmp_path_factory.mktemp("policies"))
+    result = run_mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.output
+    server = start_server(project / "site", base_path=BASE_PATH)
+    yield project / "site", f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    server.shutdown()
+
+
+def test_an_item_shows_the_site_policies_that_decided_it(
+    open_page: OpenPage, policy_site: tuple[Path, str]
+) -> None:
+    site, url = policy_site
+    page, _ = open_page(f"{url}{CALCULATOR}#{HER2_DOSES}")
+    wait_for_result(page)
+    result = page.evaluate(SHOWN_RESULT)
+    dose = next(item for item in result["dosing"] if item["policies"])
+    assert [policy["id"] for policy in dose["policies"]] == [DOSE_ROUNDING]
+    assert (dose["dose"]["exact"], dose["dose"]["total"], dose["dose"]["round_to"]) == (
+        "281.2",
+        "280",
+        "10",
+    )
+    policy = dose["policies"][0]
+    line = page.locator(f'li.gl-result-item[data-item="{dose["id"]}"] .gl-result-policy')
+    expect(line).to_have_text(f"This site's policy: {policy['text']}")
+    # After the item's text; its label leads to the policy's entry, where its reason is given.
+    assert line.evaluate("node => node.previousElementSibling.matches('.gl-result-text')")
+    href = line.locator("a.gl-result-policy-label").evaluate("a => a.href")
+    assert href.endswith(f"{GUIDELINE}/policies/#policy-{DOSE_ROUNDING.replace('_', '-')}")
+    assert anchor_exists(site, url, href), href
+    # The dose shown in the summary bar is the rounded one.
+    expect(page.locator(".gl-summary-bar-doses")).to_contain_text("trastuzumab 280 mg")
+    page.get_by_label("Patient, family member or carer").check()
+    expect(line).to_have_text(f"This site's own rule: {policy['patient_text']}")
+
+    # A policy with sources: its citations as the item's are; printed with the item.
+    page.get_by_label("Healthcare professional").check()
+    page.evaluate("f => { location.hash = f; }", LONG_INTERVAL)
+    wait_for_result(page)
+    result = page.evaluate(SHOWN_RESULT)
+    reason = next(item for item in result["prognosis_reasons"] if item["policies"])
+    policy = reason["policies"][0]
+    assert policy["id"] == LONG_DFI
+    assert policy["citations"]
+    line = page.locator(f'li.gl-result-item[data-item="{reason["id"]}"] .gl-result-policy')
+    numbers = line.locator(".gl-cite a").evaluate_all("links => links.map(a => a.textContent)")
+    assert numbers == [str(number) for number in policy["citations"]]
+    for link in line.locator(".gl-cite a").evaluate_all("links => links.map(a => a.href)"):
+        assert anchor_exists(site, url, link), link
+    page.emulate_media(media="print")
+    expect(line).to_be_visible()
+    cited = page.locator(".gl-print-references li").evaluate_all(
+        "items => items.map(item => item.value)"
+    )
+    assert set(policy["citations"]) <= set(cited)
+
+
+def test_an_unstated_finding_a_policy_settles_is_shown_in_the_why(
+    open_page: OpenPage, policy_site: tuple[Path, str]
+) -> None:
+    """An LVEF below the site's lower limit: cardiac dysfunction, though the case leaves it
+    unstated."""
+    _, url = policy_site
+    fragment = HER2_DOSES.replace("cardiac_dysfunction=false", "lvef_percent=45")
+    page, _ = open_page(f"{url}{CALCULATOR}#{fragment}")
+    wait_for_result(page)
+    result = page.evaluate(SHOWN_RESULT)
+    steps = {step["table"]: step for step in result["trace"]}
+    item = next(
+        item
+        for item in result["recommendations"]
+        if "cardiac_dysfunction" in steps[item["table"]].get("implied", {})
+    )
+    assert steps[item["table"]]["inputs"]["cardiac_dysfunction"] is True
+    why = page.locator(f'li.gl-result-item[data-item="{item["id"]}"] details.gl-why').first
+    why.locator("summary").click()
+    expect(why.locator(".gl-why-inputs")).to_contain_text(
+        "Known cardiac dysfunction = yes (implied by Left ventricular ejection fraction (LVEF))"
+    )
+
+
+def test_a_policy_in_prose_reads_as_text_and_links_to_its_entry(
+    open_page: OpenPage, policy_site: tuple[Path, str]
+) -> None:
+    _, url = policy_site
+    page, _ = open_page(f"{url}{GUIDELINE}/policies/")
+    expect(page.locator(".gl-policy-entry")).to_have_count(3)
+    link = page.locator("article a.gl-policy").first
+    expect(link).to_have_text("50%")
+    assert link.evaluate("a => a.hash") == f"#policy-{LVEF_LIMIT.replace('_', '-')}"
+    for scheme in ("default", "slate"):
+        page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+        # The colour of the text around it, once the theme's colour transition has run; a
+        # dotted underline, so that it is still told apart from the text without colour.
+        page.wait_for_function(
+            """() => { const a = document.querySelector("article a.gl-policy");
+                       return getComputedStyle(a).color ===
+                         getComputedStyle(a.parentElement).color; }"""
+        )
+        line, style = link.evaluate(
+            "a => [getComputedStyle(a).textDecorationLine, getComputedStyle(a).textDecorationStyle]"
+        )
+        assert (line, style) == ("underline", "dotted"), scheme
 
 
 # --- entering a case ------------------------------------------------------------------------

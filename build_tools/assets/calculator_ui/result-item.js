@@ -1,12 +1,12 @@
-// One item of the results (a recommendation, a warning, a dose...): its text, sources, link to
-// the guideline, pointer to newer guidance, and its "Why".
+// One item of the results (a recommendation, a warning, a dose...): its text, the site policies
+// that decided it, sources, link to the guideline, pointer to newer guidance, and its "Why".
 
 /**
- * @import {ResultItem, TraceStep} from "./types.js"
+ * @import {Policy, ResultItem, TraceStep} from "./types.js"
  * @import {ResultsView} from "./results-view.js"
  */
 import { el, patient, words } from "./page-dom.js";
-import { IMPLIED_BY, NEWER, RANKS } from "./wording.js";
+import { IMPLIED_BY, NEWER, POLICY, RANKS } from "./wording.js";
 
 /**
  * The values an item's table read in the result shown: its trace step's `inputs` and `implied`.
@@ -40,6 +40,7 @@ export function itemElement(view, item, ranked) {
     text.appendChild(document.createTextNode(" "));
   }
   text.appendChild(document.createTextNode(patient() ? item.patient_text : item.text));
+  for (const policy of item.policies || []) node.appendChild(policyElement(view, policy));
   const field = item.field;
   if (field) {
     // A finding the case does not state: a way to answer it in the form.
@@ -94,6 +95,30 @@ export function itemElement(view, item, ranked) {
   }
   node.why = node.appendChild(why(view, item));
   return node;
+}
+
+/**
+ * "This site's policy: <what it decides>" with its sources: a value this site chose where the
+ * source gives none. The label links to the policy's entry on the guideline's policies page
+ * (render/policies.py), where its reason is given, when the guideline has one.
+ * @param {ResultsView} view
+ * @param {Policy} policy
+ */
+function policyElement(view, policy) {
+  const line = el("p", "gl-result-policy");
+  line.dataset.policy = policy.id;
+  const label = `${words(POLICY)}: `;
+  if (view.data.policies_url) {
+    // The anchor of render/page.py: policy_anchor.
+    const link = el("a", "gl-result-policy-label", label);
+    link.href = `${view.root}${view.data.policies_url}#policy-${policy.id.replace(/_/g, "-")}`;
+    line.appendChild(link);
+  } else {
+    line.appendChild(el("span", "gl-result-policy-label", label));
+  }
+  line.appendChild(document.createTextNode(patient() ? policy.patient_text : policy.text));
+  if (policy.citations.length) line.appendChild(view.citations(policy.citations));
+  return line;
 }
 
 /**

@@ -96,6 +96,10 @@ export const CONDITIONAL = [
   "Depends on questions not yet answered",
 ];
 
+/** A site policy that decided an item (a value this site chose where its source gives none). */
+/** @type {Pair} */
+export const POLICY = ["This site's policy", "This site's own rule"];
+
 /** An unstated finding the other answers settle, in the "Why": "(implied by <fields>)". */
 /** @type {Pair} */
 export const IMPLIED_BY = ["implied by", "follows from your answer about"];
