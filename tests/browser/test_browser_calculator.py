@@ -321,6 +321,24 @@ def test_the_why_names_a_finding_the_case_settles(
     )
 
 
+def test_the_summary_bar_gives_doses_per_kg_until_the_weight_is_entered(
+    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    fragment = BRANCHES["her2-positive"].replace("&weight_kg=70", "")
+    doses = [item["dose"] for item in cpython(fragment)["dosing"]]
+    assert doses
+    assert all(dose["total"] is None for dose in doses)
+    page, _ = open_page(f"{site_url}{CALCULATOR}#{fragment}")
+    wait_for_result(page)
+    per_kg = ", ".join(f"{dose['amount_per_kg']} {dose['unit']}/kg" for dose in doses)
+    expect(page.locator(".gl-summary-bar-doses")).to_have_text(
+        f"Doses: {doses[0]['agent']} {per_kg}"
+    )
+    control(page, "weight_kg").fill("70")
+    wait_for_result(page)
+    expect(page.locator(".gl-summary-bar-doses")).to_have_text("Doses: trastuzumab 280 mg, 140 mg")
+
+
 # --- site policies (a copy of the project whose guideline declares some) -----------------------
 
 # HER2-positive, every finding stated "no", 70.3 kg: 4 mg/kg is 281.2 mg, rounded to 280 mg.
