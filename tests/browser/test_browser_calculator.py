@@ -37,7 +37,7 @@ from tests.support.calculator_page import (
 )
 from tests.support.chromium import RequestLog, SharedPage, console_errors, guarded_context
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
-from tests.support.policy_site import DOSE_ROUNDING, LONG_DFI, LVEF_LIMIT, policy_project
+from tests.support.policy_site import policy_project
 
 pytestmark = pytest.mark.browser
 
@@ -339,19 +339,34 @@ def test_the_summary_bar_gives_doses_per_kg_until_the_weight_is_entered(
     expect(page.locator(".gl-summary-bar-doses")).to_have_text("Doses: trastuzumab 280 mg, 140 mg")
 
 
-# --- site policies (a copy of the project whose guideline declares some) -----------------------
+# --- site policies (the project's, or those a copy of it declares: tests/support/policy_site.py)
 
-# HER2-positive, every finding stated "no", 70.3 kg: 4 mg/kg is 281.2 mg, rounded to 280 mg.
+# HER2-positive, every finding stated "no", 70.3 kg: 4 mg/kg is 281.2 mg, which a rounding step
+# of 0.5 mg or more rounds.
 HER2_DOSES = (
     "sex=female&er_status=negative&pr_status=negative&her2_status=positive&weight_kg=70.3&" + NONE
 )
-# Hormone-receptor positive with a disease-free interval the long-interval policy calls long.
+# Hormone-receptor positive with a disease-free interval any long-interval policy calls long.
 LONG_INTERVAL = (
     f"{HR_POSITIVE}&menopausal_status=postmenopausal&disease_free_interval_months=30"
     "&number_of_metastatic_sites=1&" + NONE
 )
 # The calculator's own answer for the case shown (what the runtime emitted, in Pyodide).
 SHOWN_RESULT = "() => Array.from(window.__glCalculator.calculators)[0].results.last.result"
+
+
+def result_items(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item of a result: its lists, the prognosis reasons, what depends on findings."""
+    return [
+        *(item for key in LISTS for item in result[key]),
+        *result["prognosis_reasons"],
+        *(item for group in result["conditional"] for item in group["items"]),
+    ]
+
+
+def policy_anchor(policy_id: str) -> str:
+    """The anchor of a policy's entry on the policies page (render/page.py: policy_anchor)."""
+    return "policy-" + policy_id.replace("_", "-")
 
 
 @pytest.fixture(scope="module")
@@ -372,36 +387,45 @@ def test_an_item_shows_the_site_policies_that_decided_it(
     page, _ = open_page(f"{url}{CALCULATOR}#{HER2_DOSES}")
     wait_for_result(page)
     result = page.evaluate(SHOWN_RESULT)
-    dose = next(item for item in result["dosing"] if item["policies"])
-    assert [policy["id"] for policy in dose["policies"]] == [DOSE_ROUNDING]
-    assert (dose["dose"]["exact"], dose["dose"]["total"], dose["dose"]["round_to"]) == (
-        "281.2",
-        "280",
-        "10",
-    )
+    # A dose rounded to a step a site policy sets: the exact product and the dose shown.
+    dose = next(item for item in result_items(result) if item.get("dose") and item["policies"])
+    assert dose["dose"]["round_to"] is not None
+    assert dose["dose"]["exact"] == "281.2"
+    assert dose["dose"]["total"] != dose["dose"]["exact"]
     policy = dose["policies"][0]
-    line = page.locator(f'li.gl-result-item[data-item="{dose["id"]}"] .gl-result-policy')
-    expect(line).to_have_text(f"This site's policy: {policy['text']}")
+    node = page.locator(f'li.gl-result-item[data-item="{dose["id"]}"]').first
+    lines = node.locator(".gl-result-policy")
+    expect(lines).to_have_count(len(dose["policies"]))
+    line = lines.first
+    expect(line).to_contain_text(f"This site's policy: {policy['text']}")
     # After the item's text; its label leads to the policy's entry, where its reason is given.
     assert line.evaluate("node => node.previousElementSibling.matches('.gl-result-text')")
     href = line.locator("a.gl-result-policy-label").evaluate("a => a.href")
-    assert href.endswith(f"{GUIDELINE}/policies/#policy-{DOSE_ROUNDING.replace('_', '-')}")
+    assert href.endswith(f"{GUIDELINE}/policies/#{policy_anchor(policy['id'])}"), href
     assert anchor_exists(site, url, href), href
-    # The dose shown in the summary bar is the rounded one.
-    expect(page.locator(".gl-summary-bar-doses")).to_contain_text("trastuzumab 280 mg")
+    # The dose shown in the summary bar (doses that hold for the case) is the rounded one.
+    if dose in result["dosing"]:
+        expect(page.locator(".gl-summary-bar-doses")).to_contain_text(
+            f"{dose['dose']['agent']} {dose['dose']['total']} {dose['dose']['unit']}"
+        )
     page.get_by_label("Patient, family member or carer").check()
-    expect(line).to_have_text(f"This site's own rule: {policy['patient_text']}")
+    expect(line).to_contain_text(f"This site's own rule: {policy['patient_text']}")
 
     # A policy with sources: its citations as the item's are; printed with the item.
     page.get_by_label("Healthcare professional").check()
     page.evaluate("f => { location.hash = f; }", LONG_INTERVAL)
     wait_for_result(page)
     result = page.evaluate(SHOWN_RESULT)
-    reason = next(item for item in result["prognosis_reasons"] if item["policies"])
-    policy = reason["policies"][0]
-    assert policy["id"] == LONG_DFI
-    assert policy["citations"]
-    line = page.locator(f'li.gl-result-item[data-item="{reason["id"]}"] .gl-result-policy')
+    printed = [*result["prognosis_reasons"], *(item for key in LISTS for item in result[key])]
+    item, index, policy = next(
+        (item, index, policy)
+        for item in printed
+        if not item["general"] and not item.get("field")
+        for index, policy in enumerate(item["policies"])
+        if policy["citations"]
+    )
+    line = page.locator(f'li.gl-result-item[data-item="{item["id"]}"] .gl-result-policy')
+    line = line.nth(index)
     numbers = line.locator(".gl-cite a").evaluate_all("links => links.map(a => a.textContent)")
     assert numbers == [str(number) for number in policy["citations"]]
     for link in line.locator(".gl-cite a").evaluate_all("links => links.map(a => a.href)"):
@@ -427,26 +451,35 @@ def test_an_unstated_finding_a_policy_settles_is_shown_in_the_why(
     steps = {step["table"]: step for step in result["trace"]}
     item = next(
         item
-        for item in result["recommendations"]
-        if "cardiac_dysfunction" in steps[item["table"]].get("implied", {})
+        for item in result_items(result)
+        if "cardiac_dysfunction" in steps.get(item["table"], {}).get("implied", {})
     )
-    assert steps[item["table"]]["inputs"]["cardiac_dysfunction"] is True
+    step = steps[item["table"]]
+    assert step["inputs"]["cardiac_dysfunction"] is True
+    assert step["implied"]["cardiac_dysfunction"]["by"] == ["lvef_percent"]
+    labels = {spec.name: spec.label for spec in calculators.load(GUIDELINE).spec.inputs}
     why = page.locator(f'li.gl-result-item[data-item="{item["id"]}"] details.gl-why').first
     why.locator("summary").click()
     expect(why.locator(".gl-why-inputs")).to_contain_text(
-        "Known cardiac dysfunction = yes (implied by Left ventricular ejection fraction (LVEF))"
+        f"{labels['cardiac_dysfunction']} = yes (implied by {labels['lvef_percent']})"
     )
 
 
 def test_a_policy_in_prose_reads_as_text_and_links_to_its_entry(
     open_page: OpenPage, policy_site: tuple[Path, str]
 ) -> None:
-    _, url = policy_site
-    page, _ = open_page(f"{url}{GUIDELINE}/policies/")
-    expect(page.locator(".gl-policy-entry")).to_have_count(3)
+    site, url = policy_site
+    # A page whose prose states a policy's value.
+    prose = next(
+        path.parent.relative_to(site).as_posix()
+        for path in sorted(site.glob(f"{GUIDELINE}/*/index.html"))
+        if 'class="gl-policy"' in path.read_text(encoding="utf-8")
+    )
+    page, _ = open_page(f"{url}{prose}/")
     link = page.locator("article a.gl-policy").first
-    expect(link).to_have_text("50%")
-    assert link.evaluate("a => a.hash") == f"#policy-{LVEF_LIMIT.replace('_', '-')}"
+    href = link.evaluate("a => a.href")
+    assert f"/{GUIDELINE}/policies/#policy-" in href, href
+    assert anchor_exists(site, url, href), href
     for scheme in ("default", "slate"):
         page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
         # The colour of the text around it, once the theme's colour transition has run; a
@@ -460,6 +493,12 @@ def test_a_policy_in_prose_reads_as_text_and_links_to_its_entry(
             "a => [getComputedStyle(a).textDecorationLine, getComputedStyle(a).textDecorationStyle]"
         )
         assert (line, style) == ("underline", "dotted"), scheme
+    # The entries of the policies page, each with its reason and where it is used.
+    page.goto(href)
+    entry = page.locator(f"section.gl-policy-entry#{href.rsplit('#', 1)[1]}")
+    expect(entry).to_be_visible()
+    expect(entry.locator(".gl-policy-why")).to_contain_text("Why this value:")
+    expect(entry.locator(".gl-policy-uses")).to_contain_text("Used by:")
 
 
 # --- entering a case ------------------------------------------------------------------------

@@ -1,12 +1,14 @@
 """A copy of the project whose guideline uses site policies, for the browser tests of how the
-calculator shows them (the project's own pages may declare none yet).
+calculator and the pages show them.
 
-The copy declares three policies: a lower limit of the LVEF, which settles an unstated cardiac
-dysfunction (``implied_by``), a rounding step of the trastuzumab loading dose (``round_to``) and
-the cut-off of a long disease-free interval, named by a cell of the prognosis table and by the
-text of the prognosis reason that states it. It adds the ``::: policies`` page and prose that
-states a policy's value. Its version is one no release has: the released records stay as they
-are.
+When the guideline declares no policies of its own (``policies:`` in its index.md), the copy
+declares three: a lower limit of the LVEF, which settles an unstated cardiac dysfunction
+(``implied_by``), a rounding step of the trastuzumab loading dose (``round_to``) and the cut-off
+of a long disease-free interval, named by a cell of the prognosis table and by the text of the
+prognosis reason that states it. It adds the ``::: policies`` page and prose that states a
+policy's value, at a version no release has (the released records stay as they are). When the
+guideline declares policies, the copy is the project as it is: the tests then read its own
+policies, which are expected to include the same kinds of use.
 """
 
 from __future__ import annotations
@@ -83,19 +85,24 @@ def _edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def declares_policies(root: Path) -> bool:
+    """Whether the guideline of the project at ``root`` declares site policies of its own."""
+    index = root / "docs" / GUIDELINE / "index.md"
+    return "\npolicies:\n" in index.read_text(encoding="utf-8")
+
+
 def policy_project(root: Path, destination: Path) -> Path:
     """A copy of the project at ``root`` in ``destination`` whose guideline uses site policies."""
     project = copy_project(root, destination)
+    if declares_policies(root):
+        return project
     pages = project / "docs" / GUIDELINE
     index = pages / "index.md"
     text = index.read_text(encoding="utf-8")
     version = text.split('\nversion: "', 1)[1].split('"', 1)[0]
     major, minor, _ = version.split(".")
     _edit(index, f'\nversion: "{version}"', f'\nversion: "{major}.{int(minor) + 1}.0"')
-    if "\npolicies:\n" in text:  # the guideline declares policies of its own: three more
-        _edit(index, "\npolicies:\n", "\npolicies:\n" + POLICIES)
-    else:
-        _edit(index, "\ncase_inputs:\n", "\npolicies:\n" + POLICIES + "case_inputs:\n")
+    _edit(index, "\ncase_inputs:\n", "\npolicies:\n" + POLICIES + "case_inputs:\n")
     # An unstated cardiac dysfunction is settled by an LVEF below the limit.
     block = "  - name: cardiac_dysfunction\n"
     after = text.split(block, 1)[1].split("\n  - name: ", 1)[0]
