@@ -238,6 +238,7 @@ def calculator_data(
     references_page = guideline.references_page
     logic_page = guideline.decision_logic_page
     versions_page = guideline.versions_page
+    policies_page = guideline.policies_page
     return {
         **calculator_data_for(
             model,
@@ -250,6 +251,8 @@ def calculator_data(
         ),
         # The guideline's Versions page (the "changed in" note links to it), if it has one.
         "versions_url": page_url(versions_page.src_uri) if versions_page else None,
+        # The page of the site policies (an item's "This site's policy" links to its entry).
+        "policies_url": page_url(policies_page.src_uri) if policies_page else None,
     }
 
 

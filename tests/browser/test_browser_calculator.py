@@ -26,15 +26,18 @@ from calculators.runtime import browser_entry
 from tests.support.builds import copy_project, run_mkdocs_build
 from tests.support.calculator_page import (
     BRANCHES,
+    HR_POSITIVE,
     LISTS,
+    NONE,
     READY_MS,
     control,
     expected_items,
     shown_items,
     wait_for_result,
 )
-from tests.support.chromium import RequestLog, SharedPage, guarded_context
+from tests.support.chromium import RequestLog, SharedPage, console_errors, guarded_context
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
+from tests.support.policy_site import policy_project
 
 pytestmark = pytest.mark.browser
 
@@ -114,11 +117,24 @@ def test_case_link_shows_what_cpython_computes(
         "items => items.map(item => item.dataset.item)"
     )
     assert sorted(general_shown) == sorted(general)
-    # The findings to establish come first, apart from the other work-up.
-    asks = page.locator(".gl-result-asks li.gl-result-item").evaluate_all(
+    # The findings to establish come first, apart from the other work-up; those that change only
+    # the prognosis (not waited for) last, under their own heading.
+    asked = [item for item in expected["workup"] if item.get("field")]
+    asks = page.locator(
+        ".gl-result-asks:not(.gl-result-asks--prognosis) li.gl-result-item"
+    ).evaluate_all("items => items.map(item => item.dataset.item)")
+    assert asks == [item["id"] for item in asked if item["needed_for"] != "prognosis"]
+    later = page.locator(".gl-result-asks--prognosis li.gl-result-item").evaluate_all(
         "items => items.map(item => item.dataset.item)"
     )
-    assert asks == [item["id"] for item in expected["workup"] if item.get("field")]
+    assert later == [item["id"] for item in asked if item["needed_for"] == "prognosis"]
+    if later:
+        expect(page.locator(".gl-result-asks--prognosis h4")).to_have_text(
+            "To establish for the prognosis"
+        )
+        assert page.locator(".gl-result-workup > :last-child").evaluate(
+            "node => node.classList.contains('gl-result-asks--prognosis')"
+        )
 
     held = [item for group in expected["conditional"] for item in group["items"]]
     shown_held = page.locator(".gl-result-conditional li.gl-result-item").evaluate_all(
@@ -148,6 +164,13 @@ def test_case_link_shows_what_cpython_computes(
             assert anchor_exists(built_site, site_url, link), link
         if item["newer_guidance"]:
             expect(node.locator(".gl-result-newer")).to_contain_text(item["newer_guidance"]["text"])
+        policies = node.locator(".gl-result-policy").evaluate_all(
+            "lines => lines.map(line => line.textContent)"
+        )
+        assert [text.split(": ", 1)[1] for text in policies] == [
+            policy["text"] + ", ".join(str(n) for n in policy["citations"])
+            for policy in item["policies"]
+        ], item_id
         if item.get("field"):  # an unknown finding: asked for, with a way to answer it
             expect(node.locator("button.gl-result-answer")).to_be_visible()
             continue
@@ -173,6 +196,11 @@ def test_case_link_shows_what_cpython_computes(
         expect(page.locator(".gl-calculator-summary")).to_contain_text("Needs information")
         asked = [item["field"] for item in expected["workup"] if item.get("field")]
         assert "visceral_crisis" in asked
+        # Asked for, not waited for: a finding that changes only the prognosis.
+        assert "unknown-bulky-disease" in later
+        summary = page.locator(".gl-calculator-summary")
+        expect(summary).to_contain_text("establish ")
+        expect(summary).not_to_contain_text("ulky disease")
         expect(
             page.locator('li.gl-result-item[data-item="unknown-visceral-crisis"]')
         ).to_contain_text("not stated")
@@ -232,6 +260,245 @@ def test_a_contradiction_is_reported_beside_its_field(browser: Browser, site_url
     expect(field).to_contain_text("her2_ihc is 3+")
     assert page.locator("li.gl-result-item").count() == 0
     context.close()
+
+
+def test_a_case_link_naming_an_unknown_field_is_refused_by_name(
+    browser: Browser, site_url: str
+) -> None:
+    """A misspelt field in a case link is never read as "not stated": the case is invalid, the
+    message names the field and the one meant, and nothing is recommended."""
+    context = guarded_context(browser, RequestLog())
+    page = context.new_page()
+    errors = console_errors(page)
+    page.goto(f"{site_url}{CALCULATOR}#sex=female&cardiac_dysfuntion=true")
+    wait_for_result(page)
+    expect(page.locator(".gl-calculator")).to_have_attribute("data-status", "invalid")
+    # The form has no such field: the message is listed with the result, in view.
+    message = page.locator(".gl-result-errors .gl-calculator-errors li")
+    expect(message).to_have_count(1)
+    expect(message).to_be_visible()
+    expect(message).to_contain_text("unknown field 'cardiac_dysfuntion'")
+    expect(message).to_contain_text("did you mean 'cardiac_dysfunction'?")
+    # The status names it as written, with no link to a field the form does not have.
+    status = page.locator(".gl-calculator-summary")
+    expect(status).to_have_text("Invalid case: correct the link: unknown field cardiac_dysfuntion.")
+    assert status.locator("a").count() == 0
+    expect(page.locator(".gl-summary-bar-status")).to_have_text("Invalid case")
+    # No recommendation, no item, no first choice; no field of the form marked.
+    assert page.locator("li.gl-result-item").count() == 0
+    assert page.locator(".gl-result-recommendations, .gl-summary-first").count() == 0
+    assert page.locator(".gl-field-error:not(:empty), .gl-field[data-state]").count() == 0
+    expect(control(page, "cardiac_dysfunction")).to_have_value("")  # not known: not read as yes
+    context.close()
+    assert errors == []
+
+
+def test_the_why_names_a_finding_the_case_settles(
+    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    """No visceral involvement: no visceral crisis. The "Why" of an item whose table read the
+    unstated finding shows the value used and the field that settles it."""
+    fragment = f"{HR_POSITIVE}&menopausal_status=postmenopausal&visceral_involvement=false"
+    result = cpython(fragment)
+    steps = {step["table"]: step for step in result["trace"]}
+    shown = [
+        *(item for key in ("recommendations", "dosing") for item in result[key]),
+        *(item for group in result["conditional"] for item in group["items"]),
+    ]
+    item = next(item for item in shown if steps.get(item.get("table"), {}).get("implied"))
+    step = steps[item["table"]]
+    name, settled = next(iter(step["implied"].items()))
+    assert step["inputs"][name] is not None  # the value used, not "not known"
+    labels = {spec.name: spec.label for spec in calculators.load(GUIDELINE).spec.inputs}
+    page, _ = open_page(f"{site_url}{CALCULATOR}#{fragment}")
+    wait_for_result(page)
+    why = page.locator(f'li.gl-result-item[data-item="{item["id"]}"] details.gl-why').first
+    why.locator("summary").click()
+    value = "yes" if step["inputs"][name] else "no"
+    by = " and ".join(labels[other] for other in settled["by"])
+    expect(why.locator(".gl-why-inputs")).to_contain_text(
+        f"{labels[name]} = {value} (implied by {by})"
+    )
+
+
+def test_the_summary_bar_gives_doses_per_kg_until_the_weight_is_entered(
+    open_page: OpenPage, site_url: str, cpython: Callable[[str], dict[str, Any]]
+) -> None:
+    fragment = BRANCHES["her2-positive"].replace("&weight_kg=70", "")
+    doses = [item["dose"] for item in cpython(fragment)["dosing"]]
+    assert doses
+    assert all(dose["total"] is None for dose in doses)
+    page, _ = open_page(f"{site_url}{CALCULATOR}#{fragment}")
+    wait_for_result(page)
+    per_kg = ", ".join(f"{dose['amount_per_kg']} {dose['unit']}/kg" for dose in doses)
+    expect(page.locator(".gl-summary-bar-doses")).to_have_text(
+        f"Doses: {doses[0]['agent']} {per_kg}"
+    )
+    control(page, "weight_kg").fill("70")
+    wait_for_result(page)
+    expect(page.locator(".gl-summary-bar-doses")).to_have_text("Doses: trastuzumab 280 mg, 140 mg")
+
+
+# --- site policies (the project's, or those a copy of it declares: tests/support/policy_site.py)
+
+# HER2-positive, every finding stated "no", 70.3 kg: 4 mg/kg is 281.2 mg, which a rounding step
+# of 0.5 mg or more rounds.
+HER2_DOSES = (
+    "sex=female&er_status=negative&pr_status=negative&her2_status=positive&weight_kg=70.3&" + NONE
+)
+# Hormone-receptor positive with a disease-free interval any long-interval policy calls long.
+LONG_INTERVAL = (
+    f"{HR_POSITIVE}&menopausal_status=postmenopausal&disease_free_interval_months=30"
+    "&number_of_metastatic_sites=1&" + NONE
+)
+# The calculator's own answer for the case shown (what the runtime emitted, in Pyodide).
+SHOWN_RESULT = "() => Array.from(window.__glCalculator.calculators)[0].results.last.result"
+
+
+def result_items(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every item of a result: its lists, the prognosis reasons, what depends on findings."""
+    return [
+        *(item for key in LISTS for item in result[key]),
+        *result["prognosis_reasons"],
+        *(item for group in result["conditional"] for item in group["items"]),
+    ]
+
+
+def policy_anchor(policy_id: str) -> str:
+    """The anchor of a policy's entry on the policies page (render/page.py: policy_anchor)."""
+    return "policy-" + policy_id.replace("_", "-")
+
+
+@pytest.fixture(scope="module")
+def policy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """The site of a copy of the project whose guideline uses site policies, and its URL."""
+    project = policy_project(ROOT, tmp_path_factory.mktemp("policies"))
+    result = run_mkdocs_build(project, project / "site")
+    assert result.returncode == 0, result.output
+    server = start_server(project / "site", base_path=BASE_PATH)
+    yield project / "site", f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
+    server.shutdown()
+
+
+def test_an_item_shows_the_site_policies_that_decided_it(
+    open_page: OpenPage, policy_site: tuple[Path, str]
+) -> None:
+    site, url = policy_site
+    page, _ = open_page(f"{url}{CALCULATOR}#{HER2_DOSES}")
+    wait_for_result(page)
+    result = page.evaluate(SHOWN_RESULT)
+    # A dose rounded to a step a site policy sets: the exact product and the dose shown.
+    dose = next(item for item in result_items(result) if item.get("dose") and item["policies"])
+    assert dose["dose"]["round_to"] is not None
+    assert dose["dose"]["exact"] == "281.2"
+    assert dose["dose"]["total"] != dose["dose"]["exact"]
+    policy = dose["policies"][0]
+    node = page.locator(f'li.gl-result-item[data-item="{dose["id"]}"]').first
+    lines = node.locator(".gl-result-policy")
+    expect(lines).to_have_count(len(dose["policies"]))
+    line = lines.first
+    expect(line).to_contain_text(f"This site's policy: {policy['text']}")
+    # After the item's text; its label leads to the policy's entry, where its reason is given.
+    assert line.evaluate("node => node.previousElementSibling.matches('.gl-result-text')")
+    href = line.locator("a.gl-result-policy-label").evaluate("a => a.href")
+    assert href.endswith(f"{GUIDELINE}/policies/#{policy_anchor(policy['id'])}"), href
+    assert anchor_exists(site, url, href), href
+    # The dose shown in the summary bar (doses that hold for the case) is the rounded one.
+    if dose in result["dosing"]:
+        expect(page.locator(".gl-summary-bar-doses")).to_contain_text(
+            f"{dose['dose']['agent']} {dose['dose']['total']} {dose['dose']['unit']}"
+        )
+    page.get_by_label("Patient, family member or carer").check()
+    expect(line).to_contain_text(f"This site's own rule: {policy['patient_text']}")
+
+    # A policy with sources: its citations as the item's are; printed with the item.
+    page.get_by_label("Healthcare professional").check()
+    page.evaluate("f => { location.hash = f; }", LONG_INTERVAL)
+    wait_for_result(page)
+    result = page.evaluate(SHOWN_RESULT)
+    printed = [*result["prognosis_reasons"], *(item for key in LISTS for item in result[key])]
+    item, index, policy = next(
+        (item, index, policy)
+        for item in printed
+        if not item["general"] and not item.get("field")
+        for index, policy in enumerate(item["policies"])
+        if policy["citations"]
+    )
+    line = page.locator(f'li.gl-result-item[data-item="{item["id"]}"] .gl-result-policy')
+    line = line.nth(index)
+    numbers = line.locator(".gl-cite a").evaluate_all("links => links.map(a => a.textContent)")
+    assert numbers == [str(number) for number in policy["citations"]]
+    for link in line.locator(".gl-cite a").evaluate_all("links => links.map(a => a.href)"):
+        assert anchor_exists(site, url, link), link
+    page.emulate_media(media="print")
+    expect(line).to_be_visible()
+    cited = page.locator(".gl-print-references li").evaluate_all(
+        "items => items.map(item => item.value)"
+    )
+    assert set(policy["citations"]) <= set(cited)
+
+
+def test_an_unstated_finding_a_policy_settles_is_shown_in_the_why(
+    open_page: OpenPage, policy_site: tuple[Path, str]
+) -> None:
+    """An LVEF below the site's lower limit: cardiac dysfunction, though the case leaves it
+    unstated."""
+    _, url = policy_site
+    fragment = HER2_DOSES.replace("cardiac_dysfunction=false", "lvef_percent=45")
+    page, _ = open_page(f"{url}{CALCULATOR}#{fragment}")
+    wait_for_result(page)
+    result = page.evaluate(SHOWN_RESULT)
+    steps = {step["table"]: step for step in result["trace"]}
+    item = next(
+        item
+        for item in result_items(result)
+        if "cardiac_dysfunction" in steps.get(item["table"], {}).get("implied", {})
+    )
+    step = steps[item["table"]]
+    assert step["inputs"]["cardiac_dysfunction"] is True
+    assert step["implied"]["cardiac_dysfunction"]["by"] == ["lvef_percent"]
+    labels = {spec.name: spec.label for spec in calculators.load(GUIDELINE).spec.inputs}
+    why = page.locator(f'li.gl-result-item[data-item="{item["id"]}"] details.gl-why').first
+    why.locator("summary").click()
+    expect(why.locator(".gl-why-inputs")).to_contain_text(
+        f"{labels['cardiac_dysfunction']} = yes (implied by {labels['lvef_percent']})"
+    )
+
+
+def test_a_policy_in_prose_reads_as_text_and_links_to_its_entry(
+    open_page: OpenPage, policy_site: tuple[Path, str]
+) -> None:
+    site, url = policy_site
+    # A page whose prose states a policy's value.
+    prose = next(
+        path.parent.relative_to(site).as_posix()
+        for path in sorted(site.glob(f"{GUIDELINE}/*/index.html"))
+        if 'class="gl-policy"' in path.read_text(encoding="utf-8")
+    )
+    page, _ = open_page(f"{url}{prose}/")
+    link = page.locator("article a.gl-policy").first
+    href = link.evaluate("a => a.href")
+    assert f"/{GUIDELINE}/policies/#policy-" in href, href
+    assert anchor_exists(site, url, href), href
+    for scheme in ("default", "slate"):
+        page.evaluate("s => document.body.setAttribute('data-md-color-scheme', s)", scheme)
+        # The colour of the text around it, once the theme's colour transition has run; a
+        # dotted underline, so that it is still told apart from the text without colour.
+        page.wait_for_function(
+            """() => { const a = document.querySelector("article a.gl-policy");
+                       return getComputedStyle(a).color ===
+                         getComputedStyle(a.parentElement).color; }"""
+        )
+        line, style = link.evaluate(
+            "a => [getComputedStyle(a).textDecorationLine, getComputedStyle(a).textDecorationStyle]"
+        )
+        assert (line, style) == ("underline", "dotted"), scheme
+    # The entries of the policies page, each with its reason and where it is used.
+    page.goto(href)
+    entry = page.locator(f"section.gl-policy-entry#{href.rsplit('#', 1)[1]}")
+    expect(entry).to_be_visible()
+    expect(entry.locator(".gl-policy-why")).to_contain_text("Why this value:")
+    expect(entry.locator(".gl-policy-uses")).to_contain_text("Used by:")
 
 
 # --- entering a case ------------------------------------------------------------------------

@@ -76,6 +76,7 @@ export function printReferencesBlock(view, result) {
   items.push(...(result.prognosis_reasons || []));
   for (const item of items) {
     add(item.citations);
+    for (const policy of item.policies || []) add(policy.citations);
     if (item.newer_guidance) add(item.newer_guidance.citations);
   }
   for (const notice of result.notices || []) add(notice.citations);

@@ -1,16 +1,21 @@
-// One item of the results (a recommendation, a warning, a dose...): its text, sources, link to
-// the guideline, pointer to newer guidance, and its "Why".
+// One item of the results (a recommendation, a warning, a dose...): its text, the site policies
+// that decided it, sources, link to the guideline, pointer to newer guidance, and its "Why".
 
 /**
- * @import {CaseValue, ResultItem} from "./types.js"
+ * @import {Policy, ResultItem, TraceStep} from "./types.js"
  * @import {ResultsView} from "./results-view.js"
  */
 import { el, patient, words } from "./page-dom.js";
-import { NEWER, RANKS } from "./wording.js";
+import { IMPLIED_BY, NEWER, POLICY, RANKS } from "./wording.js";
+
+/**
+ * The values an item's table read in the result shown: its trace step's `inputs` and `implied`.
+ * @typedef {Pick<TraceStep, "inputs" | "implied">} WhyValues
+ */
 
 /**
  * The "Why" of an item; show(values): the case values its table read in the result shown.
- * @typedef {HTMLDetailsElement & {show: (values: Record<string, CaseValue>) => void}} WhyElement
+ * @typedef {HTMLDetailsElement & {show: (values: WhyValues) => void}} WhyElement
  */
 
 /**
@@ -35,6 +40,7 @@ export function itemElement(view, item, ranked) {
     text.appendChild(document.createTextNode(" "));
   }
   text.appendChild(document.createTextNode(patient() ? item.patient_text : item.text));
+  for (const policy of item.policies || []) node.appendChild(policyElement(view, policy));
   const field = item.field;
   if (field) {
     // A finding the case does not state: a way to answer it in the form.
@@ -92,6 +98,30 @@ export function itemElement(view, item, ranked) {
 }
 
 /**
+ * "This site's policy: <what it decides>" with its sources: a value this site chose where the
+ * source gives none. The label links to the policy's entry on the guideline's policies page
+ * (render/policies.py), where its reason is given, when the guideline has one.
+ * @param {ResultsView} view
+ * @param {Policy} policy
+ */
+function policyElement(view, policy) {
+  const line = el("p", "gl-result-policy");
+  line.dataset.policy = policy.id;
+  const label = `${words(POLICY)}: `;
+  if (view.data.policies_url) {
+    // The anchor of render/page.py: policy_anchor.
+    const link = el("a", "gl-result-policy-label", label);
+    link.href = `${view.root}${view.data.policies_url}#policy-${policy.id.replace(/_/g, "-")}`;
+    line.appendChild(link);
+  } else {
+    line.appendChild(el("span", "gl-result-policy-label", label));
+  }
+  line.appendChild(document.createTextNode(patient() ? policy.patient_text : policy.text));
+  if (policy.citations.length) line.appendChild(view.citations(policy.citations));
+  return line;
+}
+
+/**
  * "Why": the rule, its table and the case values the table read (from the result's trace).
  * Its content is built when it is first opened: most are never opened, and building them all
  * was most of a render's time (a render happens on every keystroke).
@@ -102,7 +132,7 @@ export function itemElement(view, item, ranked) {
 function why(view, item) {
   const details = /** @type {WhyElement} */ (el("details", "gl-why"));
   details.appendChild(el("summary", "", words(["Why", "Why is this shown?"])));
-  /** @type {Record<string, CaseValue> | null} */
+  /** @type {WhyValues | null} */
   let inputs = null;
   /** @type {string | null} the inputs as JSON */
   let shown = null;
@@ -134,9 +164,11 @@ function why(view, item) {
 /**
  * @param {ResultsView} view
  * @param {ResultItem} item
- * @param {Record<string, CaseValue>} inputs
+ * @param {WhyValues} values
  */
-function whyFacts(view, item, inputs) {
+function whyFacts(view, item, values) {
+  const inputs = values.inputs || {};
+  const implied = values.implied || {};
   const table = view.data.tables[item.table ?? ""] || {};
   const facts = el("dl", "gl-why-facts");
   if (item.field) {
@@ -184,6 +216,12 @@ function whyFacts(view, item, inputs) {
   for (const name of Object.keys(inputs)) {
     const line = `${view.label(name)} = ${view.valueText(name, inputs[name])}`;
     const li = el("li", "", line);
+    const by = implied[name]?.by;
+    if (by) {
+      // An unstated finding the case settles: the value used, and the answers that settle it.
+      const fields = by.map((other) => view.label(other)).join(" and ");
+      li.appendChild(el("span", "gl-why-implied", ` (${words(IMPLIED_BY)} ${fields})`));
+    }
     if (conditions[name] !== undefined) {
       li.appendChild(el("span", "gl-why-test", ` (rule: ${conditions[name]})`));
     }

@@ -1,8 +1,9 @@
 // The three-second summary at the top of a result: the status in words (naming, as links to
-// them, the fields the result waits for or that are wrong), the source's first choice, the
-// cautions that change the decision (the case's own warnings, then the notices every result
-// carries: the source's age and the review status), then the doses. The full items, with their
-// sources, paragraph links and "Why", follow in the result; the summary only reads them.
+// them, the fields the result waits for or that are wrong; a case link's unknown field by its
+// name), the source's first choice, the cautions that change the decision (the case's own
+// warnings, then the notices every result carries: the source's age and the review status),
+// then the doses. The full items, with their sources, paragraph links and "Why", follow in the
+// result; the summary only reads them.
 
 /**
  * @import {FieldError, Result, ResultItem} from "./types.js"
@@ -12,18 +13,20 @@
 import { el, lowerFirst, patient, words } from "./page-dom.js";
 import { FIRST_CHOICE, STATUS_WORD } from "./wording.js";
 
-/** A field the summary names: its label and whether it has a control to focus. */
-/** @typedef {{name: string, label: string}} NamedField */
-
 /**
- * The fields the result is waiting for: the findings it asks for, in the order of the form.
+ * The fields the result is waiting for: the findings it asks for because an answer would change
+ * the treatment (`needed_for`), in the order the work-up asks for them. Findings that change
+ * only other advice or the prognosis are asked for in the work-up, not waited for. (An ask
+ * without `needed_for`, which the runtime always sets, counts as waited for: never fewer.)
  * @param {Result} result
  * @returns {string[]}
  */
 export function waitingFields(result) {
   if (result.status === "invalid") return [];
-  const asked = (result.workup || []).map((item) => item.field).filter((name) => Boolean(name));
-  return /** @type {string[]} */ (Array.from(new Set(asked)));
+  const asked = (result.workup || [])
+    .filter((item) => item.field && (item.needed_for ?? "treatment") === "treatment")
+    .map((item) => /** @type {string} */ (item.field));
+  return Array.from(new Set(asked));
 }
 
 /**
@@ -113,7 +116,9 @@ export class ResultSummary {
   }
 
   /**
-   * "Needs information: visceral crisis, bulky disease." with each field a link that focuses it.
+   * "Needs information: visceral crisis, bulky disease." with each field a link that focuses it;
+   * "Invalid case: correct the link: unknown field cardiac_dysfuntion." for a case link's field
+   * the guideline does not declare (the message with the errors names the field meant).
    * @param {string} status
    * @param {string[]} waiting
    * @param {string[]} wrong
@@ -125,7 +130,9 @@ export class ResultSummary {
     );
     /** @param {string} text */
     const add = (text) => line.appendChild(document.createTextNode(text));
-    const fields = status === "invalid" ? wrong : waiting;
+    const declared = (/** @type {string} */ name) => Object.hasOwn(this.view.inputs, name);
+    const fields = (status === "invalid" ? wrong : waiting).filter(declared);
+    const unknown = status === "invalid" ? wrong.filter((name) => !declared(name)) : [];
     if (status === "ok") {
       add(
         words([
@@ -140,16 +147,29 @@ export class ResultSummary {
           ": this guide does not cover your situation.",
         ]),
       );
-    } else if (fields.length) {
+    } else if (fields.length || unknown.length) {
       add(
         status === "invalid"
           ? words([": correct ", ": please check "])
           : words([": establish ", ": please answer "]),
       );
       fields.forEach((name, index) => {
-        if (index) add(index === fields.length - 1 ? " and " : ", ");
+        if (index) add(index === fields.length - 1 && !unknown.length ? " and " : ", ");
         line.appendChild(this.fieldLink(name, index === 0));
       });
+      if (unknown.length) {
+        // Not a field of the form: no link to focus, and its name as written, not a label.
+        if (fields.length) add(" and ");
+        add(
+          unknown.length === 1
+            ? words(["the link: unknown field ", "the link: it names an unknown question, "])
+            : words(["the link: unknown fields ", "the link: it names unknown questions, "]),
+        );
+        unknown.forEach((name, index) => {
+          if (index) add(index === unknown.length - 1 ? " and " : ", ");
+          line.appendChild(el("code", "gl-summary-unknown", name));
+        });
+      }
       add(".");
     } else if (status === "invalid") {
       add(

@@ -6,10 +6,10 @@
 //
 // The order is that of what changes the decision: the summary (result-summary.js), then the
 // cautions and notices, the recommendations (with what depends on findings not stated), the
-// prognosis, the doses, the work-up (the findings to establish first), monitoring, supportive
-// care; statements that hold for every case routed this way ("general" items) are gathered in
-// one closed "General points" disclosure at the end. Recommendations and doses are never
-// folded away there.
+// prognosis, the doses, the work-up (the findings to establish first, those that change only
+// the prognosis last), monitoring, supportive care; statements that hold for every case routed
+// this way ("general" items) are gathered in one closed "General points" disclosure at the end.
+// Recommendations and doses are never folded away there.
 
 /**
  * @import {Answer, CaseInput, CaseValue, ConditionalGroup, FieldError, Notice, PageData, Result,
@@ -23,7 +23,16 @@ import { printReferencesBlock, renderPrint } from "./print-summary.js";
 import { itemElement } from "./result-item.js";
 import { ResultSummary, waitingFields } from "./result-summary.js";
 import { SummaryBar } from "./summary-bar.js";
-import { CONDITIONAL, FOLDED_LISTS, GENERAL, GENERAL_NOTE, LISTS, RANKS } from "./wording.js";
+import {
+  CONDITIONAL,
+  FOLDED_LISTS,
+  GENERAL,
+  GENERAL_NOTE,
+  LISTS,
+  PROGNOSIS_ASKS,
+  RANKS,
+  TO_ESTABLISH,
+} from "./wording.js";
 
 /** The lists after the recommendations, in the order shown. */
 /** @type {ReadonlyArray<ListKey>} */
@@ -132,6 +141,9 @@ export class ResultsView {
     return node;
   }
 
+  // The errors that have no field of the form to show them beside: about the case as a whole,
+  // or about a field the form does not have (a case link naming a field the guideline does not
+  // declare, e.g. a misspelt one: never ignored, the message names the field meant).
   /** @param {FieldError[] | undefined} errors */
   errorsBlock(errors) {
     /** @type {string[]} */
@@ -141,9 +153,12 @@ export class ResultsView {
     }
     if (!general.length) return null;
     return this.keyed("errors", general, () => {
-      const list = el("ul", "gl-calculator-errors");
+      const block = el("section", "gl-result-block gl-result-errors");
+      block.setAttribute("role", "alert");
+      block.appendChild(el("h3", "", words(["To correct", "To check"])));
+      const list = block.appendChild(el("ul", "gl-calculator-errors"));
       for (const message of general) list.appendChild(el("li", "", message));
-      return list;
+      return block;
     });
   }
 
@@ -291,7 +306,8 @@ export class ResultsView {
   /**
    * A list of the result under its heading. Recommendations: preferred first, then alternatives
    * (the runtime sorts them this way). Work-up: first the findings the case does not state and
-   * that decide something, each with a way to answer it in the form.
+   * that decide something, each with a way to answer it in the form; those that change only the
+   * prognosis (to establish, not waited for) last, under their own heading.
    * @param {Result} result
    * @param {ListKey} key
    */
@@ -309,9 +325,11 @@ export class ResultsView {
         all.filter((item) => (rank ? item.rank === rank : !RANKS[item.rank ?? ""])),
       ]);
     } else if (key === "workup") {
+      const prognosisOnly = (/** @type {ResultItem} */ item) => item.needed_for === "prognosis";
       groups = [
-        ["asks", all.filter((item) => item.field)],
+        ["asks", all.filter((item) => item.field && !prognosisOnly(item))],
         [null, all.filter((item) => !item.field)],
+        ["prognosis-asks", all.filter((item) => item.field && prognosisOnly(item))],
       ];
     }
     const shown = groups.filter((group) => group[1].length > 0);
@@ -323,14 +341,13 @@ export class ResultsView {
       const block = el("section", `gl-result-block gl-result-${key.replace(/_/g, "-")}`);
       block.appendChild(el("h3", "", words(title)));
       block.lists = ranks.map((rank) => {
-        if (rank === "asks") {
-          const asks = block.appendChild(el("div", "gl-result-asks"));
+        if (rank === "asks" || rank === "prognosis-asks") {
+          const prognosis = rank === "prognosis-asks";
+          const asks = block.appendChild(
+            el("div", prognosis ? "gl-result-asks gl-result-asks--prognosis" : "gl-result-asks"),
+          );
           asks.appendChild(
-            el(
-              "h4",
-              "gl-result-rank",
-              words(["Findings to establish", "Questions to answer first"]),
-            ),
+            el("h4", "gl-result-rank", words(prognosis ? PROGNOSIS_ASKS : TO_ESTABLISH)),
           );
           return asks.appendChild(el("ul", "gl-result-items"));
         }
@@ -340,7 +357,8 @@ export class ResultsView {
       return block;
     });
     shown.forEach((group, index) => {
-      placeItems(block, index, this.items(group[0] === "asks" ? "asks" : key, group[1]));
+      const asks = group[0] === "asks" || group[0] === "prognosis-asks";
+      placeItems(block, index, this.items(asks ? /** @type {string} */ (group[0]) : key, group[1]));
     });
     return block;
   }
@@ -360,21 +378,22 @@ export class ResultsView {
       );
       // The case values behind it change more often than the item (every dose edit changes the
       // weight shown in the "Why" of each item its table made): they update only its "Why".
-      node.why.show(this.traceInputs(item.table));
+      node.why.show(this.traceValues(item.table));
       nodes.push(node);
     }
     return nodes;
   }
 
   /**
-   * The case values the table read in the result shown (from its trace).
+   * The case values the table read in the result shown, and the unstated findings among them
+   * that the case settles (from its trace).
    * @param {string | undefined} table
-   * @returns {Record<string, CaseValue>}
+   * @returns {import("./result-item.js").WhyValues}
    */
-  traceInputs(table) {
+  traceValues(table) {
     if (!table) return {};
     const entry = (this.last?.result?.trace || []).find((step) => step.table === table);
-    return entry?.inputs || {};
+    return { inputs: entry?.inputs || {}, implied: entry?.implied || {} };
   }
 
   /**

@@ -61,15 +61,19 @@ export class SummaryBar {
     const status = result?.status || "";
     const first = result ? firstChoices(result).map((item) => item.id) : [];
     const count = result ? cautionCount(result) : 0;
-    // Doses by their totals, per agent ("<agent> 280 mg, 140 mg"): the arithmetic and the
-    // schedules are in the result.
+    // Doses by their totals, per agent ("<agent> 280 mg, 140 mg"): the dose shown (rounded where
+    // the guideline declares a rounding step), or, without a weight, the dose per kg. The
+    // arithmetic, the exact product and the schedules are in the result.
     /** @type {Map<string, string[]>} */
     const totals = new Map();
     for (const item of result?.dosing || []) {
-      if (!item.dose) continue;
-      const list = totals.get(item.dose.agent) || [];
-      list.push(`${item.dose.total} ${item.dose.unit}`);
-      totals.set(item.dose.agent, list);
+      const dose = item.dose;
+      if (!dose) continue;
+      const list = totals.get(dose.agent) || [];
+      if (dose.total !== null) list.push(`${dose.total} ${dose.unit}`);
+      else if (dose.amount_per_kg) list.push(`${dose.amount_per_kg} ${dose.unit}/kg`);
+      else continue;
+      totals.set(dose.agent, list);
     }
     const doses = Array.from(totals, ([agent, list]) => `${agent} ${list.join(", ")}`);
     return this.view.keyed("bar", [status, first, count, doses], () => {

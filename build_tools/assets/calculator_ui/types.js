@@ -31,6 +31,16 @@
  * @property {Wording | null} [help]
  * @property {boolean} [finding]
  * @property {Wording | null} [ask]
+ * @property {Implication[]} [implied_by] findings only: what settles the finding when the case
+ *   does not state it
+ */
+
+/**
+ * One way an unstated finding is settled by other case fields: when every cell of `when` holds
+ * (field -> its unary test, as written; a site policy by its id), the finding is `value`.
+ * @typedef {object} Implication
+ * @property {Record<string, string>} when
+ * @property {boolean} value
  */
 
 /**
@@ -63,6 +73,8 @@
  * @property {Record<string, {version: string, date: string, label: string}>} [since] item id ->
  *   the version (and its date) since which the item has stood unchanged
  * @property {string | null} [versions_url] the guideline's Versions page, site-root relative
+ * @property {string | null} [policies_url] the page that lists the guideline's site policies
+ *   (`::: policies`, each entry anchored `policy-<id>`), site-root relative
  */
 
 // --- the result (calculators.recommend; format: AUTHORING.md) ------------------------------
@@ -77,6 +89,31 @@
  */
 
 /**
+ * A site policy that decided an item: a value this site chose where its source gives none (e.g.
+ * "a disease-free interval of more than 24 months counts as long"), in both wordings.
+ * @typedef {object} Policy
+ * @property {string} id
+ * @property {string} text
+ * @property {string} patient_text
+ * @property {number[]} citations
+ */
+
+/**
+ * A dose worked out for the case (calculators/runtime/dosing.py). `total`: the dose shown,
+ * rounded to `round_to` where the guideline declares a rounding step (a site policy), else the
+ * exact product; `exact`: the exact product. Both null without a weight.
+ * @typedef {object} Dose
+ * @property {string} agent
+ * @property {string} [amount_per_kg]
+ * @property {string} unit
+ * @property {string | null} [weight_kg]
+ * @property {string | null} total
+ * @property {string | null} [exact]
+ * @property {string | null} [round_to] the rounding step (decimal text), or null: not rounded
+ * @property {string} [schedule]
+ */
+
+/**
  * @typedef {object} ResultItem
  * @property {string} id
  * @property {string} text
@@ -87,12 +124,17 @@
  * @property {boolean} [general] it holds for every case routed this way, not for this case's
  *   findings (AUTHORING.md)
  * @property {string} [origin]
- * @property {string} [field] a finding the case does not state
+ * @property {string} [field] a finding the case does not state (a work-up item that asks for it)
+ * @property {"treatment" | "advice" | "prognosis"} [needed_for] with `field`: what its answer
+ *   changes: the treatment (the status waits for it), other advice only (a warning, a test) or
+ *   the prognosis only (to establish, not waited for)
+ * @property {Record<string, boolean>} [only_if] with `field`: the answers under which it matters
  * @property {string} [href] site-root relative
  * @property {string} [table]
  * @property {string} [rule]
  * @property {NewerGuidance | null} [newer_guidance]
- * @property {{agent: string, total: string, unit: string}} [dose] a dose worked out for the case
+ * @property {Dose} [dose] a dose worked out for the case (dosing items)
+ * @property {Policy[]} [policies] the site policies that decided this item
  */
 
 /**
@@ -117,9 +159,21 @@
  */
 
 /**
+ * One table's step of the trace. `inputs`: the values it read; an unstated finding that other
+ * answers settle is read as that answer, and `implied` names it with the fields that settle it
+ * (e.g. no visceral involvement: no visceral crisis).
  * @typedef {object} TraceStep
  * @property {string} table
  * @property {Record<string, CaseValue>} [inputs]
+ * @property {Record<string, {by: string[]}>} [implied]
+ */
+
+/**
+ * The guideline version that gave a result.
+ * @typedef {object} GuidelineVersion
+ * @property {string} id
+ * @property {string} version
+ * @property {string} last_updated
  */
 
 /**
@@ -137,6 +191,7 @@
  * @property {ConditionalGroup[]} [conditional]
  * @property {Notice[]} [notices]
  * @property {TraceStep[]} [trace]
+ * @property {GuidelineVersion} [guideline]
  */
 
 /**

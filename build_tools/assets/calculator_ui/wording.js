@@ -66,6 +66,17 @@ export const GENERAL_NOTE = [
 /** @type {Pair} */
 export const FIRST_CHOICE = ["First choice in the source", "The source's first choice"];
 
+/** The work-up's findings to establish: those the result waits for or that change advice. */
+/** @type {Pair} */
+export const TO_ESTABLISH = ["Findings to establish", "Questions to answer first"];
+
+/** The findings that change only the prognosis: to establish, not waited for. */
+/** @type {Pair} */
+export const PROGNOSIS_ASKS = [
+  "To establish for the prognosis",
+  "Also useful to know, for the outlook",
+];
+
 /** @type {Pair} */
 export const NOT_NEEDED = ["Not needed", "Not needed"];
 
@@ -84,6 +95,14 @@ export const CONDITIONAL = [
   "Depends on findings not stated",
   "Depends on questions not yet answered",
 ];
+
+/** A site policy that decided an item (a value this site chose where its source gives none). */
+/** @type {Pair} */
+export const POLICY = ["This site's policy", "This site's own rule"];
+
+/** An unstated finding the other answers settle, in the "Why": "(implied by <fields>)". */
+/** @type {Pair} */
+export const IMPLIED_BY = ["implied by", "follows from your answer about"];
 
 /** @type {Pair} */
 export const NEWER = [
