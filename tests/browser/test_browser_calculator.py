@@ -37,7 +37,6 @@ from tests.support.calculator_page import (
 )
 from tests.support.chromium import RequestLog, SharedPage, console_errors, guarded_context
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE, ROOT
-from tests.support.policy_site import policy_project
 
 pytestmark = pytest.mark.browser
 
@@ -339,7 +338,7 @@ def test_the_summary_bar_gives_doses_per_kg_until_the_weight_is_entered(
     expect(page.locator(".gl-summary-bar-doses")).to_have_text("Doses: trastuzumab 280 mg, 140 mg")
 
 
-# --- site policies (the project's, or those a copy of it declares: tests/support/policy_site.py)
+# --- site policies
 
 # HER2-positive, every finding stated "no", 70.3 kg: 4 mg/kg is 281.2 mg, which a rounding step
 # of 0.5 mg or more rounds.
@@ -370,14 +369,11 @@ def policy_anchor(policy_id: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def policy_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    """The site of a copy of the project whose guideline uses site policies, and its URL."""
-    project = policy_project(ROOT, tmp_path_factory.mktemp("policies"))
-    result = run_mkdocs_build(project, project / "site")
-    assert result.returncode == 0, result.output
-    server = start_server(project / "site", base_path=BASE_PATH)
-    yield project / "site", f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}"
-    server.shutdown()
+def policy_site(built_site: Path, site_url: str) -> tuple[Path, str]:
+    """The site, whose guideline declares site policies (a rounding of the trastuzumab doses, a
+    lower limit of the LVEF that settles an unstated cardiac dysfunction, the disease-free
+    interval cut-offs named by the prognosis rules), and its URL."""
+    return built_site, site_url
 
 
 def test_an_item_shows_the_site_policies_that_decided_it(

@@ -29,6 +29,7 @@ NONE = "&".join(
         "prior_trastuzumab",
         "responded_to_previous_chemotherapy",
         "cardiac_dysfunction",
+        "pregnant",
     )
 )
 HR_POSITIVE = "sex=female&er_status=positive&pr_status=positive&her2_status=negative"
