@@ -118,10 +118,7 @@ class _DecisionLogic:
     def table(self, table: DecisionTable) -> str:
         policy, meaning = HIT_POLICIES.get(table.hit_policy, (table.hit_policy.upper(), ""))
         applies = (
-            " and ".join(
-                f"{self.name_link(c.input)} is <code>{escape(c.text)}</code>"
-                for c in table.applies_when
-            )
+            " and ".join(f"{self.name_link(c.input)} is {_cell(c)}" for c in table.applies_when)
             or "every case"
         )
         head = "".join(f"<th>{self.name_link(name)}</th>" for name in table.inputs)
@@ -156,9 +153,9 @@ class _DecisionLogic:
         conditions: tuple[Condition, ...],
         outcome: Outcome,
     ) -> str:
-        cells = {condition.input: condition.text for condition in conditions}
+        cells = {condition.input: condition for condition in conditions}
         tests = "".join(
-            f"<td><code>{escape(str(cells[name]))}</code></td>" if name in cells else "<td>-</td>"
+            f"<td>{_cell(cells[name])}</td>" if name in cells else "<td>-</td>"
             for name in table.inputs
         )
         label = "default (no rule matched)" if rule_id == DEFAULT_ROW else rule_id
@@ -216,10 +213,7 @@ class _DecisionLogic:
 
     def constraint(self, constraint: SafetyConstraint) -> str:
         when = (
-            " and ".join(
-                f"{self.name_link(c.input)} is <code>{escape(c.text)}</code>"
-                for c in constraint.when
-            )
+            " and ".join(f"{self.name_link(c.input)} is {_cell(c)}" for c in constraint.when)
             or "every case"
         )
         then = "<br>".join(_obligation(obligation) for obligation in constraint.obligations)
@@ -228,6 +222,13 @@ class _DecisionLogic:
             f"<td>{when}</td><td>{then}</td>"
             f"<td><code>{escape(constraint.location)}</code></td><td>proven</td></tr>"
         )
+
+
+def _cell(condition: Condition) -> str:
+    """A cell as the tables run it, and the site policies that gave its numbers."""
+    names = ", ".join(f"<code>{escape(name)}</code>" for name in condition.policies)
+    policies = f' <span class="gl-policy-note">(site policy {names})</span>' if names else ""
+    return f"<code>{escape(condition.text)}</code>{policies}"
 
 
 def _obligation(obligation: Obligation) -> str:

@@ -41,9 +41,14 @@ def test_every_table_has_its_grid_and_every_rule_its_row(page: str) -> None:
         for rule in table.rules:
             row = _row(page, rule_anchor(table.id, rule.id))
             cells = re.findall(r"<td>(.*?)</td>", row, re.S)
-            # The rule, one cell per input (as written, or "-"), what it gives, its line.
+            # The rule, one cell per input (as written, or "-"; with the site policies that gave
+            # its numbers), what it gives, its line.
             assert len(cells) == len(table.inputs) + 3
-            written = {c.input: c.text for c in rule.conditions}
+            written = {
+                c.input: c.text
+                + (f" (site policy {', '.join(c.policies)})" if c.policies else "")
+                for c in rule.conditions
+            }
             for name, cell in zip(table.inputs, cells[1:-2], strict=True):
                 text = unescape(re.sub(r"<[^>]+>", "", cell))
                 assert text == written.get(name, "-"), (table.id, rule.id, name)
