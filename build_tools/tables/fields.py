@@ -8,7 +8,7 @@ problems of a page at once.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TypeVar
 
 from build_tools.findings import FindingCollector
@@ -18,6 +18,21 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 RULE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 ITEM_ID = RULE_ID
 T = TypeVar("T")
+
+
+def citation_numbers(
+    keys: Iterable[str], references: Mapping[str, int], unknown: Callable[[str], None]
+) -> tuple[int, ...]:
+    """The reference numbers of citation keys (without '@'), each once, in order;
+    ``unknown(key)`` is told of each key the guideline's references lack."""
+    numbers: list[int] = []
+    for key in keys:
+        number = references.get(key)
+        if number is None:
+            unknown(key)
+        elif number not in numbers:
+            numbers.append(number)
+    return tuple(numbers)
 
 
 class FieldReader:

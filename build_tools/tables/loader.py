@@ -15,6 +15,7 @@ from build_tools.tables.decision_tables import (
     resolve_names,
     typed_condition,
 )
+from build_tools.tables.fields import citation_numbers
 from build_tools.tables.graph import evaluation_order
 from build_tools.tables.items import ItemContext, load_items
 from build_tools.tables.model import CaseInput, DecisionModel, Item, Notice
@@ -162,18 +163,16 @@ def _notices(
             text=policies.fill(raw.text, unknown),
             patient_text=policies.fill(raw.patient_text, unknown),
         )
-        numbers: list[int] = []
-        for key in notice.cite:
-            number = source.references.get(key)
-            if number is None:
-                findings.add(
-                    source.file,
-                    notice.line,
-                    f"notice {notice.id}: unknown citation key '@{key}'",
-                    "cite one of the guideline's references",
-                )
-            elif number not in numbers:
-                numbers.append(number)
+
+        def uncited(key: str, line: int = notice.line, notice_id: str = notice.id) -> None:
+            findings.add(
+                source.file,
+                line,
+                f"notice {notice_id}: unknown citation key '@{key}'",
+                "cite one of the guideline's references",
+            )
+
+        numbers = citation_numbers(notice.cite, source.references, uncited)
         missing = numbers_missing(notice.text, notice.patient_text)
         if missing and "patient-numbers" not in source.waived_checks:
             findings.add(
@@ -182,7 +181,7 @@ def _notices(
                 f"notice {notice.id}: the patient text drops the number(s) {', '.join(missing)}",
                 "patient wording keeps every number of the clinician text",
             )
-        notices.append(Notice(notice.id, notice.text, notice.patient_text, tuple(numbers)))
+        notices.append(Notice(notice.id, notice.text, notice.patient_text, numbers))
     if source.review_status:
         notices.append(
             Notice(REVIEW_NOTICE_ID, *review_notice(source.review_status, source.version), ())

@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from build_tools.findings import FindingCollector
 from build_tools.policy_values import substitute, value_text
+from build_tools.tables.fields import citation_numbers
 from build_tools.tables.model import Policy
 from build_tools.tables.source import GuidelineSource
 
@@ -46,19 +47,17 @@ def load_policies(source: GuidelineSource, findings: FindingCollector) -> tuple[
             )
             continue
         seen.add(policy.id)
-        numbers: list[int] = []
-        for key in policy.cite:
-            number = source.references.get(key)
-            if number is None:
-                findings.add(
-                    source.file,
-                    policy.line,
-                    f"{what}: unknown citation key '@{key}'",
-                    "cite one of the guideline's references (or none, for a value this site "
-                    "chose without a source)",
-                )
-            elif number not in numbers:
-                numbers.append(number)
+
+        def uncited(key: str, what: str = what, line: int = policy.line) -> None:
+            findings.add(
+                source.file,
+                line,
+                f"{what}: unknown citation key '@{key}'",
+                "cite one of the guideline's references (or none, for a value this site "
+                "chose without a source)",
+            )
+
+        numbers = citation_numbers(policy.cite, source.references, uncited)
 
         def unknown(name: str, what: str = what, line: int = policy.line) -> None:
             findings.add(
@@ -76,7 +75,7 @@ def load_policies(source: GuidelineSource, findings: FindingCollector) -> tuple[
                 text=substitute(policy.text, texts, unknown),
                 patient_text=substitute(policy.patient_text, texts, unknown),
                 why=substitute(policy.why, texts, unknown),
-                citations=tuple(numbers),
+                citations=numbers,
                 file=source.file,
                 line=policy.line,
             )
