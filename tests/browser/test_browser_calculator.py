@@ -146,7 +146,7 @@ def test_case_link_shows_what_cpython_computes(
     # The source's age and the review status, first, on every result.
     notices = page.locator(".gl-result-notices .gl-result-notice")
     expect(notices).to_have_count(2)
-    expect(notices.first).to_contain_text("predates the changes of 2012-2023")
+    expect(notices.first).to_contain_text("predates the changes of 2012-2025")
     expect(notices.nth(1)).to_contain_text("not approved")
 
     items = {item["id"]: item for key in LISTS for item in expected[key]}
@@ -244,7 +244,7 @@ def test_findings_are_yes_no_or_not_known_and_the_page_shows_the_sources_age(
         assert options.evaluate_all("os => os.map(o => o.value)") == ["", "true", "false"]
     # The currency notice and the review status, on the calculator page itself.
     expect(page.locator(".gl-chrome .gl-notice--currency")).to_contain_text(
-        "predates the changes of 2012-2023"
+        "predates the changes of 2012-2025"
     )
     expect(page.locator(".gl-chrome .gl-notice--review-status")).to_contain_text("not approved")
 

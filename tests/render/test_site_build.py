@@ -66,7 +66,7 @@ def test_every_guideline_page_has_its_chrome(built_site: Path) -> None:
         assert f'<time datetime="{spec.last_updated}">' in html, page
         # The source's age and the review status, on every page of the guideline.
         assert 'class="gl-notice gl-notice--currency"' in html, page
-        assert "predates the changes of 2012-2023" in html, page
+        assert "predates the changes of 2012-2025" in html, page
         assert 'class="gl-notice gl-notice--review-status"' in html, page
         assert (
             f"Review status of version {spec.version}: submitted, not yet reviewed, not approved"

@@ -131,6 +131,8 @@ def _problems(constraint: SafetyConstraint, result: dict[str, Any]) -> list[str]
             problems += [
                 f"{item_id} is missing" for item_id in obligation.items if item_id not in ids
             ]
+        elif obligation.kind == "absent":
+            problems += [f"{item_id} is given" for item_id in obligation.items if item_id in ids]
         elif obligation.kind == "status":
             assert obligation.status is not None
             if SEVERITY.index(result["status"]) < SEVERITY.index(obligation.status):
