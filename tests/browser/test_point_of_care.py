@@ -169,8 +169,13 @@ def test_fields_that_cannot_change_the_result_say_why(sized_page: Page, site_url
     expect(fish.locator(".gl-field-note")).to_contain_text("IHC")
     # Not hidden or disabled: the clinician may still state it.
     expect(control(sized_page, "her2_fish")).to_be_enabled()
+    # With cardiac dysfunction no trastuzumab dose is given (a cardiac assessment comes first),
+    # so the weight cannot change the result either; without it, the weight sets the doses.
     weight = sized_page.locator('.gl-field[data-field="weight_kg"]')
-    assert weight.get_attribute("data-state") != "not-needed"  # it sets the doses
+    expect(weight).to_have_attribute("data-state", "not-needed", timeout=10_000)
+    control(sized_page, "cardiac_dysfunction").select_option("false")
+    wait_for_result(sized_page)
+    expect(weight).not_to_have_attribute("data-state", "not-needed", timeout=10_000)
     # A man: out of scope, so the menopausal status cannot matter.
     control(sized_page, "sex").select_option("male")
     wait_for_result(sized_page)

@@ -18,10 +18,12 @@ from tests.support.paths import CALCULATOR_PATH, GUIDELINE
 
 pytestmark = pytest.mark.browser
 
-# HER2-positive, cardiac dysfunction not stated: 1.0.0 read it as "no", 1.1.0 asks for it (and
-# 1.1.1 changed the reference list only: the note still names 1.1.0, the release that changed it).
-CHANGED = "sex=female&er_status=negative&pr_status=negative&her2_status=positive&weight_kg=70&" + (
-    NONE.replace("&cardiac_dysfunction=false", "")
+# HER2-positive with ECOG 3, every finding 1.1.1 knows stated "no" (1.1.1 has no field
+# "pregnant": a case link naming it is refused there by name): 1.1.1 ranked trastuzumab with
+# chemotherapy first, 1.2.0 ranks no chemotherapy first at ECOG 3 or 4.
+CHANGED = (
+    "sex=female&er_status=negative&pr_status=negative&her2_status=positive"
+    "&menopausal_status=postmenopausal&weight_kg=70&ecog=3&" + NONE.replace("&pregnant=false", "")
 )
 UNCHANGED = "sex=male&er_status=positive&her2_status=negative"
 
@@ -58,6 +60,7 @@ def test_a_changed_result_shows_the_note(calculator_page: SharedPage, site_url: 
     expect(note.locator(".gl-changed-note-first")).to_contain_text(
         f"First choice in {expected['from']}: "
     )
+    expect(note.locator(".gl-changed-note-first")).to_contain_text("; now: none ranked first.")
     expect(note.locator(".gl-changed-note-list li")).to_have_count(len(expected["changes"]))
     expect(note.locator(".gl-changed-note-list li").first).to_have_text(
         expected["changes"][0]["text"]

@@ -45,8 +45,7 @@ def test_every_table_has_its_grid_and_every_rule_its_row(page: str) -> None:
             # its numbers), what it gives, its line.
             assert len(cells) == len(table.inputs) + 3
             written = {
-                c.input: c.text
-                + (f" (site policy {', '.join(c.policies)})" if c.policies else "")
+                c.input: c.text + (f" (site policy {', '.join(c.policies)})" if c.policies else "")
                 for c in rule.conditions
             }
             for name, cell in zip(table.inputs, cells[1:-2], strict=True):

@@ -37,15 +37,15 @@ BRANCHES = {
     "hr-positive-premenopausal": f"{HR_POSITIVE}&menopausal_status=premenopausal&{NONE}",
     "hr-positive-postmenopausal": f"{HR_POSITIVE}&menopausal_status=postmenopausal&{NONE}",
     "her2-positive": "sex=female&er_status=negative&pr_status=negative&her2_status=positive"
-    f"&weight_kg=70&{NONE}",
+    f"&ecog=1&weight_kg=70&{NONE}",
     "triple-negative": "sex=female&er_status=negative&pr_status=negative&her2_status=negative"
-    f"&{NONE}",
+    f"&ecog=1&{NONE}",
     "male-out-of-scope": "sex=male&er_status=positive&her2_status=negative",
     "invalid-weight": f"{HR_POSITIVE}&menopausal_status=postmenopausal&weight_kg=1000",
     # Findings left out of the link: unknown, asked for, what depends on them held apart.
     "findings-not-stated": f"{HR_POSITIVE}&menopausal_status=postmenopausal",
     "her2-positive-cardiac-dysfunction": "sex=female&er_status=negative&pr_status=negative"
-    "&her2_ihc=3%2B&weight_kg=70&"
+    "&her2_ihc=3%2B&ecog=1&weight_kg=70&"
     + NONE.replace("cardiac_dysfunction=false", "cardiac_dysfunction=true"),
 }
 
