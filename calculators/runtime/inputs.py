@@ -66,8 +66,8 @@ def unknown_field_errors(
             continue
         name = str(key)
         shown = name if len(name) <= SHOWN_VALUE_LENGTH else name[:SHOWN_VALUE_LENGTH] + "…"
-        close = difflib.get_close_matches(name.lower(), names, n=1, cutoff=0.75)
-        hint = f"; did you mean '{close[0]}'?" if close else "."
+        nearest = _nearest_name(name, names)
+        hint = f"; did you mean '{nearest}'?" if nearest else "."
         errors.append(
             {
                 "field": name,
@@ -77,6 +77,17 @@ def unknown_field_errors(
             }
         )
     return errors
+
+
+def _nearest_name(name: str, names: list[str]) -> str | None:
+    """The declared name ``name`` most likely misspells, or None: a close spelling, else the
+    one name it cuts short ("lvef" for "lvef_percent", too far apart for a close spelling)."""
+    key = name.lower()
+    close = difflib.get_close_matches(key, names, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    started = [known for known in names if known.startswith(key)]
+    return started[0] if len(key) >= MIN_PREFIX_LENGTH and len(started) == 1 else None
 
 
 def _error(spec: InputSpec, message: str) -> CaseError:
@@ -149,6 +160,9 @@ def _number_text(value: Number) -> str:
 
 # Longest value echoed back in an error message: a pasted document must not become the message.
 SHOWN_VALUE_LENGTH = 40
+# Shortest unknown name suggested as the start of a declared one ("lvef" for "lvef_percent"):
+# a letter or two starts too many names to mean one.
+MIN_PREFIX_LENGTH = 3
 
 
 def _show(raw: object) -> str:

@@ -205,6 +205,12 @@ def test_unknown_fields_are_refused_by_name() -> None:
     assert result["status"] == "invalid"
     assert result["errors"][0]["field"] == "severe_"
     assert "did you mean 'severe'?" in result["errors"][0]["message"]
+    # A name cut short is suggested its one completion; a start shared by several, none.
+    _, cut_short = CALCULATOR.validate({"grade": 2, "s": True})
+    assert str(cut_short[0]["message"]).startswith(
+        "unknown field 'grade'; did you mean 'grade_score'?"
+    )
+    assert str(cut_short[1]["message"]).startswith("unknown field 's'. Correct it")
     # A fragment keeps what it cannot place, so the same refusal applies to a link.
     case = CALCULATOR.case_from_fragment("sex=female&sevre=true")
     assert case == {"sex": "female", "sevre": "true"}
