@@ -218,14 +218,11 @@ class Calculator:
         worked out over every answer (none is possible), null where they differ."""
         steps = self._trace_steps(branches)
         derived = {name: self._derived(branches, name, possible=False) for name in self._producers}
+        contradicting = {
+            table_id for table_id, _, outcome, _ in branches.outcomes() if outcome.error is not None
+        }
         reporting = [
-            index
-            for index, table in enumerate(self.spec.tables)
-            if any(
-                outcome.error is not None
-                for table_id, _, outcome, _ in branches.outcomes()
-                if table_id == table.id
-            )
+            index for index, table in enumerate(self.spec.tables) if table.id in contradicting
         ]
         last = max(reporting) if reporting else len(steps) - 1
         return [
@@ -335,9 +332,7 @@ class _Assembly:
         layout = self.branches.memo.get("layout")
         if not isinstance(layout, _Layout):
             layout = self.branches.memo["layout"] = self._layout()
-        certain = [
-            _item_result(item, place, self.values, self.spec) for item, place in layout.certain
-        ]
+        certain = [self._item(item, place) for item, place in layout.certain]
         steps = self.calculator._trace(self.branches, self.values) if trace else []
         _trace_doses(steps, certain)
         return self.calculator._result(
@@ -348,15 +343,30 @@ class _Assembly:
             [
                 {
                     "when": [dict(cube) for cube in group.when],
-                    "items": [
-                        _item_result(item, place, self.values, self.spec)
-                        for item, place in group.items
-                    ],
+                    "items": [self._item(item, place) for item, place in group.items],
                 }
                 for group in layout.conditional
             ],
             steps,
         )
+
+    def _item(self, item: ItemSpec, place: _Place) -> dict[str, object]:
+        return _item_result(item, place, self.values, self._policies(item, place))
+
+    def _policies(self, item: ItemSpec, place: _Place) -> list[dict[str, object]]:
+        """The site policies that decided an item here: those its texts state, then those the
+        cells of the rule that produced it name; each with what it decides, in both wordings."""
+        table = self.calculator._tables.get(place.table)
+        named = [*item.policies, *(table.policies.get(place.rule, ()) if table is not None else ())]
+        return [
+            {
+                "id": policy.id,
+                "text": policy.text,
+                "patient_text": policy.patient_text,
+                "citations": list(policy.citations),
+            }
+            for policy in (self.spec.policies[name] for name in dict.fromkeys(named))
+        ]
 
     def _layout(self) -> _Layout:
         certain, conditional = self._items()
@@ -646,24 +656,11 @@ def _case_errors(branches: Branches) -> list[CaseError]:
     return errors
 
 
-def _policies(item: ItemSpec, place: _Place, spec: GuidelineSpec) -> list[dict[str, object]]:
-    """The site policies that decided an item here: those its texts state, then those the cells
-    of the rule that produced it name; each with what it decides, in both wordings."""
-    table = next((table for table in spec.tables if table.id == place.table), None)
-    named = [*item.policies, *(table.policies.get(place.rule, ()) if table is not None else ())]
-    return [
-        {
-            "id": policy.id,
-            "text": policy.text,
-            "patient_text": policy.patient_text,
-            "citations": list(policy.citations),
-        }
-        for policy in (spec.policies[name] for name in dict.fromkeys(named))
-    ]
-
-
 def _item_result(
-    item: ItemSpec, place: _Place, values: Mapping[str, object], spec: GuidelineSpec
+    item: ItemSpec,
+    place: _Place,
+    values: Mapping[str, object],
+    policies: list[dict[str, object]],
 ) -> dict[str, object]:
     dose = (
         None if item.dose is None else calculate_dose(item.dose, values.get(item.dose.weight_input))
@@ -694,7 +691,7 @@ def _item_result(
             "citations": list(item.newer_guidance.citations),
         },
         general=item.general,
-        policies=_policies(item, place, spec),
+        policies=policies,
     )
     if item.dose is not None and dose is not None:  # a dosing item: its dose as data too
         result["dose"] = {
