@@ -22,8 +22,8 @@ _TIGHT_UNITS = ("%",)
 Number = int | float
 
 
-def number_text(value: Number) -> str:
-    """24, 1.5 (never 24.0)."""
+def number_text(value: object) -> str:
+    """24, 1.5 (never 24.0): a policy's value, a form field's bounds."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

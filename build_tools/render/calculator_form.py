@@ -21,6 +21,7 @@ from html import escape
 
 from build_tools.content.schema import Reference
 from build_tools.content.site import Guideline, page_url
+from build_tools.policy_values import number_text
 from build_tools.render.input_reference import audience_html
 from build_tools.render.page import PageContext
 from build_tools.render.references import reference_anchor
@@ -57,12 +58,6 @@ def _attrs(**values: str | bool | None) -> str:
 def page_data_json(data: object) -> str:
     """The page data as compact, deterministic JSON (escaped later, as an attribute value)."""
     return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def _number_text(value: object) -> str:
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
 
 
 def _value_label(value: str) -> str:
@@ -102,9 +97,9 @@ def _number_input(case_input: CaseInput, control_attrs: str) -> str:
         type="number",
         inputmode="numeric" if integer else "decimal",
         step="1" if integer else "any",
-        min=None if low is None else _number_text(low),
-        max=None if high is None else _number_text(high),
-        value=None if value is None or isinstance(value, bool) else _number_text(value),
+        min=None if low is None else number_text(low),
+        max=None if high is None else number_text(high),
+        value=None if value is None or isinstance(value, bool) else number_text(value),
     )
     return f"<input{number_attrs}{control_attrs}>"
 
