@@ -7,6 +7,7 @@ this declaration, so it must be coherent on its own: types, values, ranges and d
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from build_tools.findings import FindingCollector
 from build_tools.located_yaml import LocatedList, LocatedMap
@@ -272,15 +273,7 @@ def _wording(
 
     def filled(text: str) -> str:
         """The text with the site policies it names written as their values."""
-
-        def unknown(name: str) -> None:
-            reader.report(
-                node.line_of(key),
-                f"{what}: {key} names an unknown policy {{policy:{name}}}",
-                "name a policy declared under 'policies:' in the guideline's index.md",
-            )
-
-        return texts.fill(text, unknown)
+        return texts.fill(text, f"{what}: {key}", partial(reader.report, node.line_of(key)))
 
     if isinstance(value, str) and value.strip():
         return Wording(filled(value.strip()), filled(value.strip()))

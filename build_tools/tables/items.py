@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import partial
 
 from build_tools.findings import FindingCollector
 from build_tools.located_yaml import LocatedMap
@@ -176,16 +177,7 @@ def _filled(
 ) -> str:
     """A text with the site policies it names (``{policy:<id>}``) written as their values."""
     text = reader.text(node, key, what)
-
-    def unknown(name: str) -> None:
-        known = ", ".join(sorted(context.policies.texts)) or "none declared"
-        reader.report(
-            node.line_of(key),
-            f"{what}: {key} names an unknown policy {{policy:{name}}}",
-            f"name a policy declared under 'policies:' in the guideline's index.md ({known})",
-        )
-
-    return context.policies.fill(text, unknown)
+    return context.policies.fill(text, f"{what}: {key}", partial(reader.report, node.line_of(key)))
 
 
 def _check_patient_numbers(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from build_tools.findings import FindingCollector
 from build_tools.notices import REVIEW_NOTICE_ID, review_notice
@@ -149,19 +150,11 @@ def _notices(
     their texts name written as values."""
     notices: list[Notice] = []
     for raw in source.notices:
-
-        def unknown(name: str, line: int = raw.line, notice_id: str = raw.id) -> None:
-            findings.add(
-                source.file,
-                line,
-                f"notice {notice_id}: its text names an unknown policy {{policy:{name}}}",
-                "name a policy declared under 'policies:'",
-            )
-
+        report = partial(findings.add, source.file, raw.line)
         notice = replace(
             raw,
-            text=policies.fill(raw.text, unknown),
-            patient_text=policies.fill(raw.patient_text, unknown),
+            text=policies.fill(raw.text, f"notice {raw.id}: text", report),
+            patient_text=policies.fill(raw.patient_text, f"notice {raw.id}: patient_text", report),
         )
 
         def uncited(key: str, line: int = notice.line, notice_id: str = notice.id) -> None:

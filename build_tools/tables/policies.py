@@ -10,7 +10,8 @@ exports, sees the declared value; the rules and items that use a policy say so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from functools import partial
 
 from build_tools.findings import FindingCollector
 from build_tools.policy_values import substitute, value_text
@@ -28,9 +29,28 @@ class PolicyTexts:
         self.values = {policy.id: policy.value for policy in policies}
         self.texts = {policy.id: value_text(policy.value, policy.unit) for policy in policies}
 
-    def fill(self, text: str, unknown: Callable[[str], None]) -> str:
-        """``text`` with its placeholders filled in; ``unknown(id)`` for an undeclared one."""
-        return substitute(text, self.texts, unknown)
+    def fill(self, text: str, what: str, report: Report) -> str:
+        """``text`` with its placeholders filled in; each undeclared policy it names reported
+        (see :func:`fill_reporting`)."""
+        return fill_reporting(text, self.texts, what, report)
+
+
+# Reports a problem of a text as (message, remedy); the caller knows the file and the line.
+Report = Callable[[str, str], None]
+
+
+def fill_reporting(text: str, texts: Mapping[str, str], what: str, report: Report) -> str:
+    """``text`` with every ``{policy:<id>}`` written as ``texts[id]``; a policy ``texts`` lacks
+    is reported as named by ``what`` (e.g. "item x: text"), with the declared ones."""
+
+    def unknown(name: str) -> None:
+        known = ", ".join(sorted(texts)) or "none declared"
+        report(
+            f"{what} names an unknown policy {{policy:{name}}}",
+            f"name a policy declared under 'policies:' in the guideline's index.md ({known})",
+        )
+
+    return substitute(text, texts, unknown)
 
 
 def load_policies(source: GuidelineSource, findings: FindingCollector) -> tuple[Policy, ...]:
@@ -58,23 +78,15 @@ def load_policies(source: GuidelineSource, findings: FindingCollector) -> tuple[
             )
 
         numbers = citation_numbers(policy.cite, source.references, uncited)
-
-        def unknown(name: str, what: str = what, line: int = policy.line) -> None:
-            findings.add(
-                source.file,
-                line,
-                f"{what}: its text names an unknown policy {{policy:{name}}}",
-                "name a policy declared under 'policies:'",
-            )
-
+        report = partial(findings.add, source.file, policy.line)
         loaded.append(
             Policy(
                 id=policy.id,
                 value=policy.value,
                 unit=policy.unit,
-                text=substitute(policy.text, texts, unknown),
-                patient_text=substitute(policy.patient_text, texts, unknown),
-                why=substitute(policy.why, texts, unknown),
+                text=fill_reporting(policy.text, texts, f"{what}: text", report),
+                patient_text=fill_reporting(policy.patient_text, texts, f"{what}: text", report),
+                why=fill_reporting(policy.why, texts, f"{what}: why", report),
                 citations=numbers,
                 file=source.file,
                 line=policy.line,
