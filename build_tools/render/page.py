@@ -7,7 +7,7 @@ page, so the site works under any sub-path) and the directives' generated blocks
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html import escape
 from typing import Any
@@ -57,9 +57,15 @@ class PageContext:
     def render_citation(self, keys: list[str]) -> str:
         guideline = self.guideline
         assert guideline is not None
+        return self.render_citation_numbers([guideline.reference_numbers[key] for key in keys])
+
+    def render_citation_numbers(self, numbers: Iterable[int]) -> str:
+        """Citations by reference number (as the decision model holds them), linked to the
+        guideline's reference list."""
+        guideline = self.guideline
+        assert guideline is not None
         assert guideline.references_page is not None
         references = guideline.meta.references
-        numbers = [guideline.reference_numbers[key] for key in keys]
         cited = [(number, references[number - 1]) for number in numbers]
         return citation_html(cited, self.url_of(guideline.references_page.src_uri))
 

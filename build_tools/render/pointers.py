@@ -13,7 +13,6 @@ from html import escape
 
 from build_tools.content.site import page_url
 from build_tools.render.page import PageContext
-from build_tools.render.references import citation_html
 from build_tools.tables.model import DecisionModel, Pointer
 
 TITLE = "Newer guidance, not this guideline's recommendation"
@@ -40,14 +39,7 @@ def newer_guidance_after_point(
 
 
 def _pointer_html(pointer: Pointer, context: PageContext) -> str:
-    guideline = context.guideline
-    assert guideline is not None
-    assert guideline.references_page is not None
-    references = guideline.meta.references
-    cited = citation_html(
-        [(number, references[number - 1]) for number in pointer.citations],
-        context.url_of(guideline.references_page.src_uri),
-    )
+    cited = context.render_citation_numbers(pointer.citations)
     return (
         f'<aside class="gl-newer-guidance" aria-label="{escape(TITLE)}">'
         f'<p class="gl-newer-guidance-title">{escape(TITLE)}</p>'

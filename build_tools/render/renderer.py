@@ -187,9 +187,7 @@ class SiteRenderer:
             logic = guideline.decision_logic_page
             return policies_html(
                 model,
-                lambda numbers: context.render_citation(
-                    [guideline.meta.references[number - 1].key for number in numbers]
-                ),
+                context.render_citation_numbers,
                 None if logic is None else context.url_of(logic.src_uri),
             )
 
