@@ -65,7 +65,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from build_tools.browser_bundle.precompile import CACHE_ENV  # noqa: E402
+from build_tools.cache_dirs import CACHE_ENV  # noqa: E402
 from build_tools.content.site import load_site, markdown_pages  # noqa: E402
 from build_tools.decisions import compile_site  # noqa: E402
 from build_tools.hosting.compress import CACHE_FORMAT, CACHE_MAX_ENTRIES  # noqa: E402

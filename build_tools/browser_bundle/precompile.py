@@ -42,13 +42,13 @@ from pathlib import Path, PurePosixPath
 
 from build_tools.browser_bundle.bundle import deterministic_zip
 from build_tools.browser_bundle.runtime_files import PyodideRuntime
+from build_tools.cache_dirs import CACHE_ENV
 
 log = logging.getLogger(f"mkdocs.plugins.{__name__}")
 
 SCRIPT = Path(__file__).with_name("precompile.mjs")
 # The Python that script runs inside Pyodide: part of the recipe like the script itself.
 COMPILER = Path(__file__).with_name("compile_in_pyodide.py")
-CACHE_ENV = "GUIDELINE_CACHE_DIR"
 SWITCH_ENV = "GUIDELINE_PRECOMPILE"
 # Bump when the recipe changes in a way the hashed inputs do not show.
 FORMAT = "1"

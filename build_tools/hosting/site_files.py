@@ -5,13 +5,12 @@ included)."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 
 from mkdocs.plugins import get_plugin_logger
 
-from build_tools.browser_bundle.precompile import CACHE_ENV
+from build_tools.cache_dirs import cache_dir
 from build_tools.hosting import offline
 from build_tools.hosting.compress import CompressionCache, precompress
 from build_tools.hosting.server_files import htaccess, web_config
@@ -43,7 +42,4 @@ class HostingFiles:
     def _cache_dir(self) -> Path | None:
         """Beside the bytecode cache (calculator/precompile.py): ``$GUIDELINE_CACHE_DIR``, else
         ``.cache`` of the checkout that holds build_tools (test builds run from copies)."""
-        configured = os.environ.get(CACHE_ENV)
-        if configured:
-            return Path(configured) / "precompressed"
-        return Path(__file__).resolve().parents[2] / ".cache" / "precompressed"
+        return cache_dir("precompressed")

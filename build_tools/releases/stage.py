@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
+from build_tools.cache_dirs import cache_dir
 from build_tools.changes.changelog import Changelog, changelog_between
 from build_tools.changes.markdown import render_markdown
 from build_tools.content.site import Guideline, SiteContent
@@ -102,8 +103,7 @@ _CHANGELOGS: dict[tuple[str, str, str, str], Changelog] = {}
 # Across processes too (every build, every test build of a copy of the project): a changelog
 # between two versions that change many cases takes tens of seconds, and it is the same
 # whenever both records and the code that computes it are. The cache sits beside the bytecode
-# and compression caches: $GUIDELINE_CACHE_DIR, else .cache of the checkout of build_tools.
-CACHE_ENV = "GUIDELINE_CACHE_DIR"
+# and compression caches (build_tools/cache_dirs.py).
 _CODE = Path(__file__).resolve().parents[2]
 _COMPUTING = (
     "build_tools/changes",
@@ -122,18 +122,13 @@ def changelog(before: VersionSnapshot, after: VersionSnapshot) -> Changelog:
         after.review_status,
     )
     if key not in _CHANGELOGS:
-        path = _cache_dir() / f"{_cache_key(before, after)}.pickle"
+        path = cache_dir("changelogs") / f"{_cache_key(before, after)}.pickle"
         cached = _read_cached(path)
         if cached is None:
             cached = changelog_between(before, after)
             _write_cached(path, cached)
         _CHANGELOGS[key] = cached
     return _CHANGELOGS[key]
-
-
-def _cache_dir() -> Path:
-    configured = os.environ.get(CACHE_ENV)
-    return (Path(configured) if configured else _CODE / ".cache") / "changelogs"
 
 
 @cache
