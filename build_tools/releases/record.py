@@ -149,15 +149,12 @@ def record_of(guideline: Guideline, source: GuidelineSource | None = None) -> Re
                 "decision_tables": _plain(section.decision_tables),
             }
         )
+    policy_texts = {policy.id: value_text(policy.value, policy.unit) for policy in meta.policies}
     points = [
         point.as_record()
         for page in guideline.sections
         if guideline.section_meta(page).id not in about_versions
-        for point in page_points(
-            page,
-            guideline.section_meta(page).id,
-            {policy.id: value_text(policy.value, policy.unit) for policy in meta.policies},
-        )
+        for point in page_points(page, guideline.section_meta(page).id, policy_texts)
     ]
     return {
         "format": RECORD_FORMAT,
