@@ -16,10 +16,14 @@ line:
   persistent profile, after a browser restart), ``*_again`` the visit after that;
   ``bare_pyodide_*`` a page that only starts
   Pyodide from the npm package's default files (copied as-is, so never compressed);
-  bytes of one visit, as the server sent them: ``bytes_*`` the response bodies (compressed
-  where they were), ``bytes_wire_*`` every byte written to the sockets (status lines, headers
-  and bodies) and ``bytes_uncompressed_*`` the same bodies as their files are stored (what the
-  visit would cost without compression), ``bare_bytes*`` the same for the bare page;
+  bytes of one whole visit, as the server sent them (on the site: until the service worker
+  reports the offline copy saved, SAVED_WAIT_MS at most, and the downloads are over):
+  ``bytes_*`` the response bodies (compressed where they were), ``bytes_wire_*`` every byte
+  written to the sockets (status lines, headers and bodies) and ``bytes_uncompressed_*`` the
+  same bodies as their files are stored (what the visit would cost without compression),
+  ``bytes_wire_before_result_*`` the bytes on the wire until the first result is shown (the
+  bare page: until its Python answers), ``bare_bytes*`` the same for the bare page; the
+  ``bytes_wire_*`` figures of both side by side on stderr, and as ratios among the targets;
   ``recompute`` input change -> result in the DOM, in the page
   (the weight typed in), ``recompute_choices`` the same for each choice of the form in turn,
   and ``worker_round_trip`` the same loop with a message the worker answers without Python
@@ -38,11 +42,11 @@ line:
 * a reading page (READING_PAGE, else the first guideline page without a calculator), first
   visit (empty profile), which fetches the runtime when the browser is idle:
   ``reading_bytes_wire_first_10s`` / ``reading_bytes_wire_after_10s`` bytes on the wire in its
-  first 10 s (at load) and after, until its runtime is ready (60 s at most) and the downloads
-  are over, ``reading_bytes_wire`` both, ``reading_bytes_uncompressed`` the bodies stored size,
-  ``reading_bytes_runtime`` the bodies of the runtime's files (assets/pyodide/,
-  calculators.zip); ``reading_runtime_start_after_load`` the worker's start after the page's
-  load event, ``reading_runtime_ready`` navigation -> runtime ready;
+  first 10 s (at load) and after, until its runtime is ready (60 s at most), the offline copy
+  saved and the downloads are over, ``reading_bytes_wire`` both, ``reading_bytes_uncompressed``
+  the bodies stored size, ``reading_bytes_runtime`` the bodies of the runtime's files
+  (assets/pyodide/, calculators.zip); ``reading_runtime_start_after_load`` the worker's start
+  after the page's load event, ``reading_runtime_ready`` navigation -> runtime ready;
   ``reading_page_longest_task`` any main-thread task in that time,
   ``reading_longest_task_after_load`` from the load event on, and
   ``plain_reading_page_longest_task`` the same page built without our plugin (cold);
@@ -157,6 +161,15 @@ INIT_SCRIPT = """
   });
 })();
 """
+
+# The service worker's status once offline.js has had it save the site (after the first result),
+# or why not: the whole first visit ends there.
+SAVED = """() => {
+  const offline = window.__glOffline;
+  if (offline && offline.state === "failed") return "failed: " + offline.error;
+  return Boolean(offline && offline.saved);
+}"""
+SAVED_WAIT_MS = 60_000
 
 SITE_DONE = """() => {
   const runtime = window.__glCalculator && window.__glCalculator.runtime;
@@ -596,6 +609,16 @@ class Visit:
     worker: dict[str, object]
     snapshot_saved: float | None
     snapshot_pause: float | None  # how long saving it kept the worker from answering
+    wire_before_result: int  # bytes on the wire until the first result (bare: Python's answer)
+    offline: object  # the service worker's status once saved (None: the bare and plain pages)
+
+
+def page_clock(page: Any) -> float:
+    """The page's clock on ours: time.monotonic() at the page's performance.now() == 0, to the
+    half of one round trip (what the server's byte counts are timed with)."""
+    before = time.monotonic()
+    now = float(page.evaluate("() => performance.now()"))
+    return (before + time.monotonic()) / 2 - now / 1000
 
 
 class Browser:
@@ -625,7 +648,11 @@ class Browser:
         if parts.scheme not in ("data", "blob") and (parts.hostname or "") not in LOOPBACK:
             self.foreign.append(url)
 
-    def visit(self, profile: Path, url: str, done: str, read: str, cold: bool) -> Visit:
+    def visit(
+        self, profile: Path, url: str, done: str, read: str, cold: bool, saves: bool = False
+    ) -> Visit:
+        """One visit until ``done``, then (``saves``: the site) until the offline copy is saved,
+        and until the downloads are over."""
         with self.context(profile) as context:
             page = context.pages[0] if context.pages else context.new_page()
             errors: list[str] = []
@@ -636,7 +663,11 @@ class Browser:
             if outcome is not True:
                 raise SystemExit(f"bench: {url}: {outcome} {errors}")
             figures = page.evaluate(read)
+            offset = page_clock(page)
+            offline = self._wait_until_saved(page, url) if saves else None
             sent = self.traffic.settle()
+            shown = figures.get("first") or figures["ready"]  # page time
+            wire_before_result = sent.wire_before(offset + float(shown) / 1000)
             worker = figures.get("worker") or {}
             if cold and worker.get("snapshot") in ("none", "failed"):
                 # Until the snapshot is saved (or not: then the repeat visit starts afresh).
@@ -663,7 +694,21 @@ class Browser:
             dict(figures.get("worker") or {}),
             saved,
             pause,
+            wire_before_result,
+            offline,
         )
+
+    def _wait_until_saved(self, page: Any, url: str) -> object:
+        """The service worker's status once the page has had it save the site (None if not
+        within SAVED_WAIT_MS, or if it could not)."""
+        try:
+            outcome = page.wait_for_function(SAVED, timeout=SAVED_WAIT_MS, polling=100).json_value()
+        except PlaywrightTimeout:
+            outcome = f"not saved within {SAVED_WAIT_MS / 1000:g} s"
+        if outcome is not True:
+            log(f"  {url}: offline copy {outcome}")
+            return None
+        return page.evaluate("() => window.__glOffline.saved")
 
     def site(self, profile: Path, url: str, cold: bool) -> Visit:
         return self.visit(
@@ -678,6 +723,7 @@ class Browser:
             loaded: performance.getEntriesByType("navigation")[0].loadEventEnd,
             longtasks: window.__bench.longtasks })""",
             cold,
+            saves=True,
         )
 
     def bare(self, profile: Path, url: str, cold: bool) -> Visit:
@@ -752,6 +798,7 @@ class Browser:
             remaining = started + READING_SPLIT_S - time.monotonic()
             if remaining > 0:
                 page.wait_for_timeout(remaining * 1000)
+            self._wait_until_saved(page, url)  # the offline copy: part of the first visit
             sent = self.traffic.settle()
             figures = page.evaluate(READING_READ)
             worker = figures.get("worker") or {}
@@ -934,6 +981,7 @@ def measure_visits(
                         series.add(f"bare_pyodide_{when}", visit.ready)
                     series.add(f"{prefix}bytes_{when}", visit.sent.bytes)
                     series.add(f"{prefix}bytes_wire_{when}", visit.sent.wire)
+                    series.add(f"{prefix}bytes_wire_before_result_{when}", visit.wire_before_result)
                     series.add(
                         f"{prefix}bytes_uncompressed_{when}", sum(visit.sent.uncompressed.values())
                     )
@@ -950,11 +998,15 @@ def measure_visits(
                     + ", ".join(
                         f"{when} {visit.ready:.0f} ms"
                         + (f" (result {visit.first_result:.0f} ms)" if visit.first_result else "")
-                        + f" {visit.sent.bytes:,} B, longest task {visit.longest_task:.0f} ms"
+                        + f" {visit.sent.wire:,} B ({visit.wire_before_result:,} B before the"
+                        " result)"
+                        + (f", offline {json.dumps(visit.offline)}" if visit.offline else "")
+                        + f", longest task {visit.longest_task:.0f} ms"
                         for when, visit in visits.items()
                     )
                 )
             measure_reading(browser, site_url, reading, work, run, series, verbose)
+        log_first_visit_bytes(series)
         check("the recompute loop")
         profile = work / "profile-recompute"
         weight, choices, pinged = browser.recompute(profile, case_url, recompute)
@@ -1055,6 +1107,21 @@ def measure_reading(
         )
         if verbose:
             log_files("reading (saveData)", visit.sent)
+
+
+def log_first_visit_bytes(series: Series) -> None:
+    """The first visit's bytes on the wire, ours and the bare Pyodide's side by side (medians)."""
+    for what, name in (
+        ("before the first result", "bytes_wire_before_result_cold"),
+        ("whole first visit", "bytes_wire_cold"),
+    ):
+        ours, bare = series.median(name), series.median(f"bare_{name}")
+        if ours is None or bare is None:
+            continue
+        log(
+            f"first visit, {what}: ours {ours / 1e6:.2f} MB, bare Pyodide {bare / 1e6:.2f} MB, "
+            f"ratio {ours / bare:.2f}"
+        )
 
 
 def log_files(what: str, sent: Sent) -> None:
@@ -1224,6 +1291,10 @@ def targets(
         values = [value for value in map(median, names) if value is not None]
         return max(values) if values else None
 
+    # A first visit moves no more than a bare Pyodide start: before its first result, and in all
+    # (the offline copy of the site included).
+    for name in ("bytes_wire_before_result_cold", "bytes_wire_cold"):
+        yield target(f"{name}/bare_{name}", ratio(name, median(f"bare_{name}")), "<=", 1.0)
     bare_cold = median("bare_pyodide_cold")
     yield target(
         "first_result_cold/bare_pyodide_cold", ratio("first_result_cold", bare_cold), "<=", 0.5

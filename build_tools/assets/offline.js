@@ -1,7 +1,18 @@
 // Offline copy of the site: registers the service worker (<site root>/sw.js, written by the
-// build) once the page has loaded, and, when the browser is idle and the reader has not asked
-// to save data, asks it to keep the calculator's runtime as well (~13 MB; a calculator page
-// downloads it in any case, and the worker keeps what it downloads).
+// build) and asks it to save the site, once the visit's own work is done, so that a first visit
+// never fights itself for the network:
+//
+// * on a page with a calculator, after it is quiet: its first result shown (or its runtime
+//   ready with no case to compute, or failed; runtime-client.js: "gl-calculator-quiet");
+// * on a guideline page that starts the calculator's runtime when the browser is idle (so that
+//   a calculator opened next is warm: calculator-page.js), after that runtime is ready;
+// * on any other page, and with "save data" on, when the browser is idle.
+//
+// Registering costs one small request (sw.js: its install saves nothing). Saving ("save") takes
+// what this visit already downloaded from the browser's HTTP cache, never from the network a
+// second time, and the calculator's runtime (~13 MB) only from there: the service worker's
+// comments say how. Nothing is registered before then, so the calculator's start has the
+// network to itself.
 //
 // Service workers need a secure context: https, or http://localhost. On a plain-http intranet
 // host the browser has none, and the site works as before, online only (see README, Hosting).
@@ -17,6 +28,9 @@
   // This script is <root>/assets/guideline/offline.js.
   const root = new URL("../../", script.src);
   const state = window.__glOffline;
+  // The page this visit opened (instant navigation changes the address later): the service
+  // worker dates what the visit downloaded by it.
+  const landing = location.href.split("#")[0];
 
   /** @param {() => void} callback */
   function whenIdle(callback) {
@@ -30,48 +44,58 @@
 
   /**
    * @param {ServiceWorker | null} worker
-   * @param {string} type
+   * @param {{type: string, page?: string, runtime?: boolean}} message
    * @returns {Promise<unknown>}
    */
-  function ask(worker, type) {
+  function ask(worker, message) {
     return new Promise((resolve) => {
       const channel = new MessageChannel();
       channel.port1.onmessage = (event) => {
         resolve(event.data);
       };
-      /** @type {ServiceWorker} */ (worker).postMessage({ type: type }, [channel.port2]);
+      /** @type {ServiceWorker} */ (worker).postMessage(message, [channel.port2]);
     });
   }
 
-  // While the calculator's worker downloads the runtime, the service worker's own fetch of
-  // the same files would download them a second time (the HTTP cache has them only once they
-  // are complete): wait until it is ready (or has failed, or was never started).
-  /** @param {() => void} callback */
-  function afterTheCalculatorsDownload(callback) {
-    const calculator = window.__glCalculator;
-    if (calculator?.runtime.state !== "loading") return callback();
-    const settled = () => {
-      if (calculator.runtime.state === "loading") return;
-      document.removeEventListener("gl-runtime-settled", settled);
-      callback();
-    };
-    document.addEventListener("gl-runtime-settled", settled);
+  // Whether the calculator still has work that needs the network: its runtime loading (or
+  // about to load: a guideline page without a calculator starts it once the browser is idle,
+  // unless the reader asked to save data, see calculator-page.js), or answers not yet shown.
+  // The page's modules run before the load event, so by now window.__glCalculator is there,
+  // or they could not load (and nothing will start).
+  function calculatorBusy() {
+    const runtime = window.__glCalculator?.runtime;
+    if (!runtime) return false;
+    if (runtime.state === "idle") {
+      const warmsUp = !document.querySelector(".gl-calculator") && !saveData();
+      return warmsUp && Boolean(document.querySelector(".gl-chrome"));
+    }
+    return runtime.state === "loading" || (runtime.state === "ready" && runtime.requests.size > 0);
   }
 
-  async function register() {
+  /** @param {() => void} callback */
+  function whenTheCalculatorIsQuiet(callback) {
+    if (!calculatorBusy()) return callback();
+    const quiet = () => {
+      if (calculatorBusy()) return;
+      document.removeEventListener("gl-calculator-quiet", quiet);
+      callback();
+    };
+    document.addEventListener("gl-calculator-quiet", quiet);
+  }
+
+  async function registerAndSave() {
     try {
       state.state = "registering";
       await navigator.serviceWorker.register(new URL("sw.js", root), { scope: root.pathname });
       const registration = await navigator.serviceWorker.ready;
       state.state = "ready";
-      state.status = () => ask(registration.active, "status");
-      const calculatorPage = Boolean(document.querySelector(".gl-calculator"));
-      if (saveData() && !calculatorPage) return;
-      whenIdle(() => {
-        afterTheCalculatorsDownload(async () => {
-          state.runtime = await ask(registration.active, "cache-runtime");
-        });
-      });
+      state.status = () => ask(registration.active, { type: "status" });
+      state.state = "saving";
+      // The runtime is saved only if the calculator has it (from the HTTP cache, where its
+      // download left it): a reader who asked to save data never downloads it for this.
+      const runtime = window.__glCalculator?.runtime.state === "ready";
+      state.saved = await ask(registration.active, { type: "save", page: landing, runtime });
+      state.state = "saved";
     } catch (error) {
       state.state = "failed";
       state.error = String(error instanceof Error && error.message ? error.message : error);
@@ -104,9 +128,11 @@
     else show();
   }
 
-  if (document.readyState === "complete") whenIdle(register);
-  else
-    window.addEventListener("load", () => {
-      whenIdle(register);
+  const start = () => {
+    whenTheCalculatorIsQuiet(() => {
+      whenIdle(registerAndSave);
     });
+  };
+  if (document.readyState === "complete") start();
+  else window.addEventListener("load", start);
 })();

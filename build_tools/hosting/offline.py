@@ -30,8 +30,8 @@ _EXCLUDED_PREFIXES = ("assets/javascripts/lunr/min/",)
 
 @dataclass(frozen=True)
 class OfflineFiles:
-    shell: tuple[str, ...]  # URLs relative to the site root, saved at install
-    runtime: tuple[str, ...]  # saved on first use, read from the cache first
+    shell: tuple[str, ...]  # URLs relative to the site root, saved when a visit asks for it
+    runtime: tuple[str, ...]  # saved from what the calculator downloaded, read from the cache first
     build_id: str
 
 

@@ -23,11 +23,11 @@ interface Window {
     failedStatus(reason: string): string;
     diagnoseScript(url: URL): Promise<string>;
   };
-  /** offline.js: the service worker's state. */
+  /** offline.js: the service worker's state; `saved`: its status once the visit's saving is done. */
   __glOffline?: {
     state: string;
     status?: () => Promise<unknown>;
-    runtime?: unknown;
+    saved?: unknown;
     error?: string;
   };
   /** mkdocs-material: every page it shows, instant navigation included. */

@@ -1,19 +1,26 @@
-"""Offline after one visit, a runtime that reading pages fetch only when idle and never on
-saved data, a copy opened as files, fragment changes with no request, and the snapshot guard
+"""Offline after one visit, a first visit that downloads no file twice and saves the site only
+after the calculator's first result, a runtime that reading pages fetch only when idle and never
+on saved data, a copy opened as files, fragment changes with no request, and the snapshot guard
 of Pyodide #6254 — in Debian Chromium against the built site."""
 
 from __future__ import annotations
 
+import functools
 import json
-from collections.abc import Callable
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlparse
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from build_tools.serve import start_server
+from build_tools.serve import SiteRequestHandler, start_server
 from tests.support.calculator_page import BRANCHES, READY_MS, shown_items, wait_for_result
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, chromium_available
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE
@@ -68,7 +75,7 @@ def test_reading_and_the_calculator_work_offline_after_one_visit(
         wait_for_result(page)
         # The service worker is in place and holds every file, the runtime included.
         page.wait_for_function(
-            "() => window.__glOffline && window.__glOffline.runtime", timeout=READY_MS
+            "() => window.__glOffline && window.__glOffline.saved", timeout=READY_MS
         )
         status = page.evaluate("() => window.__glOffline.status()")
         assert status["shell"][0] == status["shell"][1] > 20
@@ -88,6 +95,83 @@ def test_reading_and_the_calculator_work_offline_after_one_visit(
     finally:
         context.close()
     assert foreign == []
+
+
+class CountingHandler(SiteRequestHandler):
+    """serve.py's handler, noting every request it answers: (wall-clock time, path with query)."""
+
+    answered: ClassVar[list[tuple[float, str]]]
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        self.answered.append((time.time(), self.path))
+        super().log_request(code, size)
+
+
+@contextmanager
+def counting_server(site: Path) -> Iterator[tuple[str, list[tuple[float, str]]]]:
+    """The built site served as ``site_url`` serves it, and the list of the requests it answers."""
+    answered: list[tuple[float, str]] = []
+    handler = type("Handler", (CountingHandler,), {"answered": answered})
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(site), base_path=BASE_PATH)
+    )
+    server.quiet = True  # type: ignore[attr-defined]
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{BASE_PATH}", answered
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# When the page first shows a result (the calculator marks its section with the case shown), on
+# the wall clock the server's notes use too.
+RESULT_SHOWN_AT = """
+new MutationObserver(() => {
+  const section = document.querySelector(".gl-calculator");
+  if (window.__resultShownAt === undefined && section && section.dataset.renderedCase)
+    window.__resultShownAt = Date.now();
+}).observe(document, { subtree: true, attributes: true, attributeFilter: ["data-rendered-case"] });
+"""
+
+
+def test_a_first_visit_downloads_no_file_twice_and_saves_after_the_first_result(
+    browser: Browser, built_site: Path
+) -> None:
+    """A fresh browser opens a case link: until the offline copy is saved, the server answers
+    each URL once, and the service worker is registered only after the result is shown.
+
+    Counted at the server, not in the browser: a request that reaches the server is exactly one
+    the browser did not answer from a cache (Playwright's response.from_service_worker and CDP's
+    fromDiskCache would each cover one kind of cache, and the service worker's own requests
+    come from another target); a revalidation answered 304 counts too. Before sw.js is fetched
+    no service worker exists in a fresh profile, so no request of the offline saving can come
+    before it."""
+    with counting_server(built_site) as (base, answered):
+        context = browser.new_context()
+        context.add_init_script(RESULT_SHOWN_AT)
+        try:
+            page = context.new_page()
+            page.goto(f"{base}{CALCULATOR_PATH}#{BRANCHES['her2-positive']}")
+            wait_for_result(page)
+            page.wait_for_function(
+                "() => window.__glOffline && window.__glOffline.saved", timeout=READY_MS
+            )
+            saved = page.evaluate("() => window.__glOffline.saved")
+            shown_at = page.evaluate("() => window.__resultShownAt") / 1000
+        finally:
+            context.close()
+        requests = list(answered)
+    assert saved["shell"][0] == saved["shell"][1] > 20  # the saving did run
+    paths = Counter(path for _, path in requests)
+    assert [path for path, count in paths.items() if count > 1] == []
+    registered = [at for at, path in requests if path == f"{BASE_PATH}sw.js"]
+    assert len(registered) == 1
+    assert registered[0] >= shown_at
+    # The calculator's own files all came before it: nothing it needed waited for the saving.
+    runtime = [at for at, path in requests if any(part in path for part in RUNTIME_PARTS)]
+    assert runtime
+    assert max(runtime) < shown_at
 
 
 def visit_reading_page(browser: Browser, site_url: str, save_data: bool) -> list[str]:

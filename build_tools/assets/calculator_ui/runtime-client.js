@@ -1,6 +1,11 @@
 // The page's side of the Python worker: one worker per tab, started on the first guideline page
 // (not on the first click), kept across mkdocs-material's instant navigation, which swaps page
 // content without reloading. Computing is postMessage only: no request.
+//
+// "gl-calculator-quiet" (on document): the calculator has nothing left to do for now: its
+// runtime is ready (or failed) and every answer asked for has been handed over and shown (on a
+// case link: its first result). offline.js waits for it before saving the site for offline use,
+// so that saving never competes with the calculator's start for the network or the disk.
 
 /**
  * @import {Answer, ChangesAnswer, ChangesRequest, FromWorker, InitMessage, FragmentRequest,
@@ -94,6 +99,7 @@ function onWorkerMessage(event) {
     const request = runtime.requests.get(message.id);
     runtime.requests.delete(message.id);
     if (request) request("json" in message ? JSON.parse(message.json) : message);
+    announceQuiet();
     return;
   }
   if (!("type" in message)) return;
@@ -134,8 +140,9 @@ export function recommend(guideline, fragment) {
 
 /**
  * Which fields could change the result of a case given as fragment text: the worker's answer
- * (`relevance`: `{status, fields: [{field, needed, reason}]}`, no fields for an invalid case),
- * or an error.
+ * (`relevance`: `{status, fields: [{field, needed, jointly, reason}]}`, no fields for an
+ * invalid case; `questions`: the unstated findings to establish, most decisive first), or an
+ * error.
  * @param {string} guideline
  * @param {string} fragment
  * @returns {Promise<RelevanceAnswer>}
@@ -173,9 +180,26 @@ function ask(request) {
 
 function changed() {
   for (const listener of runtimeListeners) listener();
-  // offline.js waits for this before saving the runtime for offline use: a second download
-  // of the same files while the worker is fetching them would double the traffic.
-  if (runtime.state !== "loading") document.dispatchEvent(new CustomEvent("gl-runtime-settled"));
+  announceQuiet();
+}
+
+/** Whether "gl-calculator-quiet" is due (a task has been queued to check). */
+let quietCheck = false;
+
+/**
+ * "gl-calculator-quiet", if nothing is left to do once the answers just handed over have been
+ * shown: the check runs in a task of its own, after the promise callbacks that render them.
+ */
+function announceQuiet() {
+  if (quietCheck) return;
+  quietCheck = true;
+  setTimeout(() => {
+    quietCheck = false;
+    const settled = runtime.state === "ready" || runtime.state === "failed";
+    if (settled && runtime.requests.size === 0) {
+      document.dispatchEvent(new CustomEvent("gl-calculator-quiet"));
+    }
+  });
 }
 
 /** @param {unknown} error */
