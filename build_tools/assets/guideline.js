@@ -55,6 +55,22 @@
     }
   }
 
+  // Print: the chrome's "Details" (the review stepper, the source, every notice in full) belong
+  // on paper. The stylesheet shows a closed disclosure's content where the browser styles
+  // ::details-content; elsewhere the disclosure is opened for printing, then closed again.
+  window.addEventListener("beforeprint", () => {
+    for (const details of document.querySelectorAll("details.gl-chrome-details:not([open])")) {
+      /** @type {HTMLDetailsElement} */ (details).open = true;
+      /** @type {HTMLElement} */ (details).dataset.glOpenedForPrint = "true";
+    }
+  });
+  window.addEventListener("afterprint", () => {
+    for (const details of document.querySelectorAll("details[data-gl-opened-for-print]")) {
+      /** @type {HTMLDetailsElement} */ (details).open = false;
+      delete (/** @type {HTMLElement} */ (details).dataset.glOpenedForPrint);
+    }
+  });
+
   // Another tab changed the wording: follow it.
   window.addEventListener("storage", (event) => {
     if (event.key === STORAGE_KEY && event.newValue) applyAudience(event.newValue);

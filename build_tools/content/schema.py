@@ -11,7 +11,14 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 
 from build_tools.findings import Finding
 from build_tools.located_yaml import LocatedMap, line_of_path
@@ -103,6 +110,19 @@ class Notice(_Strict):
     patient_text: Text
     cite: list[Text] = []
     anchor: Annotated[str, Field(pattern=_IDENTIFIER)] | None = None  # a point of index.md
+    # One line each wording, for the page chrome only (the full texts are what results carry);
+    # without them the chrome's line is the title.
+    summary: Text | None = None
+    patient_summary: Text | None = None
+
+    @model_validator(mode="after")
+    def _summaries_in_both_wordings(self) -> Notice:
+        if (self.summary is None) != (self.patient_summary is None):
+            raise ValueError(
+                "has a summary in one wording only: write both 'summary' and 'patient_summary'"
+                " (or neither)"
+            )
+        return self
 
 
 class PolicyWording(_Strict):

@@ -1,5 +1,7 @@
-"""Page chrome of guideline pages: review stepper, version, dates, editorial policy, audience
-switch and title before the body; related topics and the disclaimer after it."""
+"""Page chrome of guideline pages, before the body: one compact block (the guideline's name,
+version, date, review status in words and the audience switch; each notice as one line; a
+"Details" disclosure with the review stepper, the source, the editorial policy, every notice in
+full and the review history), then the title; related topics and the disclaimer after it."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import jinja2
 
 from build_tools.content.schema import REVIEW_STEPS, GuidelineMeta, SectionMeta
 from build_tools.content.site import Guideline
-from build_tools.notices import REVIEW_NOTICE_ID, review_notice
+from build_tools.notices import REVIEW_NOTICE_ID, review_notice, review_status_words
 from build_tools.render.page import PageContext
 
 STATUS_LABELS = {"submitted": "Submitted", "under_review": "Under review", "approved": "Approved"}
@@ -34,6 +36,8 @@ class Banner:
     patient_text: str
     citations: str  # rendered citation HTML, or ""
     url: str | None  # where the notice is told in full
+    summary: str  # one line, for the chrome (the title when the notice has no summary)
+    patient_summary: str
 
 
 @dataclass(frozen=True)
@@ -74,12 +78,17 @@ def _titles(guideline: Guideline, context: PageContext) -> tuple[str, str]:
 
 def banners(guideline: Guideline, context: PageContext) -> list[Banner]:
     """The guideline's notices and its review status, on every page of the guideline (a notice
-    told in full on this very page links nowhere)."""
+    told in full on this very page links to its anchor there)."""
     meta = guideline.meta
     found = []
     for notice in meta.notices:
-        here = context.page is guideline.index and notice.anchor is not None
         keys = [key.removeprefix("@") for key in notice.cite]
+        if notice.anchor is None:
+            url = None
+        elif context.page is guideline.index:
+            url = f"#{notice.anchor}"
+        else:
+            url = context.url_of(guideline.index.src_uri, notice.anchor)
         found.append(
             Banner(
                 notice.id,
@@ -87,19 +96,27 @@ def banners(guideline: Guideline, context: PageContext) -> list[Banner]:
                 notice.text,
                 notice.patient_text,
                 context.render_citation(keys) if keys else "",
-                None
-                if notice.anchor is None or here
-                else context.url_of(guideline.index.src_uri, notice.anchor),
+                url,
+                notice.summary or notice.title,
+                notice.patient_summary or notice.title,
             )
         )
     text, patient_text = review_notice(meta.review.status, meta.version)
-    found.append(Banner(REVIEW_NOTICE_ID, "", text, patient_text, "", None))
+    found.append(Banner(REVIEW_NOTICE_ID, "", text, patient_text, "", None, text, patient_text))
     return found
+
+
+def audience_switch_html() -> str:
+    """The clinician / patient wording switch (guideline.js drives it), also on the read-only
+    pages of superseded versions."""
+    return _environment().get_template("audience_switch.html").render()
 
 
 def header_html(guideline: Guideline, context: PageContext) -> str:
     meta: GuidelineMeta = guideline.meta
     title, patient_title = _titles(guideline, context)
+    notices = banners(guideline, context)
+    status_words, patient_status_words = review_status_words(meta.review.status)
     return (
         _environment()
         .get_template("header.html")
@@ -113,7 +130,11 @@ def header_html(guideline: Guideline, context: PageContext) -> str:
             title=title,
             patient_title=patient_title,
             title_id=TITLE_ID,
-            notices=banners(guideline, context),
+            notices=notices,
+            # The review status has its words on the first line: the other notices, one line each.
+            notice_lines=[notice for notice in notices if notice.id != REVIEW_NOTICE_ID],
+            status_words=status_words,
+            patient_status_words=patient_status_words,
             versions_url=(
                 context.url_of(guideline.versions_page.src_uri)
                 if guideline.versions_page is not None

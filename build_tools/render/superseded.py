@@ -18,18 +18,12 @@ from build_tools.content.site import page_url
 from build_tools.releases.history import GuidelineHistory
 from build_tools.releases.record import VersionSnapshot
 from build_tools.render.calculator_form import calculator_data_for, calculator_html
+from build_tools.render.chrome import audience_switch_html
 from build_tools.render.references import citation_html, reference_list_html
 from build_tools.render.urls import relative_url
 from build_tools.render.versions import short_date
 
 _CITATION = re.compile(r"\[(@[^\]\[]+)\]")
-AUDIENCE_SWITCH = (
-    '<fieldset class="gl-audience-switch">\n<legend>Which best describes you?</legend>\n'
-    '<label><input type="radio" name="gl-audience" value="clinician" checked> '
-    "Healthcare professional</label>\n"
-    '<label><input type="radio" name="gl-audience" value="patient"> '
-    "Patient, family member or carer</label>\n</fieldset>\n"
-)
 
 
 def page_markdown(snapshot: VersionSnapshot) -> str:
@@ -97,7 +91,7 @@ def superseded_html(history: GuidelineHistory, snapshot: VersionSnapshot, url: s
     )
     body = [
         banner,
-        AUDIENCE_SWITCH,
+        audience_switch_html(),
         f'<h1 id="superseded-title">{escape(snapshot.title)}, version {escape(snapshot.version)}'
         "</h1>\n",
     ]

@@ -6913,7 +6913,7 @@ def rule_hr_positive_her2_positive(v: Mapping[str, object]) -> bool:
 
 
 def implies_cardiac_dysfunction_1(v: Mapping[str, object]) -> bool:
-    """When an unstated cardiac_dysfunction is taken to be true — line 1105."""
+    """When an unstated cardiac_dysfunction is taken to be true — line 1107."""
     # lvef_percent: < 50
     return _lt(v["lvef_percent"], 50)
 

@@ -82,3 +82,25 @@ def test_the_calculator_has_no_serious_violation_at_desktop_and_phone_sizes(
         assert serious_violations(page) == []
     context.close()
     assert log.foreign == []
+
+
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1366, "height": 900}, {"width": 390, "height": 844}], ids=str
+)
+@pytest.mark.parametrize("audience", ["clinician", "patient"])
+def test_the_chrome_with_its_details_open_has_no_serious_violation(
+    browser: Browser, site_url: str, viewport: dict[str, int], audience: str
+) -> None:
+    """The compact chrome (the segmented audience switch, the one-line notice) and everything
+    its "Details" disclosure holds (the review stepper, every notice in full, the history)."""
+    log = RequestLog()
+    context = guarded_context(browser, log, bypass_csp=True, viewport=viewport)
+    page = context.new_page()
+    page.goto(site_url + "metastatic-breast-cancer/her2-positive/")
+    if audience == "patient":
+        page.get_by_label("Patient, family member or carer").check()
+    page.locator("header.gl-chrome details > summary").click()
+    expect(page.locator("header.gl-chrome .gl-stepper")).to_be_visible()
+    assert serious_violations(page) == []
+    context.close()
+    assert log.foreign == []

@@ -1,14 +1,18 @@
 """The built site in a real browser, served under a sub-path: offline search, the audience
-switch across pages and visits, and not a single request to another origin."""
+switch across pages and visits, not a single request to another origin, and a page chrome that
+yields to the content (at 1366 x 900 and on a 390 x 844 phone, a page opens on its title and text,
+the calculator on its first field; the rest of the chrome is one click away in "Details")."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.chromium import RequestLog, console_errors, guarded_context
+from tests.support.paths import CALCULATOR_PATH
 
 pytestmark = pytest.mark.browser
 
@@ -110,5 +114,101 @@ def test_content_security_policy_blocks_nothing_the_site_needs(
     page.locator("input.md-search__input").press_sequentially("capecitabine", delay=20)
     expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
     assert page.evaluate("window.__cspViolations") == []
+    context.close()
+    assert log.foreign == []
+
+
+# --- the chrome yields to the content ---------------------------------------------------------
+
+READING_PAGE = "metastatic-breast-cancer/her2-positive/"
+
+# Where an element is drawn (px) and whether all of it is in the first viewport, below the
+# theme's header.
+FIRST_VIEWPORT = """node => {
+  const rect = node.getBoundingClientRect();
+  const header = document.querySelector('.md-header');
+  const top = header ? header.getBoundingClientRect().bottom : 0;
+  return {top: rect.top, bottom: rect.bottom, inView: rect.height > 0 && rect.top >= top - 1 &&
+    rect.bottom <= innerHeight + 1 && rect.left >= 0 && rect.right <= innerWidth + 1};
+}"""
+
+
+def in_first_viewport(locator: Locator) -> dict[str, Any]:
+    result: dict[str, Any] = locator.evaluate(FIRST_VIEWPORT)
+    return result
+
+
+@pytest.mark.parametrize("audience", ["clinician", "patient"])
+def test_a_reading_page_opens_on_its_title_and_text(
+    sized_page: Page, site_url: str, audience: str
+) -> None:
+    page = sized_page
+    page.goto(site_url + READING_PAGE)
+    if audience == "patient":
+        page.get_by_label("Patient, family member or carer").check()
+    title = page.locator(f"h1 .gl-{audience}")
+    text = page.locator(f"article .gl-point .gl-{audience} p").first
+    expect(title).to_be_visible()
+    expect(text).to_be_visible()
+    assert in_first_viewport(title)["inView"], in_first_viewport(title)
+    assert in_first_viewport(text)["inView"], in_first_viewport(text)
+    # The chrome's bar, its one-line currency notice and its "Details" are before them.
+    expect(page.locator(".gl-chrome .gl-meta-status")).to_be_visible()
+    expect(page.locator(".gl-chrome .gl-notice-line--currency")).to_be_visible()
+    expect(page.locator(".gl-chrome .gl-stepper")).to_be_hidden()
+
+
+def test_the_calculator_opens_with_its_first_field_in_view(sized_page: Page, site_url: str) -> None:
+    page = sized_page
+    page.goto(site_url + CALCULATOR_PATH)
+    # The status line says the calculator is ready: the layout as it stays.
+    expect(page.locator(".gl-calculator--ready")).to_be_attached(timeout=90_000)
+    field = page.locator(".gl-calculator-form .gl-field").first.locator("select, input").first
+    expect(field).to_be_visible()
+    assert in_first_viewport(field)["inView"], in_first_viewport(field)
+
+
+def test_details_open_on_the_review_stepper_and_every_notice_in_full(
+    sized_page: Page, site_url: str
+) -> None:
+    page = sized_page
+    page.goto(site_url + READING_PAGE)
+    chrome = page.locator("header.gl-chrome")
+    stepper = chrome.locator(".gl-stepper")
+    currency = chrome.locator(".gl-notice--currency")
+    expect(stepper).to_be_hidden()
+    expect(currency).to_be_hidden()
+    summary = chrome.locator("details.gl-chrome-details > summary")
+    summary.click()
+    expect(stepper).to_be_visible()
+    expect(stepper.locator('.gl-step--current[aria-current="step"]')).to_contain_text("Submitted")
+    expect(chrome.get_by_role("link", name="Versions and changes")).to_be_visible()
+    expect(currency).to_be_visible()
+    expect(currency).to_contain_text("predates the changes of 2012-2025")
+    expect(chrome.locator(".gl-notice--review-status")).to_contain_text("not approved")
+    expect(chrome.locator(".gl-review-history li").first).to_be_visible()
+    # From the keyboard: the disclosure closes and opens again.
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(stepper).to_be_hidden()
+    page.keyboard.press("Space")
+    expect(stepper).to_be_visible()
+
+
+def test_the_audience_switch_works_from_the_keyboard(browser: Browser, site_url: str) -> None:
+    log = RequestLog()
+    context = guarded_context(browser, log)
+    page = context.new_page()
+    page.goto(site_url + READING_PAGE)
+    clinician = page.get_by_role("radio", name="Healthcare professional")
+    patient = page.get_by_role("radio", name="Patient, family member or carer")
+    expect(page.get_by_role("group", name="Which best describes you?")).to_be_visible()
+    clinician.focus()
+    page.keyboard.press("ArrowRight")
+    expect(patient).to_be_checked()
+    expect(page.locator("h1 .gl-patient")).to_be_visible()
+    page.keyboard.press("ArrowLeft")
+    expect(clinician).to_be_checked()
+    expect(page.locator("h1 .gl-clinician")).to_be_visible()
     context.close()
     assert log.foreign == []
