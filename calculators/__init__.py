@@ -20,6 +20,7 @@ from itertools import pairwise
 from calculators.runtime.compare import compare_case
 from calculators.runtime.engine import Calculator
 from calculators.runtime.errors import CalculatorError, UnknownGuidelineError
+from calculators.runtime.questions import next_questions
 from calculators.runtime.records import read_compiled_module
 from calculators.runtime.relevance import relevance as field_relevance
 
@@ -132,6 +133,12 @@ def relevance(guideline_id: str, case: dict[str, object]) -> dict[str, object]:
     return field_relevance(load(guideline_id), case)
 
 
+def questions(guideline_id: str, case: dict[str, object]) -> list[dict[str, object]]:
+    """The unstated findings the result of ``case`` asks for, the most decisive first, each
+    with what each answer leads to (format: calculators/runtime/questions.py)."""
+    return next_questions(load(guideline_id), case)
+
+
 def case_from_fragment(guideline_id: str, params: Mapping[str, str] | str) -> dict[str, object]:
     """The case a calculator URL fragment (URLSearchParams text or dict) describes."""
     return load(guideline_id).case_from_fragment(params)
@@ -146,6 +153,7 @@ __all__ = [
     "changes",
     "load",
     "previous_version",
+    "questions",
     "recommend",
     "relevance",
     "superseded_versions",

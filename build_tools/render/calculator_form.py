@@ -248,6 +248,15 @@ def calculator_data(
         "versions_url": page_url(versions_page.src_uri) if versions_page else None,
         # The page of the site policies (an item's "This site's policy" links to its entry).
         "policies_url": page_url(policies_page.src_uri) if policies_page else None,
+        # Whose first choice the summary shows, and how old it is.
+        "source": (
+            {
+                "publisher": guideline.meta.source.publisher,
+                "date": guideline.meta.source.last_updated.isoformat(),
+            }
+            if guideline.meta.source
+            else None
+        ),
     }
 
 

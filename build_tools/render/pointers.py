@@ -27,15 +27,22 @@ def newer_guidance_after_point(
     pointers: dict[str, list[Pointer]] = {}
     for item in model.items:
         page, _, anchor = item.href.partition("#")
-        if item.newer_guidance is not None and page == url:
+        pointer = item.newer_guidance
+        if pointer is not None and page == url:
             found = pointers.setdefault(anchor, [])
-            if item.newer_guidance not in found:
-                found.append(item.newer_guidance)
+            # Each once by what it says: items that share a pointer declare it each at its own
+            # line (a YAML anchor or a copy), which is not a second pointer.
+            if all(_words(pointer) != _words(other) for other in found):
+                found.append(pointer)
 
     def after(anchor: str) -> str:
         return "".join(_pointer_html(pointer, context) for pointer in pointers.get(anchor, []))
 
     return after
+
+
+def _words(pointer: Pointer) -> tuple[str, str, tuple[int, ...]]:
+    return (pointer.text, pointer.patient_text, pointer.citations)
 
 
 def _pointer_html(pointer: Pointer, context: PageContext) -> str:

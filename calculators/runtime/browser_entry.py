@@ -38,12 +38,18 @@ def recommend_json(guideline: str, mode: CaseMode, text: str) -> str:
 
 
 def relevance_json(guideline: str, mode: CaseMode, text: str) -> str:
-    """Field relevance for one request: ``{"case": {...}, "relevance": {"status", "fields"}}``
-    as JSON text (see AUTHORING.md, "Field relevance"); ``mode`` and ``text`` as for
+    """What the form shows once the edits pause, for one request: ``{"case": {...},
+    "relevance": {"status", "fields"}, "questions": [...]}`` as JSON text: which fields could
+    change the result (see AUTHORING.md, "Field relevance") and the unstated findings to
+    establish, the most decisive first, with what each answer leads to
+    (:mod:`calculators.runtime.questions`); ``mode`` and ``text`` as for
     :func:`recommend_json`, and it raises what the runtime raises, as that does."""
     case = _case(guideline, mode, text)
     relevance = calculators.relevance(guideline, case)
-    return json.dumps({"case": case, "relevance": relevance}, ensure_ascii=False)
+    questions = calculators.questions(guideline, case)
+    return json.dumps(
+        {"case": case, "relevance": relevance, "questions": questions}, ensure_ascii=False
+    )
 
 
 def changes_json(guideline: str, mode: CaseMode, text: str) -> str:

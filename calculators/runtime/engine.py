@@ -15,7 +15,6 @@ contradiction is impossible and left out; a case whose every answer is contradic
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -42,17 +41,28 @@ RANK_ORDER = {"preferred": 0, "alternative": 1}
 # The derived value reported as the result's prognosis, when a table outputs it.
 PROGNOSIS_OUTPUT = "prognosis"
 
-# How the work-up item of an unknown finding counts what the answer changes, by item kind:
-# (clinician singular, plural), (patient singular, plural).
-_NOUNS = {
-    "prognosis_reason": (("prognosis reason", "prognosis reasons"), ("reason", "reasons")),
-    "recommendation": (("recommendation", "recommendations"), ("treatment", "treatments")),
-    "warning": (("warning", "warnings"), ("warning", "warnings")),
-    "monitoring": (("monitoring item", "monitoring items"), ("check-up", "check-ups")),
-    "supportive_care": (("supportive-care item", "supportive-care items"), ("care", "care")),
-    "workup": (("work-up item", "work-up items"), ("test", "tests")),
-    "dosing": (("dose", "doses"), ("dose", "doses")),
+# What the work-up item of an unknown finding says its answer changes, by item kind, in words
+# (never counts of kinds of items): (clinician, patient). A recommendation ranked first is "the
+# first choice"; other recommendations are "the treatment options".
+_CHANGED = {
+    "prognosis_reason": ("the prognosis", "the outlook"),
+    "recommendation": ("the treatment options", "the treatments suggested"),
+    "warning": ("the cautions", "the warnings"),
+    "monitoring": ("the monitoring", "the check-ups"),
+    "supportive_care": ("the supportive care", "the support and symptom care"),
+    "workup": ("the tests", "the tests"),
+    "dosing": ("the doses", "the doses"),
 }
+_FIRST_CHOICE_CHANGED = ("the first choice", "the first choice of treatment")
+_CHANGED_ORDER = (
+    "recommendation",
+    "dosing",
+    "warning",
+    "workup",
+    "monitoring",
+    "supportive_care",
+    "prognosis_reason",
+)
 CONDITIONAL_HEADING = "Depends on findings not stated"
 # Item kinds whose dependence on an unknown finding makes the result wait for it (and items a
 # safety constraint requires, whatever their kind).
@@ -110,6 +120,18 @@ class Calculator:
         if errors:
             return self._result("invalid", errors, None, [], [], [])
         return self.evaluate(values, self.branches(values))
+
+    def evaluated(
+        self, case: object, *, trace: bool = True
+    ) -> tuple[dict[str, object], Branches, dict[str, object]] | None:
+        """A valid case's values, branches and result, for what works from all three (field
+        relevance, the next questions); None when the case is invalid."""
+        values, errors = self.validate(case)
+        if errors:
+            return None
+        branches = self.branches(values)
+        result = self.evaluate(values, branches, trace=trace)
+        return None if result["status"] == "invalid" else (values, branches, result)
 
     def unknown(self, values: Mapping[str, object]) -> frozenset[str]:
         """The findings a validated case leaves unknown."""
@@ -502,42 +524,49 @@ class _Assembly:
         matters only under other answers, which (``only_if``). ``needed_for``: "treatment" (the
         status waits for it), "advice" (it changes a warning, a test...) or "prognosis" (only
         the prognosis: to establish, not waited for)."""
-        counts: Counter[str] = Counter()
+        kinds: set[str] = set()
+        first_choice = False
         contexts: list[set[tuple[str, bool]]] = []
         for group in conditional:
             cubes = [cube for cube in group.when if spec.name in cube]
             if cubes:
-                counts.update(item.kind for item, _ in group.items)
+                kinds.update(item.kind for item, _ in group.items)
+                first_choice |= any(
+                    item.kind == "recommendation" and item.rank == "preferred"
+                    for item, _ in group.items
+                )
                 contexts.extend(
                     {(k, v) for k, v in cube.items() if k != spec.name} for cube in cubes
                 )
         only_if = dict(sorted(set.intersection(*contexts))) if contexts else {}
         if spec.name in prognosis_fields:
             only_if = {}
-        clinician = [_counted(n, _NOUNS[kind][0]) for kind, n in _in_list_order(counts)]
-        patient = [_counted(n, _NOUNS[kind][1]) for kind, n in _in_list_order(counts)]
-        if spec.name in prognosis_fields:
-            clinician.append("the prognosis")
-            patient.append("the outlook")
+            kinds.add("prognosis_reason")
+        changed = [
+            _FIRST_CHOICE_CHANGED if kind == "recommendation" and first_choice else _CHANGED[kind]
+            for kind in _CHANGED_ORDER
+            if kind in kinds
+        ]
+        clinician = joined([words for words, _ in changed]) or "the recommendation"
+        patient = joined([words for _, words in changed]) or "the advice"
         ask_clinician, ask_patient = spec.ask or (
             f"Establish {lower_first(spec.label)}",
             "Your care team needs to find this out",
         )
-        where = f" (listed under “{CONDITIONAL_HEADING}”)" if counts else ""
+        where = f" (see “{CONDITIONAL_HEADING}”)" if kinds - {"prognosis_reason"} else ""
         if needed_for == "prognosis":
             where += "; to establish for the prognosis: the treatment does not depend on it"
         condition_clinician = condition_patient = ""
         if only_if:
-            condition_clinician = " if " + joined(
+            condition_clinician = ", when " + joined(
                 [
-                    f"{self._label(name)} is {'yes' if answer else 'no'}"
+                    f"“{self._label(name, upper=True)}” is {'yes' if answer else 'no'}"
                     for name, answer in only_if.items()
                 ]
             )
-            condition_patient = " if " + joined(
+            condition_patient = ", when the answer to " + joined(
                 [
-                    f"the answer to “{self._label(name, patient=True)}” is "
-                    f"{'yes' if answer else 'no'}"
+                    f"“{self._label(name, patient=True)}” is {'yes' if answer else 'no'}"
                     for name, answer in only_if.items()
                 ]
             )
@@ -545,9 +574,9 @@ class _Assembly:
             "id": f"unknown-{spec.name.replace('_', '-')}",
             "kind": "workup",
             "text": f"{spec.label}: not stated. {ask_clinician}: the answer changes "
-            f"{joined(clinician) or 'the recommendation'}{condition_clinician}{where}.",
+            f"{clinician}{condition_clinician}{where}.",
             "patient_text": f"{spec.patient_label}: not known yet. {ask_patient}. The answer "
-            f"changes {joined(patient) or 'the advice'}{condition_patient}.",
+            f"changes {patient}{condition_patient}.",
             "citations": [],
             "section": None,
             "anchor": None,
@@ -564,9 +593,11 @@ class _Assembly:
             "policies": [],
         }
 
-    def _label(self, name: str, *, patient: bool = False) -> str:
+    def _label(self, name: str, *, patient: bool = False, upper: bool = False) -> str:
         spec = self.calculator._inputs[name]
-        return spec.patient_label if patient else lower_first(spec.label)
+        if patient:
+            return spec.patient_label
+        return spec.label if upper else lower_first(spec.label)
 
 
 def _needed_for(name: str, decisive: set[str], advice: set[str]) -> str:
@@ -580,14 +611,6 @@ def lower_first(text: str) -> str:
     if len(text) > 1 and text[1].isupper():
         return text
     return text[:1].lower() + text[1:]
-
-
-def _in_list_order(counts: Counter[str]) -> list[tuple[str, int]]:
-    return [(kind, counts[kind]) for kind in ITEM_LISTS if counts[kind]]
-
-
-def _counted(number: int, nouns: tuple[str, str]) -> str:
-    return f"{number} {nouns[0] if number == 1 else nouns[1]}"
 
 
 def joined(parts: list[str], conjunction: str = "and") -> str:

@@ -150,6 +150,9 @@ class TableSpec:
     conditions: dict[str, dict[str, str]]
     # rule id (or "default") -> the site policies its cells and the applies_when name
     policies: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # The inputs its applies_when tests (the test itself is ``applies``): which tables route
+    # the others (see calculators/runtime/questions.py).
+    applies_when: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -506,4 +509,8 @@ def _table(
         applies=precondition,
         conditions=conditions,
         policies=policies,
+        applies_when=tuple(
+            reader.text(name, f"{where} applies_when")
+            for name in reader.mapping(data.get("applies_when"), f"{where} applies_when")
+        ),
     )

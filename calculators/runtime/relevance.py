@@ -25,7 +25,12 @@ Exact shortcuts keep it fast (the page asks after each result, in Pyodide):
 A field that is not needed gets a reason, worked out from the case's trace, never written per
 field: every table that reads it does not apply; or a table that reads it selected a rule that
 does not test it ("HER2 immunohistochemistry (IHC) score: 3+ decides HER2 status ... (positive)");
-or, failing both, no answer to it changes the result. Standard library only, like the rest of the
+or, failing both, no answer to it changes the result. A field that is not needed alone but
+decides, with another input of a table that reads it, what that table gives (ER and PR each
+make the case hormone-receptor positive) is never called "not needed": ``jointly`` names the
+other field and a value of it under which this one would change the result, and the reason
+says so ("Not decisive while PR is positive: it would change the result if it were
+negative."). Standard library only, like the rest of the
 runtime: the same code runs in CPython and in Pyodide.
 """
 
@@ -48,13 +53,10 @@ def relevance(calculator: Calculator, case: object) -> dict[str, object]:
     """``{"status": the result's status, "fields": [{field, needed, reason}, ...]}``, a field
     for every declared input in the guideline's order. An invalid case has no relevance:
     ``{"status": "invalid", "fields": []}`` (see AUTHORING.md, "Field relevance")."""
-    values, errors = calculator.validate(case)
-    if errors:
+    evaluated = calculator.evaluated(case)
+    if evaluated is None:
         return {"status": "invalid", "fields": []}
-    branches = calculator.branches(values)
-    result = calculator.evaluate(values, branches)
-    if result["status"] == "invalid":
-        return {"status": "invalid", "fields": []}
+    values, branches, result = evaluated
     return {
         "status": result["status"],
         "fields": _Probe(calculator, values, branches, result).fields(),
@@ -82,19 +84,117 @@ class _Probe:
         self.asked = _asked_fields(result)
         self.steps = {str(step["table"]): step for step in self.trace}
         self.out_of_scope = self._out_of_scope()
+        # The case with one partner field changed, by (field, value): see _matters_with.
+        self._bases: dict[tuple[str, tuple[str, object]], Branches] = {}
+        self._base_results: dict[tuple[str, tuple[str, object]], dict[str, object]] = {}
 
     def fields(self) -> list[dict[str, object]]:
         found: list[dict[str, object]] = []
         for spec in self.spec.inputs:
             needed = self.needed(spec)
+            jointly = [] if needed or self.out_of_scope is not None else self.jointly(spec)
             found.append(
                 {
                     "field": spec.name,
                     "needed": needed,
-                    "reason": None if needed else self.reason(spec),
+                    "jointly": jointly,
+                    "reason": None
+                    if needed
+                    else (self._together(spec, jointly[0]) if jointly else self.reason(spec)),
                 }
             )
         return found
+
+    def jointly(self, spec: InputSpec) -> list[dict[str, object]]:
+        """The fields that decide, with ``spec``, a table that applies and reads them both: for
+        each, its other values under which ``spec`` would change the result (``[{"field",
+        "values"}]``, in the guideline's order; for a number, the first such value only). ER
+        and PR each decide "hormone-receptor positive": with both positive, neither changes
+        the result alone, yet each matters."""
+        partners = [
+            name
+            for table in self.spec.tables
+            if spec.name in table.inputs
+            and not _only_contradictions(table)
+            and self.steps[table.id]["skipped"] is not True
+            for name in table.inputs
+            if name != spec.name and name in self.calculator._inputs
+        ]
+        found: list[dict[str, object]] = []
+        for partner in self.spec.inputs:
+            if partner.name not in partners:
+                continue
+            numeric = partner.type in ("integer", "number")
+            values: list[object] = []
+            for value in partner.probes:
+                if _same(value, self.values[partner.name]):
+                    continue
+                if self._matters_with(spec, partner.name, value):
+                    values.append(value)
+                    if numeric:
+                        break  # a number is "another value": its probes stand for stretches
+            if values:
+                found.append({"field": partner.name, "values": values})
+        return found
+
+    def _matters_with(self, spec: InputSpec, partner: str, partner_value: object) -> bool:
+        """Whether, with ``partner`` set to ``partner_value``, another value of ``spec`` changes
+        the (valid) result."""
+        base_values = {**self.values, partner: partner_value}
+        key = (partner, _value_key(partner_value))
+        if key not in self._bases:  # fields read with the same partner share its variants
+            unknown = self.calculator.unknown(base_values)
+            changed = frozenset((partner,))
+            self._bases[key] = Branches(self.spec, base_values, unknown, self.branches, changed)
+        base = self._bases[key]
+        base_result: dict[str, object] | None = None  # evaluated once a variant differs
+        for value in spec.probes:
+            if _same(value, self.values[spec.name]):
+                continue
+            variant = {**base_values, spec.name: value}
+            unknown = self.calculator.unknown(variant)
+            branches = Branches(self.spec, variant, unknown, base, frozenset((spec.name,)))
+            if unknown == base.unknown and all(
+                branches.tables[key] is found for key, found in base.tables.items()
+            ):
+                continue
+            if base_result is None:
+                base_result = self._base_result(key, base_values, base)
+                if base_result["status"] == "invalid":
+                    return False
+            result = self.calculator.evaluate(variant, branches, trace=False)
+            if result["status"] != "invalid" and result != base_result:
+                return True
+        return False
+
+    def _base_result(
+        self, key: tuple[str, tuple[str, object]], values: dict[str, object], base: Branches
+    ) -> dict[str, object]:
+        if key not in self._base_results:
+            self._base_results[key] = self.calculator.evaluate(values, base, trace=False)
+        return self._base_results[key]
+
+    def _together(self, spec: InputSpec, partner: Mapping[str, object]) -> dict[str, str]:
+        """ "Not decisive while “Progesterone receptor (PR)” is positive: it would change the
+        result if it were negative." (a number: "once it is stated", "with another value")."""
+        other = self.calculator._inputs[str(partner["field"])]
+        current = self.values[other.name]
+        unit = other.unit if other.type in ("integer", "number") else None
+        if current is None:
+            would = "once it is stated"
+        elif other.type in ("integer", "number"):
+            would = "with another value"
+        else:
+            values = partner["values"]
+            assert isinstance(values, list)
+            would = f"if it were {joined([_value_words(v, unit) for v in values], 'or')}"
+        shown = _value_words(current, unit)
+        return {
+            "text": f"Not decisive while “{other.label}” is {shown}: it would change the "
+            f"result {would}.",
+            "patient_text": f"This answer does not change the advice while your answer to "
+            f"“{other.patient_label}” is {shown}; it would {_patient_would(would)}.",
+        }
 
     def needed(self, spec: InputSpec) -> bool:
         current = self.values[spec.name]
@@ -302,6 +402,26 @@ def _test_words(test: str, unit: str | None) -> str:
     for written, sign in _OPERATORS:
         text = text.replace(written, sign)
     return f"{_words(text)} {unit}" if unit else _words(text)
+
+
+def _value_key(value: object) -> tuple[str, object]:
+    """A value as a key that tells ``True`` from ``1``."""
+    return (type(value).__name__, value)
+
+
+def _patient_would(would: str) -> str:
+    return would.replace("it were", "that answer were").replace("it is", "that is")
+
+
+def _value_words(value: object, unit: str | None) -> str:
+    """A field's value in words: yes, no, not stated, 12 months, positive."""
+    if value is None:
+        return "not stated"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return f"{value:g} {unit}" if unit else f"{value:g}"
+    return _words(str(value))
 
 
 def _words(value: str) -> str:

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
 from tests.support.chromium import (
+    SIZES,
     RequestLog,
     SharedPage,
     console_errors,
@@ -28,3 +29,13 @@ def calculator_page(browser: Browser, site_url: str) -> Iterator[SharedPage]:
     page.goto(site_url + CALCULATOR_PATH)
     yield page, log, errors
     context.close()
+
+
+@pytest.fixture(params=list(SIZES))
+def sized_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Page]:
+    """A fresh page at each of SIZES (a laptop, a phone), that may make no foreign request."""
+    log = RequestLog()
+    context = guarded_context(browser, log, **SIZES[request.param])
+    yield context.new_page()
+    context.close()
+    assert log.foreign == []

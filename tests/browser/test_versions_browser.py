@@ -57,6 +57,15 @@ def test_a_changed_result_shows_the_note(calculator_page: SharedPage, site_url: 
     title = f"Changed in {expected['to']} (since {expected['from']})"
     expect(note.locator("h3")).to_have_text(title)
     assert note.get_attribute("aria-labelledby") == note.locator("h3").get_attribute("id")
+    # One line for the clinician: what changed, in words; the details one click away.
+    line = note.locator("summary")
+    expect(line).to_have_text(f"{title}: the first choice changed.Details")
+    height = line.evaluate("node => node.getBoundingClientRect().height")
+    line_height = line.evaluate("node => parseFloat(getComputedStyle(node).lineHeight)")
+    assert height <= line_height * 1.5
+    expect(note.locator(".gl-changed-note-list")).to_be_hidden()
+    line.click()
+    expect(note.locator(".gl-changed-note-list")).to_be_visible()
     expect(note.locator(".gl-changed-note-first")).to_contain_text(
         f"First choice in {expected['from']}: "
     )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markupsafe import escape
 
 import calculators
 from tests.support.builds import run_mkdocs_build
@@ -79,6 +80,56 @@ def test_every_guideline_page_has_its_chrome(built_site: Path) -> None:
         assert 'name="gl-audience" value="patient"' in html, page
 
 
+def currency_notice() -> dict[str, str]:
+    """The currency notice of the guideline's ``notices:``, read from the docs' front matter."""
+    front = yaml.safe_load((ROOT / "docs" / GUIDELINE / "index.md").read_text().split("---", 2)[1])
+    notices: list[dict[str, str]] = front["notices"]
+    return next(notice for notice in notices if notice["id"] == "currency")
+
+
+def test_the_chrome_is_one_compact_block_with_the_rest_one_click_away(built_site: Path) -> None:
+    spec = calculators.load(GUIDELINE).spec
+    notice = currency_notice()
+    for page in guideline_pages(built_site):
+        html = page.read_text()
+        start = html.index('<header class="gl-chrome"')
+        chrome = html[start : html.index("</header>", start)]
+        bar, details = chrome.split('<details class="gl-chrome-details">', 1)
+        # The bar: name, version, date, the review status in words, the audience switch.
+        assert f"<dt>Version</dt><dd>{spec.version}</dd>" in bar, page
+        assert f'<time datetime="{spec.last_updated}">' in bar, page
+        assert "Submitted, not yet reviewed, not approved" in bar, page
+        assert "Not yet checked or approved by its reviewers" in bar, page
+        assert 'name="gl-audience" value="clinician"' in bar, page
+        # The currency notice as one line in both wordings, linked to where it is told in full.
+        line = re.search(r'<p class="gl-notice-line gl-notice-line--currency">(.*?)</p>', bar)
+        assert line is not None, page
+        assert escape(notice["summary"]) in line.group(1), page
+        assert escape(notice["patient_summary"]) in line.group(1), page
+        here = page == built_site / GUIDELINE / "index.html"
+        target = "#currency-notice" if here else "../#currency-notice"
+        assert f'<a href="{target}">Details</a>' in line.group(1), page
+        # Everything else one click away: the stepper, the versions page, the source, the
+        # editorial policy, every notice in full with its citations, the review history.
+        assert 'class="gl-stepper"' not in bar, page
+        assert 'class="gl-notice gl-notice--' not in bar, page
+        assert "<summary>Details" in details, page
+        for part in (
+            'class="gl-stepper"',
+            ">Versions and changes</a>",
+            "<dt>Source</dt>",
+            "editorial-policy/",
+            'class="gl-notice gl-notice--currency"',
+            "predates the changes of 2012-2025",
+            '#ref-abc-2024" title=',
+            'class="gl-notice gl-notice--review-status"',
+            'class="gl-review-history"',
+        ):
+            assert part in details, (page, part)
+        # The page's title right after the chrome.
+        assert re.search(r'</header>\s*<h1 id="guideline-page-title">', html), page
+
+
 def test_citations_link_to_the_reference_list(built_site: Path) -> None:
     references = (built_site / GUIDELINE / "references" / "index.html").read_text()
     anchors = set(re.findall(r'<li id="(ref-[^"]+)" value="(\d+)"', references))
@@ -140,6 +191,9 @@ def test_newer_guidance_is_shown_beside_the_advice_it_changes(
     )
     for key in references:
         assert f"#ref-{key}" in aside, key
+    # Items that share a pointer (the source's standard of care and its preferred regimen,
+    # both at this point) show it once.
+    assert point.count('class="gl-newer-guidance"') == 1
 
 
 def test_no_request_to_another_origin(built_site: Path) -> None:

@@ -19,7 +19,7 @@ from build_tools.tables.regions import Domains
 from calculators.runtime import browser_entry
 from calculators.runtime.relevance import relevance
 from tests.support.paths import DATA
-from tests.support.relevance_checks import brute_force_relevance
+from tests.support.relevance_checks import brute_force_partners, brute_force_relevance
 from tests.support.tables import demo_calculator, demo_source
 
 GUIDELINE = "metastatic-breast-cancer"
@@ -55,15 +55,41 @@ def test_relevance_is_what_brute_force_finds(golden: dict[str, Any]) -> None:
         assert (field["reason"] is None) == field["needed"]
         if field["reason"] is not None:
             assert set(field["reason"]) == {"text", "patient_text"}
-            assert field["reason"]["text"].startswith("Not needed")
-            assert field["reason"]["patient_text"].startswith("Not needed for your situation")
+            if field["jointly"]:
+                # Never "not needed" when it decides something with another field.
+                assert field["reason"]["text"].startswith("Not decisive while ")
+                assert field["reason"]["patient_text"].startswith("This answer does not change")
+            else:
+                assert field["reason"]["text"].startswith("Not needed")
+                assert field["reason"]["patient_text"].startswith("Not needed for your situation")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("golden", CASES, ids=[case["name"] for case in CASES])
+def test_co_deciding_fields_are_what_brute_force_over_pairs_finds(golden: dict[str, Any]) -> None:
+    """A field that is not needed alone but decides a table together with another of its
+    inputs (ER and PR: each makes the case hormone-receptor positive) names that field, and only
+    such fields; checked against every pair of values, each case recommended from scratch."""
+    real = calculators.load(GUIDELINE)
+    answer = relevance(real, golden["case"])
+    if answer["status"] in ("invalid", "out_of_scope"):
+        return
+    fresh = calculators.Calculator(real.spec)
+    for field in _fields(answer).values():
+        if field["needed"]:
+            assert field["jointly"] == []
+            continue
+        named = {partner["field"] for partner in field["jointly"]}
+        assert named == brute_force_partners(fresh, golden["case"], field["field"]), field["field"]
 
 
 def test_every_declared_field_once_in_the_form_order_as_json() -> None:
     answer: dict[str, Any] = calculators.relevance(GUIDELINE, HER2_POSITIVE)
     spec = calculators.load(GUIDELINE).spec
     assert [field["field"] for field in answer["fields"]] == [i.name for i in spec.inputs]
-    assert all(list(field) == ["field", "needed", "reason"] for field in answer["fields"])
+    assert all(
+        list(field) == ["field", "needed", "jointly", "reason"] for field in answer["fields"]
+    )
     assert json.loads(json.dumps(answer)) == answer
 
 
@@ -72,12 +98,32 @@ def test_ihc_3_plus_makes_fish_unneeded_and_says_why() -> None:
     assert fields["her2_ihc"]["needed"] is True
     fish = fields["her2_fish"]
     assert fish["needed"] is False
+    # Not "not needed": FISH decides HER2 status too, whenever IHC is not 3+.
+    assert fish["jointly"] == [{"field": "her2_ihc", "values": ["0", "1+", "2+", None]}]
     assert fish["reason"] == {
-        "text": "Not needed: HER2 immunohistochemistry (IHC) score: 3+ decides HER2 status "
-        "from IHC and FISH (positive).",
-        "patient_text": "Not needed for your situation: your answer to “HER2 IHC score” already "
-        "decides this.",
+        "text": "Not decisive while “HER2 immunohistochemistry (IHC) score” is 3+: it would "
+        "change the result if it were 0, 1+, 2+ or not stated.",
+        "patient_text": "This answer does not change the advice while your answer to “HER2 IHC "
+        "score” is 3+; it would if that answer were 0, 1+, 2+ or not stated.",
     }
+
+
+def test_er_and_pr_each_decide_and_neither_is_called_unneeded() -> None:
+    """Each is sufficient alone, so neither changes the result on its own: each note says
+    what the other does, never that the receptor result does not matter."""
+    case = {**HER2_POSITIVE, "er_status": "positive", "pr_status": "positive"}
+    fields = _fields(calculators.relevance(GUIDELINE, case))
+    for name, other, label in (
+        ("er_status", "pr_status", "Progesterone receptor (PR)"),
+        ("pr_status", "er_status", "Estrogen receptor (ER)"),
+    ):
+        assert fields[name]["needed"] is False
+        assert fields[name]["jointly"] == [{"field": other, "values": ["negative", "unknown"]}]
+        assert fields[name]["reason"]["text"] == (
+            f"Not decisive while “{label}” is positive: it would change the result if it were "
+            "negative or unknown."
+        )
+        assert "Not needed" not in fields[name]["reason"]["patient_text"]
 
 
 def test_a_trastuzumab_dose_needs_the_weight() -> None:
@@ -119,15 +165,35 @@ def test_an_unknown_finding_the_result_depends_on_is_needed() -> None:
 
 
 def test_no_answer_changes_it() -> None:
-    """Read by a table that ran, yet no value changes the result: the last reason."""
+    """Read by a table that ran, yet no value changes the result, not even with another value
+    of a field read with it: the last reason."""
+    case = {**HER2_POSITIVE, "her2_ihc": "0", "menopausal_status": "postmenopausal"}
+    trastuzumab = _fields(calculators.relevance(GUIDELINE, case))["prior_trastuzumab"]
+    assert trastuzumab == {
+        "field": "prior_trastuzumab",
+        "needed": False,
+        "jointly": [],
+        "reason": {
+            "text": "Not needed: no answer to it changes the result for this case.",
+            "patient_text": "Not needed for your situation: no answer to it changes the advice.",
+        },
+    }
+
+
+def test_a_field_that_matters_only_with_another_says_which() -> None:
+    """Lytic bone metastases change nothing while bone metastases are absent: the note says
+    so, rather than that the answer does not matter."""
     case = {**HER2_POSITIVE, "bone_metastases": False}
     lytic = _fields(calculators.relevance(GUIDELINE, case))["bone_metastases_lytic"]
     assert lytic == {
         "field": "bone_metastases_lytic",
         "needed": False,
+        "jointly": [{"field": "bone_metastases", "values": [True]}],
         "reason": {
-            "text": "Not needed: no answer to it changes the result for this case.",
-            "patient_text": "Not needed for your situation: no answer to it changes the advice.",
+            "text": "Not decisive while “Bone metastases” is no: it would change the result if "
+            "it were yes.",
+            "patient_text": "This answer does not change the advice while your answer to "
+            "“Spread to the bones” is no; it would if that answer were yes.",
         },
     }
 
@@ -155,7 +221,8 @@ def test_the_demo_guideline() -> None:
     }
     assert fields["marker_b"]["reason"] is not None
     assert fields["marker_b"]["reason"]["text"] == (
-        "Not needed: marker A: positive decides marker status from markers A and B (positive)."
+        "Not decisive while “Marker A” is positive: it would change the result if it were "
+        "negative or unknown."
     )
     assert fields["weight_kg"]["needed"] is True  # drug A's dose
 
@@ -201,7 +268,11 @@ def test_the_browser_entry_gives_the_case_and_its_relevance(fragment: str) -> No
     # worker.js: relevance_json(String(guideline), "fragment", String(fragment))
     text = browser_entry.relevance_json(GUIDELINE, "fragment", fragment)
     case = calculators.case_from_fragment(GUIDELINE, fragment)
-    expected = {"case": case, "relevance": calculators.relevance(GUIDELINE, case)}
+    expected = {
+        "case": case,
+        "relevance": calculators.relevance(GUIDELINE, case),
+        "questions": calculators.questions(GUIDELINE, case),
+    }
     assert text == json.dumps(expected, ensure_ascii=False)
     by_json = browser_entry.relevance_json(GUIDELINE, "json", json.dumps(case))
     assert by_json == text

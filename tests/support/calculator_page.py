@@ -74,6 +74,19 @@ def wait_for_result(page: Page) -> None:
     )
 
 
+def wait_for_relevance(page: Page) -> None:
+    """Until the result shown carries its field notes and its next question: the worker's
+    answer that comes once the edits pause (case-section.js: askRelevance)."""
+    wait_for_result(page)
+    page.wait_for_function(
+        """() => {
+          const s = document.querySelector('.gl-calculator');
+          return s.dataset.relevanceCase === s.dataset.renderedCase;
+        }""",
+        timeout=READY_MS,
+    )
+
+
 def shown_items(page: Page) -> dict[str, list[str]]:
     """The items of each list block, without the findings to establish (listed first in the
     work-up) and the general points (folded apart)."""

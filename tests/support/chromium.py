@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
@@ -73,3 +74,16 @@ def console_errors(page: Page) -> list[str]:
 
 def chromium_available() -> bool:
     return Path(CHROMIUM).exists()
+
+
+# The screens the point-of-care tests use: a 1366 x 900 laptop and a 390 x 844 phone (a touch
+# screen, the browser's mobile mode).
+SIZES: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
+}

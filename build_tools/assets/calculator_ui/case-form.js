@@ -56,8 +56,9 @@ export class CaseForm {
     this.showNotes();
   }
 
-  // Each field's note and state: "waiting" (highlighted) or "not needed: <why>" (muted, never
-  // hidden or disabled: the clinician may still state it).
+  // Each field's note and state: "waiting" (highlighted), "together" (not decisive while
+  // another field has its value: "Not decisive while PR is positive...") or "not needed: <why>"
+  // (muted, never hidden or disabled: the clinician may still state it).
   showNotes() {
     const waiting = new Set(this.waiting);
     /** @type {Map<string, FieldRelevance>} */
@@ -74,7 +75,9 @@ export class CaseForm {
         state = "waiting";
         text = words(WAITING);
       } else if (unneeded.has(name)) {
-        state = "not-needed";
+        // A field that decides something with another one (ER and PR) is never "not needed":
+        // its note says under which answer to the other it would matter.
+        state = unneeded.get(name)?.jointly?.length ? "together" : "not-needed";
         const why = reason ? words([reason.text, reason.patient_text]) : "";
         text = why || words(NOT_NEEDED);
       }

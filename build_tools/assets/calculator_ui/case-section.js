@@ -164,6 +164,8 @@ export class CaseSection {
       this.relevanceTimer = null;
       relevance(this.data.guideline, fragment).then((reply) => {
         if (sequence !== this.sequence || !this.section.isConnected) return;
+        this.results.questions = { fragment, questions: reply.questions || [] };
+        this.render(); // the next question, in the summary
         this.showRelevance(reply.relevance ? reply.relevance.fields : null, fragment);
       });
       this.askChanges(fragment, sequence);

@@ -1,8 +1,9 @@
 // The "changed in" note of a result: when a release changed the case's own result (the newest
-// that did: the worker's "changes" answer, asked once the edits pause), a note
-// after the summary and before the recommendations says what the first choice was and is, then
-// lists each change in the reader's wording (folded), with a link to the Versions page. No note when the
-// result did not change: what every result shares (the notices) is for the Versions page.
+// that did: the worker's "changes" answer, asked once the edits pause), one line after the
+// summary and before the recommendations says so (and whether the first choice changed); its
+// details say what the first choice was and is, list each change in the reader's wording and
+// link to the Versions page. No note when the result did not change: what every result shares
+// (the notices) is for the Versions page.
 
 /**
  * @import {CaseChanges, FirstChoiceItem, ResultChange} from "./types.js"
@@ -44,7 +45,11 @@ export function firstChoiceSentence(changes) {
 }
 
 /**
- * The note for the case shown, or null (no changes, or changes of another case).
+ * The note for the case shown, or null (no changes, or changes of another case). One line, at
+ * the size a bedside reader needs: "Changed in 1.2.0 (since 1.1.1): the first choice changed.
+ * Details"; the details (the first choice then and now, each change, the Versions page) one
+ * click away. In the patient wording the line is a quiet "What changed in this version" link
+ * that shows nothing until it is opened.
  * @param {ResultsView} view
  * @param {string | undefined} fragment the case shown
  * @returns {HTMLElement | null}
@@ -58,30 +63,29 @@ export function changedNoteBlock(view, fragment) {
   const data = [changes.from, changes.to, sentence, changes.changes.map(text)];
   return view.keyed("changed-note", data, () => {
     const id = `${view.section.id || "gl-calc"}-changed-${changes.to.replace(/\W/g, "-")}`;
-    const note = el("aside", "gl-changed-note");
+    const note = el("aside", `gl-changed-note${patient() ? " gl-changed-note--quiet" : ""}`);
     note.setAttribute("aria-labelledby", id);
-    const heading = note.appendChild(
+    const details = note.appendChild(el("details", "gl-changed-note-details"));
+    const summary = details.appendChild(el("summary", "gl-changed-note-line"));
+    const heading = summary.appendChild(
       el("h3", "gl-changed-note-title", `Changed in ${changes.to} (since ${changes.from})`),
     );
     heading.id = id;
-    if (sentence) note.appendChild(el("p", "gl-changed-note-first", sentence));
-    // Folded: the first choice is the three-second answer, the full list is for checking it.
-    const details = note.appendChild(el("details", "gl-changed-note-details"));
-    const count = changes.changes.length;
-    details.appendChild(
+    summary.appendChild(
       el(
-        "summary",
-        "",
-        words([
-          `What changed in this case's result (${count})`,
-          `What changed in your result (${count})`,
-        ]),
+        "span",
+        "gl-changed-note-what",
+        sentence
+          ? words([": the first choice changed.", ": the first choice changed."])
+          : words([": this case's result changed.", ": your result changed."]),
       ),
     );
+    summary.appendChild(el("span", "gl-changed-note-open", words(["Details", "Details"])));
+    if (sentence) details.appendChild(el("p", "gl-changed-note-first", sentence));
     const list = details.appendChild(el("ul", "gl-changed-note-list"));
     for (const change of changes.changes) list.appendChild(el("li", "", text(change)));
     if (view.data.versions_url) {
-      const more = note.appendChild(el("p", "gl-changed-note-more"));
+      const more = details.appendChild(el("p", "gl-changed-note-more"));
       const link = el(
         "a",
         "",

@@ -1,17 +1,27 @@
 // The three-second summary at the top of a result: the status in words (naming, as links to
 // them, the fields the result waits for or that are wrong; a case link's unknown field by its
-// name), the source's first choice, the cautions that change the decision (the case's own
+// name); the next question (the unstated finding whose answer changes the most, with what each
+// answer leads to and buttons that answer it; the full list one click away); the source's first
+// choice, labelled as the source's with its year, and beside it what newer guidance says for it
+// (the pointers' own words, cited); the cautions that change the decision (the case's own
 // warnings, then the notices every result carries: the source's age and the review status),
 // then the doses. The full items, with their sources, paragraph links and "Why", follow in the
 // result; the summary only reads them.
 
 /**
- * @import {FieldError, Result, ResultItem} from "./types.js"
+ * @import {FieldError, NewerGuidance, Question, Result, ResultItem} from "./types.js"
  * @import {ResultsView} from "./results-view.js"
  * @import {Pair} from "./wording.js"
  */
 import { el, lowerFirst, patient, words } from "./page-dom.js";
-import { FIRST_CHOICE, STATUS_WORD } from "./wording.js";
+import {
+  ALL_QUESTIONS,
+  FIRST_CHOICE,
+  NEEDED_FOR,
+  NEWER_HEADLINE,
+  NEXT_QUESTION,
+  STATUS_WORD,
+} from "./wording.js";
 
 /**
  * The fields the result is waiting for: the findings it asks for because an answer would change
@@ -65,6 +75,41 @@ export function firstChoices(result) {
   return (result.recommendations || []).filter((item) => item.rank === "preferred");
 }
 
+/**
+ * The newer-guidance pointers of the source's first choice, each once (several recommendations
+ * can share one pointer): what current practice says instead, for the headline.
+ * @param {ResultItem[]} first
+ * @returns {NewerGuidance[]}
+ */
+export function newerPointers(first) {
+  /** @type {Map<string, NewerGuidance>} */
+  const found = new Map();
+  for (const item of first) {
+    const pointer = item.newer_guidance;
+    if (pointer && !found.has(pointer.text)) found.set(pointer.text, pointer);
+  }
+  return Array.from(found.values());
+}
+
+/**
+ * A pointer's first sentence: the headline's words (the whole pointer is with its item below).
+ * @param {string} text
+ */
+function firstSentence(text) {
+  const end = text.search(/\.\s+[A-Z]/);
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
+/**
+ * The questions for the result shown, if the worker's answer is for its case.
+ * @param {ResultsView} view
+ * @returns {Question[] | null}
+ */
+function questionsShown(view) {
+  const shown = view.questions;
+  return shown && shown.fragment === view.last?.fragment ? shown.questions : null;
+}
+
 /** @param {ResultItem | {text: string, patient_text: string}} item */
 function itemText(item) {
   return patient() ? item.patient_text : item.text;
@@ -90,7 +135,13 @@ export class ResultSummary {
   /** @param {Result} result */
   show(result) {
     const view = this.view;
-    const waiting = waitingFields(result);
+    const questions = result.status === "needs_more_information" ? questionsShown(view) : null;
+    // In the order of the questions (the most decisive first) once the worker has ranked them.
+    const rank = (/** @type {string} */ name) => {
+      const index = questions ? questions.findIndex((question) => question.field === name) : -1;
+      return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+    };
+    const waiting = waitingFields(result).sort((a, b) => rank(a) - rank(b));
     const wrong = result.status === "invalid" ? wrongFields(result.errors) : [];
     const line = view.keyed("summary:status", [result.status, waiting, wrong], () =>
       this.statusLine(result.status, waiting, wrong),
@@ -104,12 +155,18 @@ export class ResultSummary {
     const data = [
       result.status,
       first.map(itemText),
+      newerPointers(first).map(itemText),
       (result.recommendations || []).length,
       warned.map(itemText),
       (result.notices || []).map(itemText),
       doses.map(itemText),
+      waiting,
+      questions,
+      view.data.source || null,
     ];
-    const facts = view.keyed("summary:facts", data, () => this.facts(result, first, warned, doses));
+    const facts = view.keyed("summary:facts", data, () =>
+      this.facts(result, first, warned, doses, waiting, questions),
+    );
     if (this.body.firstChild !== facts || this.body.childNodes.length !== 1) {
       this.body.replaceChildren(facts);
     }
@@ -147,6 +204,32 @@ export class ResultSummary {
           ": this guide does not cover your situation.",
         ]),
       );
+    } else if (status !== "invalid" && fields.length) {
+      // One question at a time: the most decisive first; the rest are listed below it.
+      add(words([": establish ", ": please answer "]));
+      line.appendChild(this.fieldLink(fields[0], false));
+      if (fields.length > 1) {
+        add(words([" first", " first"]));
+        line.appendChild(
+          el(
+            "span",
+            "gl-summary-next-hint",
+            words([" (the next question, below)", " (see below)"]),
+          ),
+        );
+      }
+      add(".");
+      if (fields.length > 1) {
+        // On paper, where there is no next question to answer: all of them, in order.
+        const labels = fields.map((name) => lowerFirst(this.view.label(name)));
+        line.appendChild(
+          el(
+            "span",
+            "gl-summary-to-establish",
+            ` ${words(["To establish, in order: ", "Questions, in order: "])}${labels.join("; ")}.`,
+          ),
+        );
+      }
     } else if (fields.length || unknown.length) {
       add(
         status === "invalid"
@@ -211,26 +294,29 @@ export class ResultSummary {
    * @param {ResultItem[]} first
    * @param {ResultItem[]} warned
    * @param {ResultItem[]} doses
+   * @param {string[]} waiting
+   * @param {Question[] | null} questions
    */
-  facts(result, first, warned, doses) {
+  facts(result, first, warned, doses, waiting, questions) {
     const facts = el("dl", "gl-summary-facts");
     /**
      * @param {string} className
-     * @param {Pair} term
+     * @param {string} term
      * @param {(ResultItem | {text: string, patient_text: string})[]} items
      * @param {string} [empty]
      */
     const row = (className, term, items, empty) => {
-      if (!items.length && !empty) return;
+      if (!items.length && !empty) return null;
       const group = facts.appendChild(el("div", `gl-summary-row ${className}`));
-      group.appendChild(el("dt", "", words(term)));
+      group.appendChild(el("dt", "", term));
       const value = group.appendChild(el("dd", ""));
       if (!items.length) {
         value.textContent = empty || "";
-        return;
+        return value;
       }
       const list = value.appendChild(el("ul", ""));
       for (const item of items) list.appendChild(el("li", "", itemText(item)));
+      return value;
     };
     const treats = result.status === "ok" || result.status === "needs_more_information";
     if (treats) {
@@ -243,14 +329,93 @@ export class ResultSummary {
               "Not yet: more answers are needed.",
             ]);
       }
-      row("gl-summary-first", FIRST_CHOICE, first, none);
+      row("gl-summary-first", this.firstChoiceTerm(), first, none);
+      const pointers = newerPointers(first);
+      if (pointers.length) {
+        const group = facts.appendChild(el("div", "gl-summary-row gl-summary-newer"));
+        group.appendChild(el("dt", "", words(NEWER_HEADLINE)));
+        const list = group.appendChild(el("dd", "")).appendChild(el("ul", ""));
+        for (const pointer of pointers) {
+          const line = list.appendChild(el("li", "", firstSentence(itemText(pointer))));
+          if (pointer.citations.length) line.appendChild(this.view.citations(pointer.citations));
+        }
+      }
+    }
+    // After the headline (what the source says, what newer guidance says): what to establish.
+    if (result.status === "needs_more_information" && waiting.length) {
+      facts.appendChild(this.nextQuestion(waiting, questions));
     }
     row(
       "gl-summary-cautions",
-      [`Cautions (${cautionCount(result)})`, "Important warnings"],
+      words([`Cautions (${cautionCount(result)})`, "Important warnings"]),
       [...warned, ...(result.notices || [])],
     );
-    row("gl-summary-doses", ["Doses", "Doses"], doses);
+    row("gl-summary-doses", words(["Doses", "Doses"]), doses);
     return facts;
+  }
+
+  /**
+   * "First choice in the source (Dr.Oracle, 2026)": whose choice it is, and how old.
+   */
+  firstChoiceTerm() {
+    const source = this.view.data.source;
+    const term = words(FIRST_CHOICE);
+    if (!source) return term;
+    return `${term} (${source.publisher}, ${source.date.slice(0, 4)})`;
+  }
+
+  /**
+   * The next question: the unstated finding whose answer changes the most (the worker's
+   * questions once they come; until then the first the result waits for), with what each
+   * answer leads to and a button for each; every finding to establish one click away.
+   * @param {string[]} waiting
+   * @param {Question[] | null} questions
+   */
+  nextQuestion(waiting, questions) {
+    const view = this.view;
+    const ranked = questions
+      ? questions.filter((question) => question.needed_for !== "prognosis")
+      : waiting.map((field) => ({ field, answers: [], needed_for: "treatment" }));
+    const block = el("div", "gl-summary-row gl-next-question");
+    const next = ranked[0] || { field: waiting[0], answers: [], needed_for: "treatment" };
+    block.appendChild(el("dt", "", words(NEXT_QUESTION)));
+    const value = block.appendChild(el("dd", ""));
+    const ask = value.appendChild(el("p", "gl-next-question-ask"));
+    ask.appendChild(this.fieldLink(next.field, true));
+    const control = view.form.control(next.field);
+    if (control instanceof HTMLSelectElement) {
+      for (const [answer, label] of /** @type {const} */ ([
+        ["true", "Yes"],
+        ["false", "No"],
+      ])) {
+        if (!Array.from(control.options).some((option) => option.value === answer)) continue;
+        const button = ask.appendChild(el("button", "gl-next-question-answer", label));
+        button.type = "button";
+        button.dataset.value = answer;
+        button.setAttribute("aria-label", `${view.label(next.field)}: ${label.toLowerCase()}`);
+        button.addEventListener("click", () => {
+          control.value = answer;
+          control.dispatchEvent(new Event("change", { bubbles: true }));
+        });
+      }
+    }
+    if (next.answers.length) {
+      const answers = value.appendChild(el("ul", "gl-next-question-answers"));
+      for (const answer of next.answers) answers.appendChild(el("li", "", itemText(answer)));
+    }
+    const all = questions ? questions.map((question) => question) : null;
+    const rest = all ? all.slice(1) : waiting.slice(1).map((field) => ({ field, needed_for: "" }));
+    if (rest.length) {
+      const details = value.appendChild(el("details", "gl-next-question-all"));
+      details.appendChild(el("summary", "", words(ALL_QUESTIONS)));
+      const list = details.appendChild(el("ol", ""));
+      for (const question of all || [next, ...rest]) {
+        const line = list.appendChild(el("li", ""));
+        line.appendChild(this.fieldLink(question.field, true));
+        const why = NEEDED_FOR[question.needed_for];
+        if (why) line.appendChild(document.createTextNode(` (${words(why)})`));
+      }
+    }
+    return block;
   }
 }

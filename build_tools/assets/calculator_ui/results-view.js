@@ -69,6 +69,9 @@ export class ResultsView {
     /** How the case's result changed since the previous release, for the case `fragment`
      * (case-section.js asks once the edits pause). @type {{fragment: string, changes: import("./types.js").CaseChanges | null} | null} */
     this.changes = null;
+    /** The unstated findings to establish, most decisive first, for the case `fragment`
+     * (asked with the relevance once the edits pause). @type {{fragment: string, questions: import("./types.js").Question[]} | null} */
+    this.questions = null;
     this.summaryView = new ResultSummary(this);
     this.bar = new SummaryBar(this);
   }
@@ -257,13 +260,12 @@ export class ResultsView {
     groups.forEach((group, index) => {
       placeItems(block, index, this.items(`conditional-${index}`, group.items));
     });
-    // Printed: only how many, so that a case with findings not stated still prints on one page;
-    // the status line above names the findings to establish.
-    const count = groups.reduce((total, group) => total + group.items.length, 0);
+    // Printed: only that there are such points, so that a case with findings not stated still
+    // prints on one page; the status line above names the findings to establish.
     const note = block.querySelector(".gl-result-conditional-print");
     const text = words([
-      `${count} items depend on the findings not stated; they are shown on screen, not printed. Establish the findings, then print again.`,
-      `${count} points depend on questions not yet answered; they are shown on screen, not printed.`,
+      "What depends on the findings not stated is shown on screen, not printed: establish them, then print again.",
+      "Some points depend on questions not yet answered: they are shown on screen, not printed.",
     ]);
     if (note && note.textContent !== text) note.textContent = text;
     return block;

@@ -9,8 +9,8 @@
  * @import {ResultsView} from "./results-view.js"
  */
 import { el, patient, words } from "./page-dom.js";
-import { cautionCount, firstChoices } from "./result-summary.js";
-import { STATUS_WORD } from "./wording.js";
+import { cautionCount, firstChoices, newerPointers } from "./result-summary.js";
+import { FIRST_CHOICE, NEWER_SHORT, STATUS_WORD } from "./wording.js";
 
 const SHOWN_CLASS = "gl-summary-bar-shown";
 
@@ -60,6 +60,7 @@ export class SummaryBar {
   keyedText(result) {
     const status = result?.status || "";
     const first = result ? firstChoices(result).map((item) => item.id) : [];
+    const newer = result ? newerPointers(firstChoices(result)).map((p) => p.text) : [];
     const count = result ? cautionCount(result) : 0;
     // Doses by their totals, per agent ("<agent> 280 mg, 140 mg"): the dose shown (rounded where
     // the guideline declares a rounding step), or, without a weight, the dose per kg. The
@@ -76,10 +77,11 @@ export class SummaryBar {
       totals.set(dose.agent, list);
     }
     const doses = Array.from(totals, ([agent, list]) => `${agent} ${list.join(", ")}`);
-    return this.view.keyed("bar", [status, first, count, doses], () => {
+    return this.view.keyed("bar", [status, first, newer, count, doses], () => {
       const line = el("span", "gl-summary-bar-line");
       if (!result) return line;
-      // Two lines: the status and the first choice (clamped), then the cautions and the doses.
+      // The status and the first choice (clamped to two lines), what newer guidance says (one
+      // line), then the cautions and the doses.
       const lead = line.appendChild(el("span", "gl-summary-bar-lead"));
       lead.appendChild(
         el("strong", "gl-summary-bar-status", words(STATUS_WORD[status] || [status, status])),
@@ -88,10 +90,20 @@ export class SummaryBar {
       if (chosen) {
         lead.appendChild(document.createTextNode(" · "));
         const choice = lead.appendChild(el("span", "gl-summary-bar-first"));
-        choice.appendChild(
-          el("span", "gl-summary-bar-term", `${words(["First choice", "First choice"])}: `),
-        );
+        choice.appendChild(el("span", "gl-summary-bar-term", `${words(FIRST_CHOICE)}: `));
         choice.appendChild(document.createTextNode(patient() ? chosen.patient_text : chosen.text));
+      }
+      // What newer guidance says instead: the headline's second layer, on one line.
+      const pointer = newerPointers(firstChoices(result))[0];
+      if (pointer) {
+        const newer = line.appendChild(el("span", "gl-summary-bar-newer"));
+        const text = patient() ? pointer.patient_text : pointer.text;
+        const term = words(NEWER_SHORT);
+        // A pointer that says whose words it is ("Newer guidance, first line: ...") needs no term.
+        if (!text.toLowerCase().startsWith(term.toLowerCase())) {
+          newer.appendChild(el("span", "gl-summary-bar-term", `${term}: `));
+        }
+        newer.appendChild(document.createTextNode(text));
       }
       const facts = line.appendChild(el("span", "gl-summary-bar-facts"));
       facts.appendChild(

@@ -75,6 +75,8 @@
  * @property {string | null} [versions_url] the guideline's Versions page, site-root relative
  * @property {string | null} [policies_url] the page that lists the guideline's site policies
  *   (`::: policies`, each entry anchored `policy-<id>`), site-root relative
+ * @property {{publisher: string, date: string} | null} [source] the guideline's source and its
+ *   last update (ISO date): the summary labels the source's first choice with them
  */
 
 // --- the result (calculators.recommend; format: AUTHORING.md) ------------------------------
@@ -224,7 +226,33 @@
  * @typedef {object} FieldRelevance
  * @property {string} field
  * @property {boolean} needed
+ * @property {{field: string, values: CaseValue[]}[]} [jointly] the fields it decides something
+ *   with (ER and PR: each makes the case hormone-receptor positive), and their values under
+ *   which it would change the result: never "not needed", its reason says so
  * @property {{text: string, patient_text: string} | null} reason
+ */
+
+/**
+ * One answer to a question (calculators/runtime/questions.py): what it leads to.
+ * @typedef {object} QuestionAnswer
+ * @property {boolean} value
+ * @property {string} status
+ * @property {FirstChoiceItem[]} first_choice
+ * @property {string[]} depends_on
+ * @property {FirstChoiceItem[]} adds the cautions it adds
+ * @property {string} text "yes: first choice in the source: ..."
+ * @property {string} patient_text
+ */
+
+/**
+ * An unstated finding the result asks for, most decisive first.
+ * @typedef {object} Question
+ * @property {string} field
+ * @property {string} needed_for "treatment" | "advice" | "prognosis"
+ * @property {boolean} scope whether its answer routes the case (in or out of scope, or another
+ *   part of the guideline)
+ * @property {number} changes how many recommendations, cautions and doses its answers change
+ * @property {QuestionAnswer[]} answers
  */
 
 /**
@@ -233,6 +261,7 @@
  * @typedef {object} RelevanceAnswer
  * @property {Record<string, CaseValue>} [case]
  * @property {{status: string, fields: FieldRelevance[]}} [relevance]
+ * @property {Question[]} [questions] the unstated findings to establish, most decisive first
  * @property {string} [error]
  */
 
@@ -292,7 +321,7 @@
  * @property {number} [heap] bytes of Python's memory in it
  * @property {string} [detail]
  * @typedef {{id: number, json: string}} JsonAnswer the JSON text Python wrote: {case, result}
- *   (or {case, relevance} for a RelevanceRequest, {case, changes} for a ChangesRequest)
+ *   (or {case, relevance, questions} for a RelevanceRequest, {case, changes} for a ChangesRequest)
  * @typedef {{id: number, error: string}} ErrorAnswer
  * @typedef {{id: number, pong: true}} PongAnswer
  * @typedef {ProgressMessage | NoticeMessage | ReadyMessage | FailedMessage | SnapshotMessage}

@@ -66,6 +66,35 @@ export const GENERAL_NOTE = [
 /** @type {Pair} */
 export const FIRST_CHOICE = ["First choice in the source", "The source's first choice"];
 
+/** The headline's second layer: what newer guidance says about the source's first choice. */
+/** @type {Pair} */
+export const NEWER_HEADLINE = [
+  "Newer guidance (not this guideline's recommendation)",
+  "Newer guidance (not this guide's advice)",
+];
+
+/** The same, where a line has room for two words (the summary bar). */
+/** @type {Pair} */
+export const NEWER_SHORT = ["Newer guidance", "Newer guidance"];
+
+/** The unstated finding whose answer changes the most. */
+/** @type {Pair} */
+export const NEXT_QUESTION = ["Next question", "Next question"];
+
+/** @type {Pair} */
+export const ALL_QUESTIONS = [
+  "Every finding to establish, in order",
+  "All the questions, in order",
+];
+
+/** What a question's answer is for, in the full list. */
+/** @type {Record<string, Pair>} */
+export const NEEDED_FOR = {
+  treatment: ["the treatment waits for it", "needed for the treatment"],
+  advice: ["changes other advice", "changes other advice"],
+  prognosis: ["for the prognosis", "for the outlook"],
+};
+
 /** The work-up's findings to establish: those the result waits for or that change advice. */
 /** @type {Pair} */
 export const TO_ESTABLISH = ["Findings to establish", "Questions to answer first"];
