@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.calculator_page import wait_for_result
+from tests.support.calculator_page import wait_for_relevance, wait_for_result
 from tests.support.chromium import RequestLog, guarded_context
 from tests.support.paths import ROOT
 
@@ -59,6 +59,9 @@ def test_no_serious_accessibility_violation(
     page.goto(site_url + path)
     if "calculator" in path:
         expect(page.locator(".gl-result-item").first).to_be_visible(timeout=60_000)
+        # With the next question, its answer buttons and its list (asked once the edits pause).
+        wait_for_relevance(page)
+        expect(page.locator(".gl-next-question-answers li").first).to_be_visible()
     assert serious_violations(page) == []
     context.close()
     assert log.foreign == []
