@@ -213,11 +213,7 @@ class Branches:
         for table in spec.tables:  # evaluation order: producers come before their consumers
             self.tables[table.id] = self._reuse_or_evaluate(table, previous)
         self._reading = None  # nothing reads the case from here on
-        if (
-            previous is not None
-            and previous.unknown == unknown
-            and all(self.tables[key] is previous.tables.get(key) for key in self.tables)
-        ):
+        if previous is not None and self.same_as(previous):
             self._share(previous)
             return
         self._outcomes: list[tuple[str, str, OutcomeSpec, list[Cube]]] | None = None
@@ -239,6 +235,14 @@ class Branches:
         # What users of the branches work out from them alone (the layout of a result), kept
         # for the cases that share these branches.
         self.memo: dict[str, object] = {}
+
+    def same_as(self, other: Branches) -> bool:
+        """Whether these branches are ``other``'s: the same unknown findings and every table
+        shared (re-evaluated to the same branches). Then so is every result worked out from them,
+        but for a dose computed from a field whose value differs."""
+        return self.unknown == other.unknown and all(
+            table is other.tables.get(key) for key, table in self.tables.items()
+        )
 
     def _share(self, previous: Branches) -> None:
         """Everything worked out from the tables, taken from branches with the same tables."""

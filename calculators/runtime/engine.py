@@ -133,6 +133,17 @@ class Calculator:
         result = self.evaluate(values, branches, trace=trace)
         return None if result["status"] == "invalid" else (values, branches, result)
 
+    def variant(
+        self, values: Mapping[str, object], base: Branches, changes: Mapping[str, object]
+    ) -> tuple[dict[str, object], Branches]:
+        """``values`` with ``changes`` made, and its branches worked out from ``base`` (the
+        branches of ``values``): only the tables that read a changed field, and those downstream
+        whose inputs changed, are evaluated again (field relevance and the next questions try
+        one value at a time)."""
+        variant = {**values, **changes}
+        unknown = self.unknown(variant)
+        return variant, Branches(self.spec, variant, unknown, base, frozenset(changes))
+
     def unknown(self, values: Mapping[str, object]) -> frozenset[str]:
         """The findings a validated case leaves unknown."""
         return frozenset(

@@ -37,7 +37,6 @@ from calculators.runtime.engine import ITEM_LISTS, Calculator, lower_first
 # The lists whose items count as a change a clinician acts on.
 _COUNTED = ("recommendations", "warnings", "dosing")
 _NEEDED_FOR = ("treatment", "advice", "prognosis")
-_ANSWER_WORDS = {True: ("yes", "yes"), False: ("no", "no")}
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _LONG = 60  # a clause longer than this loses its parentheses
 _LONGEST = 80  # and one still longer is cut at a word, with an ellipsis
@@ -93,11 +92,7 @@ class _Questions:
             return None
         outcomes: list[tuple[bool, dict[str, Any], frozenset[tuple[str, frozenset[object]]]]] = []
         for value in (True, False):
-            variant = {**self.values, name: value}
-            unknown = self.calculator.unknown(variant)
-            branches = Branches(
-                self.calculator.spec, variant, unknown, self.branches, frozenset((name,))
-            )
+            variant, branches = self.calculator.variant(self.values, self.branches, {name: value})
             result = self.calculator.evaluate(variant, branches, trace=False)
             if result["status"] != "invalid":
                 outcomes.append((value, result, self._route(branches)))
@@ -154,7 +149,7 @@ class _Questions:
     ) -> dict[str, object]:
         depends = _depends_on(result) if not first else []
         adds = _added_cautions(result, others)
-        yes_no, patient_yes_no = _ANSWER_WORDS[value]
+        answer = "yes" if value else "no"
         if result["status"] == "out_of_scope":
             text = "outside this guideline's scope"
             patient = "this guide does not cover it"
@@ -180,14 +175,9 @@ class _Questions:
             "first_choice": first,
             "depends_on": depends,
             "adds": adds,
-            "text": f"{yes_no}: {text}",
-            "patient_text": f"{patient_yes_no}: {patient}",
+            "text": f"{answer}: {text}",
+            "patient_text": f"{answer}: {patient}",
         }
-
-    def _label(self, name: str) -> str:
-        spec = self.calculator._inputs.get(name)
-        label = spec.label if spec is not None else name.replace("_", " ")
-        return lower_first(_PARENTHESIS.sub("", label))
 
 
 def _root_route_tables(calculator: Calculator) -> list[str]:
@@ -204,7 +194,6 @@ def _root_route_tables(calculator: Calculator) -> list[str]:
 def _fields_read_by(calculator: Calculator, tables: list[str]) -> set[str]:
     """The case fields that ``tables`` read, directly or through the tables whose outputs they
     read."""
-    producers = {t.output_name: t for t in calculator.spec.tables if t.output_name is not None}
     fields: set[str] = set()
     pending = [calculator._tables[table_id] for table_id in tables]
     seen: set[str] = set()
@@ -214,8 +203,8 @@ def _fields_read_by(calculator: Calculator, tables: list[str]) -> set[str]:
             continue
         seen.add(table.id)
         for name in table.inputs:
-            if name in producers:
-                pending.append(producers[name])
+            if name in calculator._producers:
+                pending.append(calculator._tables[calculator._producers[name]])
             else:
                 fields.add(name)
     return fields

@@ -85,8 +85,9 @@ class _Probe:
         self.steps = {str(step["table"]): step for step in self.trace}
         self.out_of_scope = self._out_of_scope()
         # The case with one partner field changed, by (field, value): see _matters_with.
-        self._bases: dict[tuple[str, tuple[str, object]], Branches] = {}
-        self._base_results: dict[tuple[str, tuple[str, object]], dict[str, object]] = {}
+        self._bases: dict[
+            tuple[str, tuple[str, object]], tuple[dict[str, object], Branches, dict[str, object]]
+        ] = {}
 
     def fields(self) -> list[dict[str, object]]:
         found: list[dict[str, object]] = []
@@ -140,39 +141,26 @@ class _Probe:
     def _matters_with(self, spec: InputSpec, partner: str, partner_value: object) -> bool:
         """Whether, with ``partner`` set to ``partner_value``, another value of ``spec`` changes
         the (valid) result."""
-        base_values = {**self.values, partner: partner_value}
         key = (partner, _value_key(partner_value))
         if key not in self._bases:  # fields read with the same partner share its variants
-            unknown = self.calculator.unknown(base_values)
-            changed = frozenset((partner,))
-            self._bases[key] = Branches(self.spec, base_values, unknown, self.branches, changed)
-        base = self._bases[key]
-        base_result: dict[str, object] | None = None  # evaluated once a variant differs
+            base_values, base = self.calculator.variant(
+                self.values, self.branches, {partner: partner_value}
+            )
+            result = self.calculator.evaluate(base_values, base, trace=False)
+            self._bases[key] = (base_values, base, result)
+        base_values, base, base_result = self._bases[key]
+        if base_result["status"] == "invalid":
+            return False
         for value in spec.probes:
             if _same(value, self.values[spec.name]):
                 continue
-            variant = {**base_values, spec.name: value}
-            unknown = self.calculator.unknown(variant)
-            branches = Branches(self.spec, variant, unknown, base, frozenset((spec.name,)))
-            if unknown == base.unknown and all(
-                branches.tables[key] is found for key, found in base.tables.items()
-            ):
+            variant, branches = self.calculator.variant(base_values, base, {spec.name: value})
+            if branches.same_as(base):
                 continue
-            if base_result is None:
-                base_result = self._base_result(key, base_values, base)
-                if base_result["status"] == "invalid":
-                    return False
             result = self.calculator.evaluate(variant, branches, trace=False)
             if result["status"] != "invalid" and result != base_result:
                 return True
         return False
-
-    def _base_result(
-        self, key: tuple[str, tuple[str, object]], values: dict[str, object], base: Branches
-    ) -> dict[str, object]:
-        if key not in self._base_results:
-            self._base_results[key] = self.calculator.evaluate(values, base, trace=False)
-        return self._base_results[key]
 
     def _together(self, spec: InputSpec, partner: Mapping[str, object]) -> dict[str, str]:
         """ "Not decisive while “Progesterone receptor (PR)” is positive: it would change the
@@ -214,12 +202,8 @@ class _Probe:
 
     def changes(self, name: str, value: object) -> bool:
         """Whether the case with ``name`` set to ``value`` gets another, valid result."""
-        variant = {**self.values, name: value}
-        unknown = self.calculator.unknown(variant)
-        branches = Branches(self.spec, variant, unknown, self.branches, frozenset((name,)))
-        if unknown == self.branches.unknown and all(
-            branches.tables[key] is found for key, found in self.branches.tables.items()
-        ):
+        variant, branches = self.calculator.variant(self.values, self.branches, {name: value})
+        if branches.same_as(self.branches):
             # Every table as it was: the same result, but for doses computed from this field,
             # and the doses in the result are computed from fields that are needed already.
             return False

@@ -373,11 +373,11 @@ export class ResultSummary {
    */
   nextQuestion(waiting, questions) {
     const view = this.view;
-    const ranked = questions
-      ? questions.filter((question) => question.needed_for !== "prognosis")
-      : waiting.map((field) => ({ field, answers: [], needed_for: "treatment" }));
+    // Until the worker has ranked them: the fields the result waits for, in the work-up's order.
+    /** @type {{field: string, needed_for: string, answers?: Question["answers"]}[]} */
+    const listed = questions || waiting.map((field) => ({ field, needed_for: "treatment" }));
+    const next = listed.find((question) => question.needed_for !== "prognosis") || listed[0];
     const block = el("div", "gl-summary-row gl-next-question");
-    const next = ranked[0] || { field: waiting[0], answers: [], needed_for: "treatment" };
     block.appendChild(el("dt", "", words(NEXT_QUESTION)));
     const value = block.appendChild(el("dd", ""));
     const ask = value.appendChild(el("p", "gl-next-question-ask"));
@@ -399,17 +399,15 @@ export class ResultSummary {
         });
       }
     }
-    if (next.answers.length) {
+    if (next.answers?.length) {
       const answers = value.appendChild(el("ul", "gl-next-question-answers"));
       for (const answer of next.answers) answers.appendChild(el("li", "", itemText(answer)));
     }
-    const all = questions ? questions.map((question) => question) : null;
-    const rest = all ? all.slice(1) : waiting.slice(1).map((field) => ({ field, needed_for: "" }));
-    if (rest.length) {
+    if (listed.length > 1) {
       const details = value.appendChild(el("details", "gl-next-question-all"));
       details.appendChild(el("summary", "", words(ALL_QUESTIONS)));
       const list = details.appendChild(el("ol", ""));
-      for (const question of all || [next, ...rest]) {
+      for (const question of listed) {
         const line = list.appendChild(el("li", ""));
         line.appendChild(this.fieldLink(question.field, true));
         const why = NEEDED_FOR[question.needed_for];
