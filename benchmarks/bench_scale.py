@@ -21,25 +21,42 @@ copies of it under other ids (see :func:`make_project`). For each size, side by 
 It prints one JSON object per line: the figures ``{"name", "n", "median", "min", "max", "unit",
 "runs"}`` (medians of ``--runs`` repeats, the same number for every size), ``build_warm_up``
 (the untimed first build of each size, with how many entries the cache held before it) and
-``site_html_bytes`` (the built pages' size: every page carries the navigation of the whole
-site), then ``{"name": "<figure>_per_guideline", "n", "value"}`` (median / N) and
-``{"name": "<figure>_growth", "from", "to", "value"}`` (t(to) / t(from) / (to / from): 1.0 is
-linear growth, below 1.0 a fixed cost being shared), then one line per target
-``{"name", "value", "target", "met"}``.
+``site_html_bytes`` (the built pages' size), then ``{"name": "<figure>_per_guideline", "n",
+"value"}`` (median / N) and ``{"name": "<figure>_growth", "from", "to", "value"}`` (t(to) /
+t(from) / (to / from): 1.0 is linear growth, below 1.0 a fixed cost being shared), then:
 
-The rule of each target (``build_linear``, ``load_linear``, ``verify_linear``): growth is
+* ``page_size_ratio`` for each size: every page's size (bytes of its .html) over the size of the
+  same page in the one-guideline site (a copy's page: the real guideline's page), the largest
+  (``max``, with its ``page``) and the median. Pages carry the navigation: a site with several
+  guidelines lists on a guideline's page that guideline alone, on the home page each guideline
+  as one link, elsewhere one link to the home page (build_tools/mkdocs_plugin/navigation.py), so
+  only the home page grows with the site, by one link a guideline;
+* ``navigation_change``: a guideline is added to the largest site (a copy numbered N+1), which is
+  built again: ``files`` compressible files, ``changed`` of them new or with other bytes than
+  before (``changed_guideline_pages``: pages of the guidelines already there), ``recompressed``
+  the contents the precompression cache did not hold (new cache entries),
+  ``unchanged_recompressed`` the unchanged files among those (0: the cache, keyed by content,
+  skips every unchanged file),
+  ``seconds`` that build (beside ``ordinary_seconds``, the median build of N);
+
+then one line per target ``{"name", "value", "target", "met"}``.
+
+The rule of each time target (``build_linear``, ``load_linear``, ``verify_linear``): growth is
 **linear** when the time per guideline at the largest size is at most 1.5 times the time per
 guideline at the next smaller size (with the default sizes: the per-guideline time at 50 is at
-most 1.5 x the per-guideline time at 10); ``value`` is that ratio.
+most 1.5 x the per-guideline time at 10); ``value`` is that ratio. ``page_size_bound``: at the
+largest size, no page is more than 1.5 times its one-guideline size. ``navigation_change_local``:
+the build after adding a guideline compresses no unchanged file again, and changes (so compresses
+again) at most 2 pages of the guidelines already there (its neighbours' previous/next links);
+``value`` is the number of those pages.
 
 The build cache is kept between runs in ``--cache-dir`` (default ``.cache/bench-scale`` of the
-checkout, beside the build's own ``.cache/``, whose entries it leaves alone): every page of a
-50-guideline site lists all 600 pages in its navigation, so the first build of that site
-brotli-compresses 171 MB of HTML, 8-13 min on the project's 2-core machine. With that cache
-filled a run takes ~5 min (3 runs of each size); the first run on a machine ~14 min.
-``--cache-dir ''``: a temporary cache (always the slow case). The cache keeps the 2000
-precompressed files last used (build_tools/hosting/compress.py): the default sizes need ~1600;
-larger ones are reported when they fill it (builds then compress again what it dropped).
+checkout, beside the build's own ``.cache/``, whose entries it leaves alone): the first build of
+a 50-guideline site brotli-compresses its 52 MB of HTML (~5 min with the other sizes' warm-ups
+on the project's 2-core machine; when every page listed every guideline's pages, 295 MB and
+8-13 min). ``--cache-dir ''``: a temporary cache. The cache keeps every entry of the last build
+and the CACHE_MAX_ENTRIES most recently used others (build_tools/hosting/compress.py); a timed
+build that compressed anything (the cache had dropped it) is reported on stderr.
 
 ``--profile N`` runs the two in-process stages for size N under cProfile instead and prints
 the functions with the most cumulative time to stderr. Progress goes to stderr.
@@ -49,6 +66,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
 import itertools
 import json
 import pstats
@@ -69,12 +87,17 @@ from build_tools.cache_dirs import CACHE_ENV  # noqa: E402
 from build_tools.content.site import load_site, markdown_pages  # noqa: E402
 from build_tools.decisions import compile_site  # noqa: E402
 from build_tools.hosting.compress import CACHE_FORMAT, CACHE_MAX_ENTRIES  # noqa: E402
-from build_tools.site_build import mkdocs_build  # noqa: E402
+from build_tools.hosting.policy import compressible  # noqa: E402
+from devtools.site_build import mkdocs_build  # noqa: E402
 
 GUIDELINE = "metastatic-breast-cancer"  # the real guideline, copied under other ids
 LINEAR_LIMIT = 1.5  # per-guideline time at the largest size / at the next smaller one
 STAGES = ("load", "verify")
-BUILD_TIMEOUT_S = 1800  # a 50-guideline build with an empty cache: 8-13 min
+PAGE_SIZE_LIMIT = 1.5  # a page's size at the largest size / its size with one guideline
+# The pages of the guidelines already there that adding one may change: the previous/next links
+# of its neighbours in the reading order.
+NEIGHBOUR_PAGES = 2
+BUILD_TIMEOUT_S = 1800
 DEFAULT_CACHE = ROOT / ".cache" / "bench-scale"
 
 
@@ -105,17 +128,32 @@ def make_project(destination: Path, count: int, source: Path = ROOT) -> Path:
     guideline's pages), the lines that do are repeated for each copy."""
     destination.mkdir(parents=True)
     shutil.copytree(source / "docs", destination / "docs")
-    real = destination / "docs" / GUIDELINE
     ids = [copy_id(number) for number in range(2, count + 1)]
     for new_id in ids:
-        folder = destination / "docs" / new_id
-        shutil.copytree(real, folder)
-        for page in folder.rglob("*.md"):
-            text = page.read_text(encoding="utf-8")
-            page.write_text(text.replace(GUIDELINE, new_id), encoding="utf-8")
+        copy_guideline(destination, new_id)
     config = (source / "mkdocs.yml").read_text(encoding="utf-8")
     (destination / "mkdocs.yml").write_text(with_nav_copies(config, ids), encoding="utf-8")
     return destination
+
+
+def copy_guideline(project: Path, new_id: str) -> Path:
+    """A copy of the real guideline's folder in ``project``'s docs/ under the id ``new_id``
+    (a mkdocs.yml ``nav`` is left as it is: :func:`with_nav_copies`)."""
+    folder = project / "docs" / new_id
+    shutil.copytree(project / "docs" / GUIDELINE, folder)
+    for page in folder.rglob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        page.write_text(text.replace(GUIDELINE, new_id), encoding="utf-8")
+    return folder
+
+
+def one_guideline_page(path: str) -> str:
+    """The page of the one-guideline site that ``path`` (site-relative) corresponds to: a
+    copy's page is the real guideline's page, any other page itself."""
+    folder, slash, rest = path.partition("/")
+    if slash and folder.startswith(f"{GUIDELINE}-copy-"):
+        return f"{GUIDELINE}/{rest}"
+    return path
 
 
 def with_nav_copies(config: str, ids: Sequence[str]) -> str:
@@ -153,7 +191,12 @@ def with_nav_copies(config: str, ids: Sequence[str]) -> str:
 @dataclass(frozen=True)
 class Built:
     seconds: float
-    html_bytes: int  # the built pages (.html), uncompressed
+    pages: dict[str, int]  # each built page (.html, site-relative) -> bytes, uncompressed
+    digests: dict[str, str]  # each compressible file (site-relative) -> SHA-256 of its bytes
+
+    @property
+    def html_bytes(self) -> int:
+        return sum(self.pages.values())
 
 
 def build(project: Path, site: Path, cache: Path) -> Built:
@@ -164,21 +207,37 @@ def build(project: Path, site: Path, cache: Path) -> Built:
         project / "mkdocs.yml",
         site,
         quiet=True,
+        # The copies' generated modules are not committed anywhere: the build writes them.
+        modules="write",
         env={CACHE_ENV: str(cache)},
         timeout=BUILD_TIMEOUT_S,
     )
     seconds = time.perf_counter() - started
     if completed.returncode != 0:
         raise SystemExit(f"bench: the build of {project} failed:\n{completed.stderr}")
-    html_bytes = sum(path.stat().st_size for path in site.rglob("*.html"))
+    pages: dict[str, int] = {}
+    digests: dict[str, str] = {}
+    for path in site.rglob("*"):
+        if not path.is_file() or path.suffix in (".br", ".gz"):
+            continue
+        relative, size = path.relative_to(site).as_posix(), path.stat().st_size
+        if path.suffix == ".html":
+            pages[relative] = size
+        if compressible(relative, size):
+            digests[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
     shutil.rmtree(site, ignore_errors=True)
-    return Built(seconds, html_bytes)
+    return Built(seconds, pages, digests)
+
+
+def cache_names(cache: Path) -> set[str]:
+    """The precompressed files in the build cache (``<format>-<sha256 of the original><suffix>``;
+    it keeps the last build's and the CACHE_MAX_ENTRIES most recently used others)."""
+    folder = cache / "precompressed"
+    return {path.name for path in folder.glob(f"{CACHE_FORMAT}-*")} if folder.is_dir() else set()
 
 
 def cache_entries(cache: Path) -> int:
-    """Precompressed files in the build cache (it keeps the CACHE_MAX_ENTRIES last used)."""
-    folder = cache / "precompressed"
-    return sum(1 for _ in folder.glob(f"{CACHE_FORMAT}-*")) if folder.is_dir() else 0
+    return len(cache_names(cache))
 
 
 def time_stages(project: Path) -> dict[str, float]:
@@ -264,6 +323,96 @@ def linear(name: str, medians: Mapping[int, float], sizes: Sequence[int]) -> dic
     }
 
 
+def page_size_ratio(n: int, pages: Mapping[str, int], one: Mapping[str, int]) -> dict[str, object]:
+    """Each page's size over its one-guideline size (``one``): the largest and the median."""
+    ratios = {
+        path: size / one[base]
+        for path, size in pages.items()
+        if (base := one_guideline_page(path)) in one
+    }
+    if not ratios:
+        raise SystemExit(f"bench: no page of the {n}-guideline site is in the one-guideline site")
+    worst = max(ratios, key=lambda path: ratios[path])
+    return {
+        "name": "page_size_ratio",
+        "n": n,
+        "max": round(ratios[worst], 3),
+        "page": worst,
+        "page_bytes": pages[worst],
+        "one_guideline_bytes": one[one_guideline_page(worst)],
+        "median": round(statistics.median(ratios.values()), 3),
+        "pages": len(ratios),
+        "largest_page_bytes": max(pages.values()),
+    }
+
+
+def page_size_bound(ratio: Mapping[str, object]) -> dict[str, object]:
+    value = float(str(ratio["max"]))
+    return {
+        "name": "page_size_bound",
+        "value": value,
+        "target": f"every page at {ratio['n']} <= {PAGE_SIZE_LIMIT:g} x its one-guideline size",
+        "met": value <= PAGE_SIZE_LIMIT,
+    }
+
+
+def in_a_guideline(path: str) -> bool:
+    """Whether ``path`` (site-relative) is in the real guideline's folder or a copy's."""
+    folder, slash, _ = path.partition("/")
+    return bool(slash) and (folder == GUIDELINE or folder.startswith(f"{GUIDELINE}-copy-"))
+
+
+def navigation_change(
+    project: Path, n: int, before: Built, site: Path, cache: Path, ordinary: float
+) -> dict[str, object]:
+    """Add a guideline to ``project`` (built as ``before``), build it again and count the files
+    it changed and the contents it compressed; the guideline is removed after."""
+    folder = copy_guideline(project, copy_id(n + 1))
+    known = cache_names(cache)
+    try:
+        after = build(project, site, cache)
+    finally:
+        shutil.rmtree(folder)
+    # Cache entries are named <format>-<sha256 of the original><suffix>.
+    new_hashes = {name.split("-", 1)[1].split(".", 1)[0] for name in cache_names(cache) - known}
+    changed = sorted(p for p, digest in after.digests.items() if before.digests.get(p) != digest)
+    unchanged = [p for p, digest in after.digests.items() if before.digests.get(p) == digest]
+    pages = [path for path in changed if path in before.pages]
+    guideline_pages = [path for path in pages if in_a_guideline(path)]
+    log(
+        f"navigation change at {n}: {len(changed)} of {len(after.digests)} files changed, "
+        f"{len(pages)} of them pages that were there ({', '.join(pages[:8])}"
+        f"{' ...' if len(pages) > 8 else ''}); {len(new_hashes)} contents compressed; "
+        f"{after.seconds:.1f} s"
+    )
+    return {
+        "name": "navigation_change",
+        "n": n,
+        "added": copy_id(n + 1),
+        "files": len(after.digests),
+        "changed": len(changed),
+        "changed_pages": len(pages),
+        "changed_guideline_pages": len(guideline_pages),
+        "recompressed": len(new_hashes),
+        "unchanged_recompressed": sum(after.digests[path] in new_hashes for path in unchanged),
+        "seconds": round(after.seconds, 3),
+        "ordinary_seconds": round(ordinary, 3),
+    }
+
+
+def navigation_change_target(change: Mapping[str, object]) -> dict[str, object]:
+    pages = int(str(change["changed_guideline_pages"]))
+    return {
+        "name": "navigation_change_local",
+        "value": pages,
+        "target": (
+            f"adding a guideline at {change['n']}: no unchanged file compressed again, at most "
+            f"{NEIGHBOUR_PAGES} pages of the other guidelines changed"
+        ),
+        "met": change["unchanged_recompressed"] == 0 and pages <= NEIGHBOUR_PAGES,
+    }
+
+
 # --- main -----------------------------------------------------------------------------------
 
 
@@ -281,27 +430,35 @@ def run(sizes: Sequence[int], runs: int, work: Path, cache: Path) -> None:
     projects = {n: make_project(work / f"project-{n}", n) for n in sizes}
     site = work / "site"
     html: dict[int, int] = {}
+    pages: dict[int, dict[str, int]] = {}
+    if 1 not in sizes:  # the reference of the page sizes
+        pages[1] = build(make_project(work / "project-1", 1), site, cache).pages
     for n in sizes:
         entries = cache_entries(cache)
         first = build(projects[n], site, cache)
         html[n] = first.html_bytes
+        pages[n] = first.pages
         emit({**figure("build_warm_up", n, [first.seconds]), "cache_entries_before": entries})
         log(
             f"warm-up build of {n} guideline(s): {first.seconds:.1f} s "
             f"({entries} precompressed files in the cache before)"
         )
-    if cache_entries(cache) >= CACHE_MAX_ENTRIES:
-        log(
-            f"bench: the build cache is full ({CACHE_MAX_ENTRIES} precompressed files): builds "
-            "compress again what it dropped, so the figures below overstate ordinary builds"
-        )
     series: dict[str, dict[int, list[float]]] = {
         name: {n: [] for n in sizes} for name in ("build", *STAGES)
     }
+    last: dict[int, Built] = {}
     for repeat in range(runs):
         shift = repeat % len(sizes)
         for n in [*sizes[shift:], *sizes[:shift]]:
-            series["build"][n].append(build(projects[n], site, cache).seconds)
+            known = cache_names(cache)
+            last[n] = build(projects[n], site, cache)
+            series["build"][n].append(last[n].seconds)
+            if compressed := len(cache_names(cache) - known):
+                log(
+                    f"bench: the build of {n} guideline(s) wrote {compressed} precompressed "
+                    f"copies the cache (the last build's and {CACHE_MAX_ENTRIES} more) no longer "
+                    "held: its time overstates an ordinary rebuild"
+                )
             for name, seconds in stages(projects[n]).items():
                 series[name][n].append(seconds)
             log(
@@ -320,9 +477,19 @@ def run(sizes: Sequence[int], runs: int, work: Path, cache: Path) -> None:
     for name in series:
         growth(name, medians[name], sizes, "s")
     growth("site_html_bytes", {n: float(html[n]) for n in sizes}, sizes, "bytes")
+    ratios = {n: page_size_ratio(n, pages[n], pages[1]) for n in sizes}
+    for n in sizes:
+        emit(ratios[n])
+    largest = sizes[-1]
+    change = navigation_change(
+        projects[largest], largest, last[largest], site, cache, medians["build"][largest]
+    )
+    emit(change)
     if len(sizes) >= 2:
         for name in series:
             emit(linear(name, medians[name], sizes))
+    emit(page_size_bound(ratios[largest]))
+    emit(navigation_change_target(change))
 
 
 def main() -> None:

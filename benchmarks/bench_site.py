@@ -4,11 +4,12 @@
                                     [--skip-builds] [--verbose]
     make bench
 
-Builds the site from a copy of mkdocs.yml and docs/ (the working tree is never written), serves
-it on 127.0.0.1 under /guidelines/ with the project's own static server (build_tools/serve.py's
-handler: precompressed files where the browser accepts them, as the real server would), drives
-Debian Chromium (Playwright, the flags of build_tools/headless.py) and prints one JSON object per
-line:
+Builds the site from a copy of what a build reads (mkdocs.yml, docs/, releases/ and the
+committed generated modules, which the build checks: devtools/site_build.py; the working tree is
+never written), serves it on 127.0.0.1 under /guidelines/ with the project's own static server
+(devtools/serve.py's handler: precompressed files where the browser accepts them, as the real
+server would), drives Debian Chromium (Playwright, the flags of devtools/headless.py) and prints
+one JSON object per line:
 
 * figures ``{"name", "median", "min", "max", "unit", "runs"}``:
   ``ready_*`` navigation -> calculator ready; ``first_result_*`` navigation -> first result of a
@@ -106,9 +107,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout  # noqa: E402
 
 from benchmarks.lighthouse import LighthouseError, run_lighthouse  # noqa: E402
 from build_tools.browser_bundle.runtime_files import CORE_FILES, locate_pyodide  # noqa: E402
-from build_tools.headless import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_ONLY  # noqa: E402
-from build_tools.serve import SiteRequestHandler  # noqa: E402
-from build_tools.site_build import mkdocs_build  # noqa: E402
+from devtools.headless import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_ONLY  # noqa: E402
+from devtools.serve import SiteRequestHandler  # noqa: E402
+from devtools.site_build import copy_project, mkdocs_build  # noqa: E402
 from tests.support.chromium import LOOPBACK  # noqa: E402
 
 BASE_PATH = "/guidelines/"
@@ -390,14 +391,6 @@ def emit(line: Mapping[str, object]) -> None:
 
 
 # --- builds ---------------------------------------------------------------------------------
-
-
-def copy_project(destination: Path) -> Path:
-    """What a build reads: mkdocs.yml and docs/ (as tests/support/builds.py does)."""
-    destination.mkdir(parents=True)
-    shutil.copy(ROOT / "mkdocs.yml", destination / "mkdocs.yml")
-    shutil.copytree(ROOT / "docs", destination / "docs")
-    return destination
 
 
 def plain_config(project: Path) -> Path:
@@ -1242,7 +1235,8 @@ def main() -> None:
     traffic = Traffic()
     with tempfile.TemporaryDirectory(prefix="bench-site-") as temporary:
         work = Path(temporary)
-        project = copy_project(work / "project")
+        # What a build reads (as the tests copy it): the build checks the committed modules.
+        project = copy_project(ROOT, work / "project")
         if not args.skip_builds:
             measure_builds(project, work, args.runs, series, check)
         site = work / "site"

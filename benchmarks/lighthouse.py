@@ -7,7 +7,7 @@ the categories performance, accessibility, best practices and SEO, and returns t
 (0-100), total blocking time, largest contentful paint and the page's total byte weight.
 
 Lighthouse starts its own Chromium on a fresh temporary profile (an empty cache: a first
-visit) with the flags of build_tools/headless.py, plus a host resolver rule under which no name
+visit) with the flags of devtools/headless.py, plus a host resolver rule under which no name
 but 127.0.0.1 resolves: left alone, that Chromium looks up Google's update and account hosts
 (seen with strace). So the URL must be on 127.0.0.1, and nothing leaves the machine; Lighthouse
 itself needs no network for these categories. The full-page screenshot is turned off (slow,
@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from build_tools.headless import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_ONLY_RULES
+from devtools.headless import CHROMIUM, CHROMIUM_ARGS, LOOPBACK_ONLY_RULES
 
 ROOT = Path(__file__).resolve().parents[1]
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

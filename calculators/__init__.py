@@ -23,6 +23,7 @@ from calculators.runtime.errors import CalculatorError, UnknownGuidelineError
 from calculators.runtime.questions import next_questions
 from calculators.runtime.records import read_compiled_module
 from calculators.runtime.relevance import relevance as field_relevance
+from calculators.runtime.results import CaseChanges, CaseValues, Question, Relevance, Result
 
 _GUIDELINE_ID = re.compile(r"^[a-z0-9-]+$")
 _VERSION = re.compile(r"^[0-9]+(\.[0-9]+)*$")
@@ -97,7 +98,7 @@ def previous_version(guideline_id: str) -> str | None:
     return versions[-1] if versions else None
 
 
-def changes(guideline_id: str, case: dict[str, object]) -> dict[str, object] | None:
+def changes(guideline_id: str, case: CaseValues) -> CaseChanges | None:
     """How the result of ``case`` changed in the newest release that changed it:
     ``{"from", "to", "changes": [...]}``, comparing each version with the one before it, newest
     first, from the current version back to the oldest superseded one. A release that changed
@@ -109,7 +110,7 @@ def changes(guideline_id: str, case: dict[str, object]) -> dict[str, object] | N
     versions = [*superseded_versions(guideline_id), None]
     if len(versions) < 2:
         return None
-    newest: dict[str, object] | None = None
+    newest: CaseChanges | None = None
     for before, after in reversed(list(pairwise(versions))):
         found = compare_case(
             load(f"{guideline_id}@{before}"),
@@ -122,24 +123,25 @@ def changes(guideline_id: str, case: dict[str, object]) -> dict[str, object] | N
     return newest
 
 
-def recommend(guideline_id: str, case: dict[str, object]) -> dict[str, object]:
-    """Evaluate ``case`` with the guideline's decision tables (result format: AUTHORING.md)."""
+def recommend(guideline_id: str, case: CaseValues) -> Result:
+    """Evaluate ``case`` with the guideline's decision tables (result format: AUTHORING.md;
+    its keys: :class:`calculators.runtime.results.Result`)."""
     return load(guideline_id).recommend(case)
 
 
-def relevance(guideline_id: str, case: dict[str, object]) -> dict[str, object]:
+def relevance(guideline_id: str, case: CaseValues) -> Relevance:
     """Which fields could change the result of ``case`` (format: AUTHORING.md, "Field
     relevance")."""
     return field_relevance(load(guideline_id), case)
 
 
-def questions(guideline_id: str, case: dict[str, object]) -> list[dict[str, object]]:
+def questions(guideline_id: str, case: CaseValues) -> list[Question]:
     """The unstated findings the result of ``case`` asks for, the most decisive first, each
     with what each answer leads to (format: calculators/runtime/questions.py)."""
     return next_questions(load(guideline_id), case)
 
 
-def case_from_fragment(guideline_id: str, params: Mapping[str, str] | str) -> dict[str, object]:
+def case_from_fragment(guideline_id: str, params: Mapping[str, str] | str) -> CaseValues:
     """The case a calculator URL fragment (URLSearchParams text or dict) describes."""
     return load(guideline_id).case_from_fragment(params)
 

@@ -1,8 +1,9 @@
 """``python -m calculators GUIDELINE CASE.json`` (``-`` reads the case from stdin).
 
-Prints the result as JSON. Exit status: 0 for a valid case (whatever its clinical status), 2 for
-an invalid case (the errors are in the JSON and on stderr), 1 when the guideline is unknown or the
-case file cannot be read or is not JSON.
+Prints the result as JSON (its keys: :class:`calculators.runtime.results.Result`). Exit status:
+0 for a valid case (whatever its clinical status), 2 for an invalid case (the errors are in the
+JSON and on stderr), 1 when the guideline is unknown or the case file cannot be read or is not
+JSON.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from calculators import available_guidelines, load
 from calculators.runtime.errors import UnknownGuidelineError
+from calculators.runtime.results import Result
 
 
 def _read_case(argument: str) -> object:
@@ -21,7 +23,7 @@ def _read_case(argument: str) -> object:
     return json.loads(text)
 
 
-def _print_json(value: object) -> None:
+def _print_json(value: Result) -> None:
     text = json.dumps(value, indent=2, ensure_ascii=False) + "\n"
     # Item texts contain non-ASCII (×, —); write UTF-8 whatever the locale says.
     buffer = getattr(sys.stdout, "buffer", None)
@@ -63,8 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     result = calculator.recommend(case)  # a JSON value that is not an object is reported as invalid
     _print_json(result)
     if result["status"] == "invalid":
-        errors = result["errors"]
-        for problem in errors if isinstance(errors, list) else []:
+        for problem in result["errors"]:
             print(f"invalid case: {problem['message']}", file=sys.stderr)
         return 2
     return 0

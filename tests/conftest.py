@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from build_tools.serve import start_server
+from devtools.serve import start_server
 from tests.support import markers
 from tests.support.builds import copy_project, run_mkdocs_build
 from tests.support.bundles import run_isolated

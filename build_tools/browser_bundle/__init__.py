@@ -6,8 +6,8 @@ decision modules in a self-hosted Pyodide.
   Python, run in Node.js;
 * :mod:`.bundle` packs the ``calculators`` package (with the modules the decisions stage
   compiled) into ``calculators.zip`` plus a manifest;
-* :mod:`.integration` is what the ``guideline`` plugin calls from its hooks.
+* :mod:`.publish` names the published files (what the site adds, and what its pages link).
 
 The calculator's form is page rendering (:mod:`build_tools.render.calculator_form`); the page
-script, the worker and the styles live in ``build_tools/assets/calculator_ui/``.
+script, the worker and the styles live in ``build_tools/web/calculator_ui/``.
 """

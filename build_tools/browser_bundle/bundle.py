@@ -33,7 +33,7 @@ from build_tools.decisions import CompiledGuideline
 
 PACKAGE = "calculators"
 GUIDELINES = "guidelines"
-RELEASED = "released"  # the superseded versions' modules (build_tools.releases.modules)
+RELEASED = "released"  # the superseded versions' modules (build_tools.versions.modules)
 # 1980-01-01 is the earliest time a zip entry can hold.
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Pyodide 314 restores a memory snapshot into a heap of its compiled default size, 30 MiB

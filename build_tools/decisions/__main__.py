@@ -1,9 +1,11 @@
 """``python -m build_tools.decisions [--docs docs] [--out calculators/guidelines] [--check]``
 
-Loads the pages under ``--docs`` exactly as the site build does (same loader, same checks),
-verifies every guideline's decision tables exhaustively, proves its safety constraints and writes
-the compiled modules to ``--out``. With ``--check`` nothing is written: the command exits 1 when a
-committed module differs from what the pages compile to.
+Runs the build's pipeline (:class:`build_tools.pipeline.SiteBuild`: the same loader, checks and
+stages as the site build) on the pages under ``--docs``: verifies every guideline's decision
+tables exhaustively, proves its safety constraints, reads its releases, and writes the compiled
+modules to ``--out`` and the superseded versions' modules to ``calculators/released`` (``make
+tables``). With ``--check`` nothing is written: the command exits 1 when a committed module
+differs from what the pages compile to.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-from build_tools.content.site import load_site, markdown_pages
-from build_tools.decisions.stage import compile_site
 from build_tools.findings import ContentError
-from build_tools.tables import write_module
+from build_tools.pipeline import BuildOptions, SiteBuild
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,42 +37,41 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{args.docs}: no such folder (give the docs folder with --docs)", file=sys.stderr)
         return 2
     started = time.perf_counter()
+    root = Path.cwd()
+    build = SiteBuild(BuildOptions(root, docs_dir=args.docs, modules_dir=str(args.out.resolve())))
     try:
-        site = load_site(args.docs, markdown_pages(args.docs), Path.cwd())
-        compiled = compile_site(site)
+        build.run()
     except ContentError as error:
         print(error.report(), file=sys.stderr)
         return 1
     elapsed_ms = (time.perf_counter() - started) * 1000
-    stale: list[str] = []
-    for guideline in compiled.values():
+    stale = build.stale_modules()
+    stale_files = {finding.file for finding in stale}
+    if not args.check:
+        build.write_modules()
+    for guideline in build.compiled.values():
         model = guideline.model
         target = args.out / f"{guideline.module_name}.py"
-        if args.check:
-            current = target.read_text(encoding="utf-8") if target.exists() else None
-            state = "up to date" if current == guideline.module_text else "stale"
-            if state == "stale":
-                stale.append(str(target))
-        else:
-            write_module(model, args.out, guideline.module_text)
-            state = "written"
+        shown = (
+            str(target.resolve().relative_to(root))
+            if target.resolve().is_relative_to(root)
+            else str(target)
+        )
+        state = ("stale" if shown in stale_files else "up to date") if args.check else "written"
         print(
             f"{model.guideline_id}: {len(model.tables)} tables, {len(model.items)} items "
             f"verified and proven; {target} {state}"
         )
     print(
-        f"{len(site.pages)} pages loaded and checked, {len(compiled)} guideline(s) compiled "
-        f"in {elapsed_ms:.0f} ms"
+        f"{len(build.content.pages)} pages loaded and checked, {len(build.compiled)} "
+        f"guideline(s) compiled in {elapsed_ms:.0f} ms"
     )
-    if stale:
-        print(
-            f"stale: {', '.join(stale)} -> "
-            "run `python -m build_tools.decisions` and commit the result",
-            file=sys.stderr,
-        )
-    if not compiled:
+    if args.check and stale:
+        for finding in stale:
+            print(str(finding), file=sys.stderr)
+    if not build.compiled:
         print(f"no guideline under {args.docs}")
-    return 1 if stale else 0
+    return 1 if args.check and stale else 0
 
 
 if __name__ == "__main__":

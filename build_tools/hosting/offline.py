@@ -14,7 +14,7 @@ from pathlib import Path
 
 from build_tools.hosting.icons import BACKGROUND, SIZES, icon_png
 
-TEMPLATE = Path(__file__).resolve().parent.parent / "assets" / "offline" / "service-worker.js"
+TEMPLATE = Path(__file__).resolve().parent.parent / "web" / "offline" / "service-worker.js"
 SERVICE_WORKER = "sw.js"
 MANIFEST = "manifest.json"
 ICON_DIR = "assets/icons"

@@ -5,17 +5,16 @@ included)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from pathlib import Path
-
-from mkdocs.plugins import get_plugin_logger
 
 from build_tools.cache_dirs import cache_dir
 from build_tools.hosting import offline
 from build_tools.hosting.compress import CompressionCache, precompress
 from build_tools.hosting.server_files import htaccess, web_config
 
-log = get_plugin_logger(__name__)
+log = logging.getLogger(__name__)
 
 
 class HostingFiles:

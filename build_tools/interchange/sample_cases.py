@@ -1,6 +1,6 @@
 """Random cases of a guideline for comparing DMN engines with the compiled module: every field at
 or around the thresholds its tables' cells use, null or missing (``tests/interchange/`` and
-``build_tools/second_opinion.py``)."""
+``devtools/second_opinion.py``)."""
 
 from __future__ import annotations
 

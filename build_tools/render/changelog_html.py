@@ -1,16 +1,17 @@
 """A version's semantic changelog as HTML, for the Versions page: how many cases change, what
 changes for every case, each case class (folded: its conditions in the tables' cell language and
 its changes before → after), the case fields whose reading changed, and every reworded text with
-its words struck and inserted. The same changelog as ``python -m build_tools.changes`` prints."""
+its words struck and inserted. The same changelog as ``python -m build_tools.versions.changes``
+prints."""
 
 from __future__ import annotations
 
 from html import escape
 
-from build_tools.changes.changelog import UNKNOWN_FINDINGS, CaseClass, Changelog
-from build_tools.changes.inputs import describe_input_change
-from build_tools.changes.markdown import CONTRADICTORY_SHOWN, WHEN, WHEN_CONTRADICTORY
-from build_tools.changes.text import WordOp, diff_marked, wording_label
+from build_tools.versions.changes.changelog import UNKNOWN_FINDINGS, CaseClass, Changelog
+from build_tools.versions.changes.inputs import describe_input_change
+from build_tools.versions.changes.markdown import CONTRADICTORY_SHOWN, WHEN, WHEN_CONTRADICTORY
+from build_tools.versions.changes.text import WordOp, diff_marked, wording_label
 
 _TEXT_KINDS = {"point": "Point", "item": "Item", "notice": "Notice", "reference": "Reference"}
 
@@ -30,8 +31,8 @@ def changelog_html(changelog: Changelog, json_url: str | None = None) -> str:
     if json_url:
         parts.append(
             f'<p class="gl-changes-downloads">The same changelog as <a href="{escape(json_url)}" '
-            "download>JSON</a> (what <code>python -m build_tools.changes --format json</code> "
-            "prints), with every class's conditions.</p>"
+            "download>JSON</a> (what <code>python -m build_tools.versions.changes --format "
+            "json</code> prints), with every class's conditions.</p>"
         )
     parts.append("<h4>For every case</h4>")
     if changelog.every_case:

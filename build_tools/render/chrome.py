@@ -50,7 +50,7 @@ class RelatedLink:
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("build_tools", "templates"),
+        loader=jinja2.PackageLoader("build_tools.render", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from html import escape
 from typing import Any
 
@@ -10,7 +10,6 @@ from build_tools.content.schema import PageMeta, SectionMeta
 from build_tools.content.site import Guideline, SiteContent, page_url
 from build_tools.decisions import CompiledGuideline
 from build_tools.interchange.exports import Export, guideline_exports
-from build_tools.releases.history import GuidelineHistory
 from build_tools.render.calculator_form import calculator_directive
 from build_tools.render.chrome import footer_html, header_html
 from build_tools.render.decision_logic import decision_logic_html
@@ -30,6 +29,7 @@ from build_tools.render.versions import (
     superseded_src_uri,
     versions_html,
 )
+from build_tools.versions.history import GuidelineHistory
 
 
 class SiteRenderer:
@@ -42,8 +42,12 @@ class SiteRenderer:
         site: SiteContent,
         compiled: Mapping[str, CompiledGuideline],
         histories: Mapping[str, GuidelineHistory] | None = None,
+        exports: Callable[[str], list[Export]] | None = None,
     ) -> None:
         self.site = site
+        # The pipeline builds each guideline's exports once (build_tools.pipeline); a renderer
+        # on its own builds them when a page lists them.
+        self._exports = exports
         self.histories = dict(histories or {})
         self.decision_models = {
             guideline_id: guideline.model for guideline_id, guideline in compiled.items()
@@ -66,20 +70,18 @@ class SiteRenderer:
             found[src_uri] = page_markdown(snapshot)
         return found
 
-    def generated_files(self) -> dict[str, str]:
-        """Other files the site must add (path -> text): each version's changelog as JSON and
-        every guideline's exports in standard formats."""
-        found = {
+    def changelog_files(self) -> dict[str, str]:
+        """Each version's changelog as JSON (path -> text), which the versions page links."""
+        return {
             changelog_file(guideline_id, version): changelog.json_text()
             for guideline_id, history in sorted(self.histories.items())
             for version, changelog in sorted(history.changelogs.items())
         }
-        for guideline_id in sorted(self.site.guidelines):
-            found.update({export.path: export.text for export in self.exports(guideline_id)})
-        return found
 
     def exports(self, guideline_id: str) -> list[Export]:
         """The files in standard formats the site publishes for a guideline."""
+        if self._exports is not None:
+            return self._exports(guideline_id)
         guideline = self.site.guidelines[guideline_id]
         return guideline_exports(guideline, self.decision_models.get(guideline_id))
 

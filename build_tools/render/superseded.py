@@ -15,13 +15,13 @@ from html import escape
 
 from build_tools.content.schema import Reference
 from build_tools.content.site import page_url
-from build_tools.releases.history import GuidelineHistory
-from build_tools.releases.record import VersionSnapshot
 from build_tools.render.calculator_form import calculator_data_for, calculator_html
 from build_tools.render.chrome import audience_switch_html
 from build_tools.render.references import citation_html, reference_list_html
 from build_tools.render.urls import relative_url
 from build_tools.render.versions import short_date
+from build_tools.versions.history import GuidelineHistory
+from build_tools.versions.record import VersionSnapshot
 
 _CITATION = re.compile(r"\[(@[^\]\[]+)\]")
 

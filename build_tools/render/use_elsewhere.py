@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from html import escape
 
 from build_tools.interchange.exports import Export
-from build_tools.releases.history import GuidelineHistory
 from build_tools.tables.model import CaseInput, DecisionModel
+from build_tools.versions.history import GuidelineHistory
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,20 @@
 ``::: versions`` page (every version, its review, what changed) and the address of each
 superseded version's read-only page (:mod:`build_tools.render.superseded`).
 
-Everything here reads the release history (:mod:`build_tools.releases.history`); nothing names
+Everything here reads the release history (:mod:`build_tools.versions.history`); nothing names
 a guideline.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from html import escape
 
-from build_tools.releases.history import GuidelineHistory, Since
-from build_tools.releases.points import PointText
-from build_tools.releases.record import ReviewEvent, VersionSnapshot
 from build_tools.render.changelog_html import changelog_html
 from build_tools.tables.model import DecisionModel
+from build_tools.versions.history import GuidelineHistory, Since
+from build_tools.versions.record import ReviewEvent
 
 STATUS_LABELS = {"submitted": "Submitted", "under_review": "Under review", "approved": "Approved"}
 VERSIONS_LINK_TEXT = "Versions and changes"
@@ -91,21 +90,6 @@ def version_events(history: GuidelineHistory, version: str) -> list[ReviewEvent]
     return [
         event for event in history.working.review_history if (event.version or first) == version
     ]
-
-
-def _section_titles(snapshot: VersionSnapshot) -> dict[str, str]:
-    return {section["id"]: section["title"] for section in snapshot.record["source"]["sections"]}
-
-
-def _point_list(title: str, points: Iterable[PointText], titles: dict[str, str]) -> str:
-    entries = [
-        f"<li>{escape(titles.get(point.section, point.section))}: "
-        f"<code>{escape(point.anchor)}</code></li>"
-        for point in points
-    ]
-    if not entries:
-        return ""
-    return f"<p>{escape(title)} ({len(entries)}):</p>\n<ul>{''.join(entries)}</ul>\n"
 
 
 def changes_html(history: GuidelineHistory, version: str, json_url: str | None = None) -> str:

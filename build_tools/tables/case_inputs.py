@@ -16,27 +16,12 @@ from build_tools.tables.fields import SNAKE_CASE, FieldReader
 from build_tools.tables.model import INPUT_TYPES, CaseInput, Implication, InputType, Wording
 from build_tools.tables.policies import PolicyTexts
 from build_tools.tables.unary import Number, is_number
+from calculators.runtime.module_data import ImplicationData, InputData
 
-_KEYS = (
-    "name",
-    "type",
-    "values",
-    "min",
-    "max",
-    "exclusive_min",
-    "exclusive_max",
-    "unit",
-    "required",
-    "nullable",
-    "default",
-    "group",
-    "label",
-    "help",
-    "finding",
-    "ask",
-    "implied_by",
-)
-_IMPLICATION_KEYS = ("when", "value")
+# An editor writes a case field with the keys the compiled module holds it by (InputData), and
+# an implied_by entry with those of ImplicationData: one shape from the page to the runtime.
+_KEYS = tuple(InputData.__annotations__)
+_IMPLICATION_KEYS = tuple(ImplicationData.__annotations__)
 
 
 def load_case_inputs(
@@ -76,10 +61,9 @@ def _load_one(node: LocatedMap, reader: FieldReader, texts: PolicyTexts) -> Case
     name = reader.identifier(node, "name", "a case input", SNAKE_CASE, "a snake_case name")
     what = f"case input {name or '?'}"
     reader.check_keys(node, _KEYS, what)
-    kind = reader.choice(node, "type", what, INPUT_TYPES)
-    if not name or not kind:
+    input_type = reader.choice(node, "type", what, INPUT_TYPES)
+    if not name or input_type is None:
         return None
-    input_type: InputType = kind  # type: ignore[assignment]  # checked against INPUT_TYPES above
     values = _enum_values(node, reader, what, input_type)
     minimum, maximum = _bounds(node, reader, what, input_type)
     required = reader.flag(node, "required", what, False)

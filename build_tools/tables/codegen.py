@@ -58,6 +58,7 @@ from calculators.runtime.module_data import (
     WordingData,
 )
 from calculators.runtime.records import read_compiled_module
+from calculators.runtime.results import Result
 
 _GUIDELINE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _COMPARISON_HELPERS = {
@@ -183,9 +184,7 @@ def compiled_calculator(model: DecisionModel, text: str) -> Calculator:
     return Calculator(read_compiled_module(module))
 
 
-def compiled_recommend(
-    model: DecisionModel, text: str
-) -> Callable[[dict[str, object]], dict[str, object]]:
+def compiled_recommend(model: DecisionModel, text: str) -> Callable[[dict[str, object]], Result]:
     """``recommend`` of the module ``text`` compiles to (see compiled_calculator)."""
     return compiled_calculator(model, text).recommend
 

@@ -23,7 +23,6 @@ from build_tools.tables.model import (
     Condition,
     DecisionTable,
     DerivedValue,
-    HitPolicyName,
     Item,
     Outcome,
     Output,
@@ -101,7 +100,7 @@ def _load_table(
     )
     what = f"table {table_id or '?'}"
     reader.check_keys(node, _TABLE_KEYS, what)
-    hit_policy: HitPolicyName = reader.choice(node, "hit_policy", what, HIT_POLICIES) or "collect"  # type: ignore[assignment]
+    hit_policy = reader.choice(node, "hit_policy", what, HIT_POLICIES) or "collect"
     declared_inputs = reader.string_list(node, "inputs", what)
     inputs = tuple(name for name, _ in declared_inputs)
     if "inputs" not in node:
@@ -282,7 +281,7 @@ def _outcome(
         )
     status: RuleStatus | None = None
     if "status" in node:
-        status = reader.choice(node, "status", what, RULE_STATUSES) or None  # type: ignore[assignment]
+        status = reader.choice(node, "status", what, RULE_STATUSES)
     error = None
     if "error" in node:
         error_node = reader.mapping(node["error"], node.line_of("error"), f"{what}: error")

@@ -18,6 +18,8 @@ SNAKE_CASE = re.compile(r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 RULE_ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 ITEM_ID = RULE_ID
 T = TypeVar("T")
+# A choice among allowed words: a Literal type, so that the word read has that type.
+C = TypeVar("C", bound=str)
 
 
 def citation_numbers(
@@ -108,10 +110,12 @@ class FieldReader:
         node: LocatedMap,
         key: str,
         what: str,
-        choices: tuple[str, ...],
+        choices: tuple[C, ...],
         *,
         required: bool = True,
-    ) -> str:
+    ) -> C | None:
+        """``node[key]`` as the one of ``choices`` it is (of their type, a Literal usually), or
+        None when it is absent (reported if ``required``) or none of them (reported)."""
         value = node.get(key)
         if value is None:
             if required:
@@ -120,16 +124,16 @@ class FieldReader:
                     f"{what} lacks {key!r}",
                     f"add '{key}:' with one of {', '.join(choices)}",
                 )
-            return ""
-        if value not in choices:
-            self.report(
-                node.line_of(key),
-                f"{what}: unknown {key} {value!r}",
-                f"use one of: {', '.join(choices)}",
-            )
-            return ""
-        assert isinstance(value, str)
-        return value
+            return None
+        for choice in choices:
+            if value == choice:
+                return choice
+        self.report(
+            node.line_of(key),
+            f"{what}: unknown {key} {value!r}",
+            f"use one of: {', '.join(choices)}",
+        )
+        return None
 
     def identifier(
         self, node: LocatedMap, key: str, what: str, pattern: re.Pattern[str], shape: str

@@ -111,11 +111,10 @@ def _load_item(
 ) -> Item:
     what = f"item {item_id}"
     reader.check_keys(node, _KEYS, what)
-    kind_text = reader.choice(node, "kind", what, ITEM_KINDS)
-    kind: ItemKind = kind_text or "warning"  # type: ignore[assignment]  # checked against ITEM_KINDS
+    kind = reader.choice(node, "kind", what, ITEM_KINDS) or "warning"
     rank: Rank | None = None
     if kind == "recommendation":
-        rank = reader.choice(node, "rank", what, RANKS) or "alternative"  # type: ignore[assignment]
+        rank = reader.choice(node, "rank", what, RANKS) or "alternative"
     elif "rank" in node:
         reader.report(
             node.line_of("rank"), f"{what}: only recommendations have a rank", "drop 'rank:'"
@@ -227,7 +226,7 @@ def _agents(
 def _origin(
     node: LocatedMap, what: str, kind: ItemKind, context: ItemContext, reader: FieldReader
 ) -> Origin:
-    origin: Origin = reader.choice(node, "origin", what, ORIGINS, required=False) or "source"  # type: ignore[assignment]
+    origin = reader.choice(node, "origin", what, ORIGINS, required=False) or "source"
     if origin != "newer_guidance":
         return origin
     if kind not in _NEWER_GUIDANCE_KINDS:

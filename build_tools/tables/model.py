@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Literal as TypingLiteral
+from typing import get_args
 
 from build_tools.tables.unary import Number, UnaryTest
 
@@ -26,20 +27,14 @@ Rank = TypingLiteral["preferred", "alternative"]
 RuleStatus = TypingLiteral["needs_more_information", "out_of_scope"]
 Origin = TypingLiteral["source", "newer_guidance"]
 
-INPUT_TYPES: tuple[InputType, ...] = ("enum", "boolean", "integer", "number")
-HIT_POLICIES: tuple[HitPolicyName, ...] = ("unique", "first", "collect")
-ITEM_KINDS: tuple[ItemKind, ...] = (
-    "recommendation",
-    "warning",
-    "monitoring",
-    "supportive_care",
-    "workup",
-    "dosing",
-    "prognosis_reason",
-)
-RANKS: tuple[Rank, ...] = ("preferred", "alternative")
-RULE_STATUSES: tuple[RuleStatus, ...] = ("needs_more_information", "out_of_scope")
-ORIGINS: tuple[Origin, ...] = ("source", "newer_guidance")
+# The words an editor may write, in the order findings list them: those of the Literal types
+# (FieldReader.choice returns the word read as its Literal type).
+INPUT_TYPES: tuple[InputType, ...] = get_args(InputType)
+HIT_POLICIES: tuple[HitPolicyName, ...] = get_args(HitPolicyName)
+ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
+RANKS: tuple[Rank, ...] = get_args(Rank)
+RULE_STATUSES: tuple[RuleStatus, ...] = get_args(RuleStatus)
+ORIGINS: tuple[Origin, ...] = get_args(Origin)
 
 
 @dataclass(frozen=True)
@@ -303,15 +298,7 @@ class Agent:
 ObligationKind = TypingLiteral[
     "not_recommended", "not_first", "present", "absent", "status", "no_recommendations", "cited"
 ]
-OBLIGATION_KINDS: tuple[ObligationKind, ...] = (
-    "not_recommended",
-    "not_first",
-    "present",
-    "absent",
-    "status",
-    "no_recommendations",
-    "cited",
-)
+OBLIGATION_KINDS: tuple[ObligationKind, ...] = get_args(ObligationKind)
 
 
 @dataclass(frozen=True)

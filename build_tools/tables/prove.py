@@ -33,9 +33,10 @@ from build_tools.tables.model import (
 from build_tools.tables.regions import Cube, Domains, Region, RuleRegions, intersect
 from build_tools.tables.safety import AgentIndex
 from calculators.runtime.engine import ITEM_LISTS
+from calculators.runtime.results import Result
 
 # Runs a case through the compiled module: the result the runtime gives (see build()).
-Recommend = Callable[[dict[str, object]], dict[str, object]]
+Recommend = Callable[[dict[str, object]], Result]
 _SEVERITY = ("needs_more_information", "out_of_scope")
 
 
@@ -274,7 +275,7 @@ def _finding(violation: Violation, model: DecisionModel, recommend: Recommend | 
             f"{item['id']} from rule {item['rule']} of table {item['table']} "
             f"({_rule_location(model, str(item['table']), str(item['rule']))})"
             for key in ITEM_LISTS.values()
-            for item in result.get(key, [])  # type: ignore[attr-defined]
+            for item in result[key]
             if item["id"] in violation.items
         ]
         if produced:

@@ -29,7 +29,6 @@ from build_tools.tables.model import (
     Condition,
     Item,
     Obligation,
-    RuleStatus,
     SafetyConstraint,
 )
 
@@ -211,8 +210,8 @@ class _ConstraintLoader:
                 found.append(Obligation(kind, line, items=items))
             elif kind == "status":
                 status = reader.choice(then, "status", f"{what}: then", RULE_STATUSES)
-                if status:
-                    found.append(Obligation("status", line, status=_status(status)))
+                if status is not None:
+                    found.append(Obligation("status", line, status=status))
             elif value is not True:
                 reader.report(line, f"{what}: '{kind}' must be true", f"write '{kind}: true'")
             else:
@@ -275,13 +274,6 @@ class _ConstraintLoader:
             else:
                 ids.append(item_id)
         return tuple(ids)
-
-
-def _status(name: str) -> RuleStatus:
-    for status in RULE_STATUSES:
-        if status == name:
-            return status
-    raise ValueError(f"unknown status {name!r}")
 
 
 def obligation_words(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from build_tools.located_yaml import LocatedList, LocatedMap
 
 # Authoring checks a version released before they existed may waive, and only when it is recorded
-# from its git history (python -m build_tools.releases record --git): neither changes what the
+# from its git history (python -m build_tools.versions record --git): neither changes what the
 # tables decide. "item-agents": recommendation and dosing items list their agents;
 # "patient-numbers": patient wording keeps every number of the clinician wording.
 WAIVABLE_CHECKS = ("item-agents", "patient-numbers")

@@ -4,7 +4,9 @@ The worker unpacks ``calculators.zip``, puts its folder first on ``sys.path``, i
 module and keeps it for the life of the worker. Every answer is JSON *text*: a string crosses
 from Python to JavaScript and then between threads in one copy each, where a ~20 KB object
 graph would cost milliseconds to convert and clone on every keystroke, and no proxy of a Python
-object is left for JavaScript to leak.
+object is left for JavaScript to leak. Each answer's shape is a TypedDict of
+:mod:`calculators.runtime.results` (``RecommendJson``, ``RelevanceJson``, ``ChangesJson``),
+which the page's JSDoc types (``calculator_ui/types.js``) follow key for key.
 
 Standard library only, like the rest of the runtime; the same calls work in CPython (the tests
 make them exactly as the worker does).
@@ -19,6 +21,13 @@ from typing import Literal
 
 import calculators
 from calculators.runtime.compare import case_for
+from calculators.runtime.results import (
+    CaseValues,
+    ChangesJson,
+    ItemBrief,
+    RecommendJson,
+    RelevanceJson,
+)
 
 #: How the worker passes a case: the URL fragment's text (``"sex=female&weight_kg=70"``), read
 #: with the runtime's own :func:`calculators.case_from_fragment`, or a JSON object's text.
@@ -33,8 +42,8 @@ def recommend_json(guideline: str, mode: CaseMode, text: str) -> str:
     the worker reports the exception's last line.
     """
     case = _case(guideline, mode, text)
-    result = calculators.recommend(guideline, case)
-    return json.dumps({"case": case, "result": result}, ensure_ascii=False)
+    answer: RecommendJson = {"case": case, "result": calculators.recommend(guideline, case)}
+    return json.dumps(answer, ensure_ascii=False)
 
 
 def relevance_json(guideline: str, mode: CaseMode, text: str) -> str:
@@ -45,11 +54,12 @@ def relevance_json(guideline: str, mode: CaseMode, text: str) -> str:
     (:mod:`calculators.runtime.questions`); ``mode`` and ``text`` as for
     :func:`recommend_json`, and it raises what the runtime raises, as that does."""
     case = _case(guideline, mode, text)
-    relevance = calculators.relevance(guideline, case)
-    questions = calculators.questions(guideline, case)
-    return json.dumps(
-        {"case": case, "relevance": relevance, "questions": questions}, ensure_ascii=False
-    )
+    answer: RelevanceJson = {
+        "case": case,
+        "relevance": calculators.relevance(guideline, case),
+        "questions": calculators.questions(guideline, case),
+    }
+    return json.dumps(answer, ensure_ascii=False)
 
 
 def changes_json(guideline: str, mode: CaseMode, text: str) -> str:
@@ -72,24 +82,24 @@ def changes_json(guideline: str, mode: CaseMode, text: str) -> str:
                 "after": _first_choice(guideline, case),
             },
         }
-    return json.dumps({"case": case, "changes": found}, ensure_ascii=False)
+    answer: ChangesJson = {"case": case, "changes": found}
+    return json.dumps(answer, ensure_ascii=False)
 
 
-def _first_choice(guideline: str, case: dict[str, object]) -> list[dict[str, str]]:
+def _first_choice(guideline: str, case: CaseValues) -> list[ItemBrief]:
     calculator = calculators.load(guideline)
     result = calculator.recommend(case_for(calculator.spec, case))
-    recommendations = result.get("recommendations")
     return [
         {"id": item["id"], "text": item["text"], "patient_text": item["patient_text"]}
-        for item in (recommendations if isinstance(recommendations, list) else [])
+        for item in result["recommendations"]
         if item.get("rank") == "preferred"
     ]
 
 
-def _case(guideline: str, mode: CaseMode, text: str) -> dict[str, object]:
+def _case(guideline: str, mode: CaseMode, text: str) -> CaseValues:
     if mode == "fragment":
         return calculators.case_from_fragment(guideline, text)
-    case: dict[str, object] = json.loads(text)
+    case: CaseValues = json.loads(text)
     return case
 
 

@@ -17,10 +17,18 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import Any
 
 from calculators.runtime.engine import ITEM_LISTS, Calculator, lower_first
 from calculators.runtime.records import GuidelineSpec
+from calculators.runtime.results import (
+    CaseChanges,
+    CaseValues,
+    Cube,
+    Notice,
+    Result,
+    ResultChange,
+    ResultItem,
+)
 
 Facet = tuple[str, ...]  # what a fact is about, e.g. ("item", "recommendations", "<id>")
 
@@ -54,35 +62,35 @@ _PATIENT_LIST_WORDS = {
 _PATIENT_RANKS = {"preferred": "first choice", "alternative": "another option"}
 
 
-def facts(result: Mapping[str, Any]) -> dict[Facet, object]:
+def facts(result: Result) -> dict[Facet, object]:
     """The facts of a result that changes are compared on, each facet with its value."""
     found: dict[Facet, object] = {
-        ("status",): result.get("status"),
-        ("prognosis",): result.get("prognosis"),
+        ("status",): result["status"],
+        ("prognosis",): result["prognosis"],
     }
-    for error in result.get("errors") or []:
-        found[("error", str(error.get("field")))] = True
+    for error in result["errors"]:
+        found[("error", str(error["field"]))] = True
     for list_name in ITEM_LISTS.values():
-        for item in result.get(list_name) or []:
-            found[("item", list_name, str(item["id"]))] = _item_value(item)
-    for group in result.get("conditional") or []:
-        when = _when_text(group.get("when") or [])
-        for item in group.get("items") or []:
-            found[("conditional", str(item["id"]), when)] = _item_value(item)
-    for notice in result.get("notices") or []:
-        found[("notice", str(notice["id"]))] = True
+        for item in result[list_name]:
+            found[("item", list_name, item["id"])] = _item_value(item)
+    for group in result["conditional"]:
+        when = _when_text(group["when"])
+        for item in group["items"]:
+            found[("conditional", item["id"], when)] = _item_value(item)
+    for notice in result["notices"]:
+        found[("notice", notice["id"])] = True
     return found
 
 
-def _item_value(item: Mapping[str, Any]) -> object:
+def _item_value(item: ResultItem) -> object:
     dose = item.get("dose")
-    if isinstance(dose, Mapping):
+    if dose is not None:
         return f"{dose.get('amount_per_kg')} {dose.get('unit')}/kg, {dose.get('schedule')}"
     rank = item.get("rank")
     return rank if rank is not None else True
 
 
-def _when_text(when: list[Mapping[str, Any]]) -> str:
+def _when_text(when: list[Cube]) -> str:
     alternatives = [
         ", ".join(f"{name} = {_value_text(value)}" for name, value in sorted(answers.items()))
         for answers in when
@@ -98,14 +106,12 @@ def _value_text(value: object) -> str:
     return str(value)
 
 
-def differences(
-    before: Mapping[str, Any], after: Mapping[str, Any], labels: Labels | None = None
-) -> list[dict[str, object]]:
+def differences(before: Result, after: Result, labels: Labels | None = None) -> list[ResultChange]:
     """Every fact that differs, in a stable order: ``{"facet": [...], "before": v|None,
     "after": v|None, "text": clinician wording, "patient_text": patient wording}``; ``labels``
     (field -> clinician and patient label) word the answers an item depends on."""
     old, new = facts(before), facts(after)
-    changed = []
+    changed: list[ResultChange] = []
     for facet in sorted(old.keys() | new.keys(), key=facet_order):
         was, now = old.get(facet), new.get(facet)
         if was == now:
@@ -124,7 +130,7 @@ def differences(
 
 
 _KIND_ORDER = {"status": 0, "prognosis": 1, "error": 2, "item": 3, "conditional": 4, "notice": 5}
-_LIST_ORDER = {name: position for position, name in enumerate(ITEM_LISTS.values())}
+_LIST_ORDER: dict[str, int] = {name: position for position, name in enumerate(ITEM_LISTS.values())}
 
 
 def facet_order(facet: Facet) -> tuple[int, int, tuple[str, ...]]:
@@ -136,30 +142,40 @@ def _jsonable(value: object) -> object:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _item_text(result: Mapping[str, Any], facet: Facet, *, patient: bool) -> str:
-    key = "patient_text" if patient else "text"
+def _item_text(result: Result, facet: Facet, *, patient: bool) -> str:
     if facet[0] == "item":
-        for item in result.get(facet[1]) or []:
-            if item.get("id") == facet[2]:
-                return str(item.get(key) or item.get("text"))
+        for item in _listed(result, facet[1]):
+            if item["id"] == facet[2]:
+                return _text(item, patient=patient)
     if facet[0] == "conditional":
-        for group in result.get("conditional") or []:
-            for item in group.get("items") or []:
-                if item.get("id") == facet[1]:
-                    return str(item.get(key) or item.get("text"))
+        for group in result["conditional"]:
+            for item in group["items"]:
+                if item["id"] == facet[1]:
+                    return _text(item, patient=patient)
     if facet[0] == "notice":
-        for notice in result.get("notices") or []:
-            if notice.get("id") == facet[1]:
-                return str(notice.get(key) or notice.get("text"))
+        for notice in result["notices"]:
+            if notice["id"] == facet[1]:
+                return _text(notice, patient=patient)
     return facet[-1]
+
+
+def _listed(result: Result, list_name: str) -> list[ResultItem]:
+    """The items of the result's list ``list_name``."""
+    return next((result[key] for key in ITEM_LISTS.values() if key == list_name), [])
+
+
+def _text(item: ResultItem | Notice, *, patient: bool) -> str:
+    """An item's or notice's text in the wording asked for (the clinician's where the patient's
+    is empty)."""
+    return (item["patient_text"] or item["text"]) if patient else item["text"]
 
 
 def _describe(
     facet: Facet,
     was: object,
     now: object,
-    before: Mapping[str, Any],
-    after: Mapping[str, Any],
+    before: Result,
+    after: Result,
     labels: Labels | None = None,
 ) -> tuple[str, str]:
     """A change in words, for clinicians and for patients."""
@@ -241,13 +257,13 @@ def _answers_text(when: str, labels: Labels | None, *, patient: bool) -> str:
     return _ANSWER.sub(answer, when)
 
 
-def case_for(spec: GuidelineSpec, case: Mapping[str, object]) -> dict[str, object]:
+def case_for(spec: GuidelineSpec, case: Mapping[str, object]) -> CaseValues:
     """``case`` as another version of the guideline reads it: fields that version does not
     declare are left out, and so is an unknown (null) value of a field it cannot leave unknown
     but gives a default: its form showed that default when nothing was entered (1.0.0 read an
     unstated finding as "no")."""
     inputs = {spec_input.name: spec_input for spec_input in spec.inputs}
-    projected: dict[str, object] = {}
+    projected: CaseValues = {}
     for name, value in case.items():
         spec_input = inputs.get(name)
         if spec_input is None:
@@ -258,9 +274,7 @@ def case_for(spec: GuidelineSpec, case: Mapping[str, object]) -> dict[str, objec
     return projected
 
 
-def compare_case(
-    before: Calculator, after: Calculator, case: Mapping[str, object]
-) -> dict[str, object]:
+def compare_case(before: Calculator, after: Calculator, case: Mapping[str, object]) -> CaseChanges:
     """How the result of ``case`` differs between two versions: ``{"from": version, "to":
     version, "changes": [...], "every_case": [...]}`` (see :func:`differences`). ``changes``
     are this case's own; ``every_case`` are the changes every result of the two versions shares
@@ -281,6 +295,5 @@ def compare_case(
     }
 
 
-def _every_case(change: Mapping[str, object]) -> bool:
-    facet = change["facet"]
-    return isinstance(facet, list) and facet[0] == "notice"
+def _every_case(change: ResultChange) -> bool:
+    return change["facet"][0] == "notice"

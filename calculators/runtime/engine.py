@@ -17,17 +17,31 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import NotRequired, TypedDict
 
 from calculators.runtime.branching import Branches, Cube, simplify
 from calculators.runtime.dosing import calculate_dose
-from calculators.runtime.inputs import CaseError, case_from_fragment, validate_case
+from calculators.runtime.inputs import case_from_fragment, validate_case
 from calculators.runtime.records import GuidelineSpec, InputSpec, ItemSpec, TableSpec
+from calculators.runtime.results import (
+    CaseError,
+    CaseValues,
+    ConditionalGroup,
+    ItemList,
+    NeededFor,
+    Policy,
+    Result,
+    ResultItem,
+    Status,
+    TraceBranch,
+    TraceStep,
+)
 
 # Most severe last: the result's status is the most severe one any fired rule sets.
-STATUS_SEVERITY = ("ok", "needs_more_information", "out_of_scope", "invalid")
+STATUS_SEVERITY: tuple[Status, ...] = ("ok", "needs_more_information", "out_of_scope", "invalid")
 
 # Result list of each item kind, in the order the lists appear in the result.
-ITEM_LISTS = {
+ITEM_LISTS: dict[str, ItemList] = {
     "prognosis_reason": "prognosis_reasons",
     "recommendation": "recommendations",
     "warning": "warnings",
@@ -69,7 +83,7 @@ CONDITIONAL_HEADING = "Depends on findings not stated"
 DECISIVE = ("recommendation", "dosing")
 # What an unknown finding is asked for, in the order the work-up lists them: the treatment
 # waits for it; it changes other advice (a warning, a test); it changes the prognosis only.
-_NEEDED_FOR = ("treatment", "advice", "prognosis")
+_NEEDED_FOR: tuple[NeededFor, ...] = ("treatment", "advice", "prognosis")
 
 
 # How many sets of unknown findings a calculator keeps branches for (see Calculator.branches).
@@ -87,6 +101,20 @@ class _Place:
 
 # An item as the branches place it: its spec and where it is produced.
 _Found = tuple[ItemSpec, _Place]
+
+
+class _Decided(TypedDict):
+    """A table's trace step as the branches alone decide it (kept for the cases that share
+    them): without the inputs, the output and the doses, which the case's values fill in."""
+
+    table: str
+    file: str
+    line: int
+    hit_policy: str
+    skipped: bool
+    rules: list[str]
+    used_default: bool
+    branches: NotRequired[list[TraceBranch]]
 
 
 @dataclass(frozen=True)
@@ -109,13 +137,13 @@ class Calculator:
         self._tables = {table.id: table for table in spec.tables}
         self._recent: list[Branches] = []  # most recently used first
 
-    def validate(self, case: object) -> tuple[dict[str, object], list[CaseError]]:
+    def validate(self, case: object) -> tuple[CaseValues, list[CaseError]]:
         return validate_case(self.spec.inputs, case)
 
-    def case_from_fragment(self, params: Mapping[str, str] | str) -> dict[str, object]:
+    def case_from_fragment(self, params: Mapping[str, str] | str) -> CaseValues:
         return case_from_fragment(self.spec.inputs, params)
 
-    def recommend(self, case: object) -> dict[str, object]:
+    def recommend(self, case: object) -> Result:
         values, errors = self.validate(case)
         if errors:
             return self._result("invalid", errors, None, [], [], [])
@@ -123,7 +151,7 @@ class Calculator:
 
     def evaluated(
         self, case: object, *, trace: bool = True
-    ) -> tuple[dict[str, object], Branches, dict[str, object]] | None:
+    ) -> tuple[CaseValues, Branches, Result] | None:
         """A valid case's values, branches and result, for what works from all three (field
         relevance, the next questions); None when the case is invalid."""
         values, errors = self.validate(case)
@@ -135,7 +163,7 @@ class Calculator:
 
     def variant(
         self, values: Mapping[str, object], base: Branches, changes: Mapping[str, object]
-    ) -> tuple[dict[str, object], Branches]:
+    ) -> tuple[CaseValues, Branches]:
         """``values`` with ``changes`` made, and its branches worked out from ``base`` (the
         branches of ``values``): only the tables that read a changed field, and those downstream
         whose inputs changed, are evaluated again (field relevance and the next questions try
@@ -150,9 +178,7 @@ class Calculator:
             spec.name for spec in self.spec.inputs if spec.finding and values[spec.name] is None
         )
 
-    def evaluate(
-        self, values: dict[str, object], branches: Branches, *, trace: bool = True
-    ) -> dict[str, object]:
+    def evaluate(self, values: CaseValues, branches: Branches, *, trace: bool = True) -> Result:
         """The result of a validated case from its branches; ``trace=False`` leaves the trace
         empty (what field relevance compares needs no trace, and the trace is not free)."""
         if branches.all_impossible():
@@ -172,7 +198,7 @@ class Calculator:
         ][:_RECENT_CASES]
         return branches
 
-    def _trace(self, branches: Branches, values: Mapping[str, object]) -> list[dict[str, object]]:
+    def _trace(self, branches: Branches, values: Mapping[str, object]) -> list[TraceStep]:
         """Each table in evaluation order: its inputs as the case states them, the rules selected
         whatever the answers, and (``branches``) those selected under some answers only."""
         steps = branches.memo.get("trace")
@@ -184,7 +210,7 @@ class Calculator:
                 name: self._derived(branches, name) for name in self._producers
             }
         implied = self.implied(branches)
-        trace: list[dict[str, object]] = []
+        trace: list[TraceStep] = []
         for table, step in zip(self.spec.tables, steps, strict=True):
             trace.append(self._trace_entry(table, step, values, derived, implied))
         return trace
@@ -192,16 +218,17 @@ class Calculator:
     def _trace_entry(
         self,
         table: TableSpec,
-        step: dict[str, object],
+        step: _Decided,
         values: Mapping[str, object],
-        derived: Mapping[str, object],
+        derived: Mapping[str, str | None],
         implied: Mapping[str, tuple[bool, list[str]]],
-    ) -> dict[str, object]:
+    ) -> TraceStep:
         """A trace step with the values the table was evaluated with: a case field as given,
         an unstated finding that other answers settle as that answer (``implied``: by which
-        fields), another table's output as worked out (null when it depends on the answers)."""
-        entry = _step_copy(step)
-        inputs: dict[str, object] = {}
+        fields), another table's output as worked out (null when it depends on the answers).
+        ``step`` is kept for the cases that share the branches: the entry copies its mutable
+        parts (what a result hands out is never shared with what the calculator keeps)."""
+        inputs: CaseValues = {}
         settled: dict[str, list[str]] = {}
         for name in table.inputs:
             if name in derived:
@@ -210,11 +237,25 @@ class Calculator:
                 inputs[name], settled[name] = implied[name]
             else:
                 inputs[name] = values.get(name)
-        entry["inputs"] = inputs
-        if settled:
-            entry["implied"] = {name: {"by": by} for name, by in settled.items()}
+        entry: TraceStep = {
+            "table": step["table"],
+            "file": step["file"],
+            "line": step["line"],
+            "hit_policy": step["hit_policy"],
+            "inputs": inputs,
+            "skipped": step["skipped"],
+            "rules": list(step["rules"]),
+            "used_default": step["used_default"],
+        }
         if table.output_name is not None:
             entry["output"] = {"name": table.output_name, "value": derived[table.output_name]}
+        if "branches" in step:
+            entry["branches"] = [
+                {**branch, "when": [dict(cube) for cube in branch["when"]]}
+                for branch in step["branches"]
+            ]
+        if settled:
+            entry["implied"] = {name: {"by": by} for name, by in settled.items()}
         return entry
 
     def implied(self, branches: Branches) -> dict[str, tuple[bool, list[str]]]:
@@ -243,9 +284,7 @@ class Calculator:
             found[name] = (yes, list(by))
         return found
 
-    def _invalid_trace(
-        self, branches: Branches, values: Mapping[str, object]
-    ) -> list[dict[str, object]]:
+    def _invalid_trace(self, branches: Branches, values: Mapping[str, object]) -> list[TraceStep]:
         """The trace of a contradictory case, up to the last table that reported a contradiction
         the result lists: the tables after it were not what decided the result. Outputs are
         worked out over every answer (none is possible), null where they differ."""
@@ -263,26 +302,23 @@ class Calculator:
             for table, step in list(zip(self.spec.tables, steps, strict=True))[: last + 1]
         ]
 
-    def _trace_steps(self, branches: Branches) -> list[dict[str, object]]:
+    def _trace_steps(self, branches: Branches) -> list[_Decided]:
         """The trace of each table without its inputs and output: what the branches alone
         decide."""
-        steps: list[dict[str, object]] = []
+        steps: list[_Decided] = []
         for table in self.spec.tables:
             found = branches.tables[table.id]
             always = {rule: branches.holds_always(cubes) for rule, cubes in found.selected.items()}
-            step: dict[str, object] = {
+            step: _Decided = {
                 "table": table.id,
                 "file": table.file,
                 "line": table.line,
                 "hit_policy": table.hit_policy,
-                "inputs": {},
                 "skipped": bool(found.skipped) and branches.holds_always(found.skipped),
                 "rules": [rule for rule in table.rules if always.get(rule)],
                 "used_default": bool(always.get("default")),
             }
-            if table.output_name is not None:
-                step["output"] = None
-            partial: list[dict[str, object]] = [
+            partial: list[TraceBranch] = [
                 {"when": branches.where(table.id, rule), "rule": rule}
                 for rule, cubes in found.selected.items()
                 if not always[rule] and any(branches.possible(cube) for cube in cubes)
@@ -294,7 +330,7 @@ class Calculator:
             steps.append(step)
         return steps
 
-    def _derived(self, branches: Branches, name: str, *, possible: bool = True) -> object:
+    def _derived(self, branches: Branches, name: str, *, possible: bool = True) -> str | None:
         """A table's output as the case states it: null when it depends on the answers (over
         the possible answers only, unless ``possible`` is false)."""
         outputs = {
@@ -306,21 +342,28 @@ class Calculator:
 
     def _result(
         self,
-        status: str,
+        status: Status,
         errors: list[CaseError],
-        prognosis: object,
-        items: list[dict[str, object]],
-        conditional: list[dict[str, object]],
-        trace: list[dict[str, object]],
-    ) -> dict[str, object]:
-        lists: dict[str, list[dict[str, object]]] = {name: [] for name in ITEM_LISTS.values()}
+        prognosis: str | None,
+        items: list[ResultItem],
+        conditional: list[ConditionalGroup],
+        trace: list[TraceStep],
+    ) -> Result:
+        lists: dict[ItemList, list[ResultItem]] = {name: [] for name in ITEM_LISTS.values()}
         for item in items:
-            lists[ITEM_LISTS[str(item["kind"])]].append(item)
+            lists[ITEM_LISTS[item["kind"]]].append(item)
         return {
             "status": status,
             "errors": errors,
             "prognosis": prognosis,
-            **lists,
+            # The item lists, in the order of ITEM_LISTS.
+            "prognosis_reasons": lists["prognosis_reasons"],
+            "recommendations": lists["recommendations"],
+            "warnings": lists["warnings"],
+            "monitoring": lists["monitoring"],
+            "supportive_care": lists["supportive_care"],
+            "workup": lists["workup"],
+            "dosing": lists["dosing"],
             "conditional": conditional,
             "notices": [
                 {
@@ -345,9 +388,9 @@ class _Layout:
     """What a result is made of that the branches alone decide (the case's values only fill in
     doses and the trace's inputs): worked out once for all the cases that share the branches."""
 
-    status: str
-    prognosis: object
-    asks: list[dict[str, object]]  # work-up items naming the findings to establish
+    status: Status
+    prognosis: str | None
+    asks: list[ResultItem]  # work-up items naming the findings to establish
     certain: list[_Found]  # the items that hold whatever the answers, in order
     conditional: list[_Group]
 
@@ -355,13 +398,13 @@ class _Layout:
 class _Assembly:
     """The result of a case that is not contradictory, from its tables' decision trees."""
 
-    def __init__(self, calculator: Calculator, branches: Branches, values: dict[str, object]):
+    def __init__(self, calculator: Calculator, branches: Branches, values: CaseValues):
         self.calculator = calculator
         self.spec = calculator.spec
         self.branches = branches
         self.values = values
 
-    def result(self, *, trace: bool = True) -> dict[str, object]:
+    def result(self, *, trace: bool = True) -> Result:
         layout = self.branches.memo.get("layout")
         if not isinstance(layout, _Layout):
             layout = self.branches.memo["layout"] = self._layout()
@@ -383,10 +426,10 @@ class _Assembly:
             steps,
         )
 
-    def _item(self, item: ItemSpec, place: _Place) -> dict[str, object]:
+    def _item(self, item: ItemSpec, place: _Place) -> ResultItem:
         return _item_result(item, place, self.values, self._policies(item, place))
 
-    def _policies(self, item: ItemSpec, place: _Place) -> list[dict[str, object]]:
+    def _policies(self, item: ItemSpec, place: _Place) -> list[Policy]:
         """The site policies that decided an item here: those its texts state, then those the
         cells of the rule that produced it name; each with what it decides, in both wordings."""
         table = self.calculator._tables.get(place.table)
@@ -434,7 +477,7 @@ class _Assembly:
                 if spec.name in deciding
             ),
             # What the treatment waits for first, what decides on its own before the rest.
-            key=lambda ask: (_NEEDED_FOR.index(str(ask["needed_for"])), bool(ask["only_if"])),
+            key=lambda ask: (_NEEDED_FOR.index(ask["needed_for"]), bool(ask["only_if"])),
         )
         return _Layout(status, prognosis, asks, certain, conditional)
 
@@ -475,7 +518,7 @@ class _Assembly:
         ]
         return _ordered(certain), conditional
 
-    def _status(self) -> tuple[str, list[str]]:
+    def _status(self) -> tuple[Status, list[str]]:
         """The status and the findings it depends on (none when every possible answer gives
         it). A status that only some answers give is waited for: the case needs more
         information, even when those answers would put it out of scope (an unstated finding
@@ -510,7 +553,7 @@ class _Assembly:
             return STATUS_SEVERITY[waiting], fields(top)
         return STATUS_SEVERITY[waiting], fields(waiting)
 
-    def _prognosis(self) -> tuple[object, list[str]]:
+    def _prognosis(self) -> tuple[str | None, list[str]]:
         producer = self.calculator._producers.get(PROGNOSIS_OUTPUT)
         if producer is None:
             return None, []
@@ -529,8 +572,8 @@ class _Assembly:
         spec: InputSpec,
         conditional: list[_Group],
         prognosis_fields: list[str],
-        needed_for: str,
-    ) -> dict[str, object]:
+        needed_for: NeededFor,
+    ) -> ResultItem:
         """The work-up item that names an unknown finding, what its answer changes and, when it
         matters only under other answers, which (``only_if``). ``needed_for``: "treatment" (the
         status waits for it), "advice" (it changes a warning, a test...) or "prognosis" (only
@@ -611,7 +654,7 @@ class _Assembly:
         return spec.label if upper else lower_first(spec.label)
 
 
-def _needed_for(name: str, decisive: set[str], advice: set[str]) -> str:
+def _needed_for(name: str, decisive: set[str], advice: set[str]) -> NeededFor:
     if name in decisive:
         return "treatment"
     return "advice" if name in advice else "prognosis"
@@ -641,35 +684,21 @@ def _ordered(items: Iterable[_Found]) -> list[_Found]:
     )
 
 
-def _trace_doses(steps: list[dict[str, object]], items: list[dict[str, object]]) -> None:
+def _trace_doses(steps: list[TraceStep], items: list[ResultItem]) -> None:
     """Each dose a table gave, in its trace step: the exact product of weight and dose per
     kilogram beside the dose shown (rounded where the guideline declares a rounding)."""
-    by_table = {str(step["table"]): step for step in steps}
+    by_table = {step["table"]: step for step in steps}
     for item in items:
         dose = item.get("dose")
         step = by_table.get(str(item["table"]))
-        if isinstance(dose, dict) and step is not None:
+        if dose is not None and step is not None:
             doses = step.setdefault("doses", [])
-            assert isinstance(doses, list)
             doses.append({"item": item["id"], "exact": dose["exact"], "shown": dose["total"]})
 
 
-def _step_copy(step: dict[str, object]) -> dict[str, object]:
-    """A trace step kept for the cases that share the branches, copied down to its mutable
-    parts: what a result hands out is never shared with what the calculator keeps."""
-    entry = dict(step)
-    entry["rules"] = list(step["rules"])  # type: ignore[call-overload]
-    if "branches" in step:
-        entry["branches"] = [
-            {**branch, "when": [dict(cube) for cube in branch["when"]]}
-            for branch in step["branches"]  # type: ignore[attr-defined]
-        ]
-    return entry
-
-
-def _ask_copy(ask: dict[str, object]) -> dict[str, object]:
-    """A kept work-up item, copied (see _step_copy)."""
-    return {**ask, "only_if": dict(ask["only_if"]), "citations": [], "agents": [], "policies": []}  # type: ignore[call-overload]
+def _ask_copy(ask: ResultItem) -> ResultItem:
+    """A kept work-up item, copied down to its mutable parts (see Calculator._trace_entry)."""
+    return {**ask, "only_if": dict(ask["only_if"]), "citations": [], "agents": [], "policies": []}
 
 
 def _case_errors(branches: Branches) -> list[CaseError]:
@@ -694,8 +723,8 @@ def _item_result(
     item: ItemSpec,
     place: _Place,
     values: Mapping[str, object],
-    policies: list[dict[str, object]],
-) -> dict[str, object]:
+    policies: list[Policy],
+) -> ResultItem:
     dose = (
         None if item.dose is None else calculate_dose(item.dose, values.get(item.dose.weight_input))
     )
@@ -703,30 +732,31 @@ def _item_result(
     def fill(text: str) -> str:
         return text if dose is None else text.replace("{dose}", dose.text)
 
-    result: dict[str, object] = {"id": item.id, "kind": item.kind}
-    if item.kind == "recommendation":
-        result["rank"] = item.rank
-    result.update(
-        text=fill(item.text),
-        patient_text=fill(item.patient_text),
-        citations=list(item.citations),
-        section=item.section,
-        anchor=item.anchor,
-        href=item.href,
-        rule=place.rule,
-        table=place.table,
-        agents=list(item.agents),
-        origin=item.origin,
-        newer_guidance=None
+    result: ResultItem = {
+        "id": item.id,
+        "kind": item.kind,
+        "text": fill(item.text),
+        "patient_text": fill(item.patient_text),
+        "citations": list(item.citations),
+        "section": item.section,
+        "anchor": item.anchor,
+        "href": item.href,
+        "rule": place.rule,
+        "table": place.table,
+        "agents": list(item.agents),
+        "origin": item.origin,
+        "newer_guidance": None
         if item.newer_guidance is None
         else {
             "text": item.newer_guidance.text,
             "patient_text": item.newer_guidance.patient_text,
             "citations": list(item.newer_guidance.citations),
         },
-        general=item.general,
-        policies=policies,
-    )
+        "general": item.general,
+        "policies": policies,
+    }
+    if item.kind == "recommendation":  # its rank, right after its kind
+        result = {"id": item.id, "kind": item.kind, "rank": item.rank, **result}
     if item.dose is not None and dose is not None:  # a dosing item: its dose as data too
         result["dose"] = {
             "agent": item.dose.agent,

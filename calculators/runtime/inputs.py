@@ -14,15 +14,14 @@ from collections.abc import Mapping
 from urllib.parse import parse_qsl
 
 from calculators.runtime.records import InputSpec, Number
-
-CaseError = dict[str, str | None]
+from calculators.runtime.results import CaseError, CaseValues
 
 _DECIMAL = re.compile(r"^-?\d+(?:\.\d+)?$")
 
 
 def validate_case(
     inputs: tuple[InputSpec, ...], case: object
-) -> tuple[dict[str, object], list[CaseError]]:
+) -> tuple[CaseValues, list[CaseError]]:
     """(values of every declared field, errors). Missing fields and nulls take the declared default;
     a field the guideline does not declare is refused by name (a misspelt finding must never be
     read as "not stated"), with the nearest declared name when one is close."""
@@ -34,7 +33,7 @@ def validate_case(
                 'e.g. {"sex": "female"}.',
             }
         ]
-    values: dict[str, object] = {}
+    values: CaseValues = {}
     errors: list[CaseError] = unknown_field_errors(inputs, case)
     for spec in inputs:
         raw = case.get(spec.name)
@@ -183,7 +182,7 @@ def _show(raw: object) -> str:
 
 def case_from_fragment(
     inputs: tuple[InputSpec, ...], params: Mapping[str, str] | str
-) -> dict[str, object]:
+) -> CaseValues:
     """A case from URL parameters (``URLSearchParams`` text, with or without '#'/'?', or a dict).
 
     Enum values are taken as written, ``true``/``false`` become booleans, decimals become numbers
@@ -196,7 +195,7 @@ def case_from_fragment(
         for key, value in parse_qsl(params.lstrip("#?"), keep_blank_values=True):
             pairs.setdefault(key, value)  # URLSearchParams.get() returns the first occurrence
         params = pairs
-    case: dict[str, object] = {}
+    case: CaseValues = {}
     for spec in inputs:
         if spec.name in params:
             case[spec.name] = _coerce(spec, params[spec.name])

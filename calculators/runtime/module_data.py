@@ -1,13 +1,19 @@
 """The data a compiled guideline module holds: the contract between its generator and the runtime.
 
-``build_tools.tables.codegen`` builds these records from a verified decision model and writes
-them out as literals; the generated module annotates its constants with these types, so
+:class:`ModuleData` lists the module's constants and their types, the other TypedDicts its
+records. ``build_tools.tables.codegen`` builds these records from a verified decision model and
+writes them out as literals; the generated module annotates its constants with these types, so
 ``mypy --strict`` checks every literal it holds against them; :mod:`calculators.runtime.records`
-checks, when it reads a module, that each record has exactly these keys. The generator, the
-module and the runtime therefore cannot drift apart unnoticed. The page data of the browser's
-calculator carries the same :class:`InputData` records (one source of the case fields).
+reads a module by walking its constants against these very annotations (each record's keys are
+its TypedDict's required and optional keys, each value has its annotated type). The generator,
+the module and the runtime therefore cannot drift apart unnoticed, and a record's shape is
+written once, here. The page data of the browser's calculator carries the same
+:class:`InputData` records (one source of the case fields).
 
-Plain dicts, not classes: the module is data a person can read, and JSON as it stands.
+Plain dicts, not classes: the module is data a person can read, and JSON as it stands. The
+annotations use only what the runtime's reader knows: str, bool, int, float, None, unions of
+them, ``list[...]``, ``dict[str, ...]``, ``tuple[...]`` of a fixed length, callables and these
+TypedDicts (stdlib ``typing`` only: the runtime runs in Pyodide too).
 """
 
 from __future__ import annotations
@@ -170,3 +176,24 @@ class TableData(TypedDict):
     rules: list[RuleData]
     default: OutcomeData | None
     policies: list[str]  # the site policies its applies_when names (what its default rests on)
+
+
+class ModuleData(TypedDict):
+    """The constants of a compiled guideline module, in the order the runtime reads them (the
+    module holds its helper functions and imports besides, which the runtime does not read)."""
+
+    GUIDELINE: GuidelineData
+    # The rules of each table in rule order, each with its test; a table without rules may be
+    # left out.
+    TABLE_RULES: dict[str, list[tuple[str, RuleTest]]]
+    APPLIES_WHEN: dict[str, RuleTest]  # the applies_when test of the tables that have one
+    TABLES: list[TableData]
+    TABLE_ORDER: list[str]  # evaluation order: the ids of TABLES
+    ITEMS: dict[str, ItemData]
+    NOTICES: list[NoticeData]
+    POLICIES: list[PolicyData]
+    # The tests of each finding's implied_by entries, in order (a field without any may be
+    # left out).
+    IMPLIED_BY: dict[str, list[RuleTest]]
+    INPUTS: list[InputData]
+    PROBE_VALUES: ProbeValues  # exactly the fields of INPUTS

@@ -28,22 +28,32 @@ in Pyodide.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Literal
 
 from calculators.runtime.branching import Branches
 from calculators.runtime.engine import ITEM_LISTS, Calculator, lower_first
+from calculators.runtime.results import (
+    CaseValues,
+    ItemBrief,
+    ItemList,
+    NeededFor,
+    Question,
+    QuestionAnswer,
+    Result,
+    ResultItem,
+)
 
 # The lists whose items count as a change a clinician acts on.
-_COUNTED = ("recommendations", "warnings", "dosing")
-_NEEDED_FOR = ("treatment", "advice", "prognosis")
+_COUNTED: tuple[ItemList, ...] = ("recommendations", "warnings", "dosing")
+_NEEDED_FOR: tuple[NeededFor, ...] = ("treatment", "advice", "prognosis")
 _PARENTHESIS = re.compile(r"\s*\([^()]*\)")
 _LONG = 60  # a clause longer than this loses its parentheses
 _LONGEST = 80  # and one still longer is cut at a word, with an ellipsis
 _SHORTEST_REST = 15  # "Lead: rest": the rest stands alone when at least this long
 
 
-def next_questions(calculator: Calculator, case: object) -> list[dict[str, object]]:
+def next_questions(calculator: Calculator, case: object) -> list[Question]:
     """The findings the result of ``case`` asks for, most decisive first (see the module's
     docstring): ``[{"field", "needed_for", "scope", "changes", "answers": [{"value", "status",
     "first_choice": [{"id", "text", "patient_text"}], "depends_on": [field], "adds": [{"id",
@@ -60,9 +70,9 @@ class _Questions:
     def __init__(
         self,
         calculator: Calculator,
-        values: dict[str, object],
+        values: CaseValues,
         branches: Branches,
-        result: Mapping[str, object],
+        result: Result,
     ) -> None:
         self.calculator = calculator
         self.values = values
@@ -71,12 +81,12 @@ class _Questions:
         self.routes = _root_route_tables(calculator)
         self.routing = _fields_read_by(calculator, self.routes)
 
-    def ranked(self) -> list[dict[str, object]]:
-        asks = [item for item in _list(self.result, "workup") if item.get("field")]
-        ranked: list[tuple[tuple[bool, int, int, int], dict[str, object]]] = []
+    def ranked(self) -> list[Question]:
+        asks = [item for item in self.result["workup"] if item.get("field")]
+        ranked: list[tuple[tuple[bool, int, int, int], Question]] = []
         for order, ask in enumerate(asks):
-            needed_for = str(ask.get("needed_for") or "treatment")
-            found = self.question(str(ask["field"]), needed_for)
+            needed_for = ask.get("needed_for") or "treatment"
+            found = self.question(ask["field"], needed_for)
             if found is not None:
                 scope, changes, question = found
                 key = (not scope, -changes, _NEEDED_FOR.index(needed_for), order)
@@ -84,13 +94,13 @@ class _Questions:
         ranked.sort(key=lambda entry: entry[0])
         return [question for _, question in ranked]
 
-    def question(self, name: str, needed_for: str) -> tuple[bool, int, dict[str, object]] | None:
+    def question(self, name: str, needed_for: NeededFor) -> tuple[bool, int, Question] | None:
         """Whether the finding ``name`` is a scope question, how many recommendations, cautions
         and doses its answers change, and the question as published."""
         spec = self.calculator._inputs.get(name)
         if spec is None or spec.type != "boolean":
             return None
-        outcomes: list[tuple[bool, dict[str, Any], frozenset[tuple[str, frozenset[object]]]]] = []
+        outcomes: list[tuple[bool, Result, frozenset[tuple[str, frozenset[object]]]]] = []
         for value in (True, False):
             variant, branches = self.calculator.variant(self.values, self.branches, {name: value})
             result = self.calculator.evaluate(variant, branches, trace=False)
@@ -142,11 +152,11 @@ class _Questions:
     def answer(
         self,
         value: bool,
-        result: Mapping[str, Any],
-        first: list[dict[str, str]],
+        result: Result,
+        first: list[ItemBrief],
         same_first: bool,
-        others: Sequence[Mapping[str, Any]],
-    ) -> dict[str, object]:
+        others: Sequence[Result],
+    ) -> QuestionAnswer:
         depends = _depends_on(result) if not first else []
         adds = _added_cautions(result, others)
         answer = "yes" if value else "no"
@@ -210,64 +220,52 @@ def _fields_read_by(calculator: Calculator, tables: list[str]) -> set[str]:
     return fields
 
 
-def _list(result: Mapping[str, object], key: str) -> list[dict[str, Any]]:
-    found = result.get(key)
-    return [item for item in found if isinstance(item, dict)] if isinstance(found, list) else []
-
-
-def _placements(result: Mapping[str, object]) -> dict[tuple[str, str], str]:
+def _placements(result: Result) -> dict[tuple[str, str], str]:
     """Each recommendation, caution and dose of a result: listed (with its rank) or depending on
     findings not stated."""
     found: dict[tuple[str, str], str] = {}
     for key in _COUNTED:
-        for item in _list(result, key):
-            found[(key, str(item["id"]))] = str(item.get("rank") or "listed")
-    for group in _list(result, "conditional"):
+        for item in result[key]:
+            found[(key, item["id"])] = item.get("rank") or "listed"
+    for group in result["conditional"]:
         for item in group["items"]:
-            key = ITEM_LISTS.get(str(item["kind"]), "")
-            if key in _COUNTED:
-                found.setdefault((key, str(item["id"])), "depends")
+            listed = ITEM_LISTS.get(item["kind"], "")
+            if listed in _COUNTED:
+                found.setdefault((listed, item["id"]), "depends")
     return found
 
 
-def _brief(item: Mapping[str, object]) -> dict[str, str]:
+def _brief(item: ResultItem) -> ItemBrief:
     """An item as a question's answer names it: its id and both wordings."""
-    return {key: str(item[key]) for key in ("id", "text", "patient_text")}
+    return {"id": item["id"], "text": item["text"], "patient_text": item["patient_text"]}
 
 
-def _first_choice(result: Mapping[str, object]) -> list[dict[str, str]]:
-    return [
-        _brief(item) for item in _list(result, "recommendations") if item.get("rank") == "preferred"
-    ]
+def _first_choice(result: Result) -> list[ItemBrief]:
+    return [_brief(item) for item in result["recommendations"] if item.get("rank") == "preferred"]
 
 
-def _depends_on(result: Mapping[str, object]) -> list[str]:
+def _depends_on(result: Result) -> list[str]:
     """The unstated findings a first choice depends on (those of the conditional groups that
     hold a recommendation ranked first)."""
     names: dict[str, None] = {}
-    for group in _list(result, "conditional"):
+    for group in result["conditional"]:
         if any(item.get("rank") == "preferred" for item in group["items"]):
             for cube in group["when"]:
                 names.update(dict.fromkeys(cube))
     return list(names)
 
 
-def _added_cautions(
-    result: Mapping[str, object], others: Sequence[Mapping[str, object]]
-) -> list[dict[str, str]]:
+def _added_cautions(result: Result, others: Sequence[Result]) -> list[ItemBrief]:
     """The case's own cautions this answer gives and no other answer does."""
-    elsewhere = {str(item["id"]) for other in others for item in _list(other, "warnings")} | {
-        str(item["id"])
-        for other in others
-        for group in _list(other, "conditional")
-        for item in group["items"]
+    elsewhere = {item["id"] for other in others for item in other["warnings"]} | {
+        item["id"] for other in others for group in other["conditional"] for item in group["items"]
     }
     return [
         _brief(item)
-        for item in _list(result, "warnings")
-        if not item.get("general")
-        and item.get("origin") != "newer_guidance"  # a pointer, not the case's own caution
-        and str(item["id"]) not in elsewhere
+        for item in result["warnings"]
+        if not item["general"]
+        and item["origin"] != "newer_guidance"  # a pointer, not the case's own caution
+        and item["id"] not in elsewhere
     ]
 
 
@@ -286,7 +284,7 @@ def _short(text: str) -> str:
     return sentence
 
 
-def _choice(items: list[dict[str, str]], key: str) -> str:
+def _choice(items: list[ItemBrief], key: Literal["text", "patient_text"]) -> str:
     """The first of the recommendations ranked first, as a preview ("and more" when others are
     ranked first with it)."""
     return lower_first(_short(items[0][key])) + (" and more" if len(items) > 1 else "")

@@ -1,16 +1,25 @@
 """Typed views of a compiled guideline module.
 
-A compiled module is plain data plus functions (see build_tools.tables.codegen): records of the
-shapes :mod:`calculators.runtime.module_data` defines. It is read once into these frozen
-records, checking that every record has exactly the keys of its shape and that each value has
-its type, so the engine works with typed values only and a module built by another version of
-the generator fails loudly here rather than misbehaving later.
+A compiled module is plain data plus functions (see build_tools.tables.codegen), of the shapes
+:mod:`calculators.runtime.module_data` declares: ``ModuleData`` for its constants, a TypedDict for
+each kind of record. Those TypedDicts are the only statement
+of the shapes: one generic reader walks the module's constants against their annotations (with
+stdlib :mod:`typing`: the runtime runs in Pyodide too), so every record has exactly the required
+(and no other than the optional) keys of its TypedDict and every value its annotated type, and a
+module built by another version of the generator fails loudly here, naming the record and the
+key, rather than misbehaving later. The checked data is then turned into these frozen records,
+which hold what the engine works with (tuples, the two wordings apart, each table's tests by its
+rules), and the relations no single record states are checked (TABLE_ORDER lists TABLES, ...).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+import types
+import typing
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from types import ModuleType
+from typing import NamedTuple, cast, get_args, get_origin, get_type_hints, is_typeddict
 
 from calculators.runtime import module_data as shape
 from calculators.runtime.errors import CompiledModuleError
@@ -170,62 +179,241 @@ class GuidelineSpec:
 def read_compiled_module(module: ModuleType) -> GuidelineSpec:
     """Read a compiled guideline module, or raise CompiledModuleError naming what is wrong."""
     reader = _Reader(module.__name__)
-    guideline = reader.record(
-        getattr(module, "GUIDELINE", None), shape.GuidelineData.__required_keys__, "GUIDELINE"
-    )
-    functions = reader.mapping(getattr(module, "TABLE_RULES", None), "TABLE_RULES")
-    applies = reader.mapping(getattr(module, "APPLIES_WHEN", None), "APPLIES_WHEN")
+    constants = {name: getattr(module, name, None) for name in _annotations(shape.ModuleData)}
+    reader.check(constants, shape.ModuleData, "")
+    data = cast(shape.ModuleData, constants)  # checked against its annotations just above
     tables = {
-        table.id: table
-        for table in (
-            _table(reader, raw, functions, applies)
-            for raw in reader.sequence(getattr(module, "TABLES", None), "TABLES")
-        )
+        table["id"]: _table(reader, table, data["TABLE_RULES"], data["APPLIES_WHEN"])
+        for table in data["TABLES"]
     }
-    order = [
-        reader.text(name, "TABLE_ORDER entry")
-        for name in reader.sequence(getattr(module, "TABLE_ORDER", None), "TABLE_ORDER")
-    ]
-    if sorted(order) != sorted(tables):
+    if sorted(data["TABLE_ORDER"]) != sorted(tables):
         raise CompiledModuleError(
             f"{module.__name__}: TABLE_ORDER does not list exactly the tables of TABLES"
         )
-    items = reader.mapping(getattr(module, "ITEMS", None), "ITEMS")
-    notices = reader.sequence(getattr(module, "NOTICES", None), "NOTICES")
-    policies = [
-        _policy(reader, raw)
-        for raw in reader.sequence(getattr(module, "POLICIES", None), "POLICIES")
-    ]
-    implied = reader.mapping(getattr(module, "IMPLIED_BY", None), "IMPLIED_BY")
-    inputs = [
-        _input(reader, raw, implied)
-        for raw in reader.sequence(getattr(module, "INPUTS", None), "INPUTS")
-    ]
-    probes = reader.mapping(getattr(module, "PROBE_VALUES", None), "PROBE_VALUES")
-    if sorted(probes) != sorted(spec.name for spec in inputs):
+    probes = data["PROBE_VALUES"]
+    if sorted(probes) != sorted(entry["name"] for entry in data["INPUTS"]):
         raise CompiledModuleError(
             f"{module.__name__}: PROBE_VALUES does not list exactly the fields of INPUTS"
         )
+    guideline = data["GUIDELINE"]
     return GuidelineSpec(
-        id=reader.text(guideline.get("id"), "GUIDELINE id"),
-        version=reader.text(guideline.get("version"), "GUIDELINE version"),
-        last_updated=reader.text(guideline.get("last_updated"), "GUIDELINE last_updated"),
+        id=guideline["id"],
+        version=guideline["version"],
+        last_updated=guideline["last_updated"],
         inputs=tuple(
-            replace(spec, probes=reader.scalars(probes[spec.name], f"PROBE_VALUES[{spec.name}]"))
-            for spec in inputs
+            _input(reader, entry, data["IMPLIED_BY"], probes[entry["name"]])
+            for entry in data["INPUTS"]
         ),
-        items={
-            reader.text(item_id, "ITEMS key"): _item(reader, item_id, raw)
-            for item_id, raw in items.items()
-        },
-        tables=tuple(tables[name] for name in order),
-        notices=tuple(_notice(reader, raw) for raw in notices),
-        policies={policy.id: policy for policy in policies},
+        items={item_id: _item(item_id, item) for item_id, item in data["ITEMS"].items()},
+        tables=tuple(tables[name] for name in data["TABLE_ORDER"]),
+        notices=tuple(_notice(notice) for notice in data["NOTICES"]),
+        policies={policy["id"]: _policy(policy) for policy in data["POLICIES"]},
     )
 
 
+class _Leaf(NamedTuple):
+    """A type of single values (text, a number, a function, a union of such, ...)."""
+
+    accepts: Callable[[object], bool]
+    singular: str  # what a value of it is: "text", "a number or null"
+    plural: str  # what a list of them holds: "texts", "numbers or nulls"
+
+
+# A compiled check of one annotation: (reader, value, where) -> None, or raise naming ``where``.
+_Check = Callable[["_Reader", object, str], None]
+_UNIONS = (types.UnionType, typing.Union)
+_NONE = type(None)
+# As in annotations, a float is any number (an int too); no number is a boolean.
+_WORDS: dict[object, tuple[tuple[type, ...], str, str]] = {
+    str: ((str,), "text", "texts"),
+    bool: ((bool,), "true or false", "true or false values"),
+    int: ((int,), "an integer", "integers"),
+    float: ((int, float), "a number", "numbers"),
+    _NONE: ((_NONE,), "null", "nulls"),
+}
+_HINTS: dict[type, dict[str, object]] = {}
+_CHECKS: dict[object, _Check] = {}
+
+
+def _annotations(record: type) -> dict[str, object]:
+    """A TypedDict's keys and their types, evaluated (module_data writes them as text)."""
+    hints = _HINTS.get(record)
+    if hints is None:
+        hints = _HINTS[record] = get_type_hints(record)
+    return hints
+
+
+def _either(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _leaf(expected: object) -> _Leaf | None:
+    """``expected`` as a type of single values, or None when it is a container or a record."""
+    if get_origin(expected) is Callable:
+        return _Leaf(callable, "a function", "functions")
+    members = get_args(expected) if get_origin(expected) in _UNIONS else (expected,)
+    if not all(member in _WORDS for member in members):
+        return None
+    if float in members:  # int | float is a number
+        members = tuple(member for member in members if member is not int)
+    classes = tuple(kind for member in members for kind in _WORDS[member][0])
+    numbers_only = bool not in members
+
+    def accepts(value: object) -> bool:
+        return isinstance(value, classes) and not (numbers_only and isinstance(value, bool))
+
+    return _Leaf(
+        accepts,
+        _either([_WORDS[member][1] for member in members]),
+        _either([_WORDS[member][2] for member in members]),
+    )
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check(expected: object) -> _Check:
+    """The check of values of the module_data annotation ``expected``, made once."""
+    check = _CHECKS.get(expected)
+    if check is None:
+        check = _CHECKS[expected] = _compile(expected)
+    return check
+
+
+def _compile(expected: object) -> _Check:
+    leaf = _leaf(expected)
+    origin, arguments = get_origin(expected), get_args(expected)
+    if leaf is not None:
+        accepts, singular = leaf.accepts, leaf.singular
+
+        def check_leaf(reader: _Reader, value: object, where: str) -> None:
+            if not accepts(value):
+                raise reader.fail(where, singular)
+
+        return check_leaf
+    if is_typeddict(expected):
+        record = _record(cast(type, expected))
+        return lambda reader, value, where: record(reader, value, where, where)
+    if origin in _UNIONS and _NONE in arguments and len(arguments) == 2:
+        present = _check(next(argument for argument in arguments if argument is not _NONE))
+
+        def check_optional(reader: _Reader, value: object, where: str) -> None:
+            if value is not None:  # an optional record or container
+                present(reader, value, where)
+
+        return check_optional
+    if origin is list:
+        return _sequence(arguments[0])
+    if origin is dict:
+        key_check, member_check = _check(arguments[0]), _check(arguments[1])
+
+        def check_dict(reader: _Reader, value: object, where: str) -> None:
+            if not isinstance(value, dict):
+                raise reader.fail(where, "a dict")
+            for key, member in value.items():
+                key_check(reader, key, f"a key of {where}")
+                member_check(reader, member, f"{where}[{key}]")
+
+        return check_dict
+    if origin is tuple and Ellipsis not in arguments:
+        checks = [_check(argument) for argument in arguments]
+
+        def check_tuple(reader: _Reader, value: object, where: str) -> None:
+            if not isinstance(value, tuple) or len(value) != len(checks):
+                raise reader.fail(where, f"a tuple of {len(checks)}")
+            for index, (member, check) in enumerate(zip(value, checks, strict=True)):
+                check(reader, member, f"{where}[{index}]")
+
+        return check_tuple
+    # A programming error in module_data, not a malformed module.
+    raise TypeError(f"the runtime cannot read values of type {expected!r}")
+
+
+def _record(record: type) -> Callable[[_Reader, object, str, str], None]:
+    """The check of a TypedDict's records: a dict with its required keys and no others than its
+    optional ones, each value of its type. ``where`` names the record in a message about its
+    keys, ``inner`` before a key in a message about a value."""
+    required: frozenset[str] = getattr(record, "__required_keys__", frozenset())
+    allowed = required | getattr(record, "__optional_keys__", frozenset())
+    # Per key: the test of a single value (checked in place), else the check of its container.
+    plan: list[tuple[str, _Leaf | None, _Check | None]] = []
+    for key, expected in _annotations(record).items():
+        leaf = _leaf(expected)
+        plan.append((key, leaf, None if leaf is not None else _check(expected)))
+
+    def check_record(reader: _Reader, value: object, where: str, inner: str) -> None:
+        if not isinstance(value, dict):
+            raise reader.fail(where, "a dict")
+        keys = value.keys()
+        if not required <= keys <= allowed:
+            missing = ", ".join(sorted(required - keys)) or "none"
+            extra = ", ".join(sorted(map(str, keys - allowed))) or "none"
+            raise reader.fail(
+                where, f"a record of the expected keys (missing: {missing}; unexpected: {extra})"
+            )
+        for key, leaf, check in plan:
+            if key not in value:
+                continue
+            member = value[key]
+            if leaf is not None:
+                if not leaf.accepts(member):
+                    raise reader.fail(f"{inner} {key}" if inner else key, leaf.singular)
+            elif check is not None:
+                check(reader, member, f"{inner} {key}" if inner else key)
+
+    return check_record
+
+
+def _sequence(member_type: object) -> _Check:
+    leaf = _leaf(member_type)
+    if leaf is not None:
+        accepts, plural = leaf.accepts, leaf.plural
+
+        def check_leaves(reader: _Reader, value: object, where: str) -> None:
+            if not isinstance(value, list):
+                raise reader.fail(where, "a list")
+            for index, member in enumerate(value):
+                if not accepts(member):
+                    raise reader.fail(
+                        where, f"a list of {plural} ({where}[{index}] is {_shown(member)})"
+                    )
+
+        return check_leaves
+    if is_typeddict(member_type):
+        record = _record(cast(type, member_type))
+
+        def check_records(reader: _Reader, value: object, where: str) -> None:
+            if not isinstance(value, list):
+                raise reader.fail(where, "a list")
+            # "an INPUTS entry" while its keys are unchecked, then by its id or name:
+            # "INPUTS[her2_status] min is not a number or null".
+            entry = f"{'an' if where[:1] in 'AEIOUaeiou' else 'a'} {where} entry"
+            for index, member in enumerate(value):
+                named = member.get("id", member.get("name")) if isinstance(member, dict) else None
+                record(
+                    reader,
+                    member,
+                    entry,
+                    f"{where}[{named}]" if isinstance(named, str) else f"{where}[{index}]",
+                )
+
+        return check_records
+    member_check = _check(member_type)
+
+    def check_list(reader: _Reader, value: object, where: str) -> None:
+        if not isinstance(value, list):
+            raise reader.fail(where, "a list")
+        for index, member in enumerate(value):
+            member_check(reader, member, f"{where}[{index}]")
+
+    return check_list
+
+
 class _Reader:
-    """Shape checks on the module's plain data; every failure names the module and the place."""
+    """Checks a module's plain data against the module_data annotations; every failure names
+    the module, the record and the key."""
 
     def __init__(self, module_name: str) -> None:
         self.module_name = module_name
@@ -236,281 +424,155 @@ class _Reader:
             "rebuild it with `python -m build_tools.decisions`"
         )
 
-    def mapping(self, value: object, where: str) -> dict[str, object]:
-        if not isinstance(value, dict):
-            raise self.fail(where, "a dict")
-        return value
+    def check(self, value: object, expected: object, where: str) -> None:
+        """Raise unless ``value`` has the type ``expected`` (a module_data annotation)."""
+        _check(expected)(self, value, where)
 
-    def record(self, value: object, keys: frozenset[str], where: str) -> dict[str, object]:
-        """A dict with exactly ``keys`` (those of a module_data record)."""
-        data = self.mapping(value, where)
-        if set(data) != keys:
-            missing = ", ".join(sorted(keys - set(data))) or "none"
-            extra = ", ".join(sorted(set(data) - keys)) or "none"
-            raise self.fail(
-                where, f"a record of the expected keys (missing: {missing}; unexpected: {extra})"
-            )
-        return data
 
-    def sequence(self, value: object, where: str) -> list[object]:
-        if not isinstance(value, list):
-            raise self.fail(where, "a list")
-        return value
+def _wording(wording: shape.WordingData) -> tuple[str, str]:
+    return wording["clinician"], wording["patient"]
 
-    def text(self, value: object, where: str) -> str:
-        if not isinstance(value, str):
-            raise self.fail(where, "text")
-        return value
 
-    def optional_text(self, value: object, where: str) -> str | None:
-        return None if value is None else self.text(value, where)
-
-    def number(self, value: object, where: str) -> Number | None:
-        if value is None or (isinstance(value, (int, float)) and not isinstance(value, bool)):
-            return value
-        raise self.fail(where, "a number")
-
-    def flag(self, value: object, where: str) -> bool:
-        if not isinstance(value, bool):
-            raise self.fail(where, "true or false")
-        return value
-
-    def scalars(self, value: object, where: str) -> tuple[object, ...]:
-        members = self.sequence(value, where)
-        if not all(member is None or isinstance(member, (str, int, float)) for member in members):
-            raise self.fail(where, "a list of field values")
-        return tuple(members)
-
-    def texts(self, value: object, where: str) -> tuple[str, ...]:
-        return tuple(self.text(member, where) for member in self.sequence(value, where))
-
-    def numbers(self, value: object, where: str) -> tuple[int, ...]:
-        members = self.sequence(value, where)
-        if not all(isinstance(number, int) and not isinstance(number, bool) for number in members):
-            raise self.fail(where, "a list of reference numbers")
-        return tuple(number for number in members if isinstance(number, int))
-
-    def wording(self, value: object, where: str) -> tuple[str, str]:
-        data = self.record(value, shape.WordingData.__required_keys__, where)
-        return (
-            self.text(data.get("clinician"), f"{where} clinician"),
-            self.text(data.get("patient"), f"{where} patient"),
+def _input(
+    reader: _Reader,
+    data: shape.InputData,
+    implied: dict[str, list[RuleTest]],
+    probes: list[shape.Scalar],
+) -> InputSpec:
+    name = data["name"]
+    declared = data["implied_by"]
+    tests = implied.get(name, [])
+    if len(tests) != len(declared):
+        raise reader.fail(
+            f"IMPLIED_BY[{name}]", f"a test for each implied_by entry of INPUTS[{name}]"
         )
-
-
-def _input(reader: _Reader, raw: object, implied: dict[str, object]) -> InputSpec:
-    data = reader.record(raw, shape.InputData.__required_keys__, "an INPUTS entry")
-    name = reader.text(data.get("name"), "an INPUTS name")
-    where = f"INPUTS[{name}]"
-    declared = reader.sequence(data.get("implied_by"), f"{where} implied_by")
-    tests = reader.sequence(implied.get(name, []), f"IMPLIED_BY[{name}]")
-    if len(tests) != len(declared) or not all(callable(test) for test in tests):
-        raise reader.fail(f"IMPLIED_BY[{name}]", f"a test for each implied_by entry of {where}")
-    implications = []
-    for entry, test in zip(declared, tests, strict=True):
-        entry_data = reader.record(
-            entry, shape.ImplicationData.__required_keys__, f"{where} implied_by"
-        )
-        when = reader.mapping(entry_data.get("when"), f"{where} implied_by when")
-        implications.append(
-            ImplicationSpec(
-                value=reader.flag(entry_data.get("value"), f"{where} implied_by value"),
-                when={
-                    reader.text(field_name, f"{where} implied_by when"): reader.text(
-                        cell, f"{where} implied_by when {field_name}"
-                    )
-                    for field_name, cell in when.items()
-                },
-                test=test,  # type: ignore[arg-type]  # callable, checked above
-            )
-        )
-    label = reader.wording(data.get("label"), f"{where} label")
-    ask = data.get("ask")
+    label = _wording(data["label"])
+    ask = data["ask"]
     return InputSpec(
         name=name,
-        type=reader.text(data.get("type"), f"{where} type"),
-        values=reader.texts(data.get("values"), f"{where} values"),
-        minimum=reader.number(data.get("min"), f"{where} min"),
-        maximum=reader.number(data.get("max"), f"{where} max"),
-        exclusive_min=reader.flag(data.get("exclusive_min"), f"{where} exclusive_min"),
-        exclusive_max=reader.flag(data.get("exclusive_max"), f"{where} exclusive_max"),
-        unit=reader.optional_text(data.get("unit"), f"{where} unit"),
-        required=reader.flag(data.get("required"), f"{where} required"),
-        nullable=reader.flag(data.get("nullable"), f"{where} nullable"),
-        default=data.get("default"),
+        type=data["type"],
+        values=tuple(data["values"]),
+        minimum=data["min"],
+        maximum=data["max"],
+        exclusive_min=data["exclusive_min"],
+        exclusive_max=data["exclusive_max"],
+        unit=data["unit"],
+        required=data["required"],
+        nullable=data["nullable"],
+        default=data["default"],
         label=label[0],
         patient_label=label[1],
-        finding=reader.flag(data.get("finding"), f"{where} finding"),
-        ask=None if ask is None else reader.wording(ask, f"{where} ask"),
-        implied_by=tuple(implications),
+        finding=data["finding"],
+        ask=None if ask is None else _wording(ask),
+        probes=tuple(probes),
+        implied_by=tuple(
+            ImplicationSpec(value=entry["value"], when=dict(entry["when"]), test=test)
+            for entry, test in zip(declared, tests, strict=True)
+        ),
     )
 
 
-def _item(reader: _Reader, item_id: str, raw: object) -> ItemSpec:
-    data = reader.record(raw, shape.ItemData.__required_keys__, f"ITEMS[{item_id}]")
-    where = f"ITEMS[{item_id}]"
-    dose = None
-    if data.get("dose") is not None:
-        dose_data = reader.record(data["dose"], shape.DoseData.__required_keys__, f"{where} dose")
-        agent, amount_per_kg, unit, weight_input, schedule = (
-            reader.text(dose_data.get(key), f"{where} dose {key}")
-            for key in ("agent", "amount_per_kg", "unit", "weight_input", "schedule")
-        )
-        dose = DoseSpec(
-            agent,
-            amount_per_kg,
-            unit,
-            weight_input,
-            schedule,
-            round_to=reader.optional_text(dose_data.get("round_to"), f"{where} dose round_to"),
-        )
-    pointer = data.get("newer_guidance")
-    newer_guidance = None
-    if pointer is not None:
-        pointer_data = reader.record(
-            pointer, shape.PointerData.__required_keys__, f"{where} newer_guidance"
-        )
-        newer_guidance = PointerSpec(
-            text=reader.text(pointer_data.get("text"), f"{where} newer_guidance text"),
-            patient_text=reader.text(
-                pointer_data.get("patient_text"), f"{where} newer_guidance patient_text"
-            ),
-            citations=reader.numbers(
-                pointer_data.get("citations"), f"{where} newer_guidance citations"
-            ),
-        )
+def _item(item_id: str, data: shape.ItemData) -> ItemSpec:
+    dose = data["dose"]
+    pointer = data["newer_guidance"]
     return ItemSpec(
         id=item_id,
-        kind=reader.text(data.get("kind"), f"{where} kind"),
-        rank=reader.optional_text(data.get("rank"), f"{where} rank"),
-        text=reader.text(data.get("text"), f"{where} text"),
-        patient_text=reader.text(data.get("patient_text"), f"{where} patient_text"),
-        citations=reader.numbers(data.get("citations"), f"{where} citations"),
-        section=reader.text(data.get("section"), f"{where} section"),
-        anchor=reader.text(data.get("anchor"), f"{where} anchor"),
-        href=reader.text(data.get("href"), f"{where} href"),
-        dose=dose,
-        agents=reader.texts(data.get("agents"), f"{where} agents"),
-        origin=reader.text(data.get("origin"), f"{where} origin"),
-        newer_guidance=newer_guidance,
-        general=reader.flag(data.get("general"), f"{where} general"),
-        policies=reader.texts(data.get("policies"), f"{where} policies"),
-        safety=reader.flag(data.get("safety"), f"{where} safety"),
+        kind=data["kind"],
+        rank=data["rank"],
+        text=data["text"],
+        patient_text=data["patient_text"],
+        citations=tuple(data["citations"]),
+        section=data["section"],
+        anchor=data["anchor"],
+        href=data["href"],
+        dose=None
+        if dose is None
+        else DoseSpec(
+            agent=dose["agent"],
+            amount_per_kg=dose["amount_per_kg"],
+            unit=dose["unit"],
+            weight_input=dose["weight_input"],
+            schedule=dose["schedule"],
+            round_to=dose["round_to"],
+        ),
+        agents=tuple(data["agents"]),
+        origin=data["origin"],
+        newer_guidance=None
+        if pointer is None
+        else PointerSpec(
+            text=pointer["text"],
+            patient_text=pointer["patient_text"],
+            citations=tuple(pointer["citations"]),
+        ),
+        general=data["general"],
+        policies=tuple(data["policies"]),
+        safety=data["safety"],
     )
 
 
-def _policy(reader: _Reader, raw: object) -> PolicySpec:
-    data = reader.record(raw, shape.PolicyData.__required_keys__, "a POLICIES entry")
-    policy_id = reader.text(data.get("id"), "a POLICIES id")
-    where = f"POLICIES[{policy_id}]"
-    value = reader.number(data.get("value"), f"{where} value")
-    if value is None:
-        raise reader.fail(f"{where} value", "a number")
-    text = reader.wording(data.get("text"), f"{where} text")
+def _policy(data: shape.PolicyData) -> PolicySpec:
+    text, patient_text = _wording(data["text"])
     return PolicySpec(
-        id=policy_id,
-        value=value,
-        unit=reader.text(data.get("unit"), f"{where} unit"),
-        text=text[0],
-        patient_text=text[1],
-        why=reader.text(data.get("why"), f"{where} why"),
-        citations=reader.numbers(data.get("citations"), f"{where} citations"),
+        id=data["id"],
+        value=data["value"],
+        unit=data["unit"],
+        text=text,
+        patient_text=patient_text,
+        why=data["why"],
+        citations=tuple(data["citations"]),
     )
 
 
-def _notice(reader: _Reader, raw: object) -> NoticeSpec:
-    data = reader.record(raw, shape.NoticeData.__required_keys__, "a NOTICES entry")
-    notice_id = reader.text(data.get("id"), "a NOTICES id")
-    where = f"NOTICES[{notice_id}]"
+def _notice(data: shape.NoticeData) -> NoticeSpec:
     return NoticeSpec(
-        id=notice_id,
-        text=reader.text(data.get("text"), f"{where} text"),
-        patient_text=reader.text(data.get("patient_text"), f"{where} patient_text"),
-        citations=reader.numbers(data.get("citations"), f"{where} citations"),
+        id=data["id"],
+        text=data["text"],
+        patient_text=data["patient_text"],
+        citations=tuple(data["citations"]),
     )
 
 
-def _outcome(reader: _Reader, raw: object, where: str) -> OutcomeSpec:
-    data = reader.record(raw, shape.OutcomeData.__required_keys__, where)
-    error = None
-    if data.get("error") is not None:
-        error_data = reader.record(
-            data["error"], shape.CaseErrorData.__required_keys__, f"{where} error"
-        )
-        error = CaseErrorSpec(
-            reader.text(error_data.get("field"), f"{where} error field"),
-            reader.text(error_data.get("message"), f"{where} error message"),
-        )
+def _outcome(data: shape.OutcomeData) -> OutcomeSpec:
+    error = data["error"]
     return OutcomeSpec(
-        value=reader.optional_text(data.get("value"), f"{where} value"),
-        items=reader.texts(data.get("items"), f"{where} items"),
-        status=reader.optional_text(data.get("status"), f"{where} status"),
-        error=error,
+        value=data["value"],
+        items=tuple(data["items"]),
+        status=data["status"],
+        error=None if error is None else CaseErrorSpec(error["field"], error["message"]),
     )
 
 
 def _table(
-    reader: _Reader, raw: object, functions: dict[str, object], applies: dict[str, object]
+    reader: _Reader,
+    data: shape.TableData,
+    functions: dict[str, list[tuple[str, RuleTest]]],
+    applies: dict[str, RuleTest],
 ) -> TableSpec:
-    data = reader.record(raw, shape.TableData.__required_keys__, "a TABLES entry")
-    table_id = reader.text(data.get("id"), "a TABLES id")
-    where = f"TABLES[{table_id}]"
-    precondition = applies.get(table_id)
-    if precondition is not None and not callable(precondition):
-        raise reader.fail(f"the applies_when function of {where}", "callable")
-    tests: list[tuple[str, RuleTest]] = []
-    for entry in reader.sequence(functions.get(table_id, []), f"TABLE_RULES[{table_id}]"):
-        if (
-            not isinstance(entry, tuple)
-            or len(entry) != 2
-            or not isinstance(entry[0], str)
-            or not callable(entry[1])
-        ):
-            raise reader.fail(f"an entry of TABLE_RULES[{table_id}]", "a (rule id, test) pair")
-        tests.append((entry[0], entry[1]))
-    output = data.get("output")
-    rules: dict[str, OutcomeSpec] = {}
-    conditions: dict[str, dict[str, str]] = {}
-    policies = {"default": reader.texts(data.get("policies"), f"{where} policies")}
-    for rule in reader.sequence(data.get("rules"), f"{where} rules"):
-        rule_data = reader.record(rule, shape.RuleData.__required_keys__, f"{where} rule")
-        rule_id = reader.text(rule_data.get("id"), f"{where} rule id")
-        rules[rule_id] = _outcome(reader, rule_data.get("then"), f"{where} rule {rule_id}")
-        policies[rule_id] = reader.texts(
-            rule_data.get("policies"), f"{where} rule {rule_id} policies"
-        )
-        when = reader.mapping(rule_data.get("when"), f"{where} rule {rule_id} when")
-        conditions[rule_id] = {
-            reader.text(name, f"{where} rule {rule_id} when"): reader.text(
-                test, f"{where} rule {rule_id} when {name}"
-            )
-            for name, test in when.items()
-        }
+    table_id = data["id"]
+    tests = tuple(functions.get(table_id, []))
+    rules = {rule["id"]: _outcome(rule["then"]) for rule in data["rules"]}
     if [rule_id for rule_id, _ in tests] != list(rules):
-        raise reader.fail(f"TABLE_RULES[{table_id}]", f"the rules of {where} in rule order")
-    line = data.get("line")
+        raise reader.fail(
+            f"TABLE_RULES[{table_id}]", f"the rules of TABLES[{table_id}] in rule order"
+        )
+    output = data["output"]
+    default = data["default"]
     return TableSpec(
         id=table_id,
-        title=reader.text(data.get("title"), f"{where} title"),
-        file=reader.text(data.get("file"), f"{where} file"),
-        line=line if isinstance(line, int) else 0,
-        hit_policy=reader.text(data.get("hit_policy"), f"{where} hit_policy"),
-        inputs=reader.texts(data.get("inputs"), f"{where} inputs"),
-        output_name=None
-        if output is None
-        else reader.text(
-            reader.mapping(output, f"{where} output").get("name"), f"{where} output name"
-        ),
+        title=data["title"],
+        file=data["file"],
+        line=data["line"],
+        hit_policy=data["hit_policy"],
+        inputs=tuple(data["inputs"]),
+        output_name=None if output is None else output["name"],
         rules=rules,
-        default=None
-        if data.get("default") is None
-        else _outcome(reader, data["default"], f"{where} default"),
-        tests=tuple(tests),  # callables, checked above; their signature is the compiler's contract
-        applies=precondition,
-        conditions=conditions,
-        policies=policies,
-        applies_when=tuple(
-            reader.text(name, f"{where} applies_when")
-            for name in reader.mapping(data.get("applies_when"), f"{where} applies_when")
-        ),
+        default=None if default is None else _outcome(default),
+        tests=tests,
+        applies=applies.get(table_id),
+        conditions={rule["id"]: dict(rule["when"]) for rule in data["rules"]},
+        policies={
+            "default": tuple(data["policies"]),
+            **{rule["id"]: tuple(rule["policies"]) for rule in data["rules"]},
+        },
+        applies_when=tuple(data["applies_when"]),
     )

@@ -36,12 +36,19 @@ runtime: the same code runs in CPython and in Pyodide.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
 from calculators.runtime.branching import Branches
-from calculators.runtime.engine import Calculator, joined, lower_first
+from calculators.runtime.engine import ITEM_LISTS, Calculator, joined, lower_first
 from calculators.runtime.records import InputSpec, TableSpec
+from calculators.runtime.results import (
+    CaseValues,
+    FieldRelevance,
+    Jointly,
+    Relevance,
+    Result,
+    ResultItem,
+    Texts,
+    TraceStep,
+)
 
 # Reasons: the same openings for every field, in both wordings.
 NOT_NEEDED = "Not needed"
@@ -49,7 +56,7 @@ NOT_NEEDED_PATIENT = "Not needed for your situation"
 _HIT_POLICIES_THAT_DECIDE = ("first", "unique")
 
 
-def relevance(calculator: Calculator, case: object) -> dict[str, object]:
+def relevance(calculator: Calculator, case: object) -> Relevance:
     """``{"status": the result's status, "fields": [{field, needed, reason}, ...]}``, a field
     for every declared input in the guideline's order. An invalid case has no relevance:
     ``{"status": "invalid", "fields": []}`` (see AUTHORING.md, "Field relevance")."""
@@ -69,28 +76,26 @@ class _Probe:
     def __init__(
         self,
         calculator: Calculator,
-        values: dict[str, object],
+        values: CaseValues,
         branches: Branches,
-        result: dict[str, object],
+        result: Result,
     ) -> None:
         self.calculator = calculator
         self.spec = calculator.spec
         self.values = values
         self.branches = branches
-        self.compared = {**result, "trace": []}  # what a variant's result must equal
-        self.trace: list[dict[str, Any]] = result["trace"]  # type: ignore[assignment]
+        self.compared: Result = {**result, "trace": []}  # what a variant's result must equal
+        self.trace = result["trace"]
         self.read = branches.fields_read()
         self.dosed = _dose_fields(calculator, result)
         self.asked = _asked_fields(result)
         self.steps = {str(step["table"]): step for step in self.trace}
         self.out_of_scope = self._out_of_scope()
         # The case with one partner field changed, by (field, value): see _matters_with.
-        self._bases: dict[
-            tuple[str, tuple[str, object]], tuple[dict[str, object], Branches, dict[str, object]]
-        ] = {}
+        self._bases: dict[tuple[str, tuple[str, object]], tuple[CaseValues, Branches, Result]] = {}
 
-    def fields(self) -> list[dict[str, object]]:
-        found: list[dict[str, object]] = []
+    def fields(self) -> list[FieldRelevance]:
+        found: list[FieldRelevance] = []
         for spec in self.spec.inputs:
             needed = self.needed(spec)
             jointly = [] if needed or self.out_of_scope is not None else self.jointly(spec)
@@ -106,7 +111,7 @@ class _Probe:
             )
         return found
 
-    def jointly(self, spec: InputSpec) -> list[dict[str, object]]:
+    def jointly(self, spec: InputSpec) -> list[Jointly]:
         """The fields that decide, with ``spec``, a table that applies and reads them both: for
         each, its other values under which ``spec`` would change the result (``[{"field",
         "values"}]``, in the guideline's order; for a number, the first such value only). ER
@@ -121,7 +126,7 @@ class _Probe:
             for name in table.inputs
             if name != spec.name and name in self.calculator._inputs
         ]
-        found: list[dict[str, object]] = []
+        found: list[Jointly] = []
         for partner in self.spec.inputs:
             if partner.name not in partners:
                 continue
@@ -162,10 +167,10 @@ class _Probe:
                 return True
         return False
 
-    def _together(self, spec: InputSpec, partner: Mapping[str, object]) -> dict[str, str]:
+    def _together(self, spec: InputSpec, partner: Jointly) -> Texts:
         """ "Not decisive while “Progesterone receptor (PR)” is positive: it would change the
         result if it were negative." (a number: "once it is stated", "with another value")."""
-        other = self.calculator._inputs[str(partner["field"])]
+        other = self.calculator._inputs[partner["field"]]
         current = self.values[other.name]
         unit = other.unit if other.type in ("integer", "number") else None
         if current is None:
@@ -173,9 +178,8 @@ class _Probe:
         elif other.type in ("integer", "number"):
             would = "with another value"
         else:
-            values = partner["values"]
-            assert isinstance(values, list)
-            would = f"if it were {joined([_value_words(v, unit) for v in values], 'or')}"
+            values = [_value_words(value, unit) for value in partner["values"]]
+            would = f"if it were {joined(values, 'or')}"
         shown = _value_words(current, unit)
         return {
             "text": f"Not decisive while “{other.label}” is {shown}: it would change the "
@@ -212,7 +216,7 @@ class _Probe:
 
     # --- reasons -----------------------------------------------------------------------------
 
-    def reason(self, spec: InputSpec) -> dict[str, str]:
+    def reason(self, spec: InputSpec) -> Texts:
         if self.out_of_scope is not None:
             return self.out_of_scope
         # Tables that only report contradictions cannot change a valid result: left out.
@@ -232,7 +236,7 @@ class _Probe:
             "patient_text": f"{NOT_NEEDED_PATIENT}: no answer to it changes the advice.",
         }
 
-    def _out_of_scope(self) -> dict[str, str] | None:
+    def _out_of_scope(self) -> Texts | None:
         """The reason of every field that is not needed in a case that a rule selected whatever
         the unknown findings are puts out of scope: that rule's conditions."""
         for table in self.spec.tables:
@@ -250,7 +254,7 @@ class _Probe:
                     }
         return None
 
-    def _deciding_rule(self, table: TableSpec, step: dict[str, Any], name: str) -> str | None:
+    def _deciding_rule(self, table: TableSpec, step: TraceStep, name: str) -> str | None:
         """The one rule a first or unique table that reads ``name`` selects whenever it applies
         (whatever the unknown findings are), if that rule does not test ``name`` but tests
         something: what decides the table instead of ``name``."""
@@ -265,7 +269,7 @@ class _Probe:
         tested = table.conditions.get(rule, {})
         return rule if tested and name not in tested else None
 
-    def _decided(self, table: TableSpec, rule: str) -> dict[str, str]:
+    def _decided(self, table: TableSpec, rule: str) -> Texts:
         tested = table.conditions[rule]
         conditions = [self._condition(name, test) for name, test in tested.items()]
         verb = "decides" if len(conditions) == 1 else "decide"
@@ -313,7 +317,7 @@ def _only_contradictions(table: TableSpec) -> bool:
     )
 
 
-def _not_applying(titles: list[str]) -> dict[str, str]:
+def _not_applying(titles: list[str]) -> Texts:
     quoted = joined([f"“{title}”" for title in titles])
     verb = "does" if len(titles) == 1 else "do"
     parts = (
@@ -327,32 +331,21 @@ def _not_applying(titles: list[str]) -> dict[str, str]:
     }
 
 
-def _dose_fields(calculator: Calculator, result: Mapping[str, object]) -> set[str]:
+def _dose_fields(calculator: Calculator, result: Result) -> set[str]:
     """The fields the doses in the result (its lists and conditional groups) are computed from."""
-    items: list[Any] = [
-        item
-        for value in result.values()
-        if isinstance(value, list)
-        for item in value
-        if isinstance(item, dict) and "id" in item
-    ]
-    conditional = result.get("conditional")
-    if isinstance(conditional, list):
-        items += [item for group in conditional for item in group["items"]]
+    items: list[ResultItem] = [item for key in ITEM_LISTS.values() for item in result[key]]
+    items += [item for group in result["conditional"] for item in group["items"]]
     fields: set[str] = set()
     for item in items:
-        spec = calculator.spec.items.get(str(item["id"]))
+        spec = calculator.spec.items.get(item["id"])
         if spec is not None and spec.dose is not None:
             fields.add(spec.dose.weight_input)
     return fields
 
 
-def _asked_fields(result: Mapping[str, object]) -> set[str]:
+def _asked_fields(result: Result) -> set[str]:
     """The unknown findings the result asks for (their work-up items name them)."""
-    workup = result.get("workup")
-    if not isinstance(workup, list):
-        return set()
-    return {str(item["field"]) for item in workup if item.get("field")}
+    return {item["field"] for item in result["workup"] if item.get("field")}
 
 
 def _same(first: object, second: object) -> bool:

@@ -21,8 +21,8 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 import calculators
-from build_tools.serve import SiteRequestHandler, start_server
 from calculators.runtime import browser_entry
+from devtools.serve import SiteRequestHandler, start_server
 from tests.support.builds import copy_project, run_mkdocs_build
 from tests.support.calculator_page import (
     BRANCHES,

@@ -20,7 +20,7 @@ from urllib.parse import urlparse
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect
 
-from build_tools.serve import SiteRequestHandler, start_server
+from devtools.serve import SiteRequestHandler, start_server
 from tests.support.calculator_page import BRANCHES, READY_MS, shown_items, wait_for_result
 from tests.support.chromium import CHROMIUM, CHROMIUM_ARGS, LOOPBACK, chromium_available
 from tests.support.paths import BASE_PATH, CALCULATOR_PATH, GUIDELINE

@@ -9,7 +9,7 @@ case."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,7 @@ def test_a_needs_information_result_asks_the_most_decisive_question_first(
     assert waiting
     assert others
     case = calculators.case_from_fragment(GUIDELINE, fragment)
-    questions: list[dict[str, Any]] = calculators.questions(GUIDELINE, case)
+    questions: Sequence[Mapping[str, Any]] = calculators.questions(GUIDELINE, case)
     ranked = [question["field"] for question in questions]
     decisive = [question for question in questions if question["needed_for"] != "prognosis"]
     sized_page.goto(f"{site_url}{CALCULATOR_PATH}#{fragment}")

@@ -1,4 +1,4 @@
-"""The README's pictures: ``python -m build_tools.screenshots`` writes them from a built site at
+"""The README's pictures: ``python -m devtools.screenshots`` writes them from a built site at
 the sizes of their viewports, and the README shows the ones committed in ``screenshots/``."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from build_tools import screenshots
+from devtools import screenshots
 from tests.support.chromium import CHROMIUM, chromium_available
 from tests.support.paths import ROOT
 
@@ -48,7 +48,7 @@ def test_the_script_writes_the_three_pictures_from_a_built_site(
 ) -> None:
     # As `make screenshots` runs it: in a process of its own (Playwright's sync API cannot start
     # inside the test session's, which drives the browser tests).
-    command = [sys.executable, "-m", "build_tools.screenshots"]
+    command = [sys.executable, "-m", "devtools.screenshots"]
     run = subprocess.run(
         [*command, "--site", str(built_site), "--out", str(tmp_path)],
         cwd=ROOT,

@@ -10,15 +10,11 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import Files
 
 from build_tools.browser_bundle import runtime_files
 from build_tools.browser_bundle.bundle import FIXED_TIME, build_bundle, manifest, package_sources
-from build_tools.browser_bundle.integration import add_runtime_files
+from build_tools.browser_bundle.publish import calculator_files
 from build_tools.browser_bundle.runtime_files import CORE_FILES, RuntimeFilesError, locate_pyodide
-from build_tools.content.site import load_site, markdown_pages
-from build_tools.decisions import compile_site
 from build_tools.render.calculator_form import (
     UNAVAILABLE,
     calculator_data,
@@ -30,6 +26,7 @@ from build_tools.render.renderer import SiteRenderer
 from build_tools.tables import DecisionModel, build
 from build_tools.tables.model import CaseInput, Wording
 from tests.support.bundles import compiled, run_isolated
+from tests.support.guidelines import project_build
 from tests.support.paths import ROOT
 from tests.support.tables import demo_source
 
@@ -176,18 +173,9 @@ def test_the_manifest_names_versions_for_cache_busting(demo_model: DecisionModel
     assert data["guidelines"] == ["demo-guideline"]
 
 
-def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: DecisionModel) -> None:
-    config = MkDocsConfig()
-    (tmp_path / "docs").mkdir()
-    config.load_dict(
-        {"site_name": "t", "docs_dir": str(tmp_path / "docs"), "site_dir": str(tmp_path / "site")}
-    )
-    errors, _ = config.validate()
-    assert errors == []
-    config.plugins._current_plugin = "guideline"  # what MkDocs sets while a plugin hook runs
-    files = Files([])
-    add_runtime_files(files, config, ROOT, compiled(demo_model))
-    assert sorted(file.src_uri for file in files) == [
+def test_runtime_files_are_added_to_the_site(demo_model: DecisionModel) -> None:
+    files = calculator_files(ROOT, compiled(demo_model)).files
+    assert sorted(files) == [
         "assets/calculator/boot.js",
         "assets/calculator/calculator-manifest.json",
         "assets/calculator/calculator-page.js",
@@ -197,9 +185,11 @@ def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: Decisio
         "assets/calculator/case-form.js",
         "assets/calculator/case-section.js",
         "assets/calculator/changed-note.js",
+        "assets/calculator/next-question.js",
         "assets/calculator/page-dom.js",
         "assets/calculator/print-summary.js",
         "assets/calculator/result-item.js",
+        "assets/calculator/result-lists.js",
         "assets/calculator/result-summary.js",
         "assets/calculator/results-view.js",
         "assets/calculator/runtime-client.js",
@@ -215,7 +205,7 @@ def test_runtime_files_are_added_to_the_site(tmp_path: Path, demo_model: Decisio
         "assets/pyodide/314.0.7/python_stdlib.zip",
     ]
     # Every script under a name stock MIME tables map to JavaScript (nginx's has no .mjs).
-    assert not [file.src_uri for file in files if file.src_uri.endswith(".mjs")]
+    assert not [path for path in files if path.endswith(".mjs")]
 
 
 # --- the form ---------------------------------------------------------------------------------
@@ -355,10 +345,10 @@ def test_all_text_is_escaped() -> None:
 
 
 @pytest.fixture(scope="module")
-def real_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[SiteRenderer, PageContext]:
-    docs = ROOT / "docs"
-    site = load_site(docs, markdown_pages(docs), ROOT)
-    renderer = SiteRenderer(site, compile_site(site))
+def real_site() -> tuple[SiteRenderer, PageContext]:
+    site_build = project_build()  # the build's pipeline, shared by the session
+    site = site_build.content
+    renderer = site_build.renderer
     page = site.pages[f"{GUIDELINE}/calculator.md"]
     return renderer, PageContext(site, page, site.guidelines[GUIDELINE])
 

@@ -11,7 +11,7 @@ import pytest
 from build_tools.content.site import page_url, resolve_link
 from build_tools.located_yaml import YamlSyntaxError, line_of_path, load_located
 from build_tools.render.urls import relative_url
-from build_tools.serve import start_server
+from devtools.serve import start_server
 
 
 def test_located_yaml_knows_file_lines() -> None:

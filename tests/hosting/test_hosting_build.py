@@ -19,8 +19,8 @@ import pytest
 from build_tools.hosting import icons, offline
 from build_tools.hosting.compress import CompressionCache, precompress
 from build_tools.hosting.policy import IMMUTABLE, REVALIDATE, cache_control, compressible
-from build_tools.render.theme import finish_page
-from build_tools.serve import start_server
+from build_tools.mkdocs_plugin.theme import finish_page
+from devtools.serve import start_server
 
 BUILD_JSON = re.compile(r"const BUILD = (\{.*?\});\n")
 

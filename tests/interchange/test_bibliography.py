@@ -11,17 +11,17 @@ from html import unescape
 import pytest
 
 from build_tools.content.schema import Reference
-from build_tools.content.site import SiteContent, load_site
+from build_tools.content.site import SiteContent
 from build_tools.interchange.bibliography import doubled_stops, formatted_references
+from build_tools.pipeline import SiteBuild
 from build_tools.render.references import reference_list_html
 from tests.support.paths import GUIDELINE, ROOT
 
 
 @cache
 def site() -> SiteContent:
-    docs = ROOT / "docs"
-    pages = sorted(str(path.relative_to(docs)) for path in docs.rglob("*.md"))
-    return load_site(docs, pages, ROOT)
+    """The project's pages as the build loads them (the pipeline's loader alone)."""
+    return SiteBuild.of(ROOT, tables=False).content
 
 
 def guideline_references() -> dict[str, list[Reference]]:

@@ -9,7 +9,7 @@ from functools import cache
 import pytest
 
 from build_tools.content.schema import Reference
-from build_tools.content.site import SiteContent, load_site
+from build_tools.content.site import SiteContent
 from build_tools.interchange.references import (
     CSL_TYPES,
     JOURNAL_CSL_TYPE,
@@ -18,14 +18,14 @@ from build_tools.interchange.references import (
     reference_to_csl,
     ris,
 )
+from build_tools.pipeline import SiteBuild
 from tests.support.paths import GUIDELINE, ROOT
 
 
 @cache
 def site() -> SiteContent:
-    docs = ROOT / "docs"
-    pages = sorted(str(path.relative_to(docs)) for path in docs.rglob("*.md"))
-    return load_site(docs, pages, ROOT)
+    """The project's pages as the build loads them (the pipeline's loader alone)."""
+    return SiteBuild.of(ROOT, tables=False).content
 
 
 def references() -> list[Reference]:

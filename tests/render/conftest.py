@@ -4,18 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from build_tools.content.site import load_site, markdown_pages
-from build_tools.decisions import compile_site
-from build_tools.releases.stage import release_histories
+from build_tools.pipeline import SiteBuild
 from build_tools.render.renderer import SiteRenderer
-from tests.support.paths import ROOT
+from tests.support.guidelines import project_build
 
 
 @pytest.fixture(scope="session")
-def renderer() -> SiteRenderer:
-    """The project's pages, loaded, decided and with their release histories, as a build
-    renders them (no MkDocs)."""
-    docs = ROOT / "docs"
-    site = load_site(docs, markdown_pages(docs), ROOT)
-    compiled = compile_site(site)
-    return SiteRenderer(site, compiled, release_histories(site, compiled, ROOT / "releases", ROOT))
+def site_build() -> SiteBuild:
+    """The project's pages, loaded, decided, with their release histories and exports, as a
+    build runs them (the engine's pipeline, no MkDocs)."""
+    return project_build().run()
+
+
+@pytest.fixture(scope="session")
+def renderer(site_build: SiteBuild) -> SiteRenderer:
+    return site_build.renderer
+
+
+@pytest.fixture(scope="session")
+def published(site_build: SiteBuild) -> dict[str, object]:
+    """Every file the pipeline adds to the site besides pages (path -> content)."""
+    return dict(site_build.published_files())

@@ -3,24 +3,27 @@
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 import pytest
 
-from build_tools.content.site import load_site, markdown_pages
-from build_tools.decisions import compile_site
 from build_tools.markdown.parser import make_parser
-from build_tools.render.renderer import SiteRenderer
+from build_tools.pipeline import SiteBuild
 from tests.support.paths import FIXTURES
 
 GOLDEN = Path(__file__).parent / "golden"
 WIDGET = FIXTURES / "sites" / "widget"
 
 
+@cache
+def widget_build() -> SiteBuild:
+    """The fixture site's pipeline (its releases read, as its build reads them)."""
+    return SiteBuild.of(WIDGET)
+
+
 def render(src_uri: str) -> str:
-    docs = WIDGET / "docs"
-    site = load_site(docs, markdown_pages(docs), WIDGET)
-    return SiteRenderer(site, compile_site(site)).render(src_uri).html
+    return widget_build().renderer.render(src_uri).html
 
 
 @pytest.mark.parametrize(

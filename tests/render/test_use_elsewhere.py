@@ -16,9 +16,9 @@ from build_tools.interchange.case_schema import case_schema_json, schema_path
 from build_tools.interchange.dmn import dmn_path
 from build_tools.interchange.fhir import fhir_bundle_json, fhir_path
 from build_tools.interchange.references import csl_path, ris_path
-from build_tools.releases.record import record_of
 from build_tools.render.renderer import SiteRenderer
 from build_tools.render.versions import changelog_file
+from build_tools.versions.record import record_of
 from tests.support.paths import GUIDELINE
 
 PAGE = f"{GUIDELINE}/use-elsewhere.md"
@@ -29,9 +29,10 @@ def page_html(renderer: SiteRenderer) -> str:
     return renderer.render(PAGE).html
 
 
-def test_the_site_publishes_the_case_schema(renderer: SiteRenderer) -> None:
-    files = renderer.generated_files()
-    text = files[f"{GUIDELINE}/case.schema.json"]
+def test_the_site_publishes_the_case_schema(
+    published: dict[str, object], renderer: SiteRenderer
+) -> None:
+    text = published[f"{GUIDELINE}/case.schema.json"]
     model = renderer.decision_models[GUIDELINE]
     title = renderer.site.guidelines[GUIDELINE].meta.title
     assert text == case_schema_json(model, title)
@@ -42,11 +43,12 @@ def test_the_site_publishes_the_case_schema(renderer: SiteRenderer) -> None:
     assert model.version in schema["title"]
 
 
-def test_the_site_publishes_the_fhir_bundle(renderer: SiteRenderer, page_html: str) -> None:
-    files = renderer.generated_files()
+def test_the_site_publishes_the_fhir_bundle(
+    published: dict[str, object], renderer: SiteRenderer, page_html: str
+) -> None:
     model = renderer.decision_models[GUIDELINE]
     guideline = renderer.site.guidelines[GUIDELINE]
-    assert files[fhir_path(GUIDELINE)] == fhir_bundle_json(model, guideline)
+    assert published[fhir_path(GUIDELINE)] == fhir_bundle_json(model, guideline)
     assert fhir_path(GUIDELINE) == f"{GUIDELINE}/{GUIDELINE}.fhir.json"
     assert f'href="../{GUIDELINE}.fhir.json" download' in page_html
     assert "FHIR R4B" in unescape(page_html)
@@ -65,7 +67,7 @@ def _links(html: str) -> list[str]:
 
 
 def test_the_page_links_every_download_from_where_it_is(
-    renderer: SiteRenderer, page_html: str
+    published: dict[str, object], renderer: SiteRenderer, page_html: str
 ) -> None:
     history = renderer.histories[GUIDELINE]
     exports = [export.path for export in renderer.exports(GUIDELINE)]
@@ -81,7 +83,6 @@ def test_the_page_links_every_download_from_where_it_is(
     assert history.changelogs  # this guideline has a changelog to list
     # The page is at <id>/use-elsewhere/: every file is one folder up.
     assert _links(page_html) == ["../" + path.removeprefix(f"{GUIDELINE}/") for path in expected]
-    published = renderer.generated_files()
     assert all(path in published for path in expected)
 
 

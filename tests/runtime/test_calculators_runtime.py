@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -19,21 +18,18 @@ from calculators.runtime.errors import (
 )
 from calculators.runtime.hit_policies import Collect, First, Unique
 from calculators.runtime.records import DoseSpec, read_compiled_module
+from calculators.runtime.results import ItemList, Result, TraceStep
 from tests.support.tables import demo_calculator, demo_source, module_from_source
 
 CALCULATOR = demo_calculator()
 
 
-def _ids(result: dict[str, object], key: str) -> list[str]:
-    items = result[key]
-    assert isinstance(items, list)
-    return [item["id"] for item in items]
+def _ids(result: Result, key: ItemList) -> list[str]:
+    return [item["id"] for item in result[key]]
 
 
 def test_valid_case_result_shape_and_trace() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend(
-        {"sex": "female", "marker_a": "positive", "interval_months": 30}
-    )
+    result = CALCULATOR.recommend({"sex": "female", "marker_a": "positive", "interval_months": 30})
     assert list(result) == [
         "status",
         "errors",
@@ -59,7 +55,7 @@ def test_valid_case_result_shape_and_trace() -> None:
         "last_updated": "2026-11-27",
     }
     recommendation = result["recommendations"][0]
-    assert recommendation == {
+    assert dict(recommendation) == {
         "id": "demo-treat-a",
         "kind": "recommendation",
         "rank": "preferred",
@@ -102,7 +98,7 @@ def test_valid_case_result_shape_and_trace() -> None:
 
 
 def test_skipped_tables_are_marked_and_their_outputs_are_null() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend({"sex": "male"})
+    result = CALCULATOR.recommend({"sex": "male"})
     assert result["status"] == "out_of_scope"
     assert result["recommendations"] == []
     assert _ids(result, "warnings") == ["demo-male-out-of-scope"]
@@ -112,7 +108,7 @@ def test_skipped_tables_are_marked_and_their_outputs_are_null() -> None:
 
 
 def test_alternatives_come_after_preferred_and_items_appear_once() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend(
+    result = CALCULATOR.recommend(
         {"sex": "female", "marker_a": "negative", "marker_b": "negative", "severe": True}
     )
     assert _ids(result, "recommendations") == ["demo-treat-b", "demo-treat-c"]
@@ -120,7 +116,7 @@ def test_alternatives_come_after_preferred_and_items_appear_once() -> None:
 
 
 def test_default_of_a_unique_table_is_used_and_traced() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend({"sex": "female", "interval_months": 18})
+    result = CALCULATOR.recommend({"sex": "female", "interval_months": 18})
     prognosis = next(entry for entry in result["trace"] if entry["table"] == "prognosis")
     assert prognosis["rules"] == []
     assert prognosis["used_default"] is True
@@ -152,7 +148,7 @@ def test_default_of_a_unique_table_is_used_and_traced() -> None:
 def test_invalid_values_name_the_field_and_what_to_give(
     case: dict[str, object], field: str, words: list[str]
 ) -> None:
-    result: dict[str, Any] = CALCULATOR.recommend(case)
+    result = CALCULATOR.recommend(case)
     assert result["status"] == "invalid"
     errors = result["errors"]
     assert isinstance(errors, list)
@@ -167,7 +163,7 @@ def test_invalid_values_name_the_field_and_what_to_give(
 
 
 def test_a_case_that_is_not_an_object_is_invalid() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend([1, 2])
+    result = CALCULATOR.recommend([1, 2])
     assert result["status"] == "invalid"
     assert result["errors"] == [
         {
@@ -179,7 +175,7 @@ def test_a_case_that_is_not_an_object_is_invalid() -> None:
 
 
 def test_rule_errors_make_the_case_invalid_with_no_advice() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend(
+    result = CALCULATOR.recommend(
         {"sex": "female", "marker_a": "positive", "severe": True, "grade_score": 0}
     )
     assert result["status"] == "invalid"
@@ -201,7 +197,7 @@ def test_unknown_fields_are_refused_by_name() -> None:
     assert str(errors[1]["message"]).startswith(
         "unknown field 'grade_scor'; did you mean 'grade_score'?"
     )
-    result: dict[str, Any] = CALCULATOR.recommend({"sex": "female", "severe_": True})
+    result = CALCULATOR.recommend({"sex": "female", "severe_": True})
     assert result["status"] == "invalid"
     assert result["errors"][0]["field"] == "severe_"
     assert "did you mean 'severe'?" in result["errors"][0]["message"]
@@ -214,7 +210,7 @@ def test_unknown_fields_are_refused_by_name() -> None:
     # A fragment keeps what it cannot place, so the same refusal applies to a link.
     case = CALCULATOR.case_from_fragment("sex=female&sevre=true")
     assert case == {"sex": "female", "sevre": "true"}
-    linked: dict[str, Any] = CALCULATOR.recommend(case)
+    linked = CALCULATOR.recommend(case)
     assert linked["errors"][0]["field"] == "sevre"
 
 
@@ -296,9 +292,7 @@ def test_doses_use_exact_decimal_arithmetic(
 
 
 def test_dosing_items_fill_the_dose_into_both_texts() -> None:
-    result: dict[str, Any] = CALCULATOR.recommend(
-        {"sex": "female", "marker_a": "positive", "weight_kg": 72.5}
-    )
+    result = CALCULATOR.recommend({"sex": "female", "marker_a": "positive", "weight_kg": 72.5})
     dosing = result["dosing"][0]
     assert dosing["text"] == "Drug A: 4 mg/kg × 72.5 kg = 290 mg once."
     assert dosing["patient_text"] == "Drug A dose: 4 mg/kg × 72.5 kg = 290 mg."
@@ -469,7 +463,7 @@ def test_a_result_changed_by_its_caller_leaves_the_next_results_alone() -> None:
 REAL = "metastatic-breast-cancer"
 
 
-def _step(result: dict[str, Any], table: str) -> dict[str, Any]:
+def _step(result: Result, table: str) -> TraceStep:
     return next(step for step in result["trace"] if step["table"] == table)
 
 
@@ -483,7 +477,7 @@ def test_a_finding_other_answers_settle_is_traced_with_the_value_used() -> None:
         "visceral_involvement": False,
         "endocrine_resistance": False,
     }
-    result: dict[str, Any] = calculators.recommend(REAL, case)
+    result = calculators.recommend(REAL, case)
     step = _step(result, "hr_positive_first_line")
     # Not stated, but no visceral involvement rules a crisis out: the rule that needed "no"
     # shows "no", and why.
@@ -505,7 +499,7 @@ def test_an_lvef_below_the_limit_settles_cardiac_dysfunction_and_the_trace_says_
         "isolated_locoregional_recurrence": False,
         "pregnant": False,
     }
-    result: dict[str, Any] = calculators.recommend(REAL, case)
+    result = calculators.recommend(REAL, case)
     step = _step(result, "cardiac_status")
     assert step["inputs"]["cardiac_dysfunction"] is True
     assert step["implied"] == {"cardiac_dysfunction": {"by": ["lvef_percent"]}}
@@ -522,7 +516,7 @@ def test_a_contradictory_case_is_traced_up_to_the_contradiction_with_its_outputs
         "her2_ihc": "3+",
         "isolated_locoregional_recurrence": False,
     }
-    result: dict[str, Any] = calculators.recommend(REAL, case)
+    result = calculators.recommend(REAL, case)
     assert result["status"] == "invalid"
     tables = [step["table"] for step in result["trace"]]
     assert tables[-1] == "her2_consistency"
@@ -543,7 +537,7 @@ def test_an_unstated_finding_that_would_leave_scope_makes_the_case_wait_not_leav
         "visceral_crisis": False,
         "endocrine_resistance": False,
     }
-    result: dict[str, Any] = calculators.recommend(REAL, case)
+    result = calculators.recommend(REAL, case)
     assert result["status"] == "needs_more_information"  # pregnancy would put it out of scope
     pregnant = next(item for item in result["workup"] if item.get("field") == "pregnant")
     assert pregnant["needed_for"] == "treatment"
@@ -561,7 +555,7 @@ def test_doses_are_rounded_by_the_policy_and_the_exact_product_is_traced() -> No
         "pregnant": False,
         "isolated_locoregional_recurrence": False,
     }
-    result: dict[str, Any] = calculators.recommend(REAL, case)
+    result = calculators.recommend(REAL, case)
     loading = next(item for item in result["dosing"] if item["id"] == "trastuzumab-loading-dose")
     assert loading["dose"]["total"] == "289"
     assert loading["dose"]["exact"] == "289.2"

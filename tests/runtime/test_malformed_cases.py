@@ -7,8 +7,6 @@ field the guideline does not declare).
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from hypothesis import HealthCheck, given, settings
 
@@ -56,9 +54,7 @@ def test_malformed_case_is_invalid_with_field_named_errors(
 
 
 def test_a_field_the_guideline_does_not_declare_is_refused_by_name() -> None:
-    result: dict[str, Any] = calculators.recommend(
-        GUIDELINE, {**VALID_BASE, "favourite_colour": "x" * 10_000}
-    )
+    result = calculators.recommend(GUIDELINE, {**VALID_BASE, "favourite_colour": "x" * 10_000})
     assert result["status"] == "invalid"
     assert [error["field"] for error in result["errors"]] == ["favourite_colour"]
     misspelt = calculators.recommend(GUIDELINE, {**VALID_BASE, "cardiac_dysfuntion": True})

@@ -10,12 +10,17 @@ import pytest
 import yaml
 
 import calculators
+from calculators.runtime.results import ItemList, Question, Result
 from tests.support.paths import DATA
 
 GUIDELINE = "metastatic-breast-cancer"
 CASES: list[dict[str, Any]] = yaml.safe_load((DATA / "golden_cases.yml").read_text())["cases"]
-COUNTED = ("recommendations", "warnings", "dosing")
-LISTS = {"recommendation": "recommendations", "warning": "warnings", "dosing": "dosing"}
+COUNTED: tuple[ItemList, ...] = ("recommendations", "warnings", "dosing")
+LISTS: dict[str, ItemList] = {
+    "recommendation": "recommendations",
+    "warning": "warnings",
+    "dosing": "dosing",
+}
 HR_POSITIVE_ALL_BUT_VISCERAL_CRISIS = {
     "sex": "female",
     "menopausal_status": "postmenopausal",
@@ -33,18 +38,16 @@ HR_POSITIVE_ALL_BUT_VISCERAL_CRISIS = {
 }
 
 
-def _questions(case: dict[str, Any]) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = calculators.questions(GUIDELINE, case)
-    return found
+def _questions(case: dict[str, Any]) -> list[Question]:
+    return calculators.questions(GUIDELINE, case)
 
 
-def _recommend(case: dict[str, Any]) -> dict[str, Any]:
-    result: dict[str, Any] = calculators.recommend(GUIDELINE, case)
-    return result
+def _recommend(case: dict[str, Any]) -> Result:
+    return calculators.recommend(GUIDELINE, case)
 
 
-def _placements(result: dict[str, Any]) -> dict[tuple[str, str], str]:
-    found = {
+def _placements(result: Result) -> dict[tuple[str, str], str]:
+    found: dict[tuple[str, str], str] = {
         (key, item["id"]): item.get("rank") or "listed" for key in COUNTED for item in result[key]
     }
     for group in result["conditional"]:

@@ -18,6 +18,7 @@ from build_tools.tables.codegen import probe_values
 from build_tools.tables.regions import Domains
 from calculators.runtime import browser_entry
 from calculators.runtime.relevance import relevance
+from calculators.runtime.results import FieldRelevance, Relevance
 from tests.support.paths import DATA
 from tests.support.relevance_checks import brute_force_partners, brute_force_relevance
 from tests.support.tables import demo_calculator, demo_source
@@ -34,11 +35,16 @@ HER2_POSITIVE = {
 }
 
 
-def _fields(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    fields: list[dict[str, Any]] = answer["fields"]
-    return {field["field"]: field for field in fields}
+INVALID: Relevance = {"status": "invalid", "fields": []}
 
 
+def _fields(answer: Relevance) -> dict[str, FieldRelevance]:
+    return {field["field"]: field for field in answer["fields"]}
+
+
+# Brute force over every golden case (~14 s): the fast tier samples it on drawn cases
+# (test_guideline_properties.py) and on the demo guideline (test_the_demo_guideline, below).
+@pytest.mark.slow
 @pytest.mark.parametrize("golden", CASES, ids=[case["name"] for case in CASES])
 def test_relevance_is_what_brute_force_finds(golden: dict[str, Any]) -> None:
     real = calculators.load(GUIDELINE)
@@ -46,7 +52,7 @@ def test_relevance_is_what_brute_force_finds(golden: dict[str, Any]) -> None:
     expected = brute_force_relevance(calculators.Calculator(real.spec), golden["case"])
     answer = relevance(real, golden["case"])
     if expected is None:
-        assert answer == {"status": "invalid", "fields": []}
+        assert answer == INVALID
         return
     assert answer["status"] == calculators.recommend(GUIDELINE, golden["case"])["status"]
     assert {name: field["needed"] for name, field in _fields(answer).items()} == expected
@@ -84,7 +90,7 @@ def test_co_deciding_fields_are_what_brute_force_over_pairs_finds(golden: dict[s
 
 
 def test_every_declared_field_once_in_the_form_order_as_json() -> None:
-    answer: dict[str, Any] = calculators.relevance(GUIDELINE, HER2_POSITIVE)
+    answer = calculators.relevance(GUIDELINE, HER2_POSITIVE)
     spec = calculators.load(GUIDELINE).spec
     assert [field["field"] for field in answer["fields"]] == [i.name for i in spec.inputs]
     assert all(
@@ -119,16 +125,18 @@ def test_er_and_pr_each_decide_and_neither_is_called_unneeded() -> None:
     ):
         assert fields[name]["needed"] is False
         assert fields[name]["jointly"] == [{"field": other, "values": ["negative", "unknown"]}]
-        assert fields[name]["reason"]["text"] == (
+        reason = fields[name]["reason"]
+        assert reason is not None
+        assert reason["text"] == (
             f"Not decisive while “{label}” is positive: it would change the result if it were "
             "negative or unknown."
         )
-        assert "Not needed" not in fields[name]["reason"]["patient_text"]
+        assert "Not needed" not in reason["patient_text"]
 
 
 def test_a_trastuzumab_dose_needs_the_weight() -> None:
     case = {**HER2_POSITIVE, "cardiac_dysfunction": False, "pregnant": False}
-    result: dict[str, Any] = calculators.recommend(GUIDELINE, case)
+    result = calculators.recommend(GUIDELINE, case)
     assert any(item["id"] == "trastuzumab-loading-dose" for item in result["dosing"])
     assert _fields(calculators.relevance(GUIDELINE, case))["weight_kg"]["needed"] is True
     # Without a weight the dose cannot be computed: the weight is needed too.
@@ -140,12 +148,11 @@ def test_no_dose_no_weight() -> None:
     case = {**HER2_POSITIVE, "her2_ihc": "0", "menopausal_status": "postmenopausal"}
     weight = _fields(calculators.relevance(GUIDELINE, case))["weight_kg"]
     assert weight["needed"] is False
-    assert weight["reason"]["text"] == (
-        "Not needed for this case: “Trastuzumab dosing and safety” does not apply."
-    )
-    assert weight["reason"]["patient_text"] == (
-        "Not needed for your situation: the part of the guide that uses it does not apply."
-    )
+    assert weight["reason"] == {
+        "text": "Not needed for this case: “Trastuzumab dosing and safety” does not apply.",
+        "patient_text": "Not needed for your situation: the part of the guide that uses it "
+        "does not apply.",
+    }
 
 
 def test_out_of_scope_needs_nothing_but_what_puts_it_there() -> None:
@@ -159,7 +166,7 @@ def test_out_of_scope_needs_nothing_but_what_puts_it_there() -> None:
 
 def test_an_unknown_finding_the_result_depends_on_is_needed() -> None:
     case = {**HER2_POSITIVE, "cardiac_dysfunction": None}
-    result: dict[str, Any] = calculators.recommend(GUIDELINE, case)
+    result = calculators.recommend(GUIDELINE, case)
     assert any(item.get("field") == "cardiac_dysfunction" for item in result["workup"])
     assert _fields(calculators.relevance(GUIDELINE, case))["cardiac_dysfunction"]["needed"]
 
@@ -208,7 +215,7 @@ def test_a_field_that_matters_only_with_another_says_which() -> None:
     ],
 )
 def test_an_invalid_case_has_no_relevance(case: dict[str, object]) -> None:
-    assert calculators.relevance(GUIDELINE, case) == {"status": "invalid", "fields": []}
+    assert calculators.relevance(GUIDELINE, case) == INVALID
 
 
 def test_the_demo_guideline() -> None:

@@ -1,14 +1,15 @@
 """Real site builds: ``mkdocs build --strict`` of a copy of a project, in a subprocess
-(:mod:`build_tools.site_build`), with the output the tests assert on."""
+(:mod:`devtools.site_build`), with the output the tests assert on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-# The build command and the project copy live in build_tools (build_tools.screenshots builds too).
-from build_tools.site_build import copy_project as copy_project
-from build_tools.site_build import mkdocs_build as mkdocs_build
+# The build command and the project copy live in devtools (devtools.screenshots builds too).
+from devtools.site_build import ModulesMode
+from devtools.site_build import copy_project as copy_project
+from devtools.site_build import mkdocs_build as mkdocs_build
 
 
 @dataclass
@@ -18,7 +19,11 @@ class BuildResult:
     site_dir: Path
 
 
-def run_mkdocs_build(project: Path, site_dir: Path) -> BuildResult:
-    """``mkdocs build --strict`` of ``project/mkdocs.yml`` (a real build)."""
-    completed = mkdocs_build(project / "mkdocs.yml", site_dir)
+def run_mkdocs_build(
+    project: Path, site_dir: Path, *, modules: ModulesMode = "check"
+) -> BuildResult:
+    """``mkdocs build --strict`` of ``project/mkdocs.yml`` (a real build). ``modules="write"``:
+    the build writes the generated modules (a copy whose decision tables a test changed, or that
+    holds no committed modules); by default it checks them, as CI builds the project."""
+    completed = mkdocs_build(project / "mkdocs.yml", site_dir, modules=modules)
     return BuildResult(completed.returncode, completed.stdout + completed.stderr, site_dir)

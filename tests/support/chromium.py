@@ -12,9 +12,9 @@ from urllib.parse import urlparse
 
 from playwright.sync_api import Browser, BrowserContext, Page, Route, sync_playwright
 
-# Where Chromium is and its flags: one source, shared with build_tools.screenshots.
-from build_tools.headless import CHROMIUM as CHROMIUM
-from build_tools.headless import CHROMIUM_ARGS as CHROMIUM_ARGS
+# Where Chromium is and its flags: one source, shared with devtools.screenshots.
+from devtools.headless import CHROMIUM as CHROMIUM
+from devtools.headless import CHROMIUM_ARGS as CHROMIUM_ARGS
 from tests.support.markers import require_browser_marker
 
 LOOPBACK = {"127.0.0.1", "localhost", "[::1]", "::1"}

@@ -3,6 +3,7 @@ checks watch the runtime keep them, unknown findings included)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -32,11 +33,11 @@ def _values(case: dict[str, Any]) -> dict[str, object]:
     return values
 
 
-def _items(result: dict[str, Any]) -> list[dict[str, Any]]:
+def _items(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [item for key in ITEM_LISTS for item in result[key]]
 
 
-def assertion_breaches(case: dict[str, Any], result: dict[str, Any]) -> list[str]:
+def assertion_breaches(case: dict[str, Any], result: Mapping[str, Any]) -> list[str]:
     """Items of the result whose text states what the case does not (their ``asserts:``)."""
     if result["status"] == "invalid":
         return []
@@ -70,7 +71,7 @@ def _implied(case: dict[str, Any], condition: Condition) -> bool:
     )
 
 
-def _derived(result: dict[str, Any], name: str) -> tuple[bool, object]:
+def _derived(result: Mapping[str, Any], name: str) -> tuple[bool, object]:
     """(known, value) of a table output in the result's trace; unknown when it depends on the
     answers to unknown findings."""
     for entry in result["trace"]:
@@ -83,14 +84,16 @@ def _derived(result: dict[str, Any], name: str) -> tuple[bool, object]:
     return False, None
 
 
-def _holds(condition: Condition, values: dict[str, object], result: dict[str, Any]) -> bool | None:
+def _holds(
+    condition: Condition, values: dict[str, object], result: Mapping[str, Any]
+) -> bool | None:
     if condition.input in values:
         return condition.test.matches(values[condition.input])
     known, value = _derived(result, condition.input)
     return condition.test.matches(value) if known else None
 
 
-def constraint_breaches(case: dict[str, Any], result: dict[str, Any]) -> list[str]:
+def constraint_breaches(case: dict[str, Any], result: Mapping[str, Any]) -> list[str]:
     """The safety constraints a valid result breaks, each with what is wrong."""
     if result["status"] == "invalid":
         return []
@@ -105,7 +108,7 @@ def constraint_breaches(case: dict[str, Any], result: dict[str, Any]) -> list[st
     return found
 
 
-def _problems(constraint: SafetyConstraint, result: dict[str, Any]) -> list[str]:
+def _problems(constraint: SafetyConstraint, result: Mapping[str, Any]) -> list[str]:
     agents = AgentIndex(project_model().agents)
     items = _items(result)
     ids = {item["id"] for item in items}

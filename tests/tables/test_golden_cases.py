@@ -4,6 +4,7 @@ depends on is asked for without holding the result back."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -22,11 +23,11 @@ FINDINGS = tuple(spec["name"] for spec in compiled.INPUTS if spec["finding"])
 CASES: list[dict[str, Any]] = yaml.safe_load(GOLDEN.read_text(encoding="utf-8"))["cases"]
 
 
-def _items(result: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _items(result: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     return {item["id"]: item for key in ITEM_LISTS for item in result[key]}
 
 
-def _conditional(result: dict[str, Any]) -> dict[str, list[dict[str, bool]]]:
+def _conditional(result: Mapping[str, Any]) -> dict[str, list[dict[str, bool]]]:
     return {item["id"]: group["when"] for group in result["conditional"] for item in group["items"]}
 
 
@@ -63,7 +64,7 @@ def test_every_newer_guidance_pointer_and_unknown_finding_has_a_golden_case() ->
 
 @pytest.mark.parametrize("golden", CASES, ids=[case["name"] for case in CASES])
 def test_golden_case(golden: dict[str, Any]) -> None:
-    result: dict[str, Any] = calculators.recommend("metastatic-breast-cancer", golden["case"])
+    result: Mapping[str, Any] = calculators.recommend("metastatic-breast-cancer", golden["case"])
     assert result["status"] == golden["status"], (result["errors"], result["workup"])
     if "prognosis" in golden:
         assert result["prognosis"] == golden["prognosis"]
@@ -228,10 +229,10 @@ def test_an_unknown_that_changes_only_the_prognosis_is_not_waited_for(case: dict
     for the prognosis only (or not at all) does not make it wait (needs_more_information) unless
     the fully stated case waits too; one it asks for the treatment does make it wait. (Unsetting a
     finding can also lift a wait: cardiac dysfunction answered no against a low LVEF.)"""
-    stated: dict[str, Any] = calculators.recommend("metastatic-breast-cancer", case)
+    stated: Mapping[str, Any] = calculators.recommend("metastatic-breast-cancer", case)
     assert stated["status"] != "invalid", stated["errors"]
     for finding in FINDINGS:
-        result: dict[str, Any] = calculators.recommend(
+        result: Mapping[str, Any] = calculators.recommend(
             "metastatic-breast-cancer", {**case, finding: None}
         )
         asks = [item for item in result["workup"] if item.get("field")]

@@ -5,7 +5,8 @@ a finding missing or null is unknown) and checks that evaluation never fails, th
 case gets a status and items, that the declared safety constraints and item assertions hold on
 the real results (unknown findings included), that what depends on an unknown finding is held
 apart and asked for, and that the source's critical pitfalls hold as invariants. ``derandomize``
-keeps CI runs identical.
+keeps CI runs identical. Each property runs its full count in the slow tier and a sample of the
+same draws in the fast one (tests/support/examples.py).
 """
 
 from __future__ import annotations
@@ -22,10 +23,9 @@ from build_tools.tables.domain import DomainValue
 from build_tools.tables.prove import case_fragment
 from calculators.guidelines import metastatic_breast_cancer as compiled
 from calculators.runtime.relevance import relevance
+from tests.support.examples import sample
 from tests.support.relevance_checks import brute_force_relevance
 from tests.support.safety_checks import ITEM_LISTS, assertion_breaches, constraint_breaches
-
-pytestmark = pytest.mark.slow  # every case of the guideline's case space
 
 GUIDELINE = "metastatic-breast-cancer"
 CALCULATOR = calculators.load(GUIDELINE)
@@ -122,16 +122,16 @@ CASES = _mixture(_drawn_case(valid_only=False))
 TYPED_CASES = _mixture(_drawn_case(valid_only=False, wrong_types=False))
 
 
-def _items(result: dict[str, Any]) -> list[dict[str, Any]]:
+def _items(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [item for key in ITEM_LISTS for item in result[key]]
 
 
-def _held(result: dict[str, Any]) -> list[dict[str, Any]]:
+def _held(result: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The items that hold under some answers only."""
     return [item for group in result["conditional"] for item in group["items"]]
 
 
-def _output(result: dict[str, Any], name: str) -> object:
+def _output(result: Mapping[str, Any], name: str) -> object:
     for entry in result["trace"]:
         output = entry.get("output")
         if output is not None and output["name"] == name:
@@ -139,15 +139,19 @@ def _output(result: dict[str, Any], name: str) -> object:
     raise AssertionError(f"no table outputs {name}")
 
 
-@settings(
+EVERY_CASE = settings(
     max_examples=6_000,
     derandomize=True,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-@given(case=CASES)
-def test_every_case_gets_a_coherent_and_safe_result(case: dict[str, object]) -> None:
-    result: dict[str, Any] = calculators.recommend(GUIDELINE, case)
+EDITED = settings(max_examples=400, derandomize=True, deadline=None)
+RELEVANCE_EDITED = settings(max_examples=60, derandomize=True, deadline=None)
+FRAGMENTS = settings(max_examples=2_000, derandomize=True, deadline=None)
+
+
+def _coherent_and_safe(case: dict[str, object]) -> None:
+    result: Mapping[str, Any] = calculators.recommend(GUIDELINE, case)
     assert result["status"] in STATUSES
     event(f"status {result['status']}")
     assert [notice["id"] for notice in result["notices"]] == ["currency", "review-status"]
@@ -220,9 +224,7 @@ EDITS: st.SearchStrategy[tuple[str, object] | dict[str, object]] = st.one_of(
 )
 
 
-@settings(max_examples=400, derandomize=True, deadline=None)
-@given(start=st.one_of(COHERENT, STATED), edits=st.lists(EDITS, max_size=16))
-def test_a_case_edited_step_by_step_gets_the_result_of_a_fresh_calculator(
+def _edited_as_fresh(
     start: dict[str, object], edits: list[tuple[str, object] | dict[str, object]]
 ) -> None:
     """The calculator reuses what it evaluated for earlier cases (a page recomputes on every
@@ -241,9 +243,7 @@ def test_a_case_edited_step_by_step_gets_the_result_of_a_fresh_calculator(
         assert shared.recommend(case) == fresh, edit
 
 
-@settings(max_examples=60, derandomize=True, deadline=None)
-@given(start=st.one_of(COHERENT, STATED), edits=st.lists(EDITS, max_size=6))
-def test_field_relevance_is_what_brute_force_finds_as_a_case_is_edited(
+def _relevance_as_brute_force(
     start: dict[str, object], edits: list[tuple[str, object] | dict[str, object]]
 ) -> None:
     """Relevance tries each field on what the calculator evaluated for the case, which it reuses
@@ -262,13 +262,79 @@ def test_field_relevance_is_what_brute_force_finds_as_a_case_is_edited(
         expected = brute_force_relevance(calculators.Calculator(CALCULATOR.spec), case)
         found = relevance(shared, case)
         event(f"status {found['status']}")
-        needed = {field["field"]: field["needed"] for field in found["fields"]}  # type: ignore[attr-defined]
+        needed = {field["field"]: field["needed"] for field in found["fields"]}
         assert (needed or None) == expected, edit
 
 
-@settings(max_examples=2_000, derandomize=True, deadline=None)
-@given(case=TYPED_CASES)
-def test_json_and_url_fragment_mean_the_same_case(case: dict[str, DomainValue]) -> None:
+def _fragment_as_json(case: dict[str, DomainValue]) -> None:
     fragment = case_fragment(case)
     from_fragment = CALCULATOR.case_from_fragment(fragment)
     assert CALCULATOR.recommend(from_fragment) == CALCULATOR.recommend(case)
+
+
+# --- each property in full (slow: `make test`) and a sample of it (`make test-fast`) ----------
+
+Edits = list[tuple[str, object] | dict[str, object]]
+
+
+@pytest.mark.slow
+@EVERY_CASE
+@given(case=CASES)
+def test_every_case_gets_a_coherent_and_safe_result(case: dict[str, object]) -> None:
+    _coherent_and_safe(case)
+
+
+@sample(EVERY_CASE)
+@given(case=CASES)
+def test_a_sample_of_cases_gets_a_coherent_and_safe_result(case: dict[str, object]) -> None:
+    _coherent_and_safe(case)
+
+
+@pytest.mark.slow
+@EDITED
+@given(start=st.one_of(COHERENT, STATED), edits=st.lists(EDITS, max_size=16))
+def test_a_case_edited_step_by_step_gets_the_result_of_a_fresh_calculator(
+    start: dict[str, object], edits: Edits
+) -> None:
+    _edited_as_fresh(start, edits)
+
+
+@sample(EDITED)
+@given(start=st.one_of(COHERENT, STATED), edits=st.lists(EDITS, max_size=16))
+def test_a_sample_of_cases_edited_step_by_step_get_a_fresh_calculators_result(
+    start: dict[str, object], edits: Edits
+) -> None:
+    _edited_as_fresh(start, edits)
+
+
+@pytest.mark.slow
+@RELEVANCE_EDITED
+@given(start=st.one_of(COHERENT, STATED), edits=st.lists(EDITS, max_size=6))
+def test_field_relevance_is_what_brute_force_finds_as_a_case_is_edited(
+    start: dict[str, object], edits: Edits
+) -> None:
+    _relevance_as_brute_force(start, edits)
+
+
+# ~120 ms an example (brute force tries every probe value of every field): 10 in the fast tier,
+# its one brute-force check of relevance on the guideline (tests/runtime/test_relevance.py
+# checks every golden case in the slow tier).
+@sample(RELEVANCE_EDITED, 10)
+@given(start=st.one_of(COHERENT, STATED), edits=st.lists(EDITS, max_size=6))
+def test_field_relevance_on_a_sample_of_edited_cases_is_what_brute_force_finds(
+    start: dict[str, object], edits: Edits
+) -> None:
+    _relevance_as_brute_force(start, edits)
+
+
+@pytest.mark.slow
+@FRAGMENTS
+@given(case=TYPED_CASES)
+def test_json_and_url_fragment_mean_the_same_case(case: dict[str, DomainValue]) -> None:
+    _fragment_as_json(case)
+
+
+@sample(FRAGMENTS)
+@given(case=TYPED_CASES)
+def test_json_and_url_fragment_mean_the_same_sampled_case(case: dict[str, DomainValue]) -> None:
+    _fragment_as_json(case)

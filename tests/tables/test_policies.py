@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from build_tools.content.site import load_site, markdown_pages
-from build_tools.decisions.from_content import load_sources
 from build_tools.findings import ContentError, Finding
-from build_tools.tables import build, compile_module, load_decision_model
+from build_tools.pipeline import SiteBuild
+from build_tools.tables import compile_module, compiled_calculator
 from calculators.runtime.engine import Calculator
 from calculators.runtime.records import read_compiled_module
 from tests.support.paths import REAL_GUIDELINE
@@ -46,10 +45,15 @@ def _copy(tmp_path: Path, edits: list[tuple[str, str, str]]) -> Path:
     return folder
 
 
-def _findings(folder: Path) -> list[Finding]:
+def _build(folder: Path) -> SiteBuild:
+    """The build's pipeline over the edited copy's pages."""
     docs = folder.parent
+    return SiteBuild.of(docs.parent, docs_dir=docs)
+
+
+def _findings(folder: Path) -> list[Finding]:
     try:
-        build(load_sources(docs, docs.parent)[folder.name])
+        _build(folder).compiled  # noqa: B018 - run the stages up to the decisions
     except ContentError as error:
         return error.findings
     return []
@@ -59,13 +63,6 @@ def _only(findings: list[Finding]) -> Finding:
     assert len(findings) == 1, "\n".join(map(str, findings))
     assert findings[0].remedy, "every finding says what to do"
     return findings[0]
-
-
-def _calculator(folder: Path) -> Calculator:
-    docs = folder.parent
-    model = load_decision_model(load_sources(docs, docs.parent)[folder.name])
-    module = module_from_source(compile_module(model), "policy_edited")
-    return Calculator(read_compiled_module(module))
 
 
 def test_every_threshold_the_site_chose_is_a_declared_policy() -> None:
@@ -97,7 +94,7 @@ def test_a_result_a_policy_decides_says_so() -> None:
     calculator = Calculator(
         read_compiled_module(module_from_source(compile_module(project_model()), "real"))
     )
-    result: dict[str, Any] = calculator.recommend({**FAVORABLE, "disease_free_interval_months": 36})
+    result = calculator.recommend({**FAVORABLE, "disease_free_interval_months": 36})
     reason = next(
         item for item in result["prognosis_reasons"] if item["id"] == "favorable-long-dfi"
     )
@@ -119,19 +116,19 @@ def test_changing_a_value_changes_the_rules_and_every_text_that_states_it(tmp_pa
             )
         ],
     )
-    assert _findings(folder) == []  # the safety constraints still hold with the new value
-    calculator = _calculator(folder)
-    at_30: dict[str, Any] = calculator.recommend({**FAVORABLE, "disease_free_interval_months": 30})
-    at_40: dict[str, Any] = calculator.recommend({**FAVORABLE, "disease_free_interval_months": 40})
+    build = _build(folder)
+    # The safety constraints still hold with the new value: the build compiles it.
+    compiled = build.compiled[GUIDELINE]
+    calculator = compiled_calculator(compiled.model, compiled.module_text)
+    at_30 = calculator.recommend({**FAVORABLE, "disease_free_interval_months": 30})
+    at_40 = calculator.recommend({**FAVORABLE, "disease_free_interval_months": 40})
     assert at_30["prognosis"] is None
     assert at_40["prognosis"] == "favorable"
     reason = next(i for i in at_40["prognosis_reasons"] if i["id"] == "favorable-long-dfi")
     assert "more than 36 months" in reason["text"]
     assert "36 months" in reason["patient_text"]
     # The page's prose states the new value too.
-    docs = folder.parent
-    site = load_site(docs, markdown_pages(docs), docs.parent)
-    tokens = site.pages[f"{GUIDELINE}/initial-assessment.md"].tokens
+    tokens = build.content.pages[f"{GUIDELINE}/initial-assessment.md"].tokens
     named = [child for token in tokens for child in token.children or [] if child.type == "policy"]
     assert {child.meta["id"] for child in named} >= {"long_dfi_months", "short_dfi_months"}
 

@@ -12,7 +12,6 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -290,7 +289,7 @@ def test_a_planted_violation_fails_the_build_with_a_counterexample(
     calculator = Calculator(
         read_compiled_module(module_from_source(compile_module(model), "planted"))
     )
-    result: dict[str, Any] = calculator.recommend(calculator.case_from_fragment(fragment.group(1)))
+    result = calculator.recommend(calculator.case_from_fragment(fragment.group(1)))
     assert result["status"] != "invalid", result["errors"]
     if plant.offending is not None:
         produced = {
@@ -330,7 +329,7 @@ def test_the_proof_of_the_shipped_module_agrees_with_its_runtime() -> None:
         "cardiac_dysfunction": True,
         "refuses_chemotherapy": False,
     }
-    result: dict[str, Any] = recommend(case)
+    result = recommend(case)
     assert result["status"] == "needs_more_information"
     assert all(item["rank"] != "preferred" for item in result["recommendations"])
     assert {"cardiac-dysfunction-caution", "workup-cardiac-assessment"} <= {

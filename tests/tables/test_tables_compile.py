@@ -14,6 +14,9 @@ import pytest
 
 from build_tools.decisions.from_content import load_sources
 from build_tools.tables import build, compile_module, module_name, write_module
+from calculators.runtime import module_data
+from calculators.runtime.errors import CompiledModuleError
+from calculators.runtime.records import read_compiled_module
 from tests.support.paths import REAL_GUIDELINE, ROOT
 from tests.support.tables import DEMO_DOCS, demo_source, module_from_source
 
@@ -32,12 +35,14 @@ def _run_tables(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProces
     )
 
 
+@pytest.mark.slow  # compiles the whole guideline again (a copy, or a command)
 def test_compiling_twice_gives_identical_bytes() -> None:
     first = compile_module(build(load_sources(ROOT / "docs", ROOT)[REAL_GUIDELINE.name]))
     second = compile_module(build(load_sources(ROOT / "docs", ROOT)[REAL_GUIDELINE.name]))
     assert first.encode() == second.encode()
 
 
+@pytest.mark.slow  # compiles the whole guideline again (a copy, or a command)
 def test_the_committed_module_is_up_to_date() -> None:
     completed = _run_tables("--check")
     assert completed.returncode == 0, completed.stderr
@@ -45,6 +50,7 @@ def test_the_committed_module_is_up_to_date() -> None:
     assert "up to date" in completed.stdout
 
 
+@pytest.mark.slow  # compiles the whole guideline again (a copy, or a command)
 def test_check_reports_a_stale_module_and_writes_nothing(tmp_path: Path) -> None:
     stale = tmp_path / "metastatic_breast_cancer.py"
     stale.write_text("# stale\n", encoding="utf-8")
@@ -54,6 +60,7 @@ def test_check_reports_a_stale_module_and_writes_nothing(tmp_path: Path) -> None
     assert stale.read_text(encoding="utf-8") == "# stale\n"
 
 
+@pytest.mark.slow  # compiles the whole guideline again (a copy, or a command)
 def test_standalone_command_writes_the_module(tmp_path: Path) -> None:
     completed = _run_tables("--out", str(tmp_path))
     assert completed.returncode == 0, completed.stderr
@@ -140,6 +147,93 @@ def test_mypy_strict_checks_generated_modules_against_the_contract(tmp_path: Pat
     assert errors, completed.stdout
     assert all(line.startswith(str(tmp_path / "demo_bad.py")) for line in errors), errors
     assert any('Missing key "exclusive_min" for TypedDict "InputData"' in line for line in errors)
+
+
+def _annotations(tree: ast.Module) -> dict[str, str]:
+    return {
+        node.target.id: ast.unparse(node.annotation)
+        for node in tree.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+
+
+def test_the_generated_constants_are_those_of_the_contract() -> None:
+    """The constants a module holds, and their annotations, are those of ModuleData: what the
+    runtime reads the module by (calculators.runtime.records)."""
+    contract = ast.parse(Path(module_data.__file__).read_text(encoding="utf-8"))
+    declared = next(
+        node
+        for node in contract.body
+        if isinstance(node, ast.ClassDef) and node.name == "ModuleData"
+    )
+    expected = {
+        node.target.id: ast.unparse(node.annotation)
+        for node in declared.body
+        if isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name)
+    }
+    for text in (GENERATED.read_text(encoding="utf-8"), compile_module(build(demo_source()))):
+        assert _annotations(ast.parse(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        (
+            '"exclusive_min": False',
+            '"exclusive_min": 0',
+            r"INPUTS\[sex\] exclusive_min is not true or false",
+        ),
+        ('"min": None', '"min": "0"', r"INPUTS\[sex\] min is not a number or null"),
+        (
+            '"label": {"clinician": "Sex", ',
+            '"label": {',
+            r"INPUTS\[sex\] label is not a record "
+            r"of the expected keys \(missing: clinician; unexpected: none\)",
+        ),
+        (
+            '"citations": [1]',
+            '"citations": [True]',
+            r"ITEMS\[demo-test-markers\] citations is "
+            r"not a list of integers \(ITEMS\[demo-test-markers\] citations\[0\] is True\)",
+        ),
+        (
+            '"general": False,',
+            '"general": False, "note": "",',
+            r"ITEMS\[demo-male-out-of-scope\] "
+            r"is not a record of the expected keys \(missing: none; unexpected: note\)",
+        ),
+        ('"line": 32', '"line": "32"', r"TABLES\[scope\] line is not an integer"),
+        (
+            '"status": None',
+            '"status": 2',
+            r"TABLES\[scope\] rules\[demo-female\] then status "
+            "is not text or null",
+        ),
+        (
+            '"when": {"sex": "male"}',
+            '"when": {"sex": 1}',
+            r"TABLES\[scope\] rules\[demo-male\] "
+            r"when\[sex\] is not text",
+        ),
+        (
+            '"output": {"name": "scope", "values": ["in_scope", "out_of_scope"]}',
+            '"output": ["scope"]',
+            r"TABLES\[scope\] output is not a dict",
+        ),
+        (
+            "TABLE_ORDER: list[str] = [",
+            "TABLE_ORDER: list[str] = [7, ",
+            "TABLE_ORDER is not a list of texts",
+        ),
+    ],
+)
+def test_the_runtime_reads_a_module_by_the_contract(old: str, new: str, message: str) -> None:
+    """A value whose type is not the contract's is refused, naming the record and the key."""
+    text = compile_module(build(demo_source()))
+    assert old in text
+    read_compiled_module(module_from_source(text, "demo"))
+    with pytest.raises(CompiledModuleError, match=rf"^drifted: {message}.*; rebuild it"):
+        read_compiled_module(module_from_source(text.replace(old, new, 1), "drifted"))
 
 
 def test_every_rule_test_names_its_source_file_and_line() -> None:
