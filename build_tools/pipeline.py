@@ -172,30 +172,34 @@ class SiteBuild:
             found[released_dir / f"{name}.py"] = text
         return found
 
-    def stale_modules(self) -> list[Finding]:
-        """A finding for each generated module that is missing or differs from what the content
-        compiles to, and for each released module no superseded version needs."""
-        findings = []
-        for path, text in self.module_files().items():
+    def stale_module_paths(self) -> dict[Path, str]:
+        """Each generated module that is not what the content compiles to -> why: missing,
+        stale, or (a released module) no superseded version's any more."""
+        expected = self.module_files()
+        found: dict[Path, str] = {}
+        for path, text in expected.items():
             current = path.read_text(encoding="utf-8") if path.exists() else None
             if current != text:
-                findings.append(self._stale(path, "missing" if current is None else "stale"))
+                found[path] = "missing" if current is None else "stale"
         released_dir = self.project_root / self.options.released_modules_dir
-        expected = set(self.module_files())
         if self.options.tables and released_dir.is_dir():
             for path in sorted(released_dir.glob("*.py")):
                 if path.name != "__init__.py" and path not in expected:
-                    findings.append(self._stale(path, "no longer a superseded version's"))
-        return findings
+                    found[path] = "no longer a superseded version's"
+        return found
 
-    def _stale(self, path: Path, state: str) -> Finding:
+    def stale_modules(self) -> list[Finding]:
+        """A finding, with its remedy, for each module of :meth:`stale_module_paths`."""
+        return [self.stale_finding(path, why) for path, why in self.stale_module_paths().items()]
+
+    def stale_finding(self, path: Path, why: str) -> Finding:
         shown = (
             path.relative_to(self.project_root) if path.is_relative_to(self.project_root) else path
         )
         return Finding(
             str(shown),
             1,
-            f"the generated module is {state}: it is not what the content compiles to",
+            f"the generated module is {why}: it is not what the content compiles to",
             "run `make tables` (python -m build_tools.decisions) and commit the result",
         )
 

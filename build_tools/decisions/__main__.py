@@ -45,19 +45,15 @@ def main(argv: list[str] | None = None) -> int:
         print(error.report(), file=sys.stderr)
         return 1
     elapsed_ms = (time.perf_counter() - started) * 1000
-    stale = build.stale_modules()
-    stale_files = {finding.file for finding in stale}
+    stale = build.stale_module_paths()
     if not args.check:
         build.write_modules()
     for guideline in build.compiled.values():
         model = guideline.model
         target = args.out / f"{guideline.module_name}.py"
-        shown = (
-            str(target.resolve().relative_to(root))
-            if target.resolve().is_relative_to(root)
-            else str(target)
+        state = (
+            ("stale" if target.resolve() in stale else "up to date") if args.check else "written"
         )
-        state = ("stale" if shown in stale_files else "up to date") if args.check else "written"
         print(
             f"{model.guideline_id}: {len(model.tables)} tables, {len(model.items)} items "
             f"verified and proven; {target} {state}"
@@ -67,8 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         f"guideline(s) compiled in {elapsed_ms:.0f} ms"
     )
     if args.check and stale:
-        for finding in stale:
-            print(str(finding), file=sys.stderr)
+        for path, why in stale.items():
+            print(str(build.stale_finding(path, why)), file=sys.stderr)
     if not build.compiled:
         print(f"no guideline under {args.docs}")
     return 1 if args.check and stale else 0

@@ -34,7 +34,7 @@ from build_tools.hosting.site_files import HostingFiles
 from build_tools.mkdocs_plugin.config import GuidelineConfig
 from build_tools.mkdocs_plugin.navigation import drop_pages, order_navigation, pages_in_order
 from build_tools.mkdocs_plugin.theme import finish_page
-from build_tools.pipeline import BuildOptions, ExportError, FileContent, SiteBuild
+from build_tools.pipeline import BuildOptions, ExportError, FileContent, SiteBuild, check_modules
 from build_tools.render.csp import content_security_policy, inline_script_hashes, with_policy
 
 log = get_plugin_logger(__name__)
@@ -96,8 +96,8 @@ class GuidelinePlugin(BasePlugin[GuidelineConfig]):
             build.run()
             if self.config.tables_modules == "write":
                 build.write_modules()
-            elif self.config.tables_modules == "check" and (stale := build.stale_modules()):
-                raise ContentError(stale)
+            elif self.config.tables_modules == "check":
+                check_modules(build)
             published = build.published_files()
             runtime = calculator.calculator_files(project_root, build.compiled, build.released)
         except ContentError as error:
